@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { z } from 'zod';
+
+// The embedded defaults let `npm start` run on a blank machine; production refuses them (see superRefine).
+const DEV_JWT_SECRET = 'loanflow-dev-jwt-secret-change-me-0123456789';
+const DEV_GATEWAY_SECRET = 'loanflow-dev-gateway-secret';
+// 32 bytes, base64: AES-256-GCM key for PII in the embedded mode only.
+const DEV_PII_KEY = 'bG9hbmZsb3ctZGV2LXBpaS1rZXktMzItYnl0ZXMhISE=';
+const DEV_BLIND_INDEX_KEY = 'loanflow-dev-blind-index-key';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Unset: embedded PostgreSQL under .data/ (started by `npm start`). */
+    DATABASE_URL: z.string().url().optional(),
+    /** Unset: events are delivered in-process from the same outbox. */
+    KAFKA_BROKERS: z.string().optional(),
+    KAFKA_TOPIC: z.string().default('loanflow.events'),
+    KAFKA_CLIENT_ID: z.string().default('loanflow'),
+    /** Unset: documents and files are kept in PostgreSQL behind the same port. */
+    MONGODB_URL: z.string().optional(),
+    MONGODB_DB: z.string().default('loanflow'),
+    HOST: z.string().default('127.0.0.1'),
+    GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    SUBGRAPH_BASE_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+    DATA_DIR: z.string().default('.data'),
+    JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+    JWT_ISSUER: z.string().default('loanflow'),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(7 * 24 * 3600),
+    GATEWAY_SECRET: z.string().min(16).default(DEV_GATEWAY_SECRET),
+    /** Current PII key id and the keys by id, `id:base64key,id2:base64key`; old ids stay to decrypt. */
+    PII_KEY_ID: z.string().default('dev1'),
+    PII_KEYS: z.string().default(`dev1:${DEV_PII_KEY}`),
+    BLIND_INDEX_KEY: z.string().min(16).default(DEV_BLIND_INDEX_KEY),
+    MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
+    MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
+    OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
+    CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+    CONSUMER_BACKOFF_MS: z.coerce.number().int().positive().default(200),
+    RUN_RELAY: bool,
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV !== 'production') return;
+    const defaults: [string, string, string][] = [
+      ['JWT_SECRET', c.JWT_SECRET, DEV_JWT_SECRET],
+      ['GATEWAY_SECRET', c.GATEWAY_SECRET, DEV_GATEWAY_SECRET],
+      ['PII_KEYS', c.PII_KEYS, `dev1:${DEV_PII_KEY}`],
+      ['BLIND_INDEX_KEY', c.BLIND_INDEX_KEY, DEV_BLIND_INDEX_KEY],
+    ];
+    for (const [name, value, dev] of defaults) {
+      if (value === dev) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set in production' });
+    }
+  });
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    // Names only: a value may be a secret.
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, read from the environment once. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,82 @@
+import { Client } from 'pg';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { config } from './config';
+
+/** The outbox and inbox live in every subgraph's schema so they share its transactions. */
+export class CreateOutboxAndInbox1732500000000 implements MigrationInterface {
+  name = 'CreateOutboxAndInbox1732500000000';
+
+  async up(q: QueryRunner) {
+    await q.query(`
+      CREATE TABLE outbox (
+        seq bigserial PRIMARY KEY,
+        id uuid NOT NULL UNIQUE,
+        type text NOT NULL,
+        subject text NOT NULL,
+        partition_key text NOT NULL,
+        payload jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        sent_at timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text
+      )`);
+    await q.query('CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at IS NULL');
+    await q.query(`
+      CREATE TABLE inbox (
+        consumer text NOT NULL,
+        event_id uuid NOT NULL,
+        event_type text NOT NULL,
+        processed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (consumer, event_id)
+      )`);
+  }
+
+  async down(q: QueryRunner) {
+    await q.query('DROP TABLE inbox');
+    await q.query('DROP TABLE outbox');
+  }
+}
+
+export interface DatabaseOptions {
+  /** The subgraph's own PostgreSQL schema; nothing else writes to it. */
+  schema: string;
+  // biome-ignore lint/complexity/noBannedTypes: TypeORM takes entity classes as Function.
+  entities: Function[];
+  migrations: (new () => MigrationInterface)[];
+  url?: string;
+}
+
+export function databaseUrl(): string {
+  const url = config().DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set (npm start sets it for the embedded PostgreSQL)');
+  return url;
+}
+
+/** Opens the subgraph's data source and brings its schema up to date before it serves anything. */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`bad schema name ${options.schema}`);
+  const url = options.url ?? databaseUrl();
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+  } finally {
+    await client.end();
+  }
+  const ds = new DataSource({
+    type: 'postgres',
+    url,
+    schema: options.schema,
+    entities: options.entities,
+    migrations: [CreateOutboxAndInbox1732500000000, ...options.migrations],
+    migrationsTableName: 'migrations',
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    // Raw SQL (outbox, inbox, migrations) resolves unqualified names in the subgraph's schema.
+    extra: { options: `-c search_path=${options.schema}`, max: 10 },
+  });
+  await ds.initialize();
+  return ds;
+}

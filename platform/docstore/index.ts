@@ -1,0 +1,15 @@
+import { config } from '../config';
+import { databaseUrl } from '../db';
+import { MongoDocumentStore } from './mongo';
+import type { DocumentStore } from './port';
+import { PostgresDocumentStore } from './postgres';
+
+export * from './port';
+export { MongoDocumentStore, PostgresDocumentStore };
+
+/** MongoDB when MONGODB_URL is set, otherwise PostgreSQL behind the same port (the embedded mode). */
+export async function openDocumentStore(): Promise<DocumentStore> {
+  const c = config();
+  if (c.MONGODB_URL) return MongoDocumentStore.connect(c.MONGODB_URL, c.MONGODB_DB);
+  return PostgresDocumentStore.connect(databaseUrl());
+}

@@ -1,0 +1,26 @@
+export type Doc = { _id: string } & Record<string, unknown>;
+export type Filter = Record<string, string | number | boolean | null>;
+
+export interface StoredFile {
+  id: string;
+  filename: string;
+  length: number;
+  metadata: Record<string, unknown>;
+  content: Buffer;
+}
+
+/**
+ * Documents and files (GridFS in MongoDB). Filters are equality on top-level fields, the part both
+ * adapters implement the same way.
+ */
+export interface DocumentStore {
+  readonly kind: 'mongodb' | 'postgres';
+  insert(collection: string, doc: Doc): Promise<void>;
+  get<T extends Doc>(collection: string, id: string): Promise<T | null>;
+  find<T extends Doc>(collection: string, filter: Filter, options?: { limit?: number }): Promise<T[]>;
+  update(collection: string, id: string, patch: Record<string, unknown>): Promise<boolean>;
+  delete(collection: string, id: string): Promise<boolean>;
+  putFile(bucket: string, filename: string, content: Buffer, metadata: Record<string, unknown>): Promise<string>;
+  getFile(bucket: string, id: string): Promise<StoredFile | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,127 @@
+import { type Admin, type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { logger } from '../log';
+import { type EventBus, type EventHandler, errorText, type SubscribeOptions, type Subscription } from './bus';
+import type { CloudEvent } from './envelope';
+
+const log = logger('kafka-bus');
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  topic: string;
+  clientId: string;
+  partitions?: number;
+}
+
+/** Kafka adapter: one topic for all domain events keyed by application, and `<topic>.dlq`. */
+export class KafkaBus implements EventBus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producer?: Producer;
+  private ready?: Promise<void>;
+  private readonly consumers = new Set<Consumer>();
+  readonly dlqTopic: string;
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log: entry }) => {
+          const { message, ...rest } = entry;
+          if (level <= logLevel.ERROR) log.error(rest, message);
+          else if (level <= logLevel.WARN) log.warn(rest, message);
+        },
+      retry: { retries: 8, initialRetryTime: 200 },
+    });
+    this.dlqTopic = `${options.topic}.dlq`;
+  }
+
+  private start(): Promise<void> {
+    this.ready ??= (async () => {
+      const admin: Admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = [this.options.topic, this.dlqTopic].filter((t) => !existing.has(t));
+        if (missing.length) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 6 })),
+          });
+        }
+      } finally {
+        await admin.disconnect();
+      }
+      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await this.producer.connect();
+    })();
+    return this.ready;
+  }
+
+  async publish(events: CloudEvent[]) {
+    if (!events.length) return;
+    await this.start();
+    await this.producer?.send({
+      topic: this.options.topic,
+      acks: -1,
+      messages: events.map((e) => ({
+        key: e.partitionkey,
+        value: JSON.stringify(e),
+        headers: { 'ce_type': e.type, 'ce_id': e.id },
+      })),
+    });
+  }
+
+  async subscribe(group: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
+    await this.start();
+    const consumer = this.kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.options.topic, fromBeginning: options.fromBeginning ?? true });
+    this.consumers.add(consumer);
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        let event: unknown;
+        try {
+          event = JSON.parse(message.value?.toString('utf8') ?? '');
+        } catch (err) {
+          await this.deadLetter(message.value?.toString('utf8') ?? null, err, group);
+          return;
+        }
+        // The consumer wrapper retries and dead-letters; an error here means the process should not
+        // commit the offset, so it propagates and kafkajs redelivers.
+        await handler(event as CloudEvent);
+      },
+    });
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async deadLetter(event: unknown, error: unknown, group: string) {
+    await this.start();
+    const e = event as Partial<CloudEvent> | null;
+    await this.producer?.send({
+      topic: this.dlqTopic,
+      acks: -1,
+      messages: [
+        {
+          key: e?.partitionkey ?? null,
+          value: typeof event === 'string' ? event : JSON.stringify(event),
+          headers: { 'x-error': errorText(error).slice(0, 2000), 'x-consumer-group': group },
+        },
+      ],
+    });
+    log.error({ group, eventId: e?.id, type: e?.type, error: errorText(error) }, 'event dead-lettered');
+  }
+
+  async close() {
+    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    await this.producer?.disconnect();
+  }
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { AppError, ErrorCodes } from './errors';
+import { logger } from './log';
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+const MAX_BODY = 1024 * 1024;
+const log = logger('http');
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new AppError('BAD_USER_INPUT', 'request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Runs one GraphQL-over-HTTP request through Apollo Server with our own context function. */
+export async function handleGraphQL<C extends BaseContext>(
+  server: ApolloServer<C>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: () => Promise<C>,
+) {
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const raw = req.method === 'POST' ? await readBody(req) : '';
+  let body: unknown = raw;
+  if (raw && headers.get('content-type')?.includes('application/json')) {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return sendJson(res, 400, { errors: [{ message: 'malformed JSON body', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+  }
+  const result = await server.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context,
+  });
+  for (const [k, v] of result.headers) res.setHeader(k, v);
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/** A plain node:http server with exact-path routes; errors become typed JSON, never stack traces. */
+export function httpServer(routes: Record<string, Route>, fallback?: Route): Server {
+  return createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = routes[path] ?? fallback;
+    try {
+      if (!route) return sendJson(res, 404, { error: 'not found' });
+      await route(req, res);
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
+      if (!(err instanceof AppError)) log.error({ err, path }, 'request failed');
+      if (!res.headersSent) {
+        sendJson(res, ErrorCodes[code], {
+          errors: [{ message: err instanceof AppError ? err.message : 'internal error', extensions: { code } }],
+        });
+      } else res.end();
+    }
+  });
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+export async function close(server: Server) {
+  server.closeAllConnections?.();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+}

@@ -1,0 +1,170 @@
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { type GraphQLSchema, parse } from 'graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import type { DataSource, MigrationInterface } from 'typeorm';
+import { callerFromGatewayHeaders, type RequestContext } from './auth';
+import { config } from './config';
+import { openDatabase } from './db';
+import { formatError } from './errors';
+import { type EventBus, type EventHandlers, OutboxRelay, type Subscription, startConsumer } from './events';
+import { close, handleGraphQL, httpServer, listen, requestId, sendJson } from './http';
+import { logger } from './log';
+
+/** Federation 2 link; type-graphql prints directives but not the schema extension that imports them. */
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides"])';
+
+/** What every resolver of a subgraph gets: the caller and the subgraph's own database. */
+export interface SubgraphContext extends RequestContext {
+  db: DataSource;
+}
+
+export interface FederatedSchemaOptions {
+  // biome-ignore lint/complexity/noBannedTypes: type-graphql takes resolver classes as Function.
+  resolvers: NonEmptyArray<Function>;
+  // biome-ignore lint/complexity/noBannedTypes: as above.
+  orphanedTypes?: Function[];
+  /** `__resolveReference` per entity type this subgraph can resolve from a key. */
+  references?: GraphQLResolverMap<SubgraphContext>;
+}
+
+export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes,
+    validate: false,
+  });
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<SubgraphContext>;
+  for (const [type, extra] of Object.entries(options.references ?? {})) {
+    resolvers[type] = { ...(resolvers[type] as object), ...(extra as object) };
+  }
+  const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  return buildSubgraphSchema({ typeDefs, resolvers });
+}
+
+/** The subgraph SDL as the gateway composes it (what `_service { sdl }` returns). */
+export { printSubgraphSchema } from '@apollo/subgraph';
+
+export interface SubgraphDefinition {
+  name: string;
+  /** PostgreSQL schema owned by this subgraph. */
+  dbSchema: string;
+  // biome-ignore lint/complexity/noBannedTypes: TypeORM entity classes.
+  entities: Function[];
+  migrations: (new () => MigrationInterface)[];
+  schema: () => Promise<GraphQLSchema>;
+  /** Events this subgraph consumes, by type. */
+  consumes?: (ds: DataSource) => EventHandlers;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  ds: DataSource;
+  relay: OutboxRelay;
+  /** Stops or restarts parts independently, as a crash would (used by recovery tests). */
+  startConsumer(): Promise<void>;
+  stopConsumer(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  bus: EventBus;
+  port?: number;
+  host?: string;
+  databaseUrl?: string;
+  relay?: boolean;
+  consumer?: boolean;
+}
+
+/** Starts one subgraph: database (migrated), outbox relay, event consumer and its HTTP endpoint. */
+export async function runSubgraph(def: SubgraphDefinition, options: RunOptions): Promise<RunningSubgraph> {
+  const log = logger(def.name);
+  const c = config();
+  const ds = await openDatabase({
+    schema: def.dbSchema,
+    entities: def.entities,
+    migrations: def.migrations,
+    url: options.databaseUrl,
+  });
+  const relay = new OutboxRelay(ds, options.bus, c.OUTBOX_POLL_MS);
+  if (options.relay !== false) relay.start();
+
+  let subscription: Subscription | undefined;
+  const startConsuming = async () => {
+    if (!def.consumes || subscription) return;
+    subscription = await startConsumer({
+      name: def.name,
+      ds,
+      bus: options.bus,
+      handlers: def.consumes(ds),
+      maxAttempts: c.CONSUMER_MAX_ATTEMPTS,
+      backoffMs: c.CONSUMER_BACKOFF_MS,
+    });
+  };
+  const stopConsuming = async () => {
+    await subscription?.stop();
+    subscription = undefined;
+  };
+  if (options.consumer !== false) await startConsuming();
+
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: await def.schema(),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    formatError,
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+
+  const server: Server = httpServer({
+    '/graphql': async (req, res) => {
+      let caller: RequestContext['caller'];
+      try {
+        caller = callerFromGatewayHeaders(req.headers);
+      } catch (err) {
+        return sendJson(res, 401, {
+          errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }],
+        });
+      }
+      const ip = req.headers['x-loanflow-client-ip'];
+      await handleGraphQL(apollo, req, res, async () => ({
+        caller,
+        db: ds,
+        requestId: requestId(req),
+        ip: typeof ip === 'string' ? ip : undefined,
+      }));
+    },
+    '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),
+    '/ready': async (_req, res) => {
+      const ok = await ds.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
+      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: def.name });
+    },
+  });
+  const host = options.host ?? c.HOST;
+  const port = await listen(server, options.port ?? 0, host);
+  const url = `http://${host}:${port}/graphql`;
+  log.info({ url }, 'subgraph listening');
+
+  return {
+    name: def.name,
+    url,
+    ds,
+    relay,
+    startConsumer: startConsuming,
+    stopConsumer: stopConsuming,
+    async stop() {
+      await close(server);
+      await apollo.stop();
+      await stopConsuming();
+      await relay.stop();
+      await ds.destroy();
+    },
+  };
+}
