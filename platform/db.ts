@@ -1,6 +1,15 @@
 import { Client } from 'pg';
-import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type MigrationInterface,
+  type ObjectLiteral,
+  type QueryRunner,
+} from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { config } from './config';
+import { AppError } from './errors';
 
 /** The outbox and inbox live in every subgraph's schema so they share its transactions. */
 export class CreateOutboxAndInbox1732500000000 implements MigrationInterface {
@@ -79,4 +88,26 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   });
   await ds.initialize();
   return ds;
+}
+
+/**
+ * Optimistic locking: writes only if the row still has the version that was read, else CONFLICT.
+ * (TypeORM's save() bumps a version column but does not check it.)
+ */
+export async function updateVersioned<T extends ObjectLiteral & { id: string; version: number }>(
+  m: EntityManager,
+  entity: EntityTarget<T>,
+  row: T,
+  patch: QueryDeepPartialEntity<T>,
+): Promise<T> {
+  const result = await m
+    .createQueryBuilder()
+    .update(entity)
+    .set({ ...patch, version: () => 'version + 1' } as QueryDeepPartialEntity<T>)
+    .where('id = :id AND version = :version', { id: row.id, version: row.version })
+    .execute();
+  if (result.affected !== 1) {
+    throw new AppError('CONFLICT', 'the record was changed by someone else; reload and try again');
+  }
+  return Object.assign(row, patch, { version: row.version + 1 });
 }

@@ -43,7 +43,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     resolvers[type] = { ...(resolvers[type] as object), ...(extra as object) };
   }
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
-  return buildSubgraphSchema({ typeDefs, resolvers });
+  return buildSubgraphSchema([{ typeDefs, resolvers }]);
 }
 
 /** The subgraph SDL as the gateway composes it (what `_service { sdl }` returns). */

@@ -1,0 +1,20 @@
+import type { SubgraphDefinition } from '../../platform/subgraph';
+import { Applications1732500000200 } from './migrations/1732500000200-applications';
+import { ApplicationRow, CustomerKycRow, TimelineRow } from './model/application';
+import { applicationsSchema } from './schema';
+import { onKycSubmitted } from './service';
+
+export const applications: SubgraphDefinition = {
+  name: 'applications',
+  dbSchema: 'applications',
+  entities: [ApplicationRow, TimelineRow, CustomerKycRow],
+  migrations: [Applications1732500000200],
+  schema: applicationsSchema,
+  consumes: () => ({
+    'customer.kyc.submitted': (event, m) => onKycSubmitted(m, event),
+  }),
+};
+
+if (require.main === module) {
+  void import('../../platform/standalone').then((s) => s.runStandalone(applications));
+}

@@ -1,0 +1,107 @@
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MinorUnits, Money } from '../../../platform/graphql/money';
+import { FacilityType } from '../domain/application';
+import { ApplicationStatus } from '../domain/state-machine';
+
+registerEnumType(ApplicationStatus, { name: 'ApplicationStatus' });
+registerEnumType(FacilityType, { name: 'FacilityType' });
+
+export enum ActorKind {
+  CUSTOMER = 'CUSTOMER',
+  STAFF = 'STAFF',
+  SYSTEM = 'SYSTEM',
+}
+registerEnumType(ActorKind, { name: 'ActorKind' });
+
+@ObjectType()
+export class ProjectDetails {
+  @Field(() => String) name!: string;
+  @Field(() => String) location!: string;
+  @Field(() => Money) cost!: Money;
+  @Field(() => String, { nullable: true }) description!: string | null;
+}
+
+@ObjectType({ description: 'Something that happened to an application: who, when, why, and the event.' })
+export class TimelineEntry {
+  @Field(() => Date) at!: Date;
+  @Field(() => String, { description: 'CREATED, SUBMIT, WITHDRAW, KYC_DATA_RECEIVED, ...' }) action!: string;
+  @Field(() => ApplicationStatus, { nullable: true }) fromStatus!: ApplicationStatus | null;
+  @Field(() => ApplicationStatus, { nullable: true }) toStatus!: ApplicationStatus | null;
+  @Field(() => ActorKind) actorKind!: ActorKind;
+  @Field(() => ID, { nullable: true }) actorId!: string | null;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The CloudEvent that recorded or caused it.' })
+  eventId!: string | null;
+}
+
+@ObjectType({ description: 'A loan application: the centre of the graph.' })
+@Directive('@key(fields: "id")')
+export class Application {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) tenureMonths!: number;
+  @Field(() => FacilityType) facilityType!: FacilityType;
+  @Field(() => String) purpose!: string;
+  @Field(() => ApplicationStatus) status!: ApplicationStatus;
+  @Field(() => Date, { nullable: true }) submittedAt!: Date | null;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date) updatedAt!: Date;
+}
+
+@ObjectType('Customer')
+@Directive('@key(fields: "id")')
+export class CustomerRef {
+  @Field(() => ID) id!: string;
+}
+
+@ObjectType()
+@Directive('@shareable')
+export class PageInfo {
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => Boolean) hasNextPage!: boolean;
+}
+
+@ObjectType()
+export class ApplicationConnection {
+  @Field(() => [Application]) nodes!: Application[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
+}
+
+@InputType()
+export class ProjectInput {
+  @Field(() => String) name!: string;
+  @Field(() => String) location!: string;
+  @Field(() => MinorUnits) costMinor!: bigint;
+  @Field(() => String, { nullable: true }) description?: string;
+}
+
+@InputType()
+export class ApplicationInput {
+  @Field(() => MinorUnits, { description: 'Requested amount in paise.' }) amountMinor!: bigint;
+  @Field(() => Int) tenureMonths!: number;
+  @Field(() => FacilityType) facilityType!: FacilityType;
+  @Field(() => String) purpose!: string;
+  @Field(() => ProjectInput, { nullable: true }) project?: ProjectInput;
+}
+
+@InputType()
+export class ApplicationPatch {
+  @Field(() => MinorUnits, { nullable: true }) amountMinor?: bigint;
+  @Field(() => Int, { nullable: true }) tenureMonths?: number;
+  @Field(() => FacilityType, { nullable: true }) facilityType?: FacilityType;
+  @Field(() => String, { nullable: true }) purpose?: string;
+  @Field(() => ProjectInput, { nullable: true }) project?: ProjectInput;
+}
+
+@InputType()
+export class ApplicationFilter {
+  @Field(() => [ApplicationStatus], { nullable: true }) statuses?: ApplicationStatus[];
+  @Field(() => ID, { nullable: true }) customerId?: string;
+  @Field(() => FacilityType, { nullable: true }) facilityType?: FacilityType;
+}
+
+@InputType()
+export class PageInput {
+  @Field(() => Int, { defaultValue: 20 }) first!: number;
+  @Field(() => String, { nullable: true }) after?: string;
+}

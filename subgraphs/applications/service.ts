@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { Brackets, type DataSource, type EntityManager, In, Not } from 'typeorm';
+import { type Caller, canSee, hasRole } from '../../platform/auth';
+import { updateVersioned } from '../../platform/db';
+import { AppError, notFound } from '../../platform/errors';
+import { type CloudEvent, recordEvent } from '../../platform/events';
+import { Role } from '../../platform/roles';
+import { type ApplicationDraft, parseDraft, parseDraftPatch } from './domain/application';
+import { ApplicationStatus, TERMINAL, type Trigger, transition } from './domain/state-machine';
+import { applicationEvents } from './events';
+import { ApplicationRow, CustomerKycRow, type ProjectJson, TimelineRow } from './model/application';
+
+export type ActorKind = 'CUSTOMER' | 'STAFF' | 'SYSTEM';
+
+interface Actor {
+  id: string | null;
+  kind: ActorKind;
+}
+
+const actorOf = (caller: Caller): Actor => ({
+  id: caller.userId,
+  kind: hasRole(caller, Role.CUSTOMER) ? 'CUSTOMER' : 'STAFF',
+});
+
+function toColumns(draft: Partial<ApplicationDraft>): Partial<ApplicationRow> {
+  const { amountMinor, project, ...rest } = draft;
+  const out: Partial<ApplicationRow> = { ...rest };
+  if (amountMinor !== undefined) out.amountMinor = amountMinor.toString();
+  if (project !== undefined) {
+    out.project = project ? ({ ...project, costMinor: project.costMinor.toString() } as ProjectJson) : null;
+  }
+  return out;
+}
+
+async function addTimeline(
+  m: EntityManager,
+  app: ApplicationRow,
+  entry: Pick<TimelineRow, 'action'> & Partial<TimelineRow> & { actor: Actor },
+) {
+  const { actor, ...rest } = entry;
+  await m.insert(TimelineRow, {
+    id: randomUUID(),
+    applicationId: app.id,
+    fromStatus: null,
+    toStatus: null,
+    reason: null,
+    eventId: null,
+    at: new Date(),
+    ...rest,
+    actorId: actor.id,
+    actorKind: actor.kind,
+  });
+}
+
+/** Every status change goes through here: the state machine, the row, the timeline and the events. */
+async function move(
+  m: EntityManager,
+  app: ApplicationRow,
+  trigger: Trigger,
+  actor: Actor,
+  opts: { reason?: string | null; causeEventId?: string | null; extra?: (a: ApplicationRow) => CloudEvent } = {},
+) {
+  const from = app.status;
+  const to = transition(from, trigger);
+  const patch: Partial<ApplicationRow> = { status: to };
+  if (to === ApplicationStatus.SUBMITTED) patch.submittedAt = new Date();
+  await updateVersioned(m, ApplicationRow, app, patch);
+  const reason = opts.reason ?? null;
+  const changed = await recordEvent(m, applicationEvents.statusChanged(app, actor, { from, to, trigger, reason }));
+  if (opts.extra) await recordEvent(m, opts.extra(app));
+  await addTimeline(m, app, {
+    action: trigger.toUpperCase().replace('.', '_'),
+    fromStatus: from,
+    toStatus: to,
+    reason,
+    eventId: opts.causeEventId ?? changed.id,
+    actor,
+  });
+  return app;
+}
+
+async function loadForUpdate(m: EntityManager, caller: Caller, id: string): Promise<ApplicationRow> {
+  const app = await m.findOne(ApplicationRow, { where: { id } });
+  if (!app || !canSee(caller, app.customerId)) throw notFound('application');
+  return app;
+}
+
+export async function createApplication(db: DataSource, caller: Caller, input: unknown) {
+  const draft = parseDraft(input);
+  return db.transaction(async (m) => {
+    const actor = actorOf(caller);
+    const app = m.create(ApplicationRow, {
+      id: randomUUID(),
+      customerId: caller.userId,
+      currency: 'INR',
+      status: ApplicationStatus.DRAFT,
+      submittedAt: null,
+      ...toColumns(draft),
+    });
+    await m.save(app);
+    const created = await recordEvent(m, applicationEvents.created(app, actor));
+    await addTimeline(m, app, { action: 'CREATED', toStatus: app.status, eventId: created.id, actor });
+    const kyc = await m.findOne(CustomerKycRow, { where: { customerId: caller.userId } });
+    if (kyc) await noteKyc(m, app, kyc);
+    return app;
+  });
+}
+
+export async function updateApplication(db: DataSource, caller: Caller, id: string, input: unknown) {
+  const patch = toColumns(parseDraftPatch(input));
+  if (Object.keys(patch).length === 0) throw new AppError('BAD_USER_INPUT', 'nothing to update');
+  return db.transaction(async (m) => {
+    const app = await loadForUpdate(m, caller, id);
+    if (app.customerId !== caller.userId) throw new AppError('FORBIDDEN', 'only the applicant edits a draft');
+    if (app.status !== ApplicationStatus.DRAFT) {
+      throw new AppError('FAILED_PRECONDITION', `only a DRAFT application can be changed; this one is ${app.status}`);
+    }
+    await updateVersioned(m, ApplicationRow, app, patch);
+    await addTimeline(m, app, { action: 'UPDATED', reason: Object.keys(patch).join(', '), actor: actorOf(caller) });
+    return app;
+  });
+}
+
+export async function submitApplication(db: DataSource, caller: Caller, id: string) {
+  return db.transaction(async (m) => {
+    const app = await loadForUpdate(m, caller, id);
+    const actor = actorOf(caller);
+    return move(m, app, 'submit', actor, { extra: (a) => applicationEvents.submitted(a, actor) });
+  });
+}
+
+export async function withdrawApplication(db: DataSource, caller: Caller, id: string, reason: string | null) {
+  if (reason && reason.length > 500) throw new AppError('BAD_USER_INPUT', 'reason: at most 500 characters');
+  return db.transaction(async (m) => {
+    const app = await loadForUpdate(m, caller, id);
+    const actor = actorOf(caller);
+    return move(m, app, 'withdraw', actor, { reason, extra: (a) => applicationEvents.withdrawn(a, actor, reason) });
+  });
+}
+
+async function noteKyc(m: EntityManager, app: ApplicationRow, kyc: CustomerKycRow) {
+  await addTimeline(m, app, {
+    action: 'KYC_DATA_RECEIVED',
+    eventId: kyc.eventId,
+    at: kyc.submittedAt,
+    actor: { id: kyc.customerId, kind: 'CUSTOMER' },
+  });
+}
+
+/** identity → applications: remember the customer's KYC and note it on their open applications. */
+export async function onKycSubmitted(m: EntityManager, event: CloudEvent) {
+  const data = event.data as { customerId: string; submittedAt: string };
+  const kyc = m.create(CustomerKycRow, {
+    customerId: data.customerId,
+    submittedAt: new Date(data.submittedAt),
+    eventId: event.id,
+  });
+  await m.upsert(CustomerKycRow, kyc, ['customerId']);
+  const open = await m.find(ApplicationRow, {
+    where: { customerId: data.customerId, status: Not(In([...TERMINAL])) },
+  });
+  for (const app of open) await noteKyc(m, app, kyc);
+}
+
+export async function getApplication(db: DataSource, caller: Caller | null, id: string) {
+  const app = await db.getRepository(ApplicationRow).findOne({ where: { id } });
+  if (!app || !canSee(caller, app.customerId)) throw notFound('application');
+  return app;
+}
+
+export async function kycReceived(db: DataSource, customerId: string) {
+  return db.getRepository(CustomerKycRow).exists({ where: { customerId } });
+}
+
+export function timeline(db: DataSource, applicationIds: readonly string[]) {
+  return db.getRepository(TimelineRow).find({
+    where: { applicationId: In([...applicationIds]) },
+    order: { at: 'ASC', id: 'ASC' },
+  });
+}
+
+export interface ListFilter {
+  customerId?: string;
+  statuses?: ApplicationStatus[];
+  facilityType?: string;
+}
+
+export interface Page {
+  first: number;
+  after?: string | null;
+}
+
+const encodeCursor = (a: ApplicationRow) =>
+  Buffer.from(`${a.createdAt.toISOString()}|${a.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const date = new Date(at ?? '');
+  if (!id || Number.isNaN(date.getTime())) throw new AppError('BAD_USER_INPUT', 'invalid cursor', { field: 'after' });
+  return { at: date, id };
+}
+
+/** Newest first, keyset-paginated so pages stay stable while applications arrive. */
+export async function listApplications(db: DataSource, filter: ListFilter, page: Page) {
+  if (page.first < 1 || page.first > 100) throw new AppError('BAD_USER_INPUT', 'first: 1 to 100', { field: 'first' });
+  const qb = db.getRepository(ApplicationRow).createQueryBuilder('a');
+  if (filter.customerId) qb.andWhere('a.customer_id = :c', { c: filter.customerId });
+  if (filter.statuses?.length) qb.andWhere('a.status IN (:...s)', { s: filter.statuses });
+  if (filter.facilityType) qb.andWhere('a.facility_type = :f', { f: filter.facilityType });
+  const totalCount = await qb.getCount();
+  if (page.after) {
+    const c = decodeCursor(page.after);
+    qb.andWhere(
+      new Brackets((w) =>
+        w.where('a.created_at < :at', { at: c.at }).orWhere('a.created_at = :at AND a.id < :id', { id: c.id }),
+      ),
+    );
+  }
+  const rows = await qb
+    .orderBy('a.created_at', 'DESC')
+    .addOrderBy('a.id', 'DESC')
+    .take(page.first + 1)
+    .getMany();
+  const nodes = rows.slice(0, page.first);
+  const last = nodes.at(-1);
+  return { nodes, totalCount, hasNextPage: rows.length > page.first, endCursor: last ? encodeCursor(last) : null };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { normalizeAadhaar, normalizePan } from '../../../platform/pii';
+import { parseInput } from '../../../platform/validation';
+
+const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'not a valid e-mail address' }));
+// Length bounds keep argon2 work bounded; no composition rules (NIST SP 800-63B).
+const password = z.string().min(10, 'at least 10 characters').max(128, 'at most 128 characters');
+const fullName = z.string().trim().min(2, 'too short').max(120, 'too long');
+/** Indian mobile numbers, stored as +91XXXXXXXXXX. */
+const phone = z
+  .string()
+  .transform((p) => p.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^(\+91)?[6-9][0-9]{9}$/, 'must be an Indian mobile number'))
+  .transform((p) => (p.startsWith('+91') ? p : `+91${p}`));
+
+const address = z.object({
+  line1: z.string().trim().min(1).max(200),
+  line2: z.string().trim().max(200).nullish(),
+  city: z.string().trim().min(1).max(100),
+  state: z.string().trim().min(1).max(100),
+  postalCode: z.string().regex(/^[1-9][0-9]{5}$/, 'must be a 6-digit PIN code'),
+});
+
+export function ageOn(dateOfBirth: string, today: Date): number {
+  const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  let age = today.getUTCFullYear() - y;
+  if (today.getUTCMonth() + 1 < m || (today.getUTCMonth() + 1 === m && today.getUTCDate() < d)) age--;
+  return age;
+}
+
+const dateOfBirth = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date')
+  .refine((d) => {
+    const age = ageOn(d, new Date());
+    return age >= 18 && age <= 100;
+  }, 'the applicant must be between 18 and 100 years old');
+
+export const registrationSchema = z.object({ email, password, fullName, phone: phone.optional() });
+export const staffSchema = z.object({ email, password, fullName });
+export const loginSchema = z.object({ email, password: z.string().min(1).max(128) });
+export const profileSchema = z.object({
+  fullName: fullName.optional(),
+  phone: phone.optional(),
+  address: address.optional(),
+});
+
+export interface KycData {
+  pan: string;
+  aadhaar: string;
+  dateOfBirth: string;
+  address: z.infer<typeof address>;
+}
+
+export function parseKyc(input: unknown): KycData {
+  const parsed = parseInput(
+    z.object({ pan: z.string(), aadhaar: z.string(), dateOfBirth, address }),
+    input,
+  );
+  return { ...parsed, pan: normalizePan(parsed.pan), aadhaar: normalizeAadhaar(parsed.aadhaar) };
+}
+
+/** Shown to anyone but the owner: enough to recognise, not to contact. */
+export function maskEmail(value: string): string {
+  const [local = '', domain = ''] = value.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+}
+
+export function maskPhone(value: string): string {
+  return `XXXXXX${value.slice(-4)}`;
+}

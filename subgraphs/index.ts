@@ -1,0 +1,6 @@
+import type { SubgraphDefinition } from '../platform/subgraph';
+import { applications } from './applications';
+import { identity } from './identity';
+
+/** Every subgraph, in port order (SUBGRAPH_BASE_PORT + index). rover.yaml lists the same names. */
+export const SUBGRAPHS: SubgraphDefinition[] = [identity, applications];
