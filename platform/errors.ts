@@ -11,6 +11,7 @@ export const ErrorCodes = {
   CONFLICT: 409,
   ILLEGAL_TRANSITION: 409,
   FAILED_PRECONDITION: 422,
+  QUERY_TOO_COMPLEX: 400,
   RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
   UNAVAILABLE: 503,
@@ -33,12 +34,15 @@ export const badInput = (message: string, field?: string) =>
   new AppError('BAD_USER_INPUT', message, field ? { field } : undefined);
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'not allowed') => new AppError('FORBIDDEN', message);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID.test(value);
+
 export const unauthenticated = (message = 'authentication required') =>
   new AppError('UNAUTHENTICATED', message);
 
 const log = logger('errors');
 const PASS_THROUGH = new Set([
-  ...Object.keys(ErrorCodes),
+  ...Object.keys(ErrorCodes).filter((c) => c !== 'INTERNAL_SERVER_ERROR'),
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',

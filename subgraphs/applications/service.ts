@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Brackets, type DataSource, type EntityManager, In, Not } from 'typeorm';
 import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { updateVersioned } from '../../platform/db';
-import { AppError, notFound } from '../../platform/errors';
+import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
 import { type ApplicationDraft, parseDraft, parseDraftPatch } from './domain/application';
@@ -80,7 +80,7 @@ async function move(
 }
 
 async function loadForUpdate(m: EntityManager, caller: Caller, id: string): Promise<ApplicationRow> {
-  const app = await m.findOne(ApplicationRow, { where: { id } });
+  const app = isUuid(id) ? await m.findOne(ApplicationRow, { where: { id } }) : null;
   if (!app || !canSee(caller, app.customerId)) throw notFound('application');
   return app;
 }
@@ -163,7 +163,7 @@ export async function onKycSubmitted(m: EntityManager, event: CloudEvent) {
 }
 
 export async function getApplication(db: DataSource, caller: Caller | null, id: string) {
-  const app = await db.getRepository(ApplicationRow).findOne({ where: { id } });
+  const app = isUuid(id) ? await db.getRepository(ApplicationRow).findOne({ where: { id } }) : null;
   if (!app || !canSee(caller, app.customerId)) throw notFound('application');
   return app;
 }
@@ -204,6 +204,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 export async function listApplications(db: DataSource, filter: ListFilter, page: Page) {
   if (page.first < 1 || page.first > 100) throw new AppError('BAD_USER_INPUT', 'first: 1 to 100', { field: 'first' });
   const qb = db.getRepository(ApplicationRow).createQueryBuilder('a');
+  if (filter.customerId && !isUuid(filter.customerId)) return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
   if (filter.customerId) qb.andWhere('a.customer_id = :c', { c: filter.customerId });
   if (filter.statuses?.length) qb.andWhere('a.status IN (:...s)', { s: filter.statuses });
   if (filter.facilityType) qb.andWhere('a.facility_type = :f', { f: filter.facilityType });

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { canSee, requireRole } from '../../../platform/auth';
-import { notFound } from '../../../platform/errors';
+import { isUuid, notFound } from '../../../platform/errors';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import * as identity from '../service';
@@ -8,7 +8,7 @@ import { Customer, KycInput, ProfileInput, toCustomer, User } from './types';
 
 async function visibleCustomer(ctx: SubgraphContext, id: string): Promise<Customer> {
   // Someone else's record is reported as missing, so ids cannot be probed.
-  const row = canSee(ctx.caller, id) ? await identity.findCustomer(ctx.db, id) : null;
+  const row = isUuid(id) && canSee(ctx.caller, id) ? await identity.findCustomer(ctx.db, id) : null;
   if (!row) throw notFound('customer');
   return toCustomer(row, ctx.caller);
 }

@@ -1,0 +1,40 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+
+const LOGIN = `# 1. Log in, 2. copy accessToken into the Authorization header below.
+mutation Login($email: String!, $password: String!) {
+  login(input: { email: $email, password: $password }) {
+    accessToken
+    expiresIn
+    user { id fullName roles }
+  }
+}`;
+
+const APPLICATIONS = `# Staff: the newest applications with their customers and timelines.
+query Applications($statuses: [ApplicationStatus!]) {
+  applications(filter: { statuses: $statuses }, page: { first: 20 }) {
+    totalCount
+    nodes {
+      id status submittedAt
+      amount { formatted }
+      customer { fullName kycStatus }
+      timeline { at action fromStatus toStatus reason }
+    }
+  }
+}`;
+
+let page: string | undefined;
+
+/** GraphiQL with every asset inlined (no CDN); rendered once, it is about 9 MB. */
+export function graphiqlPage(): string {
+  page ??= renderGraphiQL({
+    title: 'LoanFlow GraphiQL',
+    subscriptionsProtocol: 'WS',
+    headers: JSON.stringify({ Authorization: 'Bearer <accessToken from login>' }, null, 2),
+    shouldPersistHeaders: true,
+    defaultTabs: [
+      { query: LOGIN, variables: JSON.stringify({ email: 'admin@loanflow.local', password: '' }, null, 2) },
+      { query: APPLICATIONS, variables: '{}' },
+    ],
+  });
+  return page;
+}

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server } from 'node:http';
+import { join } from 'node:path';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import depthLimit from 'graphql-depth-limit';
+import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { type GraphQLSchema, Kind, visit } from 'graphql';
+import { bearerToken, type Caller, IDENTITY_HEADERS, isStaff, verifyAccessToken } from '../platform/auth';
+import { config } from '../platform/config';
+import { AppError, formatError } from '../platform/errors';
+import { close, handleGraphQL, httpServer, listen, requestId, sendJson } from '../platform/http';
+import { logger } from '../platform/log';
+import { graphiqlPage } from './graphiql';
+
+const log = logger('gateway');
+
+export interface GatewayContext {
+  caller: Caller | null;
+  requestId: string;
+  ip?: string;
+}
+
+/** Forwards the verified caller to subgraphs with the shared secret that proves the call came from here. */
+class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>[0]) {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    headers.set(IDENTITY_HEADERS.secret, config().GATEWAY_SECRET);
+    if (context?.requestId) headers.set(IDENTITY_HEADERS.requestId, context.requestId);
+    if (context?.ip) headers.set(IDENTITY_HEADERS.clientIp, context.ip);
+    if (context?.caller) {
+      headers.set(IDENTITY_HEADERS.userId, context.caller.userId);
+      headers.set(IDENTITY_HEADERS.roles, context.caller.roles.join(','));
+    }
+  }
+}
+
+/** Cost: one per field, times ten below a list (an assumed page size), checked with the real variables. */
+function costLimit(max: number): ApolloServerPlugin<GatewayContext> {
+  let schema: GraphQLSchema | undefined;
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate: ({ apiSchema }) => {
+          schema = apiSchema;
+        },
+      };
+    },
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          if (!schema) return;
+          const cost = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > max) throw new AppError('QUERY_TOO_COMPLEX', `query cost ${cost} exceeds the limit of ${max}`);
+        },
+      };
+    },
+  };
+}
+
+/** Introspection shows the whole graph; only staff get it (GraphiQL works once an officer is signed in). */
+const introspectionForStaff: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart({ contextValue }) {
+    return {
+      async didResolveOperation({ document }) {
+        if (isStaff(contextValue.caller)) return;
+        let introspects = false;
+        visit(document, {
+          [Kind.FIELD]: (node) => {
+            if (node.name.value === '__schema' || node.name.value === '__type') introspects = true;
+          },
+        });
+        if (introspects) throw new AppError('FORBIDDEN', 'introspection is available to staff only');
+      },
+    };
+  },
+};
+
+export interface GatewayOptions {
+  port?: number;
+  host?: string;
+  /** Subgraph URL per name; otherwise SUBGRAPH_URL_<NAME>, otherwise the supergraph's routing URL. */
+  subgraphUrls?: Record<string, string>;
+  supergraphSdl?: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  server: Server;
+  apollo: ApolloServer<GatewayContext>;
+  stop(): Promise<void>;
+}
+
+function clientIp(req: IncomingMessage) {
+  return req.socket.remoteAddress ?? undefined;
+}
+
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  const c = config();
+  const supergraphSdl =
+    options.supergraphSdl ?? readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8');
+  const urls = new Map<string, string>();
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      const target = options.subgraphUrls?.[name] ?? process.env[`SUBGRAPH_URL_${name.toUpperCase()}`] ?? url;
+      if (!target) throw new Error(`no URL for subgraph ${name}`);
+      urls.set(name, target);
+      return new IdentityForwardingDataSource({ url: target });
+    },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimit(c.MAX_QUERY_DEPTH)],
+    plugins: [costLimit(c.MAX_QUERY_COST), introspectionForStaff],
+  });
+  await apollo.start();
+
+  const server = httpServer({
+    '/graphql': async (req, res) => {
+      if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(graphiqlPage());
+        return;
+      }
+      let caller: Caller | null = null;
+      try {
+        const token = bearerToken(req.headers);
+        if (token) caller = await verifyAccessToken(token);
+      } catch (err) {
+        return sendJson(res, 401, {
+          errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }],
+        });
+      }
+      await handleGraphQL(apollo, req, res, async () => ({ caller, requestId: requestId(req), ip: clientIp(req) }));
+    },
+    '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+    '/ready': async (_req, res) => {
+      const checks = await Promise.all(
+        [...urls].map(async ([name, url]) => {
+          const ok = await fetch(url.replace(/\/graphql$/, '/ready'), { signal: AbortSignal.timeout(2000) }).then(
+            (r) => r.ok,
+            () => false,
+          );
+          return [name, ok ? 'ready' : 'unavailable'] as const;
+        }),
+      );
+      const ready = checks.length > 0 && checks.every(([, s]) => s === 'ready');
+      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
+    },
+  });
+  const host = options.host ?? c.HOST;
+  const port = await listen(server, options.port ?? c.GATEWAY_PORT, host);
+  const url = `http://${host}:${port}/graphql`;
+  log.info({ url }, 'gateway listening');
+  return {
+    url,
+    server,
+    apollo,
+    async stop() {
+      await close(server);
+      await apollo.stop();
+    },
+  };
+}

