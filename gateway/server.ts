@@ -5,7 +5,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { type GraphQLSchema, Kind, visit } from 'graphql';
+import { GraphQLError, type GraphQLSchema, Kind, visit } from 'graphql';
 import { bearerToken, type Caller, IDENTITY_HEADERS, isStaff, verifyAccessToken } from '../platform/auth';
 import { config } from '../platform/config';
 import { AppError, formatError } from '../platform/errors';
@@ -33,6 +33,24 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
       headers.set(IDENTITY_HEADERS.userId, context.caller.userId);
       headers.set(IDENTITY_HEADERS.roles, context.caller.roles.join(','));
     }
+  }
+
+  /**
+   * A subgraph answers a request it refuses as a whole (e.g. a variable its scalar rejects) with HTTP 400
+   * and a typed error; pass that error on instead of the gateway's generic "400: Bad Request".
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
+    if (response.status === 400 || response.status === 401) {
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => undefined)) as { errors?: { message?: string; extensions?: { code?: string } }[] } | undefined;
+      const first = body?.errors?.[0];
+      if (first?.message && first.extensions?.code) {
+        return new GraphQLError(first.message, { extensions: { code: first.extensions.code } });
+      }
+    }
+    return super.errorFromResponse(response);
   }
 }
 

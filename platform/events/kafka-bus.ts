@@ -1,4 +1,4 @@
-import { type Admin, type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { logger } from '../log';
 import { type EventBus, type EventHandler, errorText, type SubscribeOptions, type Subscription } from './bus';
 import type { CloudEvent } from './envelope';
@@ -54,7 +54,11 @@ export class KafkaBus implements EventBus {
       } finally {
         await admin.disconnect();
       }
-      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      // At-least-once with idempotent consumers (the inbox); one request in flight keeps a key's order.
+      this.producer = this.kafka.producer({
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await this.producer.connect();
     })();
     return this.ready;

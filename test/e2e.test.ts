@@ -1,0 +1,131 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
+import { config } from '../platform/config';
+import { applicationInput, CREATE, KYC, kycInput, registerCustomer } from './helpers/flows';
+import { eventually, startTestPlatform } from './helpers/platform';
+
+let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+
+before(async () => {
+  platform = await startTestPlatform();
+});
+after(async () => {
+  await platform?.stop();
+});
+
+const APPLICATION = `query($id: ID!) {
+  application(id: $id) {
+    id status amount { minor formatted }
+    customer { id fullName pan aadhaar kycStatus }
+    timeline { action fromStatus toStatus eventId actorKind }
+  }
+}`;
+
+/** Reads the test's topic from the start in a fresh group until an event with this id appears. */
+async function findOnKafka(eventId: string) {
+  const kafka = new Kafka({ brokers: config().KAFKA_BROKERS?.split(',') ?? [], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `probe-${eventId}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: config().KAFKA_TOPIC, fromBeginning: true });
+  try {
+    return await new Promise<{ key: string; type: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('event not found on Kafka')), 30_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const e = JSON.parse(message.value?.toString() ?? '{}');
+          if (e.id === eventId) {
+            clearTimeout(timer);
+            resolve({ key: message.key?.toString() ?? '', type: e.type });
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+test('register → login → KYC → apply → submit → one query across identity and applications, via real Kafka', async () => {
+  const { gql } = platform;
+  const customer = await registerCustomer(gql);
+  const login = await gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken user { id } } }`, {
+    i: { email: customer.email, password: customer.password },
+  });
+  const token = login.data?.login.accessToken as string;
+  assert.equal(login.data?.login.user.id, customer.id);
+
+  const kyc = await gql(KYC, { input: kycInput() }, token);
+  assert.match(kyc.data?.submitKyc.pan, /^XXXXX\d{4}[A-Z]$/);
+  assert.match(kyc.data?.submitKyc.aadhaar, /^XXXX-XXXX-\d{4}$/);
+
+  const created = await gql(CREATE, { input: applicationInput() }, token);
+  const id = created.data?.createApplication.id as string;
+  assert.equal(created.data?.createApplication.status, 'DRAFT');
+  const submitted = await gql(`mutation($id: ID!) { submitApplication(id: $id) { status } }`, { id }, token);
+  assert.equal(submitted.data?.submitApplication.status, 'SUBMITTED');
+
+  const identityDb = platform.subgraphs.find((s) => s.name === 'identity')?.ds;
+  const [kycEvent] = await identityDb!.query(
+    `SELECT id FROM outbox WHERE type = 'customer.kyc.submitted' AND subject = $1`,
+    [customer.id],
+  );
+  assert.ok(kycEvent, 'identity recorded customer.kyc.submitted in its outbox');
+
+  const app = await eventually(async () => {
+    const r = await gql(APPLICATION, { id }, token);
+    const a = r.data?.application;
+    return a?.timeline.some((t: { action: string }) => t.action === 'KYC_DATA_RECEIVED') ? a : undefined;
+  });
+  assert.equal(app.status, 'SUBMITTED');
+  assert.equal(app.amount.minor, '50000000');
+  assert.equal(app.customer.id, customer.id);
+  assert.equal(app.customer.fullName, 'Asha Rao');
+  assert.equal(app.customer.kycStatus, 'SUBMITTED');
+  assert.deepEqual(
+    app.timeline.map((t: { action: string }) => t.action).sort(),
+    ['CREATED', 'KYC_DATA_RECEIVED', 'SUBMIT'],
+  );
+  const milestone = app.timeline.find((t: { action: string }) => t.action === 'KYC_DATA_RECEIVED');
+  assert.equal(milestone.eventId, kycEvent.id, 'the timeline names the event identity published');
+
+  // The event crossed a real broker, and the applications consumer recorded it in its inbox.
+  const onKafka = await findOnKafka(kycEvent.id);
+  assert.equal(onKafka.type, 'customer.kyc.submitted');
+  assert.equal(onKafka.key, customer.id);
+  const applicationsDb = platform.subgraphs.find((s) => s.name === 'applications')?.ds;
+  const inbox = await applicationsDb!.query('SELECT consumer FROM inbox WHERE event_id = $1', [kycEvent.id]);
+  assert.deepEqual(inbox, [{ consumer: 'applications' }]);
+  const [sent] = await identityDb!.query('SELECT sent_at FROM outbox WHERE id = $1', [kycEvent.id]);
+  assert.ok(sent.sent_at, 'the relay marked the row sent after the broker acknowledged it');
+});
+
+test('the MongoDB adapter round-trips through the real MongoDB-wire server', async () => {
+  const { MongoDocumentStore } = await import('../platform/docstore');
+  const store = await MongoDocumentStore.connect(config().MONGODB_URL as string, config().MONGODB_DB);
+  try {
+    await store.insert('notes', { _id: 'n1', owner: 'u1', text: 'hello', n: 1 });
+    await store.insert('notes', { _id: 'n2', owner: 'u2', text: 'other', n: 2 });
+    assert.deepEqual(await store.get('notes', 'n1'), { _id: 'n1', owner: 'u1', text: 'hello', n: 1 });
+    assert.deepEqual(
+      (await store.find('notes', { owner: 'u2' })).map((d) => d._id),
+      ['n2'],
+    );
+    assert.equal(await store.update('notes', 'n1', { text: 'changed' }), true);
+    assert.equal((await store.get<{ _id: string; text: string }>('notes', 'n1'))?.text, 'changed');
+    assert.equal(await store.delete('notes', 'n2'), true);
+    assert.equal(await store.get('notes', 'n2'), null);
+
+    const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(600_000, 7)]);
+    const fileId = await store.putFile('documents', 'statement.pdf', bytes, { owner: 'u1' });
+    const file = await store.getFile('documents', fileId);
+    assert.equal(file?.filename, 'statement.pdf');
+    assert.equal(file?.length, bytes.length);
+    assert.deepEqual(file?.metadata, { owner: 'u1' });
+    assert.ok(file?.content.equals(bytes), 'GridFS returns the same bytes across several chunks');
+    assert.equal(await store.getFile('documents', '000000000000000000000000'), null);
+  } finally {
+    await store.close();
+  }
+});

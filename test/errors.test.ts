@@ -1,0 +1,225 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SignJWT } from 'jose';
+import { signAccessToken } from '../platform/auth';
+import { config } from '../platform/config';
+import { Role } from '../platform/roles';
+import { applicationInput, CREATE, KYC, kycInput, registerCustomer } from './helpers/flows';
+import { firstError, startTestPlatform } from './helpers/platform';
+
+let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+before(async () => {
+  platform = await startTestPlatform();
+});
+after(async () => {
+  await platform?.stop();
+});
+
+const db = (name: string) => {
+  const ds = platform.subgraphs.find((s) => s.name === name)?.ds;
+  if (!ds) throw new Error(name);
+  return ds;
+};
+const count = async (subgraph: string, sql: string, params: unknown[] = []) =>
+  Number((await db(subgraph).query(sql, params))[0].n);
+const outboxSize = async () =>
+  (await count('identity', 'SELECT count(*) n FROM outbox')) + (await count('applications', 'SELECT count(*) n FROM outbox'));
+
+const ME = '{ me { id roles } }';
+
+describe('bad input gets a typed error and changes nothing', () => {
+  test('malformed PAN', async () => {
+    const c = await registerCustomer(platform.gql);
+    const events = await outboxSize();
+    for (const pan of ['ABCDE1234', 'ABCXE1234F', '12345ABCDE', 'abcpe1234f5']) {
+      const r = await platform.gql(KYC, { input: { ...kycInput(), pan } }, c.token);
+      assert.equal(firstError(r), 'BAD_USER_INPUT', pan);
+      assert.equal(r.errors?.[0]?.extensions?.details && (r.errors[0].extensions.details as { field: string }).field, 'pan');
+    }
+    const bad = await platform.gql(KYC, { input: { ...kycInput(), aadhaar: '234123412345' } }, c.token);
+    assert.equal(firstError(bad), 'BAD_USER_INPUT', 'Aadhaar with a wrong check digit');
+    const row = (await db('identity').query('SELECT kyc_status, pan_enc FROM customers WHERE id = $1', [c.id]))[0];
+    assert.deepEqual(row, { kyc_status: 'NOT_SUBMITTED', pan_enc: null });
+    assert.equal(await outboxSize(), events, 'no event was recorded');
+  });
+
+  test('negative, zero, fractional and oversized amounts', async () => {
+    const c = await registerCustomer(platform.gql);
+    for (const amountMinor of ['-5000000', '0', 12.5, '99999999999999999999']) {
+      const r = await platform.gql(CREATE, { input: applicationInput({ amountMinor }) }, c.token);
+      assert.equal(firstError(r), 'BAD_USER_INPUT', String(amountMinor));
+    }
+    assert.equal(await count('applications', 'SELECT count(*) n FROM applications WHERE customer_id = $1', [c.id]), 0);
+  });
+
+  test('illegal transition', async () => {
+    const c = await registerCustomer(platform.gql);
+    const id = (await platform.gql(CREATE, { input: applicationInput() }, c.token)).data?.createApplication.id;
+    const submit = `mutation($id: ID!) { submitApplication(id: $id) { status } }`;
+    assert.equal((await platform.gql(submit, { id }, c.token)).data?.submitApplication.status, 'SUBMITTED');
+    const before = await db('applications').query('SELECT status, version FROM applications WHERE id = $1', [id]);
+    const timeline = await count('applications', 'SELECT count(*) n FROM timeline WHERE application_id = $1', [id]);
+    const events = await outboxSize();
+
+    const again = await platform.gql(submit, { id }, c.token);
+    assert.equal(firstError(again), 'ILLEGAL_TRANSITION');
+    assert.match(again.errors?.[0]?.message ?? '', /cannot submit an application that is SUBMITTED/);
+    const edit = await platform.gql(
+      `mutation($id: ID!) { updateApplication(id: $id, input: { tenureMonths: 12 }) { id } }`,
+      { id },
+      c.token,
+    );
+    assert.equal(firstError(edit), 'FAILED_PRECONDITION');
+
+    assert.deepEqual(await db('applications').query('SELECT status, version FROM applications WHERE id = $1', [id]), before);
+    assert.equal(await count('applications', 'SELECT count(*) n FROM timeline WHERE application_id = $1', [id]), timeline);
+    assert.equal(await outboxSize(), events);
+  });
+
+  test("another customer's application id is reported as not found, and cannot be moved", async () => {
+    const owner = await registerCustomer(platform.gql);
+    const other = await registerCustomer(platform.gql, 'Ravi Kumar');
+    const id = (await platform.gql(CREATE, { input: applicationInput() }, owner.token)).data?.createApplication.id;
+    const read = await platform.gql(`query($id: ID!) { application(id: $id) { id } }`, { id }, other.token);
+    assert.equal(firstError(read), 'NOT_FOUND');
+    const withdraw = await platform.gql(`mutation($id: ID!) { withdrawApplication(id: $id) { status } }`, { id }, other.token);
+    assert.equal(firstError(withdraw), 'NOT_FOUND');
+    const customer = await platform.gql(`query($id: ID!) { customer(id: $id) { id } }`, { id: owner.id }, other.token);
+    assert.equal(firstError(customer), 'NOT_FOUND');
+    assert.deepEqual(await db('applications').query('SELECT status FROM applications WHERE id = $1', [id]), [
+      { status: 'DRAFT' },
+    ]);
+  });
+});
+
+describe('tokens', () => {
+  test('missing token: UNAUTHENTICATED from the subgraph, and no write happens', async () => {
+    const me = await platform.gql(ME);
+    assert.equal(firstError(me), 'UNAUTHENTICATED');
+    const before = await count('applications', 'SELECT count(*) n FROM applications');
+    const create = await platform.gql(CREATE, { input: applicationInput() });
+    assert.equal(firstError(create), 'UNAUTHENTICATED');
+    assert.equal(await count('applications', 'SELECT count(*) n FROM applications'), before);
+  });
+
+  test('expired token is refused at the gateway with 401', async () => {
+    const c = await registerCustomer(platform.gql);
+    const expired = await new SignJWT({ roles: [Role.CUSTOMER] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(c.id)
+      .setIssuer(config().JWT_ISSUER)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(config().JWT_SECRET));
+    const r = await platform.gql(ME, {}, expired);
+    assert.equal(r.status, 401);
+    assert.equal(firstError(r), 'UNAUTHENTICATED');
+    assert.match(r.errors?.[0]?.message ?? '', /expired/);
+  });
+
+  test('forged tokens are refused: wrong key, alg none, tampered roles', async () => {
+    const c = await registerCustomer(platform.gql);
+    const wrongKey = await new SignJWT({ roles: [Role.ADMIN] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(c.id)
+      .setIssuer(config().JWT_ISSUER)
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('not-the-platform-secret-but-long-enough'));
+    const [h, , s] = c.token.split('.');
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: c.id, roles: ['ADMIN'], iss: 'loanflow', exp: 9999999999 })).toString('base64url')}.${s}`;
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: c.id, roles: ['ADMIN'] })).toString('base64url')}.`;
+    for (const token of [wrongKey, tampered, none]) {
+      const r = await platform.gql(ME, {}, token);
+      assert.equal(r.status, 401);
+      assert.equal(firstError(r), 'UNAUTHENTICATED');
+    }
+  });
+
+  test('a subgraph refuses calls that bypass the gateway, even with identity headers', async () => {
+    const applications = platform.subgraphs.find((s) => s.name === 'applications');
+    const res = await fetch(applications!.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-loanflow-user-id': 'x', 'x-loanflow-roles': 'ADMIN' },
+      body: JSON.stringify({ query: '{ applications { totalCount } }' }),
+    });
+    assert.equal(res.status, 401);
+    const wrong = await fetch(applications!.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-loanflow-gateway-secret': 'guess-guess-guess-guess' },
+      body: JSON.stringify({ query: '{ applications { totalCount } }' }),
+    });
+    assert.equal(wrong.status, 401);
+  });
+
+  test('refresh rotates; reusing an old refresh token revokes the whole login', async () => {
+    const c = await registerCustomer(platform.gql);
+    const REFRESH = `mutation($t: String!) { refresh(refreshToken: $t) { accessToken refreshToken } }`;
+    const first = await platform.gql(REFRESH, { t: c.refreshToken });
+    const next = first.data?.refresh.refreshToken as string;
+    assert.ok(next && next !== c.refreshToken);
+    assert.equal((await platform.gql(ME, {}, first.data?.refresh.accessToken)).data?.me.id, c.id);
+
+    const reuse = await platform.gql(REFRESH, { t: c.refreshToken });
+    assert.equal(firstError(reuse), 'UNAUTHENTICATED');
+    assert.match(reuse.errors?.[0]?.message ?? '', /reuse/);
+    const afterReuse = await platform.gql(REFRESH, { t: next });
+    assert.equal(firstError(afterReuse), 'UNAUTHENTICATED', 'the newest token of the family is revoked too');
+  });
+
+  test('logout revokes the refresh token', async () => {
+    const c = await registerCustomer(platform.gql);
+    assert.equal((await platform.gql(`mutation($t: String!) { logout(refreshToken: $t) }`, { t: c.refreshToken })).data?.logout, true);
+    const r = await platform.gql(`mutation($t: String!) { refresh(refreshToken: $t) { accessToken } }`, { t: c.refreshToken });
+    assert.equal(firstError(r), 'UNAUTHENTICATED');
+  });
+});
+
+describe('roles and limits', () => {
+  test('only an ADMIN creates staff; a customer is FORBIDDEN', async () => {
+    const c = await registerCustomer(platform.gql);
+    const STAFF = `mutation($i: StaffUserInput!) { createStaffUser(input: $i) { id roles } }`;
+    const input = { email: `officer-${c.id.slice(0, 8)}@bank.test`, password: 'officer-password-1', fullName: 'K Officer', roles: ['KYC_OFFICER'] };
+    assert.equal(firstError(await platform.gql(STAFF, { i: input }, c.token)), 'FORBIDDEN');
+    const admin = await signAccessToken({ userId: '00000000-0000-4000-8000-000000000001', roles: [Role.ADMIN] });
+    const created = await platform.gql(STAFF, { i: input }, admin);
+    assert.deepEqual(created.data?.createStaffUser.roles, ['KYC_OFFICER']);
+    const officer = await platform.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, {
+      i: { email: input.email, password: input.password },
+    });
+    const list = await platform.gql('{ applications { totalCount } }', {}, officer.data?.login.accessToken);
+    assert.equal(typeof list.data?.applications.totalCount, 'number', 'staff list all applications');
+    assert.equal(firstError(await platform.gql('{ applications { totalCount } }', {}, c.token)), 'FORBIDDEN');
+  });
+
+  test('a query deeper than the limit is refused before it runs', async () => {
+    const c = await registerCustomer(platform.gql);
+    // Depth is counted from 0 at the root field: this reaches 13 against a limit of 10.
+    const deep = `{ me { ${'customer { applications { '.repeat(6)} id ${'} } '.repeat(6)} } }`;
+    const r = await platform.gql(deep, {}, c.token);
+    assert.equal(firstError(r), 'GRAPHQL_VALIDATION_FAILED');
+    assert.match(r.errors?.[0]?.message ?? '', /exceeds maximum operation depth/);
+  });
+
+  test('introspection is for staff only', async () => {
+    const c = await registerCustomer(platform.gql);
+    assert.equal(firstError(await platform.gql('{ __schema { queryType { name } } }', {}, c.token)), 'FORBIDDEN');
+    const staff = await signAccessToken({ userId: '00000000-0000-4000-8000-000000000002', roles: [Role.KYC_OFFICER] });
+    const r = await platform.gql('{ __schema { queryType { name } } }', {}, staff);
+    assert.equal(r.data?.__schema.queryType.name, 'Query');
+  });
+
+  test('responses never carry raw PAN, Aadhaar, or another person\'s contact data', async () => {
+    const c = await registerCustomer(platform.gql);
+    const numbers = kycInput();
+    await platform.gql(KYC, { input: numbers }, c.token);
+    const staff = await signAccessToken({ userId: '00000000-0000-4000-8000-000000000003', roles: [Role.KYC_OFFICER] });
+    const r = await platform.gql(`query($id: ID!) { customer(id: $id) { pan aadhaar email phone } }`, { id: c.id }, staff);
+    const body = JSON.stringify(r);
+    assert.ok(!body.includes(numbers.pan) && !body.includes(numbers.aadhaar), 'no raw identifiers');
+    assert.ok(!body.includes(c.email), 'e-mail masked for staff');
+    assert.match(r.data?.customer.phone, /^XXXXXX\d{4}$/);
+    const stored = await db('identity').query('SELECT pan_enc, aadhaar_enc FROM customers WHERE id = $1', [c.id]);
+    assert.ok(!JSON.stringify(stored).includes(numbers.pan), 'PAN is encrypted at rest');
+  });
+});
