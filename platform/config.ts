@@ -32,7 +32,11 @@ const schema = z
     DATA_DIR: z.string().default('.data'),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().default('loanflow'),
-    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(15 * 60),
     REFRESH_TOKEN_TTL_SECONDS: z.coerce
       .number()
       .int()

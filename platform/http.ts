@@ -44,7 +44,9 @@ export async function handleGraphQL<C extends BaseContext>(
     try {
       body = JSON.parse(raw);
     } catch {
-      return sendJson(res, 400, { errors: [{ message: 'malformed JSON body', extensions: { code: 'BAD_REQUEST' } }] });
+      return sendJson(res, 400, {
+        errors: [{ message: 'malformed JSON body', extensions: { code: 'BAD_REQUEST' } }],
+      });
     }
   }
   const result = await server.executeHTTPGraphQLRequest({
@@ -74,7 +76,9 @@ export function httpServer(routes: Record<string, Route>, fallback?: Route): Ser
       if (!(err instanceof AppError)) log.error({ err, path }, 'request failed');
       if (!res.headersSent) {
         sendJson(res, ErrorCodes[code], {
-          errors: [{ message: err instanceof AppError ? err.message : 'internal error', extensions: { code } }],
+          errors: [
+            { message: err instanceof AppError ? err.message : 'internal error', extensions: { code } },
+          ],
         });
       } else res.end();
     }

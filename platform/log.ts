@@ -48,18 +48,28 @@ const REDACT = [
   '*.headers["x-loanflow-gateway-secret"]',
 ];
 
-export const rootLogger = pino({
-  level: config().LOG_LEVEL,
-  base: undefined,
-  redact: { paths: REDACT, censor: '[redacted]' },
-  formatters: { log: (obj) => scrubDeep(obj) as Record<string, unknown> },
-  hooks: {
-    logMethod(args, method) {
-      const scrubbed = args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>;
-      return method.apply(this, scrubbed);
+/** The platform's logger options; a destination can be given (tests capture the output). */
+export function createLogger(destination?: pino.DestinationStream): pino.Logger {
+  return pino(
+    {
+      level: config().LOG_LEVEL,
+      base: undefined,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      formatters: { log: (obj) => scrubDeep(obj) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<
+            typeof method
+          >;
+          return method.apply(this, scrubbed);
+        },
+      },
     },
-  },
-});
+    destination as pino.DestinationStream,
+  );
+}
+
+export const rootLogger = createLogger();
 
 export type Logger = pino.Logger;
 

@@ -83,7 +83,9 @@ export function decryptPii(value: string): string {
   const body = Buffer.from(ctText, 'base64url');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'));
   decipher.setAuthTag(body.subarray(body.length - 16));
-  return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString('utf8');
+  return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString(
+    'utf8',
+  );
 }
 
 export function piiKeyId(value: string): string | undefined {

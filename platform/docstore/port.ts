@@ -20,7 +20,12 @@ export interface DocumentStore {
   find<T extends Doc>(collection: string, filter: Filter, options?: { limit?: number }): Promise<T[]>;
   update(collection: string, id: string, patch: Record<string, unknown>): Promise<boolean>;
   delete(collection: string, id: string): Promise<boolean>;
-  putFile(bucket: string, filename: string, content: Buffer, metadata: Record<string, unknown>): Promise<string>;
+  putFile(
+    bucket: string,
+    filename: string,
+    content: Buffer,
+    metadata: Record<string, unknown>,
+  ): Promise<string>;
   getFile(bucket: string, id: string): Promise<StoredFile | null>;
   close(): Promise<void>;
 }

@@ -75,7 +75,9 @@ export class PostgresDocumentStore implements DocumentStore {
       [bucket, id],
     );
     const row = r.rows[0];
-    return row ? { id, filename: row.filename, length: row.length, metadata: row.metadata, content: row.content } : null;
+    return row
+      ? { id, filename: row.filename, length: row.length, metadata: row.metadata, content: row.content }
+      : null;
   }
 
   async close() {

@@ -73,14 +73,22 @@ export class KafkaBus implements EventBus {
       messages: events.map((e) => ({
         key: e.partitionkey,
         value: JSON.stringify(e),
-        headers: { 'ce_type': e.type, 'ce_id': e.id },
+        headers: { ce_type: e.type, ce_id: e.id },
       })),
     });
   }
 
-  async subscribe(group: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
+  async subscribe(
+    group: string,
+    handler: EventHandler,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
     await this.start();
-    const consumer = this.kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const consumer = this.kafka.consumer({
+      groupId: group,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topic, fromBeginning: options.fromBeginning ?? true });
     this.consumers.add(consumer);

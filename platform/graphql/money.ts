@@ -22,7 +22,8 @@ export const MinorUnits = new GraphQLScalarType<bigint, string>({
     });
   },
   parseLiteral(ast) {
-    if (ast.kind === Kind.INT || (ast.kind === Kind.STRING && /^-?\d+$/.test(ast.value))) return BigInt(ast.value);
+    if (ast.kind === Kind.INT || (ast.kind === Kind.STRING && /^-?\d+$/.test(ast.value)))
+      return BigInt(ast.value);
     throw new GraphQLError('MinorUnits must be a whole number of minor units', {
       extensions: { code: 'BAD_USER_INPUT' },
     });

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GraphQLError } from 'graphql';
+import { loadConfig } from './config';
+import { AppError, formatError } from './errors';
+import { MinorUnits, money } from './graphql/money';
+
+test('config: embedded defaults work, production refuses the dev secrets', () => {
+  assert.equal(loadConfig({}).GATEWAY_PORT, 4000);
+  assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET: must be set in production/);
+  assert.throws(() => loadConfig({ GATEWAY_PORT: 'eighty' }), /GATEWAY_PORT/);
+});
+
+test('money: exact formatting from minor units, scalar rejects fractions', () => {
+  assert.equal(money('50000000').formatted, '₹5,00,000.00');
+  assert.equal(money(123456789012345678n).minor, '123456789012345678');
+  assert.equal(money('5').formatted, '₹0.05');
+  assert.equal(MinorUnits.parseValue('12'), 12n);
+  assert.throws(() => MinorUnits.parseValue(12.5), /whole number/);
+  assert.equal(MinorUnits.serialize(10n ** 20n), '100000000000000000000');
+});
+
+test('formatError: typed errors keep code and message; anything else is a bare internal error', () => {
+  const typed = new AppError('NOT_FOUND', 'application not found');
+  assert.deepEqual(formatError({ message: typed.message, extensions: { code: 'NOT_FOUND', stacktrace: ['x'] } }, typed), {
+    message: 'application not found',
+    extensions: { code: 'NOT_FOUND' },
+  });
+  const leak = new GraphQLError('duplicate key value violates unique constraint "customers_pan_index"');
+  const out = formatError({ message: leak.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, leak);
+  assert.equal(out.message, 'internal error');
+  assert.deepEqual(out.extensions, { code: 'INTERNAL_SERVER_ERROR' });
+});

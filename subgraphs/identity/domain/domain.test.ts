@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseInput } from '../../../platform/validation';
+import { ageOn, maskEmail, maskPhone, parseKyc, registrationSchema } from './profile';
+import { decideRefresh } from './refresh';
+
+const now = new Date('2026-11-25T10:00:00Z');
+const later = new Date('2026-12-01T00:00:00Z');
+
+test('refresh: rotate once, then any reuse is detected; revoked and expired are refused', () => {
+  assert.equal(decideRefresh({ usedAt: null, revokedAt: null, expiresAt: later }, now), 'rotate');
+  assert.equal(decideRefresh({ usedAt: now, revokedAt: null, expiresAt: later }, now), 'reuse');
+  assert.equal(decideRefresh({ usedAt: now, revokedAt: now, expiresAt: later }, now), 'revoked');
+  assert.equal(decideRefresh({ usedAt: null, revokedAt: null, expiresAt: now }, now), 'expired');
+});
+
+test('registration input: e-mail normalized, phone to +91, short passwords refused', () => {
+  const r = parseInput(registrationSchema, {
+    email: ' Asha@Example.COM ',
+    password: 'long-enough-1',
+    fullName: 'Asha',
+    phone: '98765 43210',
+  });
+  assert.equal(r.email, 'asha@example.com');
+  assert.equal(r.phone, '+919876543210');
+  assert.throws(() => parseInput(registrationSchema, { ...r, password: 'short' }), /password: at least 10/);
+  assert.throws(() => parseInput(registrationSchema, { ...r, phone: '12345' }), /phone/);
+});
+
+test('KYC: adults only, PIN code of six digits', () => {
+  assert.equal(ageOn('2008-11-26', now), 17);
+  assert.equal(ageOn('2008-11-25', now), 18);
+  const kyc = {
+    pan: 'abcpe1234f',
+    aadhaar: '234123412346',
+    dateOfBirth: '1990-04-01',
+    address: { line1: '1 MG Road', city: 'Pune', state: 'MH', postalCode: '411001' },
+  };
+  assert.equal(parseKyc(kyc).pan, 'ABCPE1234F');
+  const minorDob = `${new Date().getUTCFullYear() - 10}-01-01`;
+  assert.throws(() => parseKyc({ ...kyc, dateOfBirth: minorDob }), /between 18 and 100/);
+  assert.throws(() => parseKyc({ ...kyc, address: { ...kyc.address, postalCode: '0110' } }), /PIN/);
+});
+
+test('contact masks', () => {
+  assert.equal(maskEmail('asha.rao@example.com'), 'a***@example.com');
+  assert.equal(maskPhone('+919876543210'), 'XXXXXX3210');
+});
