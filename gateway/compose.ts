@@ -14,11 +14,14 @@ interface RoverConfig {
 
 /** rover's `${env.NAME}` and `${env.NAME:-default}` expansion. */
 export function expandEnv(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  return text.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
-    const value = env[name] ?? fallback;
-    if (value === undefined) throw new Error(`rover.yaml needs env.${name}`);
-    return value;
-  });
+  return text.replace(
+    /\$\{env\.([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_m, name: string, fallback?: string) => {
+      const value = env[name] ?? fallback;
+      if (value === undefined) throw new Error(`rover.yaml needs env.${name}`);
+      return value;
+    },
+  );
 }
 
 export function readRoverConfig(env: NodeJS.ProcessEnv = process.env): RoverConfig {
@@ -47,7 +50,8 @@ export function compose(files: Map<string, string>, env: NodeJS.ProcessEnv = {})
   const rover = readRoverConfig(env);
   const services = Object.entries(rover.subgraphs).map(([name, s]) => {
     if (!s.schema.file) throw new Error(`${name}: only schema.file is supported offline`);
-    const sdl = files.get(s.schema.file.replace(/^\.\//, '')) ?? readFileSync(join(ROOT, s.schema.file), 'utf8');
+    const sdl =
+      files.get(s.schema.file.replace(/^\.\//, '')) ?? readFileSync(join(ROOT, s.schema.file), 'utf8');
     return { name, url: s.routing_url, typeDefs: parse(sdl) };
   });
   const result = composeServices(services);

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { join } from 'node:path';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import {
+  ApolloGateway,
+  type GraphQLDataSourceProcessOptions,
+  RemoteGraphQLDataSource,
+} from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type GraphQLSchema, Kind, visit } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { GraphQLError, type GraphQLSchema, Kind, visit } from 'graphql';
 import { bearerToken, type Caller, IDENTITY_HEADERS, isStaff, verifyAccessToken } from '../platform/auth';
 import { config } from '../platform/config';
 import { AppError, formatError } from '../platform/errors';
@@ -23,7 +27,7 @@ export interface GatewayContext {
 
 /** Forwards the verified caller to subgraphs with the shared secret that proves the call came from here. */
 class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>[0]) {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const headers = request.http?.headers;
     if (!headers) return;
     headers.set(IDENTITY_HEADERS.secret, config().GATEWAY_SECRET);
@@ -44,7 +48,9 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
       const body = (await response
         .clone()
         .json()
-        .catch(() => undefined)) as { errors?: { message?: string; extensions?: { code?: string } }[] } | undefined;
+        .catch(() => undefined)) as
+        | { errors?: { message?: string; extensions?: { code?: string } }[] }
+        | undefined;
       const first = body?.errors?.[0];
       if (first?.message && first.extensions?.code) {
         return new GraphQLError(first.message, { extensions: { code: first.extensions.code } });
@@ -76,7 +82,8 @@ function costLimit(max: number): ApolloServerPlugin<GatewayContext> {
             variables: request.variables ?? {},
             estimators: [simpleEstimator({ defaultComplexity: 1 })],
           });
-          if (cost > max) throw new AppError('QUERY_TOO_COMPLEX', `query cost ${cost} exceeds the limit of ${max}`);
+          if (cost > max)
+            throw new AppError('QUERY_TOO_COMPLEX', `query cost ${cost} exceeds the limit of ${max}`);
         },
       };
     },
@@ -159,13 +166,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
           errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }],
         });
       }
-      await handleGraphQL(apollo, req, res, async () => ({ caller, requestId: requestId(req), ip: clientIp(req) }));
+      await handleGraphQL(apollo, req, res, async () => ({
+        caller,
+        requestId: requestId(req),
+        ip: clientIp(req),
+      }));
     },
     '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
     '/ready': async (_req, res) => {
       const checks = await Promise.all(
         [...urls].map(async ([name, url]) => {
-          const ok = await fetch(url.replace(/\/graphql$/, '/ready'), { signal: AbortSignal.timeout(2000) }).then(
+          const ok = await fetch(url.replace(/\/graphql$/, '/ready'), {
+            signal: AbortSignal.timeout(2000),
+          }).then(
             (r) => r.ok,
             () => false,
           );
@@ -173,7 +186,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         }),
       );
       const ready = checks.length > 0 && checks.every(([, s]) => s === 'ready');
-      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
+      sendJson(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'unavailable',
+        subgraphs: Object.fromEntries(checks),
+      });
     },
   });
   const host = options.host ?? c.HOST;

@@ -8,7 +8,10 @@ const BIN = join(CACHE, 'ferretdb', 'ferretdb');
 function ensureBinary() {
   if (existsSync(BIN)) return;
   console.log('building FerretDB 1.24 from its Go module…');
-  run('go', ['build', '-trimpath', '-o', BIN, '.'], { cwd: join(ROOT, 'infra', 'ferretdb'), env: { CGO_ENABLED: '0' } });
+  run('go', ['build', '-trimpath', '-o', BIN, '.'], {
+    cwd: join(ROOT, 'infra', 'ferretdb'),
+    env: { CGO_ENABLED: '0' },
+  });
 }
 
 /** MongoDB wire protocol on loopback, SQLite files under .data/stack/ferretdb, idempotently. */

@@ -66,9 +66,24 @@ export async function upKafka(port: number) {
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     // A KRaft cluster id is 16 random bytes, base64url without padding (22 characters).
     const clusterId = randomBytes(16).toString('base64url');
-    run('java', java([`-Dlog4j.configuration=file:${log4j}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props]));
+    run(
+      'java',
+      java([
+        `-Dlog4j.configuration=file:${log4j}`,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        props,
+      ]),
+    );
   }
-  const { log } = startDetached('kafka', 'java', java([`-Dlog4j.configuration=file:${log4j}`, 'kafka.Kafka', props]));
+  const { log } = startDetached(
+    'kafka',
+    'java',
+    java([`-Dlog4j.configuration=file:${log4j}`, 'kafka.Kafka', props]),
+  );
   await waitForPort(port, 'Kafka', 120_000, log);
 }
 

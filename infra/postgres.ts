@@ -54,7 +54,16 @@ export async function upPostgres(port: number) {
   await ensureCluster(instance(dir, port), dir);
   const log = join(STACK_DIR, 'postgres', 'postgres.log');
   spawnSync('chown', ['postgres:postgres', join(STACK_DIR, 'postgres')]);
-  const r = await pgCtl(['start', '-D', dir, '-l', log, '-w', '-o', `-p ${port} -k /tmp -c max_connections=300 -c fsync=off`]);
+  const r = await pgCtl([
+    'start',
+    '-D',
+    dir,
+    '-l',
+    log,
+    '-w',
+    '-o',
+    `-p ${port} -k /tmp -c max_connections=300 -c fsync=off`,
+  ]);
   if (r.status !== 0) throw new Error(`pg_ctl start failed: ${r.stderr || r.stdout}`);
   await waitForPort(port, 'PostgreSQL', 60_000, log);
 }

@@ -24,7 +24,8 @@ export async function waitForPort(port: number, what: string, timeoutMs = 120_00
     if (await portOpen(port)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  const tail = logFile && existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
+  const tail =
+    logFile && existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
   throw new Error(`${what} did not open port ${port} within ${timeoutMs / 1000}s\n${tail}`);
 }
 

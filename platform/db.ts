@@ -5,9 +5,9 @@ import {
   type EntityTarget,
   type MigrationInterface,
   type ObjectLiteral,
+  type QueryDeepPartialEntity,
   type QueryRunner,
 } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { config } from './config';
 import { AppError } from './errors';
 

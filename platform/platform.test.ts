@@ -22,10 +22,13 @@ test('money: exact formatting from minor units, scalar rejects fractions', () =>
 
 test('formatError: typed errors keep code and message; anything else is a bare internal error', () => {
   const typed = new AppError('NOT_FOUND', 'application not found');
-  assert.deepEqual(formatError({ message: typed.message, extensions: { code: 'NOT_FOUND', stacktrace: ['x'] } }, typed), {
-    message: 'application not found',
-    extensions: { code: 'NOT_FOUND' },
-  });
+  assert.deepEqual(
+    formatError({ message: typed.message, extensions: { code: 'NOT_FOUND', stacktrace: ['x'] } }, typed),
+    {
+      message: 'application not found',
+      extensions: { code: 'NOT_FOUND' },
+    },
+  );
   const leak = new GraphQLError('duplicate key value violates unique constraint "customers_pan_index"');
   const out = formatError({ message: leak.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, leak);
   assert.equal(out.message, 'internal error');

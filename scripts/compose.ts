@@ -12,7 +12,9 @@ async function main() {
   files.set('schema/supergraph.graphql', supergraphSdl);
 
   const acceptedFile = join(ROOT, 'schema', 'accepted-hints.json');
-  const accepted = new Set<string>(existsSync(acceptedFile) ? JSON.parse(readFileSync(acceptedFile, 'utf8')) : []);
+  const accepted = new Set<string>(
+    existsSync(acceptedFile) ? JSON.parse(readFileSync(acceptedFile, 'utf8')) : [],
+  );
   const unaccepted = hints.filter((h) => !accepted.has(h));
   if (unaccepted.length) {
     console.error(`composition hints not accepted in schema/accepted-hints.json:\n${unaccepted.join('\n')}`);

@@ -1,18 +1,20 @@
 // npm run seed: creates the first ADMIN (and, with SEED_DEMO_STAFF=true, one user per staff role).
+
+import type { DataSource } from 'typeorm';
 import { config } from '../platform/config';
 import { openDatabase } from '../platform/db';
 import { Role, STAFF_ROLES } from '../platform/roles';
 import { identity } from '../subgraphs/identity';
 import { UserRow } from '../subgraphs/identity/model/user';
 import { createUser } from '../subgraphs/identity/service';
-import type { DataSource } from 'typeorm';
 
 export const DEV_ADMIN = { email: 'admin@loanflow.local', password: 'loanflow-admin-dev' };
 
 /** Idempotent: users that exist are left alone. Production needs SEED_ADMIN_PASSWORD. */
 export async function seed(db: DataSource, env: NodeJS.ProcessEnv = process.env) {
   const email = env.SEED_ADMIN_EMAIL ?? DEV_ADMIN.email;
-  const password = env.SEED_ADMIN_PASSWORD ?? (config().NODE_ENV === 'production' ? undefined : DEV_ADMIN.password);
+  const password =
+    env.SEED_ADMIN_PASSWORD ?? (config().NODE_ENV === 'production' ? undefined : DEV_ADMIN.password);
   if (!password) throw new Error('SEED_ADMIN_PASSWORD must be set in production');
   const users = db.getRepository(UserRow);
   const created: string[] = [];
@@ -33,7 +35,11 @@ export async function seed(db: DataSource, env: NodeJS.ProcessEnv = process.env)
 
 if (require.main === module) {
   (async () => {
-    const db = await openDatabase({ schema: identity.dbSchema, entities: identity.entities, migrations: identity.migrations });
+    const db = await openDatabase({
+      schema: identity.dbSchema,
+      entities: identity.entities,
+      migrations: identity.migrations,
+    });
     const r = await seed(db);
     console.log(r.created.length ? `created: ${r.created.join(', ')}` : 'nothing to do');
     await db.destroy();

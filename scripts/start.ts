@@ -25,7 +25,9 @@ async function main() {
   process.once('SIGTERM', shutdown);
   console.log(`\nLoanFlow is running (${platform.bus.kind} events, ${platform.docstore} documents).`);
   console.log(`GraphiQL:  ${platform.gateway.url}`);
-  console.log(`Admin:     ${platform.admin}  (password: SEED_ADMIN_PASSWORD, or the dev default in README.md)\n`);
+  console.log(
+    `Admin:     ${platform.admin}  (password: SEED_ADMIN_PASSWORD, or the dev default in README.md)\n`,
+  );
 }
 
 main().catch((err) => {

@@ -83,10 +83,11 @@ test('register → login → KYC → apply → submit → one query across ident
   assert.equal(app.customer.id, customer.id);
   assert.equal(app.customer.fullName, 'Asha Rao');
   assert.equal(app.customer.kycStatus, 'SUBMITTED');
-  assert.deepEqual(
-    app.timeline.map((t: { action: string }) => t.action).sort(),
-    ['CREATED', 'KYC_DATA_RECEIVED', 'SUBMIT'],
-  );
+  assert.deepEqual(app.timeline.map((t: { action: string }) => t.action).sort(), [
+    'CREATED',
+    'KYC_DATA_RECEIVED',
+    'SUBMIT',
+  ]);
   const milestone = app.timeline.find((t: { action: string }) => t.action === 'KYC_DATA_RECEIVED');
   assert.equal(milestone.eventId, kycEvent.id, 'the timeline names the event identity published');
 

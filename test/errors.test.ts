@@ -24,7 +24,8 @@ const db = (name: string) => {
 const count = async (subgraph: string, sql: string, params: unknown[] = []) =>
   Number((await db(subgraph).query(sql, params))[0].n);
 const outboxSize = async () =>
-  (await count('identity', 'SELECT count(*) n FROM outbox')) + (await count('applications', 'SELECT count(*) n FROM outbox'));
+  (await count('identity', 'SELECT count(*) n FROM outbox')) +
+  (await count('applications', 'SELECT count(*) n FROM outbox'));
 
 const ME = '{ me { id roles } }';
 
@@ -35,11 +36,16 @@ describe('bad input gets a typed error and changes nothing', () => {
     for (const pan of ['ABCDE1234', 'ABCXE1234F', '12345ABCDE', 'abcpe1234f5']) {
       const r = await platform.gql(KYC, { input: { ...kycInput(), pan } }, c.token);
       assert.equal(firstError(r), 'BAD_USER_INPUT', pan);
-      assert.equal(r.errors?.[0]?.extensions?.details && (r.errors[0].extensions.details as { field: string }).field, 'pan');
+      assert.equal(
+        r.errors?.[0]?.extensions?.details && (r.errors[0].extensions.details as { field: string }).field,
+        'pan',
+      );
     }
     const bad = await platform.gql(KYC, { input: { ...kycInput(), aadhaar: '234123412345' } }, c.token);
     assert.equal(firstError(bad), 'BAD_USER_INPUT', 'Aadhaar with a wrong check digit');
-    const row = (await db('identity').query('SELECT kyc_status, pan_enc FROM customers WHERE id = $1', [c.id]))[0];
+    const row = (
+      await db('identity').query('SELECT kyc_status, pan_enc FROM customers WHERE id = $1', [c.id])
+    )[0];
     assert.deepEqual(row, { kyc_status: 'NOT_SUBMITTED', pan_enc: null });
     assert.equal(await outboxSize(), events, 'no event was recorded');
   });
@@ -50,16 +56,26 @@ describe('bad input gets a typed error and changes nothing', () => {
       const r = await platform.gql(CREATE, { input: applicationInput({ amountMinor }) }, c.token);
       assert.equal(firstError(r), 'BAD_USER_INPUT', String(amountMinor));
     }
-    assert.equal(await count('applications', 'SELECT count(*) n FROM applications WHERE customer_id = $1', [c.id]), 0);
+    assert.equal(
+      await count('applications', 'SELECT count(*) n FROM applications WHERE customer_id = $1', [c.id]),
+      0,
+    );
   });
 
   test('illegal transition', async () => {
     const c = await registerCustomer(platform.gql);
-    const id = (await platform.gql(CREATE, { input: applicationInput() }, c.token)).data?.createApplication.id;
+    const id = (await platform.gql(CREATE, { input: applicationInput() }, c.token)).data?.createApplication
+      .id;
     const submit = `mutation($id: ID!) { submitApplication(id: $id) { status } }`;
     assert.equal((await platform.gql(submit, { id }, c.token)).data?.submitApplication.status, 'SUBMITTED');
-    const before = await db('applications').query('SELECT status, version FROM applications WHERE id = $1', [id]);
-    const timeline = await count('applications', 'SELECT count(*) n FROM timeline WHERE application_id = $1', [id]);
+    const before = await db('applications').query('SELECT status, version FROM applications WHERE id = $1', [
+      id,
+    ]);
+    const timeline = await count(
+      'applications',
+      'SELECT count(*) n FROM timeline WHERE application_id = $1',
+      [id],
+    );
     const events = await outboxSize();
 
     const again = await platform.gql(submit, { id }, c.token);
@@ -72,20 +88,35 @@ describe('bad input gets a typed error and changes nothing', () => {
     );
     assert.equal(firstError(edit), 'FAILED_PRECONDITION');
 
-    assert.deepEqual(await db('applications').query('SELECT status, version FROM applications WHERE id = $1', [id]), before);
-    assert.equal(await count('applications', 'SELECT count(*) n FROM timeline WHERE application_id = $1', [id]), timeline);
+    assert.deepEqual(
+      await db('applications').query('SELECT status, version FROM applications WHERE id = $1', [id]),
+      before,
+    );
+    assert.equal(
+      await count('applications', 'SELECT count(*) n FROM timeline WHERE application_id = $1', [id]),
+      timeline,
+    );
     assert.equal(await outboxSize(), events);
   });
 
   test("another customer's application id is reported as not found, and cannot be moved", async () => {
     const owner = await registerCustomer(platform.gql);
     const other = await registerCustomer(platform.gql, 'Ravi Kumar');
-    const id = (await platform.gql(CREATE, { input: applicationInput() }, owner.token)).data?.createApplication.id;
+    const id = (await platform.gql(CREATE, { input: applicationInput() }, owner.token)).data
+      ?.createApplication.id;
     const read = await platform.gql(`query($id: ID!) { application(id: $id) { id } }`, { id }, other.token);
     assert.equal(firstError(read), 'NOT_FOUND');
-    const withdraw = await platform.gql(`mutation($id: ID!) { withdrawApplication(id: $id) { status } }`, { id }, other.token);
+    const withdraw = await platform.gql(
+      `mutation($id: ID!) { withdrawApplication(id: $id) { status } }`,
+      { id },
+      other.token,
+    );
     assert.equal(firstError(withdraw), 'NOT_FOUND');
-    const customer = await platform.gql(`query($id: ID!) { customer(id: $id) { id } }`, { id: owner.id }, other.token);
+    const customer = await platform.gql(
+      `query($id: ID!) { customer(id: $id) { id } }`,
+      { id: owner.id },
+      other.token,
+    );
     assert.equal(firstError(customer), 'NOT_FOUND');
     assert.deepEqual(await db('applications').query('SELECT status FROM applications WHERE id = $1', [id]), [
       { status: 'DRAFT' },
@@ -169,8 +200,14 @@ describe('tokens', () => {
 
   test('logout revokes the refresh token', async () => {
     const c = await registerCustomer(platform.gql);
-    assert.equal((await platform.gql(`mutation($t: String!) { logout(refreshToken: $t) }`, { t: c.refreshToken })).data?.logout, true);
-    const r = await platform.gql(`mutation($t: String!) { refresh(refreshToken: $t) { accessToken } }`, { t: c.refreshToken });
+    assert.equal(
+      (await platform.gql(`mutation($t: String!) { logout(refreshToken: $t) }`, { t: c.refreshToken })).data
+        ?.logout,
+      true,
+    );
+    const r = await platform.gql(`mutation($t: String!) { refresh(refreshToken: $t) { accessToken } }`, {
+      t: c.refreshToken,
+    });
     assert.equal(firstError(r), 'UNAUTHENTICATED');
   });
 });
@@ -179,9 +216,17 @@ describe('roles and limits', () => {
   test('only an ADMIN creates staff; a customer is FORBIDDEN', async () => {
     const c = await registerCustomer(platform.gql);
     const STAFF = `mutation($i: StaffUserInput!) { createStaffUser(input: $i) { id roles } }`;
-    const input = { email: `officer-${c.id.slice(0, 8)}@bank.test`, password: 'officer-password-1', fullName: 'K Officer', roles: ['KYC_OFFICER'] };
+    const input = {
+      email: `officer-${c.id.slice(0, 8)}@bank.test`,
+      password: 'officer-password-1',
+      fullName: 'K Officer',
+      roles: ['KYC_OFFICER'],
+    };
     assert.equal(firstError(await platform.gql(STAFF, { i: input }, c.token)), 'FORBIDDEN');
-    const admin = await signAccessToken({ userId: '00000000-0000-4000-8000-000000000001', roles: [Role.ADMIN] });
+    const admin = await signAccessToken({
+      userId: '00000000-0000-4000-8000-000000000001',
+      roles: [Role.ADMIN],
+    });
     const created = await platform.gql(STAFF, { i: input }, admin);
     assert.deepEqual(created.data?.createStaffUser.roles, ['KYC_OFFICER']);
     const officer = await platform.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, {
@@ -203,23 +248,38 @@ describe('roles and limits', () => {
 
   test('introspection is for staff only', async () => {
     const c = await registerCustomer(platform.gql);
-    assert.equal(firstError(await platform.gql('{ __schema { queryType { name } } }', {}, c.token)), 'FORBIDDEN');
-    const staff = await signAccessToken({ userId: '00000000-0000-4000-8000-000000000002', roles: [Role.KYC_OFFICER] });
+    assert.equal(
+      firstError(await platform.gql('{ __schema { queryType { name } } }', {}, c.token)),
+      'FORBIDDEN',
+    );
+    const staff = await signAccessToken({
+      userId: '00000000-0000-4000-8000-000000000002',
+      roles: [Role.KYC_OFFICER],
+    });
     const r = await platform.gql('{ __schema { queryType { name } } }', {}, staff);
     assert.equal(r.data?.__schema.queryType.name, 'Query');
   });
 
-  test('responses never carry raw PAN, Aadhaar, or another person\'s contact data', async () => {
+  test("responses never carry raw PAN, Aadhaar, or another person's contact data", async () => {
     const c = await registerCustomer(platform.gql);
     const numbers = kycInput();
     await platform.gql(KYC, { input: numbers }, c.token);
-    const staff = await signAccessToken({ userId: '00000000-0000-4000-8000-000000000003', roles: [Role.KYC_OFFICER] });
-    const r = await platform.gql(`query($id: ID!) { customer(id: $id) { pan aadhaar email phone } }`, { id: c.id }, staff);
+    const staff = await signAccessToken({
+      userId: '00000000-0000-4000-8000-000000000003',
+      roles: [Role.KYC_OFFICER],
+    });
+    const r = await platform.gql(
+      `query($id: ID!) { customer(id: $id) { pan aadhaar email phone } }`,
+      { id: c.id },
+      staff,
+    );
     const body = JSON.stringify(r);
     assert.ok(!body.includes(numbers.pan) && !body.includes(numbers.aadhaar), 'no raw identifiers');
     assert.ok(!body.includes(c.email), 'e-mail masked for staff');
     assert.match(r.data?.customer.phone, /^XXXXXX\d{4}$/);
-    const stored = await db('identity').query('SELECT pan_enc, aadhaar_enc FROM customers WHERE id = $1', [c.id]);
+    const stored = await db('identity').query('SELECT pan_enc, aadhaar_enc FROM customers WHERE id = $1', [
+      c.id,
+    ]);
     assert.ok(!JSON.stringify(stored).includes(numbers.pan), 'PAN is encrypted at rest');
   });
 });

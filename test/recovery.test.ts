@@ -25,10 +25,14 @@ let child: ChildProcess | undefined;
 
 /** The applications subgraph as its own process, so it can be killed for real. */
 function startApplicationsProcess(): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'subgraphs', 'applications', 'index.ts')], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, '..', 'subgraphs', 'applications', 'index.ts')],
+    {
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 async function kill(p: ChildProcess | undefined) {
@@ -59,8 +63,11 @@ after(async () => {
 
 const kycApplied = async () =>
   Number(
-    (await appsDb.query(`SELECT count(*) n FROM inbox WHERE consumer = 'applications' AND event_type = 'customer.kyc.submitted'`))[0]
-      .n,
+    (
+      await appsDb.query(
+        `SELECT count(*) n FROM inbox WHERE consumer = 'applications' AND event_type = 'customer.kyc.submitted'`,
+      )
+    )[0].n,
   );
 
 async function topicMessages(topic: string) {
@@ -84,11 +91,16 @@ test('a relay crash after the broker ack and a consumer killed mid-flow lose no 
       password: 'correct-horse-battery',
       fullName: `Customer ${i}`,
     });
-    const app = await createApplication(appsDb, { userId: t.user.id, roles: [Role.CUSTOMER] }, applicationInput());
+    const app = await createApplication(
+      appsDb,
+      { userId: t.user.id, roles: [Role.CUSTOMER] },
+      applicationInput(),
+    );
     applicationIds.push(app.id);
     await submitKyc(identitySvc.ds, t.user.id, kycInput());
   }
-  const unsent = async () => Number((await identitySvc.ds.query('SELECT count(*) n FROM outbox WHERE sent_at IS NULL'))[0].n);
+  const unsent = async () =>
+    Number((await identitySvc.ds.query('SELECT count(*) n FROM outbox WHERE sent_at IS NULL'))[0].n);
   const recorded = await unsent();
   assert.equal(recorded, CUSTOMERS * 2, 'registered + kyc submitted per customer, none sent yet');
 
@@ -120,7 +132,8 @@ test('a relay crash after the broker ack and a consumer killed mid-flow lose no 
   await blocker.query('LOCK TABLE timeline IN EXCLUSIVE MODE');
   child = startApplicationsProcess();
   await eventually(
-    async () => Number((await identitySvc.ds.query('SELECT count(*) n FROM pg_locks WHERE NOT granted'))[0].n) > 0,
+    async () =>
+      Number((await identitySvc.ds.query('SELECT count(*) n FROM pg_locks WHERE NOT granted'))[0].n) > 0,
     60_000,
   );
   await kill(child);
@@ -136,7 +149,10 @@ test('a relay crash after the broker ack and a consumer killed mid-flow lose no 
     `SELECT application_id, count(*)::int n FROM timeline WHERE action = 'KYC_DATA_RECEIVED' GROUP BY application_id`,
   );
   assert.equal(milestones.length, CUSTOMERS);
-  assert.ok(milestones.every((m: { n: number }) => m.n === 1), JSON.stringify(milestones));
+  assert.ok(
+    milestones.every((m: { n: number }) => m.n === 1),
+    JSON.stringify(milestones),
+  );
   assert.deepEqual(
     milestones.map((m: { application_id: string }) => m.application_id).sort(),
     [...applicationIds].sort(),

@@ -58,7 +58,11 @@ async function move(
   app: ApplicationRow,
   trigger: Trigger,
   actor: Actor,
-  opts: { reason?: string | null; causeEventId?: string | null; extra?: (a: ApplicationRow) => CloudEvent } = {},
+  opts: {
+    reason?: string | null;
+    causeEventId?: string | null;
+    extra?: (a: ApplicationRow) => CloudEvent;
+  } = {},
 ) {
   const from = app.status;
   const to = transition(from, trigger);
@@ -66,7 +70,10 @@ async function move(
   if (to === ApplicationStatus.SUBMITTED) patch.submittedAt = new Date();
   await updateVersioned(m, ApplicationRow, app, patch);
   const reason = opts.reason ?? null;
-  const changed = await recordEvent(m, applicationEvents.statusChanged(app, actor, { from, to, trigger, reason }));
+  const changed = await recordEvent(
+    m,
+    applicationEvents.statusChanged(app, actor, { from, to, trigger, reason }),
+  );
   if (opts.extra) await recordEvent(m, opts.extra(app));
   await addTimeline(m, app, {
     action: trigger.toUpperCase().replace('.', '_'),
@@ -113,10 +120,17 @@ export async function updateApplication(db: DataSource, caller: Caller, id: stri
     const app = await loadForUpdate(m, caller, id);
     if (app.customerId !== caller.userId) throw new AppError('FORBIDDEN', 'only the applicant edits a draft');
     if (app.status !== ApplicationStatus.DRAFT) {
-      throw new AppError('FAILED_PRECONDITION', `only a DRAFT application can be changed; this one is ${app.status}`);
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `only a DRAFT application can be changed; this one is ${app.status}`,
+      );
     }
     await updateVersioned(m, ApplicationRow, app, patch);
-    await addTimeline(m, app, { action: 'UPDATED', reason: Object.keys(patch).join(', '), actor: actorOf(caller) });
+    await addTimeline(m, app, {
+      action: 'UPDATED',
+      reason: Object.keys(patch).join(', '),
+      actor: actorOf(caller),
+    });
     return app;
   });
 }
@@ -134,7 +148,10 @@ export async function withdrawApplication(db: DataSource, caller: Caller, id: st
   return db.transaction(async (m) => {
     const app = await loadForUpdate(m, caller, id);
     const actor = actorOf(caller);
-    return move(m, app, 'withdraw', actor, { reason, extra: (a) => applicationEvents.withdrawn(a, actor, reason) });
+    return move(m, app, 'withdraw', actor, {
+      reason,
+      extra: (a) => applicationEvents.withdrawn(a, actor, reason),
+    });
   });
 }
 
@@ -196,15 +213,18 @@ const encodeCursor = (a: ApplicationRow) =>
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime())) throw new AppError('BAD_USER_INPUT', 'invalid cursor', { field: 'after' });
+  if (!id || Number.isNaN(date.getTime()))
+    throw new AppError('BAD_USER_INPUT', 'invalid cursor', { field: 'after' });
   return { at: date, id };
 }
 
 /** Newest first, keyset-paginated so pages stay stable while applications arrive. */
 export async function listApplications(db: DataSource, filter: ListFilter, page: Page) {
-  if (page.first < 1 || page.first > 100) throw new AppError('BAD_USER_INPUT', 'first: 1 to 100', { field: 'first' });
+  if (page.first < 1 || page.first > 100)
+    throw new AppError('BAD_USER_INPUT', 'first: 1 to 100', { field: 'first' });
   const qb = db.getRepository(ApplicationRow).createQueryBuilder('a');
-  if (filter.customerId && !isUuid(filter.customerId)) return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
+  if (filter.customerId && !isUuid(filter.customerId))
+    return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
   if (filter.customerId) qb.andWhere('a.customer_id = :c', { c: filter.customerId });
   if (filter.statuses?.length) qb.andWhere('a.status IN (:...s)', { s: filter.statuses });
   if (filter.facilityType) qb.andWhere('a.facility_type = :f', { f: filter.facilityType });
@@ -213,7 +233,9 @@ export async function listApplications(db: DataSource, filter: ListFilter, page:
     const c = decodeCursor(page.after);
     qb.andWhere(
       new Brackets((w) =>
-        w.where('a.created_at < :at', { at: c.at }).orWhere('a.created_at = :at AND a.id < :id', { id: c.id }),
+        w
+          .where('a.created_at < :at', { at: c.at })
+          .orWhere('a.created_at = :at AND a.id < :id', { id: c.id }),
       ),
     );
   }
@@ -224,5 +246,10 @@ export async function listApplications(db: DataSource, filter: ListFilter, page:
     .getMany();
   const nodes = rows.slice(0, page.first);
   const last = nodes.at(-1);
-  return { nodes, totalCount, hasNextPage: rows.length > page.first, endCursor: last ? encodeCursor(last) : null };
+  return {
+    nodes,
+    totalCount,
+    hasNextPage: rows.length > page.first,
+    endCursor: last ? encodeCursor(last) : null,
+  };
 }

@@ -5,7 +5,13 @@ const source = '/loanflow/identity';
 /** Published by identity. Event data carries ids and states only, never PII. */
 export const identityEvents = {
   customerRegistered: (customerId: string) =>
-    newEvent({ type: 'customer.registered', source, subject: customerId, actorId: customerId, data: { customerId } }),
+    newEvent({
+      type: 'customer.registered',
+      source,
+      subject: customerId,
+      actorId: customerId,
+      data: { customerId },
+    }),
   kycSubmitted: (customerId: string, submittedAt: Date, keyId: string) =>
     newEvent({
       type: 'customer.kyc.submitted',
@@ -23,4 +29,3 @@ export const identityEvents = {
       data: { customerId, fields },
     }),
 };
-

@@ -32,7 +32,11 @@ export interface Tokens {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-async function issueTokens(m: EntityManager, user: UserRow, familyId = randomUUID()): Promise<Tokens> {
+async function issueTokens(
+  m: EntityManager,
+  user: UserRow,
+  familyId: string = randomUUID(),
+): Promise<Tokens> {
   const c = config();
   const refreshToken = randomBytes(32).toString('base64url');
   await m.insert(RefreshTokenRow, {
@@ -149,7 +153,10 @@ export async function findCustomer(db: DataSource, id: string) {
 }
 
 async function lockCustomer(m: EntityManager, customerId: string): Promise<CustomerRow> {
-  const row = await m.findOne(CustomerRow, { where: { id: customerId }, lock: { mode: 'pessimistic_write' } });
+  const row = await m.findOne(CustomerRow, {
+    where: { id: customerId },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!row) throw notFound('customer');
   return row;
 }
@@ -187,12 +194,19 @@ export async function submitKyc(db: DataSource, customerId: string, input: unkno
       kycSubmittedAt: new Date(),
     });
     await m.save(customer);
-    await recordEvent(m, identityEvents.kycSubmitted(customerId, customer.kycSubmittedAt as Date, piiKeyId(panEnc) ?? ''));
+    await recordEvent(
+      m,
+      identityEvents.kycSubmitted(customerId, customer.kycSubmittedAt as Date, piiKeyId(panEnc) ?? ''),
+    );
     return customer;
   });
 }
 
-export async function updateProfile(db: DataSource, customerId: string, input: unknown): Promise<CustomerRow> {
+export async function updateProfile(
+  db: DataSource,
+  customerId: string,
+  input: unknown,
+): Promise<CustomerRow> {
   const patch = parseInput(profileSchema, input);
   const fields = Object.entries(patch)
     .filter(([, v]) => v !== undefined)

@@ -24,7 +24,13 @@ export async function registerCustomer(gql: Gql, name = 'Asha Rao') {
   );
   if (!r.data) throw new Error(`register failed: ${JSON.stringify(r.errors)}`);
   const p = r.data.register;
-  return { email, password: 'correct-horse-battery', id: p.user.id as string, token: p.accessToken as string, refreshToken: p.refreshToken as string };
+  return {
+    email,
+    password: 'correct-horse-battery',
+    id: p.user.id as string,
+    token: p.accessToken as string,
+    refreshToken: p.refreshToken as string,
+  };
 }
 
 export const KYC = `mutation($input: KycInput!) { submitKyc(input: $input) { id pan aadhaar kycStatus } }`;

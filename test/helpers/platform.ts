@@ -58,7 +58,10 @@ export async function startTestPlatform() {
 
 export const firstError = (r: GqlResult) => r.errors?.[0]?.extensions?.code;
 
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

@@ -18,10 +18,12 @@ const minor = (field: string) =>
     .union([z.bigint(), z.string().regex(/^-?\d+$/, `${field} must be a whole number of paise`)])
     .transform((v) => BigInt(v));
 
-const amount = minor('amount').refine((v) => v > 0n, 'must be positive').refine(
-  (v) => v >= MIN_AMOUNT_MINOR && v <= MAX_AMOUNT_MINOR,
-  `must be between ${MIN_AMOUNT_MINOR} and ${MAX_AMOUNT_MINOR} paise`,
-);
+const amount = minor('amount')
+  .refine((v) => v > 0n, 'must be positive')
+  .refine(
+    (v) => v >= MIN_AMOUNT_MINOR && v <= MAX_AMOUNT_MINOR,
+    `must be between ${MIN_AMOUNT_MINOR} and ${MAX_AMOUNT_MINOR} paise`,
+  );
 
 const project = z.object({
   name: z.string().trim().min(1).max(200),

@@ -28,7 +28,8 @@ test('every trigger is refused from every status it does not list, with ILLEGAL_
       if (rule.from.includes(from)) continue;
       assert.throws(
         () => transition(from, trigger),
-        (e: AppError) => e.code === 'ILLEGAL_TRANSITION' && e.message === `cannot ${trigger} an application that is ${from}`,
+        (e: AppError) =>
+          e.code === 'ILLEGAL_TRANSITION' && e.message === `cannot ${trigger} an application that is ${from}`,
       );
     }
   }
@@ -47,10 +48,21 @@ test('withdrawal is possible until approval starts, not after', () => {
 });
 
 test('drafts: amounts in whole paise within limits, tenure in months', () => {
-  const ok = parseDraft({ amountMinor: 50_000_000n, tenureMonths: 36, facilityType: 'TERM_LOAN', purpose: 'Bakery' });
+  const ok = parseDraft({
+    amountMinor: 50_000_000n,
+    tenureMonths: 36,
+    facilityType: 'TERM_LOAN',
+    purpose: 'Bakery',
+  });
   assert.equal(ok.amountMinor, 50_000_000n);
   const bad = (patch: Record<string, unknown>) => () =>
-    parseDraft({ amountMinor: '50000000', tenureMonths: 36, facilityType: 'TERM_LOAN', purpose: 'Bakery', ...patch });
+    parseDraft({
+      amountMinor: '50000000',
+      tenureMonths: 36,
+      facilityType: 'TERM_LOAN',
+      purpose: 'Bakery',
+      ...patch,
+    });
   assert.throws(bad({ amountMinor: '-1' }), /amountMinor: must be positive/);
   assert.throws(bad({ amountMinor: '10.5' }), /amountMinor/);
   assert.throws(bad({ amountMinor: '100' }), /between/);

@@ -54,7 +54,10 @@ export class ApplicationResolver {
   }
 
   @Mutation(() => Application, { description: 'A customer starts an application (DRAFT).' })
-  createApplication(@Arg('input', () => ApplicationInput) input: ApplicationInput, @Ctx() ctx: SubgraphContext) {
+  createApplication(
+    @Arg('input', () => ApplicationInput) input: ApplicationInput,
+    @Ctx() ctx: SubgraphContext,
+  ) {
     return applications.createApplication(ctx.db, requireRole(ctx, Role.CUSTOMER), input);
   }
 
@@ -115,7 +118,9 @@ export class ApplicationResolver {
 
 @Resolver(() => CustomerRef)
 export class CustomerApplicationsResolver {
-  @FieldResolver(() => [Application], { description: "The customer's applications, newest first (first 100)." })
+  @FieldResolver(() => [Application], {
+    description: "The customer's applications, newest first (first 100).",
+  })
   async applications(@Root() customer: CustomerRef, @Ctx() ctx: SubgraphContext) {
     if (!canSee(ctx.caller, customer.id)) throw notFound('customer');
     const r = await applications.listApplications(ctx.db, { customerId: customer.id }, { first: 100 });

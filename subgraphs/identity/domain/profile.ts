@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { normalizeAadhaar, normalizePan } from '../../../platform/pii';
 import { parseInput } from '../../../platform/validation';
 
-const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'not a valid e-mail address' }));
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'not a valid e-mail address' }));
 // Length bounds keep argon2 work bounded; no composition rules (NIST SP 800-63B).
 const password = z.string().min(10, 'at least 10 characters').max(128, 'at most 128 characters');
 const fullName = z.string().trim().min(2, 'too short').max(120, 'too long');
@@ -54,10 +58,7 @@ export interface KycData {
 }
 
 export function parseKyc(input: unknown): KycData {
-  const parsed = parseInput(
-    z.object({ pan: z.string(), aadhaar: z.string(), dateOfBirth, address }),
-    input,
-  );
+  const parsed = parseInput(z.object({ pan: z.string(), aadhaar: z.string(), dateOfBirth, address }), input);
   return { ...parsed, pan: normalizePan(parsed.pan), aadhaar: normalizeAadhaar(parsed.aadhaar) };
 }
 

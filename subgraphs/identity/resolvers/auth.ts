@@ -20,7 +20,9 @@ export class AuthResolver {
     return payload(await identity.login(ctx.db, input));
   }
 
-  @Mutation(() => AuthPayload, { description: 'Rotates the refresh token; reusing an old one revokes the login.' })
+  @Mutation(() => AuthPayload, {
+    description: 'Rotates the refresh token; reusing an old one revokes the login.',
+  })
   async refresh(@Arg('refreshToken', () => String) token: string, @Ctx() ctx: SubgraphContext) {
     return payload(await identity.refresh(ctx.db, token));
   }
@@ -31,7 +33,10 @@ export class AuthResolver {
   }
 
   @Mutation(() => User, { description: 'ADMIN only: creates a staff or partner account.' })
-  async createStaffUser(@Arg('input', () => StaffUserInput) input: StaffUserInput, @Ctx() ctx: SubgraphContext) {
+  async createStaffUser(
+    @Arg('input', () => StaffUserInput) input: StaffUserInput,
+    @Ctx() ctx: SubgraphContext,
+  ) {
     requireRole(ctx, Role.ADMIN);
     return toUser(await identity.createUser(ctx.db, input, input.roles));
   }

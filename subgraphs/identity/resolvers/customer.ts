@@ -20,7 +20,9 @@ export class CustomerResolver {
     return visibleCustomer(ctx, id);
   }
 
-  @Mutation(() => Customer, { description: 'The signed-in customer files PAN, Aadhaar, date of birth and address.' })
+  @Mutation(() => Customer, {
+    description: 'The signed-in customer files PAN, Aadhaar, date of birth and address.',
+  })
   async submitKyc(@Arg('input', () => KycInput) input: KycInput, @Ctx() ctx: SubgraphContext) {
     const caller = requireRole(ctx, Role.CUSTOMER);
     return toCustomer(await identity.submitKyc(ctx.db, caller.userId, input), caller);
