@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { logger } from '../log';
 import type { Doc, DocumentStore, Filter, StoredFile } from './port';
+
+const log = logger('docstore');
 
 /** The embedded mode's stand-in for MongoDB: JSONB documents and BYTEA files in schema `docstore`. */
 export class PostgresDocumentStore implements DocumentStore {
@@ -9,6 +12,8 @@ export class PostgresDocumentStore implements DocumentStore {
 
   static async connect(url: string): Promise<PostgresDocumentStore> {
     const pool = new Pool({ connectionString: url, max: 5 });
+    // An idle connection dropped by the server (restart, shutdown) must not crash the process.
+    pool.on('error', (err) => log.warn({ err }, 'document store connection lost'));
     await pool.query(`
       CREATE SCHEMA IF NOT EXISTS docstore;
       CREATE TABLE IF NOT EXISTS docstore.documents (
