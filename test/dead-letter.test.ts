@@ -1,0 +1,116 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { config } from '../platform/config';
+import { openDatabase } from '../platform/db';
+import { type CloudEvent, KafkaBus, newEvent, type Subscription, startConsumer } from '../platform/events';
+import { createDatabase, dropDatabase, eventually } from './helpers/platform';
+
+let bus: KafkaBus;
+let db: DataSource;
+const subscriptions: Subscription[] = [];
+
+before(async () => {
+  await createDatabase();
+  bus = new KafkaBus({ brokers: config().KAFKA_BROKERS?.split(',') ?? [], topic: config().KAFKA_TOPIC, clientId: 'dlq-test' });
+  db = await openDatabase({ schema: 'dlqtest', entities: [], migrations: [] });
+});
+after(async () => {
+  for (const s of subscriptions) await s.stop();
+  await bus?.close();
+  await db?.destroy();
+  await dropDatabase();
+});
+
+/** Everything on the dead-letter topic so far, with its headers. */
+async function deadLetters(): Promise<{ value: string; error: string; group: string }[]> {
+  const kafka = new Kafka({ brokers: config().KAFKA_BROKERS?.split(',') ?? [], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const high = (await admin.fetchTopicOffsets(bus.dlqTopic)).reduce((s, p) => s + Number(p.high), 0);
+  await admin.disconnect();
+  if (high === 0) return [];
+  const consumer = kafka.consumer({ groupId: `dlq-reader-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: bus.dlqTopic, fromBeginning: true });
+  const out: { value: string; error: string; group: string }[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        out.push({
+          value: message.value?.toString() ?? '',
+          error: message.headers?.['x-error']?.toString() ?? '',
+          group: message.headers?.['x-consumer-group']?.toString() ?? '',
+        });
+        if (out.length >= high) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return out;
+}
+
+const kycEvent = () =>
+  newEvent({
+    type: 'customer.kyc.submitted',
+    source: '/test',
+    subject: '00000000-0000-4000-8000-00000000000a',
+    data: { customerId: '00000000-0000-4000-8000-00000000000a', submittedAt: new Date().toISOString(), piiKeyId: 'k' },
+  });
+
+test('a handler that keeps failing is retried with back-off, then dead-lettered with its error, its writes rolled back', async () => {
+  const attempts: number[] = [];
+  const event = kycEvent();
+  subscriptions.push(
+    await startConsumer({
+      name: 'always-fails',
+      ds: db,
+      bus,
+      maxAttempts: 3,
+      backoffMs: 20,
+      handlers: {
+        'customer.kyc.submitted': async (_e: CloudEvent, m) => {
+          attempts.push(Date.now());
+          await m.query('CREATE TABLE IF NOT EXISTS side_effects (id int)');
+          throw new Error('downstream refused');
+        },
+      },
+    }),
+  );
+  await bus.publish([event]);
+  const dead = await eventually(async () => (await deadLetters()).find((d) => d.value.includes(event.id)), 30_000);
+  assert.equal(attempts.length, 3);
+  assert.ok((attempts[2] ?? 0) - (attempts[1] ?? 0) >= (attempts[1] ?? 0) - (attempts[0] ?? 0), 'back-off grows');
+  assert.match(dead.error, /downstream refused/);
+  assert.equal(dead.group, 'always-fails');
+  const inbox = await db.query('SELECT count(*)::int n FROM inbox WHERE event_id = $1', [event.id]);
+  assert.equal(inbox[0].n, 0, 'the failed attempts left no inbox row');
+  const table = await db.query(`SELECT to_regclass('dlqtest.side_effects') AS t`);
+  assert.equal(table[0].t, null, 'nor any other write');
+});
+
+test('an event that breaks its schema is dead-lettered at once, without calling the handler', async () => {
+  let called = 0;
+  subscriptions.push(
+    await startConsumer({
+      name: 'strict',
+      ds: db,
+      bus,
+      handlers: {
+        'customer.kyc.submitted': async () => {
+          called++;
+        },
+      },
+    }),
+  );
+  const bad = { ...kycEvent(), data: { customerId: 'not-a-uuid' } };
+  await bus.publish([bad as CloudEvent]);
+  const dead = await eventually(
+    async () => (await deadLetters()).find((d) => d.value.includes(bad.id) && d.group === 'strict'),
+    30_000,
+  );
+  assert.match(dead.error, /InvalidEventError: invalid customer\.kyc\.submitted data/);
+  assert.equal(called, 0);
+});
