@@ -14,7 +14,11 @@ const subscriptions: Subscription[] = [];
 
 before(async () => {
   await createDatabase();
-  bus = new KafkaBus({ brokers: config().KAFKA_BROKERS?.split(',') ?? [], topic: config().KAFKA_TOPIC, clientId: 'dlq-test' });
+  bus = new KafkaBus({
+    brokers: config().KAFKA_BROKERS?.split(',') ?? [],
+    topic: config().KAFKA_TOPIC,
+    clientId: 'dlq-test',
+  });
   db = await openDatabase({ schema: 'dlqtest', entities: [], migrations: [] });
 });
 after(async () => {
@@ -57,7 +61,11 @@ const kycEvent = () =>
     type: 'customer.kyc.submitted',
     source: '/test',
     subject: '00000000-0000-4000-8000-00000000000a',
-    data: { customerId: '00000000-0000-4000-8000-00000000000a', submittedAt: new Date().toISOString(), piiKeyId: 'k' },
+    data: {
+      customerId: '00000000-0000-4000-8000-00000000000a',
+      submittedAt: new Date().toISOString(),
+      piiKeyId: 'k',
+    },
   });
 
 test('a handler that keeps failing is retried with back-off, then dead-lettered with its error, its writes rolled back', async () => {
@@ -80,9 +88,15 @@ test('a handler that keeps failing is retried with back-off, then dead-lettered 
     }),
   );
   await bus.publish([event]);
-  const dead = await eventually(async () => (await deadLetters()).find((d) => d.value.includes(event.id)), 30_000);
+  const dead = await eventually(
+    async () => (await deadLetters()).find((d) => d.value.includes(event.id)),
+    30_000,
+  );
   assert.equal(attempts.length, 3);
-  assert.ok((attempts[2] ?? 0) - (attempts[1] ?? 0) >= (attempts[1] ?? 0) - (attempts[0] ?? 0), 'back-off grows');
+  assert.ok(
+    (attempts[2] ?? 0) - (attempts[1] ?? 0) >= (attempts[1] ?? 0) - (attempts[0] ?? 0),
+    'back-off grows',
+  );
   assert.match(dead.error, /downstream refused/);
   assert.equal(dead.group, 'always-fails');
   const inbox = await db.query('SELECT count(*)::int n FROM inbox WHERE event_id = $1', [event.id]);
