@@ -6,6 +6,8 @@ import { MemoryBus } from './memory-bus';
 export * from './bus';
 export * from './consumer';
 export * from './envelope';
+export { KafkaBus } from './kafka-bus';
+export { MemoryBus } from './memory-bus';
 export * from './outbox';
 
 /** Kafka when KAFKA_BROKERS is set, otherwise in-process delivery (the embedded mode). */
