@@ -27,11 +27,12 @@ function instance(dir: string, port: number) {
 /**
  * As root, PostgreSQL runs as the `postgres` user, which must be able to walk to its binaries (in
  * node_modules) and its data folder. A clone in a private folder (mktemp makes 0700) blocks that, so
- * each ancestor gets traverse-only permission for others (o+x: enter, not list).
+ * each ancestor folder gets traverse-only permission for others (o+x: enter, not list).
  */
 function letPostgresReach(path: string) {
   if (userInfo().uid !== 0) return;
-  for (let dir = path; dir !== parse(dir).root; dir = dirname(dir)) {
+  // The folder itself is left alone: PostgreSQL insists its data folder is 0700.
+  for (let dir = dirname(path); dir !== parse(dir).root; dir = dirname(dir)) {
     if (!existsSync(dir)) continue;
     const mode = statSync(dir).mode;
     if (mode & 0o001) continue;
