@@ -17,7 +17,7 @@ after(async () => {
 
 const APPLICATION = `query($id: ID!) {
   application(id: $id) {
-    id status amount { minor formatted }
+    id status amount { minor formatted } kycDataReceived
     customer { id fullName pan aadhaar kycStatus }
     timeline { action fromStatus toStatus eventId actorKind }
   }
@@ -79,6 +79,7 @@ test('register → login → KYC → apply → submit → one query across ident
     return a?.timeline.some((t: { action: string }) => t.action === 'KYC_DATA_RECEIVED') ? a : undefined;
   });
   assert.equal(app.status, 'SUBMITTED');
+  assert.equal(app.kycDataReceived, true);
   assert.equal(app.amount.minor, '50000000');
   assert.equal(app.customer.id, customer.id);
   assert.equal(app.customer.fullName, 'Asha Rao');

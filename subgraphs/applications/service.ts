@@ -185,8 +185,8 @@ export async function getApplication(db: DataSource, caller: Caller | null, id: 
   return app;
 }
 
-export async function kycReceived(db: DataSource, customerId: string) {
-  return db.getRepository(CustomerKycRow).exists({ where: { customerId } });
+export function kycOnFile(db: DataSource, customerIds: readonly string[]) {
+  return db.getRepository(CustomerKycRow).find({ where: { customerId: In([...customerIds]) } });
 }
 
 export function timeline(db: DataSource, applicationIds: readonly string[]) {

@@ -5,7 +5,7 @@ import { loadMany } from '../../../platform/graphql/loaders';
 import { Money, money } from '../../../platform/graphql/money';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
-import type { ApplicationRow, TimelineRow } from '../model/application';
+import type { ApplicationRow, CustomerKycRow, TimelineRow } from '../model/application';
 import * as applications from '../service';
 import {
   Application,
@@ -101,8 +101,14 @@ export class ApplicationResolver {
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the customer's KYC data has reached this service." })
-  kycDataReceived(@Root() app: ApplicationRow, @Ctx() ctx: SubgraphContext) {
-    return applications.kycReceived(ctx.db, app.customerId);
+  async kycDataReceived(@Root() app: ApplicationRow, @Ctx() ctx: SubgraphContext) {
+    const rows = await loadMany<CustomerKycRow>(
+      ctx,
+      'kyc',
+      (ids) => applications.kycOnFile(ctx.db, ids),
+      (k) => k.customerId,
+    ).load(app.customerId);
+    return rows.length > 0;
   }
 
   @FieldResolver(() => [TimelineEntry], { description: 'Oldest first.' })

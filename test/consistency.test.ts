@@ -1,0 +1,143 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DEV_ADMIN } from '../scripts/seed';
+import { applicationInput, CREATE, identityNumbers, KYC, kycInput, registerCustomer } from './helpers/flows';
+import { firstError, startTestPlatform } from './helpers/platform';
+
+let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+before(async () => {
+  platform = await startTestPlatform();
+});
+after(async () => {
+  await platform?.stop();
+});
+
+const db = (name: string) => {
+  const ds = platform.subgraphs.find((s) => s.name === name)?.ds;
+  if (!ds) throw new Error(name);
+  return ds;
+};
+
+test('a PAN or Aadhaar already on file for another customer is a CONFLICT, and nothing is stored', async () => {
+  const first = await registerCustomer(platform.gql);
+  const second = await registerCustomer(platform.gql, 'Ravi Kumar');
+  const numbers = identityNumbers();
+  assert.equal(
+    (await platform.gql(KYC, { input: kycInput(numbers) }, first.token)).data?.submitKyc.kycStatus,
+    'SUBMITTED',
+  );
+
+  const samePan = await platform.gql(
+    KYC,
+    { input: kycInput({ ...identityNumbers(), pan: numbers.pan }) },
+    second.token,
+  );
+  assert.equal(firstError(samePan), 'CONFLICT');
+  assert.doesNotMatch(JSON.stringify(samePan), new RegExp(first.id), 'the other customer is not named');
+  const sameAadhaar = await platform.gql(
+    KYC,
+    { input: kycInput({ ...identityNumbers(), aadhaar: numbers.aadhaar }) },
+    second.token,
+  );
+  assert.equal(firstError(sameAadhaar), 'CONFLICT');
+  const row = await db('identity').query('SELECT kyc_status, pan_index FROM customers WHERE id = $1', [
+    second.id,
+  ]);
+  assert.deepEqual(row, [{ kyc_status: 'NOT_SUBMITTED', pan_index: null }]);
+
+  // The same customer may correct their own KYC data.
+  const again = await platform.gql(KYC, { input: kycInput(numbers) }, first.token);
+  assert.equal(again.data?.submitKyc.kycStatus, 'SUBMITTED');
+});
+
+test('concurrent submits of one application: exactly one wins, one SUBMIT on the timeline, one event', async () => {
+  const c = await registerCustomer(platform.gql);
+  const id = (await platform.gql(CREATE, { input: applicationInput() }, c.token)).data?.createApplication.id;
+  const submit = `mutation($id: ID!) { submitApplication(id: $id) { status } }`;
+  const results = await Promise.all(Array.from({ length: 6 }, () => platform.gql(submit, { id }, c.token)));
+  const won = results.filter((r) => r.data?.submitApplication.status === 'SUBMITTED');
+  assert.equal(won.length, 1, JSON.stringify(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'ok')));
+  for (const r of results.filter((x) => !x.data)) {
+    assert.ok(['CONFLICT', 'ILLEGAL_TRANSITION'].includes(firstError(r) ?? ''), firstError(r));
+  }
+  const submits = await db('applications').query(
+    `SELECT count(*)::int n FROM timeline WHERE application_id = $1 AND action = 'SUBMIT'`,
+    [id],
+  );
+  assert.equal(submits[0].n, 1);
+  const events = await db('applications').query(
+    `SELECT count(*)::int n FROM outbox WHERE subject = $1 AND type = 'application.submitted'`,
+    [id],
+  );
+  assert.equal(events[0].n, 1);
+});
+
+test('profile update: validated, stored, and announced by field name only', async () => {
+  const c = await registerCustomer(platform.gql);
+  const UPDATE = `mutation($i: ProfileInput!) { updateProfile(input: $i) { fullName phone } }`;
+  assert.equal(firstError(await platform.gql(UPDATE, { i: { phone: '12345' } }, c.token)), 'BAD_USER_INPUT');
+  assert.equal(firstError(await platform.gql(UPDATE, { i: {} }, c.token)), 'BAD_USER_INPUT');
+  const r = await platform.gql(UPDATE, { i: { fullName: 'Asha R. Rao', phone: '9123456789' } }, c.token);
+  assert.deepEqual(r.data?.updateProfile, { fullName: 'Asha R. Rao', phone: '+919123456789' });
+  const [event] = await db('identity').query(
+    `SELECT payload FROM outbox WHERE type = 'customer.profile.updated' AND subject = $1`,
+    [c.id],
+  );
+  assert.deepEqual(event.payload.data, { customerId: c.id, fields: ['fullName', 'phone'] });
+  assert.doesNotMatch(JSON.stringify(event.payload), /9123456789|Asha R\. Rao/, 'no PII in the event');
+  const me = await platform.gql('{ me { fullName } }', {}, c.token);
+  assert.equal(me.data?.me.fullName, 'Asha R. Rao');
+});
+
+test('the seeded admin signs in and sees every application; customers see only their own', async () => {
+  const login = await platform.gql(
+    `mutation($i: LoginInput!) { login(input: $i) { accessToken user { roles } } }`,
+    {
+      i: DEV_ADMIN,
+    },
+  );
+  assert.deepEqual(login.data?.login.user.roles, ['ADMIN']);
+  const a = await registerCustomer(platform.gql);
+  const b = await registerCustomer(platform.gql);
+  await platform.gql(CREATE, { input: applicationInput() }, a.token);
+  await platform.gql(CREATE, { input: applicationInput() }, b.token);
+  const mine = await platform.gql('{ myApplications { totalCount nodes { customer { id } } } }', {}, a.token);
+  assert.ok(
+    mine.data?.myApplications.nodes.every((n: { customer: { id: string } }) => n.customer.id === a.id),
+  );
+  const all = await platform.gql(
+    '{ applications(page: { first: 100 }) { totalCount } }',
+    {},
+    login.data?.login.accessToken,
+  );
+  assert.ok(all.data?.applications.totalCount >= 2);
+  const wrong = await platform.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, {
+    i: { email: DEV_ADMIN.email, password: 'wrong-password-123' },
+  });
+  assert.equal(firstError(wrong), 'UNAUTHENTICATED');
+  assert.match(wrong.errors?.[0]?.message ?? '', /invalid e-mail or password/);
+});
+
+test('staff pages through applications with stable cursors', async () => {
+  const c = await registerCustomer(platform.gql);
+  for (let i = 0; i < 5; i++) await platform.gql(CREATE, { input: applicationInput() }, c.token);
+  const admin = (
+    await platform.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: DEV_ADMIN })
+  ).data?.login.accessToken;
+  const PAGE = `query($after: String, $c: ID) { applications(filter: { customerId: $c }, page: { first: 2, after: $after }) {
+    totalCount nodes { id } pageInfo { endCursor hasNextPage } } }`;
+  const seen: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const r: any = await platform.gql(PAGE, { after, c: c.id }, admin);
+    const page = r.data?.applications;
+    assert.equal(page.totalCount, 5);
+    seen.push(...page.nodes.map((n: { id: string }) => n.id));
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  assert.equal(seen.length, 5);
+  assert.equal(new Set(seen).size, 5);
+  assert.equal(firstError(await platform.gql(PAGE, { after: 'garbage', c: c.id }, admin)), 'BAD_USER_INPUT');
+});
