@@ -13,11 +13,7 @@ after(async () => {
   await platform?.stop();
 });
 
-const db = (name: string) => {
-  const ds = platform.subgraphs.find((s) => s.name === name)?.ds;
-  if (!ds) throw new Error(name);
-  return ds;
-};
+const db = (name: string) => platform.db(name);
 
 test('a PAN or Aadhaar already on file for another customer is a CONFLICT, and nothing is stored', async () => {
   const first = await registerCustomer(platform.gql);

@@ -1,11 +1,11 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { config } from '../platform/config';
 import { openDatabase } from '../platform/db';
 import { type CloudEvent, KafkaBus, newEvent, type Subscription, startConsumer } from '../platform/events';
+import { readTopic, topicSize } from './helpers/kafka';
 import { createDatabase, dropDatabase, eventually } from './helpers/platform';
 
 let bus: KafkaBus;
@@ -28,32 +28,16 @@ after(async () => {
   await dropDatabase();
 });
 
-/** Everything on the dead-letter topic so far, with its headers. */
+/** Everything on the dead-letter topic so far, with the error and group from its headers. */
 async function deadLetters(): Promise<{ value: string; error: string; group: string }[]> {
-  const kafka = new Kafka({ brokers: config().KAFKA_BROKERS?.split(',') ?? [], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const high = (await admin.fetchTopicOffsets(bus.dlqTopic)).reduce((s, p) => s + Number(p.high), 0);
-  await admin.disconnect();
-  if (high === 0) return [];
-  const consumer = kafka.consumer({ groupId: `dlq-reader-${Date.now()}-${Math.random()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: bus.dlqTopic, fromBeginning: true });
-  const out: { value: string; error: string; group: string }[] = [];
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        out.push({
-          value: message.value?.toString() ?? '',
-          error: message.headers?.['x-error']?.toString() ?? '',
-          group: message.headers?.['x-consumer-group']?.toString() ?? '',
-        });
-        if (out.length >= high) resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return out;
+  const size = await topicSize(bus.dlqTopic);
+  if (size === 0) return [];
+  const messages = await readTopic(bus.dlqTopic, (seen) => seen.length >= size);
+  return messages.map((m) => ({
+    value: m.value?.toString() ?? '',
+    error: m.headers?.['x-error']?.toString() ?? '',
+    group: m.headers?.['x-consumer-group']?.toString() ?? '',
+  }));
 }
 
 const kycEvent = () =>

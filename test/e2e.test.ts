@@ -1,9 +1,9 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kafka, logLevel } from 'kafkajs';
 import { config } from '../platform/config';
 import { applicationInput, CREATE, KYC, kycInput, registerCustomer } from './helpers/flows';
+import { readTopic } from './helpers/kafka';
 import { eventually, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -23,28 +23,12 @@ const APPLICATION = `query($id: ID!) {
   }
 }`;
 
-/** Reads the test's topic from the start in a fresh group until an event with this id appears. */
 async function findOnKafka(eventId: string) {
-  const kafka = new Kafka({ brokers: config().KAFKA_BROKERS?.split(',') ?? [], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `probe-${eventId}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: config().KAFKA_TOPIC, fromBeginning: true });
-  try {
-    return await new Promise<{ key: string; type: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('event not found on Kafka')), 30_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          const e = JSON.parse(message.value?.toString() ?? '{}');
-          if (e.id === eventId) {
-            clearTimeout(timer);
-            resolve({ key: message.key?.toString() ?? '', type: e.type });
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  const seen = await readTopic(config().KAFKA_TOPIC, (msgs) =>
+    msgs.some((m) => JSON.parse(m.value?.toString() ?? '{}').id === eventId),
+  );
+  const message = seen.find((m) => JSON.parse(m.value?.toString() ?? '{}').id === eventId);
+  return { key: message?.key?.toString() ?? '', type: JSON.parse(message?.value?.toString() ?? '{}').type };
 }
 
 test('register → login → KYC → apply → submit → one query across identity and applications, via real Kafka', async () => {
@@ -66,8 +50,8 @@ test('register → login → KYC → apply → submit → one query across ident
   const submitted = await gql(`mutation($id: ID!) { submitApplication(id: $id) { status } }`, { id }, token);
   assert.equal(submitted.data?.submitApplication.status, 'SUBMITTED');
 
-  const identityDb = platform.subgraphs.find((s) => s.name === 'identity')?.ds;
-  const [kycEvent] = await identityDb!.query(
+  const identityDb = platform.db('identity');
+  const [kycEvent] = await identityDb.query(
     `SELECT id FROM outbox WHERE type = 'customer.kyc.submitted' AND subject = $1`,
     [customer.id],
   );
@@ -96,10 +80,10 @@ test('register → login → KYC → apply → submit → one query across ident
   const onKafka = await findOnKafka(kycEvent.id);
   assert.equal(onKafka.type, 'customer.kyc.submitted');
   assert.equal(onKafka.key, customer.id);
-  const applicationsDb = platform.subgraphs.find((s) => s.name === 'applications')?.ds;
-  const inbox = await applicationsDb!.query('SELECT consumer FROM inbox WHERE event_id = $1', [kycEvent.id]);
+  const applicationsDb = platform.db('applications');
+  const inbox = await applicationsDb.query('SELECT consumer FROM inbox WHERE event_id = $1', [kycEvent.id]);
   assert.deepEqual(inbox, [{ consumer: 'applications' }]);
-  const [sent] = await identityDb!.query('SELECT sent_at FROM outbox WHERE id = $1', [kycEvent.id]);
+  const [sent] = await identityDb.query('SELECT sent_at FROM outbox WHERE id = $1', [kycEvent.id]);
   assert.ok(sent.sent_at, 'the relay marked the row sent after the broker acknowledged it');
 });
 

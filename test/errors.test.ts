@@ -16,11 +16,7 @@ after(async () => {
   await platform?.stop();
 });
 
-const db = (name: string) => {
-  const ds = platform.subgraphs.find((s) => s.name === name)?.ds;
-  if (!ds) throw new Error(name);
-  return ds;
-};
+const db = (name: string) => platform.db(name);
 const count = async (subgraph: string, sql: string, params: unknown[] = []) =>
   Number((await db(subgraph).query(sql, params))[0].n);
 const outboxSize = async () =>

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { config } from '../platform/config';
 import { openDatabase } from '../platform/db';
@@ -15,6 +14,7 @@ import { createApplication } from '../subgraphs/applications/service';
 import { identity } from '../subgraphs/identity';
 import { register, submitKyc } from '../subgraphs/identity/service';
 import { applicationInput, kycInput } from './helpers/flows';
+import { topicSize } from './helpers/kafka';
 import { createDatabase, dropDatabase, eventually } from './helpers/platform';
 
 const CUSTOMERS = 6;
@@ -70,18 +70,6 @@ const kycApplied = async () =>
     )[0].n,
   );
 
-async function topicMessages(topic: string) {
-  const kafka = new Kafka({ brokers: config().KAFKA_BROKERS?.split(',') ?? [], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 test('a relay crash after the broker ack and a consumer killed mid-flow lose no event and apply none twice', async () => {
   // Customers with a DRAFT application each, then KYC: the KYC events note each application's timeline.
   const applicationIds: string[] = [];
@@ -122,7 +110,7 @@ test('a relay crash after the broker ack and a consumer killed mid-flow lose no 
   // The restarted relay sends everything, including the events already on the broker.
   identitySvc.relay.start();
   await eventually(async () => (await unsent()) === 0);
-  const onTopic = await topicMessages(config().KAFKA_TOPIC);
+  const onTopic = await topicSize(config().KAFKA_TOPIC);
   assert.ok(onTopic > recorded, `the broker holds duplicates (${onTopic} messages for ${recorded} events)`);
 
   // The consumer process is killed in the middle of a handler: its transaction has written the inbox
@@ -158,5 +146,5 @@ test('a relay crash after the broker ack and a consumer killed mid-flow lose no 
     [...applicationIds].sort(),
   );
   assert.equal(Number((await appsDb.query('SELECT count(*) n FROM customer_kyc'))[0].n), CUSTOMERS);
-  assert.equal(await topicMessages(`${config().KAFKA_TOPIC}.dlq`), 0, 'nothing was dead-lettered');
+  assert.equal(await topicSize(`${config().KAFKA_TOPIC}.dlq`), 0, 'nothing was dead-lettered');
 });

@@ -84,8 +84,10 @@ export class KafkaBus implements EventBus {
     options: SubscribeOptions = {},
   ): Promise<Subscription> {
     await this.start();
+    // Groups are named after the topic too, so environments (or test runs) sharing a broker never share
+    // a group: a member of another topic's group would otherwise hold up every rebalance.
     const consumer = this.kafka.consumer({
-      groupId: group,
+      groupId: `${this.options.topic}.${group}`,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
     });

@@ -49,6 +49,12 @@ export async function startTestPlatform() {
   return {
     ...platform,
     gql: client(platform.gateway.url),
+    /** A subgraph's own database, to check what was (not) written. */
+    db(name: string) {
+      const ds = platform.subgraphs.find((s) => s.name === name)?.ds;
+      if (!ds) throw new Error(`no subgraph ${name}`);
+      return ds;
+    },
     async stop() {
       await platform.stop();
       await dropDatabase();
