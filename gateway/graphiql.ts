@@ -1,6 +1,6 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 
-const LOGIN = `# 1. Log in, 2. copy accessToken into the Authorization header below.
+const LOGIN = `# 1. Run this, 2. set the Authorization header (below) to "Bearer <accessToken>".
 mutation Login($email: String!, $password: String!) {
   login(input: { email: $email, password: $password }) {
     accessToken
@@ -29,7 +29,8 @@ export function graphiqlPage(): string {
   page ??= renderGraphiQL({
     title: 'LoanFlow GraphiQL',
     subscriptionsProtocol: 'WS',
-    headers: JSON.stringify({ Authorization: 'Bearer <accessToken from login>' }, null, 2),
+    // Empty until the officer logs in: a placeholder token would make every request, login included, a 401.
+    headers: JSON.stringify({ Authorization: '' }, null, 2),
     shouldPersistHeaders: true,
     defaultTabs: [
       { query: LOGIN, variables: JSON.stringify({ email: 'admin@loanflow.local', password: '' }, null, 2) },

@@ -51,6 +51,9 @@ test('npm start serves the whole flow on the embedded default', async () => {
   assert.match(html, /LoanFlow GraphiQL/);
   assert.doesNotMatch(html, /<script[^>]+src=["']https?:|<link[^>]+href=["']https?:/, 'no asset from a CDN');
 
+  // GraphiQL's preset header (empty Authorization) is anonymous, so its Login tab works.
+  const anonymous = await client(url)('{ __typename }', {}, undefined, { authorization: '' });
+  assert.equal(anonymous.status, 200);
   const gql = client(url);
   const c = await registerCustomer(gql);
   await gql(KYC, { input: kycInput() }, c.token);
