@@ -1,6 +1,6 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 
-const LOGIN = `# 1. Run this, 2. set the Authorization header (below) to "Bearer <accessToken>".
+const LOGIN = `# Run, then set the header Authorization: "Bearer <accessToken>"
 mutation Login($email: String!, $password: String!) {
   login(input: { email: $email, password: $password }) {
     accessToken
