@@ -242,6 +242,15 @@ describe('roles and limits', () => {
     assert.match(r.errors?.[0]?.message ?? '', /exceeds maximum operation depth/);
   });
 
+  test('a query costlier than the limit is refused before any subgraph runs it', async () => {
+    const c = await registerCustomer(platform.gql);
+    const wide = `{ ${Array.from({ length: 1100 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    const r = await platform.gql(wide, {}, c.token);
+    assert.equal(firstError(r), 'QUERY_TOO_COMPLEX');
+    assert.match(r.errors?.[0]?.message ?? '', /query cost 2200 exceeds the limit of 2000/);
+    assert.equal(r.data, undefined);
+  });
+
   test('introspection is for staff only', async () => {
     const c = await registerCustomer(platform.gql);
     assert.equal(
