@@ -15,34 +15,22 @@ const base = (app: ApplicationRow, actor: Actor) => ({
   ...(actor.id ? { actorId: actor.id } : {}),
 });
 
+/** The requested terms, as application.created and application.submitted carry them. */
+const terms = (app: ApplicationRow) => ({
+  applicationId: app.id,
+  customerId: app.customerId,
+  amountMinor: app.amountMinor,
+  currency: app.currency,
+  tenureMonths: app.tenureMonths,
+  facilityType: app.facilityType,
+});
+
 /** Published by applications; all keyed by application id so one application's events stay ordered. */
 export const applicationEvents = {
   created: (app: ApplicationRow, actor: Actor) =>
-    newEvent({
-      type: 'application.created',
-      ...base(app, actor),
-      data: {
-        applicationId: app.id,
-        customerId: app.customerId,
-        amountMinor: app.amountMinor,
-        currency: app.currency,
-        tenureMonths: app.tenureMonths,
-        facilityType: app.facilityType,
-      },
-    }),
+    newEvent({ type: 'application.created', ...base(app, actor), data: terms(app) }),
   submitted: (app: ApplicationRow, actor: Actor) =>
-    newEvent({
-      type: 'application.submitted',
-      ...base(app, actor),
-      data: {
-        applicationId: app.id,
-        customerId: app.customerId,
-        amountMinor: app.amountMinor,
-        currency: app.currency,
-        tenureMonths: app.tenureMonths,
-        facilityType: app.facilityType,
-      },
-    }),
+    newEvent({ type: 'application.submitted', ...base(app, actor), data: terms(app) }),
   withdrawn: (app: ApplicationRow, actor: Actor, reason: string | null) =>
     newEvent({
       type: 'application.withdrawn',
