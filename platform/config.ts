@@ -7,6 +7,7 @@ const DEV_GATEWAY_SECRET = 'loanflow-dev-gateway-secret';
 // 32 bytes, base64: AES-256-GCM key for PII in the embedded mode only.
 const DEV_PII_KEY = 'bG9hbmZsb3ctZGV2LXBpaS1rZXktMzItYnl0ZXMhISE=';
 const DEV_BLIND_INDEX_KEY = 'loanflow-dev-blind-index-key';
+const DEV_DOCUMENT_URL_SECRET = 'loanflow-dev-document-url-secret';
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -47,6 +48,13 @@ const schema = z
     PII_KEY_ID: z.string().default('dev1'),
     PII_KEYS: z.string().default(`dev1:${DEV_PII_KEY}`),
     BLIND_INDEX_KEY: z.string().min(16).default(DEV_BLIND_INDEX_KEY),
+    DOCUMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
+    DOCUMENT_URL_SECRET: z.string().min(16).default(DEV_DOCUMENT_URL_SECRET),
+    DOCUMENT_URL_TTL_SECONDS: z.coerce.number().int().positive().default(300),
     MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
     MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
@@ -61,6 +69,7 @@ const schema = z
       ['GATEWAY_SECRET', c.GATEWAY_SECRET, DEV_GATEWAY_SECRET],
       ['PII_KEYS', c.PII_KEYS, `dev1:${DEV_PII_KEY}`],
       ['BLIND_INDEX_KEY', c.BLIND_INDEX_KEY, DEV_BLIND_INDEX_KEY],
+      ['DOCUMENT_URL_SECRET', c.DOCUMENT_URL_SECRET, DEV_DOCUMENT_URL_SECRET],
     ];
     for (const [name, value, dev] of defaults) {
       if (value === dev) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set in production' });

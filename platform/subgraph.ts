@@ -12,7 +12,7 @@ import { config } from './config';
 import { openDatabase } from './db';
 import { formatError } from './errors';
 import { type EventBus, type EventHandlers, OutboxRelay, type Subscription, startConsumer } from './events';
-import { close, handleGraphQL, httpServer, listen, requestId, sendJson } from './http';
+import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from './http';
 import { logger } from './log';
 
 /** Federation 2 link; type-graphql prints directives but not the schema extension that imports them. */
@@ -60,6 +60,14 @@ export interface SubgraphDefinition {
   schema: () => Promise<GraphQLSchema>;
   /** Events this subgraph consumes, by type. */
   consumes?: (ds: DataSource) => EventHandlers;
+  /** HTTP endpoints besides GraphQL, under one path prefix (e.g. file uploads). */
+  http?: (ds: DataSource) => Promise<HttpExtension>;
+}
+
+export interface HttpExtension {
+  prefix: string;
+  handle: Route;
+  close?: () => Promise<void>;
 }
 
 export interface RunningSubgraph {
@@ -121,26 +129,36 @@ export async function runSubgraph(def: SubgraphDefinition, options: RunOptions):
   });
   await apollo.start();
 
-  const server: Server = httpServer({
-    '/graphql': async (req, res) => {
-      const caller = callerFromGatewayHeaders(req.headers);
-      const ip = req.headers['x-loanflow-client-ip'];
-      await handleGraphQL(apollo, req, res, async () => ({
-        caller,
-        db: ds,
-        requestId: requestId(req),
-        ip: typeof ip === 'string' ? ip : undefined,
-      }));
+  const extension = def.http ? await def.http(ds) : undefined;
+  const server: Server = httpServer(
+    {
+      '/graphql': async (req, res) => {
+        const caller = callerFromGatewayHeaders(req.headers);
+        const ip = req.headers['x-loanflow-client-ip'];
+        await handleGraphQL(apollo, req, res, async () => ({
+          caller,
+          db: ds,
+          requestId: requestId(req),
+          ip: typeof ip === 'string' ? ip : undefined,
+        }));
+      },
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),
+      '/ready': async (_req, res) => {
+        const ok = await ds.query('SELECT 1').then(
+          () => true,
+          () => false,
+        );
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: def.name });
+      },
     },
-    '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),
-    '/ready': async (_req, res) => {
-      const ok = await ds.query('SELECT 1').then(
-        () => true,
-        () => false,
-      );
-      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: def.name });
-    },
-  });
+    extension &&
+      ((req, res) => {
+        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        if (path === extension.prefix || path.startsWith(`${extension.prefix}/`))
+          return extension.handle(req, res);
+        sendJson(res, 404, { errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+      }),
+  );
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? 0, host);
   const url = `http://${host}:${port}/graphql`;
@@ -156,6 +174,7 @@ export async function runSubgraph(def: SubgraphDefinition, options: RunOptions):
     async stop() {
       await close(server);
       await apollo.stop();
+      await extension?.close?.();
       await stopConsuming();
       await relay.stop();
       await ds.destroy();

@@ -15,7 +15,7 @@ const base = (app: ApplicationRow, actor: Actor) => ({
   ...(actor.id ? { actorId: actor.id } : {}),
 });
 
-/** The requested terms, as application.created and application.submitted carry them. */
+/** The requested terms, as application.created, .updated and .submitted carry them. */
 const terms = (app: ApplicationRow) => ({
   applicationId: app.id,
   customerId: app.customerId,
@@ -29,6 +29,8 @@ const terms = (app: ApplicationRow) => ({
 export const applicationEvents = {
   created: (app: ApplicationRow, actor: Actor) =>
     newEvent({ type: 'application.created', ...base(app, actor), data: terms(app) }),
+  updated: (app: ApplicationRow, actor: Actor) =>
+    newEvent({ type: 'application.updated', ...base(app, actor), data: terms(app) }),
   submitted: (app: ApplicationRow, actor: Actor) =>
     newEvent({ type: 'application.submitted', ...base(app, actor), data: terms(app) }),
   withdrawn: (app: ApplicationRow, actor: Actor, reason: string | null) =>

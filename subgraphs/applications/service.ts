@@ -126,9 +126,11 @@ export async function updateApplication(db: DataSource, caller: Caller, id: stri
       );
     }
     await updateVersioned(m, ApplicationRow, app, patch);
+    const updated = await recordEvent(m, applicationEvents.updated(app, actorOf(caller)));
     await addTimeline(m, app, {
       action: 'UPDATED',
       reason: Object.keys(patch).join(', '),
+      eventId: updated.id,
       actor: actorOf(caller),
     });
     return app;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import { verhoeffValid } from '../../platform/pii';
 import type { client } from './platform';
 
@@ -52,3 +53,53 @@ export const applicationInput = (overrides: Record<string, unknown> = {}) => ({
   purpose: 'Expand the bakery',
   ...overrides,
 });
+
+function chunk(type: string, data: Buffer) {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** A valid 1×1 grey PNG carrying a comment, so each one has its own bytes. */
+function png(comment: string) {
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('tEXt', Buffer.from(`Comment\0${comment}`, 'latin1')),
+    chunk('IDAT', deflateSync(Buffer.from([0, 0x80]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Small files that are what they say by their bytes (random content keeps every SHA-256 new). */
+export const fixtures = {
+  pdf: () => Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj\n'), randomBytes(64), Buffer.from('\n%%EOF\n')]),
+  png: () => png(randomBytes(16).toString('hex')),
+  jpeg: () =>
+    Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]), randomBytes(64)]),
+};
+
+export async function uploadDocument(
+  gatewayGraphqlUrl: string,
+  token: string | undefined,
+  input: { applicationId: string; type: string; bytes: Buffer; contentType?: string; fileName?: string },
+) {
+  const form = new FormData();
+  form.set('applicationId', input.applicationId);
+  form.set('type', input.type);
+  form.set(
+    'file',
+    new Blob([new Uint8Array(input.bytes)], { type: input.contentType ?? 'application/pdf' }),
+    input.fileName ?? 'file.pdf',
+  );
+  const res = await fetch(gatewayGraphqlUrl.replace(/\/graphql$/, '/documents'), {
+    method: 'POST',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}

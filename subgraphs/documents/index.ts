@@ -1,0 +1,27 @@
+import { openDocumentStore } from '../../platform/docstore';
+import type { SubgraphDefinition } from '../../platform/subgraph';
+import { documentRoutes } from './http';
+import { Documents1732500000300 } from './migrations/1732500000300-documents';
+import { ApplicationRefRow, DocumentRow } from './model/document';
+import { documentsSchema } from './schema';
+import { onApplicationTerms } from './service';
+
+export const documents: SubgraphDefinition = {
+  name: 'documents',
+  dbSchema: 'documents',
+  entities: [DocumentRow, ApplicationRefRow],
+  migrations: [Documents1732500000300],
+  schema: documentsSchema,
+  consumes: () => ({
+    'application.created': (event, m) => onApplicationTerms(m, event),
+    'application.updated': (event, m) => onApplicationTerms(m, event),
+  }),
+  http: async (ds) => {
+    const store = await openDocumentStore();
+    return { prefix: '/documents', handle: documentRoutes(ds, store), close: () => store.close() };
+  },
+};
+
+if (require.main === module) {
+  void import('../../platform/standalone').then((s) => s.runStandalone(documents));
+}

@@ -1,0 +1,54 @@
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DocumentType } from '../domain/checklist';
+import type { DocumentRow } from '../model/document';
+
+registerEnumType(DocumentType, { name: 'DocumentType' });
+
+export enum DocumentStatus {
+  UPLOADED = 'UPLOADED',
+  VALIDATED = 'VALIDATED',
+  REJECTED = 'REJECTED',
+}
+registerEnumType(DocumentStatus, { name: 'DocumentStatus' });
+
+@ObjectType({ description: 'An uploaded document (one version of one type for one application).' })
+@Directive('@key(fields: "id")')
+export class Document {
+  @Field(() => ID) id!: string;
+  @Field(() => DocumentType) type!: DocumentType;
+  @Field(() => Int, { description: '1 for the first upload of this type, then 2, 3…' }) version!: number;
+  @Field(() => String) fileName!: string;
+  @Field(() => String, { description: 'Detected from the bytes.' }) contentType!: string;
+  @Field(() => Int) size!: number;
+  @Field(() => String) sha256!: string;
+  @Field(() => DocumentStatus) status!: DocumentStatus;
+  @Field(() => String, { nullable: true }) rejectionReason!: string | null;
+  @Field(() => Date) uploadedAt!: Date;
+  @Field(() => ID) uploadedBy!: string;
+}
+
+@ObjectType('Application')
+@Directive('@key(fields: "id")')
+export class ApplicationDocuments {
+  @Field(() => ID) id!: string;
+}
+
+export function toDocument(row: DocumentRow): Document & { applicationId: string } {
+  return {
+    id: row.id,
+    applicationId: row.applicationId,
+    type: row.type as DocumentType,
+    version: row.versionNo,
+    fileName: row.fileName,
+    contentType: row.contentType,
+    size: row.size,
+    sha256: row.sha256,
+    status: row.status as DocumentStatus,
+    rejectionReason: row.rejectionReason,
+    uploadedAt: row.uploadedAt,
+    uploadedBy: row.uploadedBy,
+  };
+}
+
+/** The upload endpoint's JSON body: the same fields as the GraphQL type. */
+export const toDocumentJson = (row: DocumentRow) => toDocument(row);
