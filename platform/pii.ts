@@ -92,10 +92,24 @@ export function piiKeyId(value: string): string | undefined {
   return value.split('.')[1];
 }
 
+/** A person's name as screening compares it: letters and single spaces, upper case. */
+export function normalizeName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/-/g, ' ')
+    .replace(/[^\p{L}\s]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toUpperCase();
+}
+
 /**
  * Blind index for equality look-ups (duplicate PAN/Aadhaar): a keyed SHA-256 (HMAC), because a plain
  * hash of a 10-character PAN or a 12-digit Aadhaar can be reversed by trying them all.
  */
-export function blindIndex(kind: 'pan' | 'aadhaar', normalized: string): string {
+export function blindIndex(kind: 'pan' | 'aadhaar' | 'name', normalized: string): string {
   return createHmac('sha256', config().BLIND_INDEX_KEY).update(`${kind}:${normalized}`).digest('hex');
 }
+
+/** Lets other services screen a name against a watchlist without ever receiving the name. */
+export const nameIndex = (fullName: string) => blindIndex('name', normalizeName(fullName));

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Brackets, type DataSource, type EntityManager, In, Not } from 'typeorm';
+import { type DataSource, type EntityManager, In, Not } from 'typeorm';
 import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
+import { keysetPage } from '../../platform/graphql/page';
 import { Role } from '../../platform/roles';
 import { type ApplicationDraft, parseDraft, parseDraftPatch } from './domain/application';
 import { ApplicationStatus, TERMINAL, type Trigger, transition } from './domain/state-machine';
@@ -204,54 +205,16 @@ export interface ListFilter {
   facilityType?: string;
 }
 
-export interface Page {
-  first: number;
-  after?: string | null;
-}
-
-const encodeCursor = (a: ApplicationRow) =>
-  Buffer.from(`${a.createdAt.toISOString()}|${a.id}`).toString('base64url');
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime()))
-    throw new AppError('BAD_USER_INPUT', 'invalid cursor', { field: 'after' });
-  return { at: date, id };
-}
-
 /** Newest first, keyset-paginated so pages stay stable while applications arrive. */
-export async function listApplications(db: DataSource, filter: ListFilter, page: Page) {
-  if (page.first < 1 || page.first > 100)
-    throw new AppError('BAD_USER_INPUT', 'first: 1 to 100', { field: 'first' });
+export async function listApplications(
+  db: DataSource,
+  filter: ListFilter,
+  page: { first: number; after?: string | null },
+) {
   const qb = db.getRepository(ApplicationRow).createQueryBuilder('a');
-  if (filter.customerId && !isUuid(filter.customerId))
-    return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
-  if (filter.customerId) qb.andWhere('a.customer_id = :c', { c: filter.customerId });
+  if (filter.customerId && !isUuid(filter.customerId)) qb.andWhere('false');
+  else if (filter.customerId) qb.andWhere('a.customer_id = :c', { c: filter.customerId });
   if (filter.statuses?.length) qb.andWhere('a.status IN (:...s)', { s: filter.statuses });
   if (filter.facilityType) qb.andWhere('a.facility_type = :f', { f: filter.facilityType });
-  const totalCount = await qb.getCount();
-  if (page.after) {
-    const c = decodeCursor(page.after);
-    qb.andWhere(
-      new Brackets((w) =>
-        w
-          .where('a.created_at < :at', { at: c.at })
-          .orWhere('a.created_at = :at AND a.id < :id', { id: c.id }),
-      ),
-    );
-  }
-  const rows = await qb
-    .orderBy('a.created_at', 'DESC')
-    .addOrderBy('a.id', 'DESC')
-    .take(page.first + 1)
-    .getMany();
-  const nodes = rows.slice(0, page.first);
-  const last = nodes.at(-1);
-  return {
-    nodes,
-    totalCount,
-    hasNextPage: rows.length > page.first,
-    endCursor: last ? encodeCursor(last) : null,
-  };
+  return keysetPage(qb, { sql: 'a.created_at', of: (a) => a.createdAt }, 'DESC', page);
 }

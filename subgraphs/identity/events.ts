@@ -1,16 +1,20 @@
 import { newEvent } from '../../platform/events';
+import { nameIndex } from '../../platform/pii';
 
 const source = '/loanflow/identity';
 
-/** Published by identity. Event data carries ids and states only, never PII. */
+/**
+ * Published by identity. Event data carries ids and states, never PII: the name travels only as a keyed
+ * blind index, which lets KYC screen it against a watchlist.
+ */
 export const identityEvents = {
-  customerRegistered: (customerId: string) =>
+  customerRegistered: (customerId: string, fullName: string) =>
     newEvent({
       type: 'customer.registered',
       source,
       subject: customerId,
       actorId: customerId,
-      data: { customerId },
+      data: { customerId, nameIndex: nameIndex(fullName) },
     }),
   kycSubmitted: (customerId: string, submittedAt: Date, keyId: string) =>
     newEvent({
@@ -20,12 +24,12 @@ export const identityEvents = {
       actorId: customerId,
       data: { customerId, submittedAt: submittedAt.toISOString(), piiKeyId: keyId },
     }),
-  profileUpdated: (customerId: string, fields: string[]) =>
+  profileUpdated: (customerId: string, fields: string[], fullName: string) =>
     newEvent({
       type: 'customer.profile.updated',
       source,
       subject: customerId,
       actorId: customerId,
-      data: { customerId, fields },
+      data: { customerId, fields, nameIndex: nameIndex(fullName) },
     }),
 };

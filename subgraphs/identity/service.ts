@@ -81,7 +81,7 @@ export async function register(db: DataSource, input: unknown): Promise<Tokens> 
       phone: data.phone ?? null,
       kycStatus: 'NOT_SUBMITTED',
     });
-    await recordEvent(m, identityEvents.customerRegistered(user.id));
+    await recordEvent(m, identityEvents.customerRegistered(user.id, data.fullName));
     log.info({ userId: user.id }, 'customer registered');
     return issueTokens(m, user);
   });
@@ -217,7 +217,7 @@ export async function updateProfile(
     Object.assign(customer, Object.fromEntries(fields.map((f) => [f, patch[f as keyof typeof patch]])));
     await m.save(customer);
     if (patch.fullName) await m.update(UserRow, { id: customerId }, { fullName: patch.fullName });
-    await recordEvent(m, identityEvents.profileUpdated(customerId, fields));
+    await recordEvent(m, identityEvents.profileUpdated(customerId, fields, customer.fullName));
     return customer;
   });
 }

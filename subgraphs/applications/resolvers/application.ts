@@ -3,6 +3,7 @@ import { canSee, requireCaller, requireRole, requireStaff } from '../../../platf
 import { notFound } from '../../../platform/errors';
 import { loadMany } from '../../../platform/graphql/loaders';
 import { Money, money } from '../../../platform/graphql/money';
+import { PageInput } from '../../../platform/graphql/page';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import type { ApplicationRow, CustomerKycRow, TimelineRow } from '../model/application';
@@ -14,16 +15,9 @@ import {
   ApplicationInput,
   ApplicationPatch,
   CustomerRef,
-  PageInput,
   ProjectDetails,
   TimelineEntry,
 } from './types';
-
-const connection = (r: Awaited<ReturnType<typeof applications.listApplications>>) => ({
-  nodes: r.nodes,
-  totalCount: r.totalCount,
-  pageInfo: { endCursor: r.endCursor, hasNextPage: r.hasNextPage },
-});
 
 @Resolver(() => Application)
 export class ApplicationResolver {
@@ -38,9 +32,7 @@ export class ApplicationResolver {
     @Ctx() ctx: SubgraphContext,
   ) {
     const caller = requireCaller(ctx);
-    return connection(
-      await applications.listApplications(ctx.db, { customerId: caller.userId }, page ?? { first: 20 }),
-    );
+    return applications.listApplications(ctx.db, { customerId: caller.userId }, page ?? { first: 20 });
   }
 
   @Query(() => ApplicationConnection, { description: 'Staff: every application, filtered, newest first.' })
@@ -50,7 +42,7 @@ export class ApplicationResolver {
     @Ctx() ctx: SubgraphContext,
   ) {
     requireStaff(ctx);
-    return connection(await applications.listApplications(ctx.db, filter ?? {}, page ?? { first: 20 }));
+    return applications.listApplications(ctx.db, filter ?? {}, page ?? { first: 20 });
   }
 
   @Mutation(() => Application, { description: 'A customer starts an application (DRAFT).' })

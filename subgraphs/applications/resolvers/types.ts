@@ -1,5 +1,6 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MinorUnits, Money } from '../../../platform/graphql/money';
+import { PageInfo } from '../../../platform/graphql/page';
 import { FacilityType } from '../domain/application';
 import { ApplicationStatus } from '../domain/state-machine';
 
@@ -54,13 +55,6 @@ export class CustomerRef {
 }
 
 @ObjectType()
-@Directive('@shareable')
-export class PageInfo {
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-  @Field(() => Boolean) hasNextPage!: boolean;
-}
-
-@ObjectType()
 export class ApplicationConnection {
   @Field(() => [Application]) nodes!: Application[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
@@ -98,10 +92,4 @@ export class ApplicationFilter {
   @Field(() => [ApplicationStatus], { nullable: true }) statuses?: ApplicationStatus[];
   @Field(() => ID, { nullable: true }) customerId?: string;
   @Field(() => FacilityType, { nullable: true }) facilityType?: FacilityType;
-}
-
-@InputType()
-export class PageInput {
-  @Field(() => Int, { defaultValue: 20 }) first!: number;
-  @Field(() => String, { nullable: true }) after?: string;
 }
