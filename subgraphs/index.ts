@@ -2,6 +2,7 @@ import type { SubgraphDefinition } from '../platform/subgraph';
 import { applications } from './applications';
 import { documents } from './documents';
 import { identity } from './identity';
+import { kyc } from './kyc';
 
 /** Every subgraph, in port order (SUBGRAPH_BASE_PORT + index). rover.yaml lists the same names. */
-export const SUBGRAPHS: SubgraphDefinition[] = [identity, applications, documents];
+export const SUBGRAPHS: SubgraphDefinition[] = [identity, applications, documents, kyc];

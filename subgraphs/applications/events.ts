@@ -57,6 +57,3 @@ export const applicationEvents = {
       },
     }),
 };
-
-/** What applications consumes; the handlers are wired in index.ts. */
-export const CONSUMED = ['customer.kyc.submitted'] as const;

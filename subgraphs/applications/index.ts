@@ -2,7 +2,7 @@ import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Applications1732500000200 } from './migrations/1732500000200-applications';
 import { ApplicationRow, CustomerKycRow, TimelineRow } from './model/application';
 import { applicationsSchema } from './schema';
-import { onKycSubmitted } from './service';
+import { onDomainEvent, onKycSubmitted } from './service';
 
 export const applications: SubgraphDefinition = {
   name: 'applications',
@@ -12,6 +12,9 @@ export const applications: SubgraphDefinition = {
   schema: applicationsSchema,
   consumes: () => ({
     'customer.kyc.submitted': (event, m) => onKycSubmitted(m, event),
+    'kyc.verification.started': onDomainEvent('kyc.started'),
+    'kyc.approved': onDomainEvent('kyc.approved'),
+    'kyc.rejected': onDomainEvent('kyc.rejected'),
   }),
 };
 

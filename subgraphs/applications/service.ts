@@ -7,7 +7,7 @@ import { type CloudEvent, recordEvent } from '../../platform/events';
 import { keysetPage } from '../../platform/graphql/page';
 import { Role } from '../../platform/roles';
 import { type ApplicationDraft, parseDraft, parseDraftPatch } from './domain/application';
-import { ApplicationStatus, TERMINAL, type Trigger, transition } from './domain/state-machine';
+import { ApplicationStatus, canTransition, TERMINAL, type Trigger, transition } from './domain/state-machine';
 import { applicationEvents } from './events';
 import { ApplicationRow, CustomerKycRow, type ProjectJson, TimelineRow } from './model/application';
 
@@ -53,6 +53,8 @@ async function addTimeline(
   });
 }
 
+const actionOf = (trigger: Trigger) => trigger.toUpperCase().replace('.', '_');
+
 /** Every status change goes through here: the state machine, the row, the timeline and the events. */
 async function move(
   m: EntityManager,
@@ -77,7 +79,7 @@ async function move(
   );
   if (opts.extra) await recordEvent(m, opts.extra(app));
   await addTimeline(m, app, {
-    action: trigger.toUpperCase().replace('.', '_'),
+    action: actionOf(trigger),
     fromStatus: from,
     toStatus: to,
     reason,
@@ -180,6 +182,29 @@ export async function onKycSubmitted(m: EntityManager, event: CloudEvent) {
     where: { customerId: data.customerId, status: Not(In([...TERMINAL])) },
   });
   for (const app of open) await noteKyc(m, app, kyc);
+}
+
+/**
+ * Another domain's event moves the application. One that no longer applies (say the customer withdrew
+ * meanwhile) is noted on the timeline rather than retried into the dead-letter topic.
+ */
+export function onDomainEvent(trigger: Trigger) {
+  return async (event: CloudEvent, m: EntityManager) => {
+    const d = event.data as { applicationId: string; reason?: string };
+    const app = await m.findOne(ApplicationRow, { where: { id: d.applicationId } });
+    if (!app) throw new Error(`event ${event.id} names unknown application ${d.applicationId}`);
+    const actor: Actor = { id: event.actorid ?? null, kind: event.actorid ? 'STAFF' : 'SYSTEM' };
+    if (!canTransition(app.status, trigger)) {
+      await addTimeline(m, app, {
+        action: `${actionOf(trigger)}_NOT_APPLIED`,
+        reason: `the application was ${app.status}`,
+        eventId: event.id,
+        actor,
+      });
+      return;
+    }
+    await move(m, app, trigger, actor, { reason: d.reason ?? null, causeEventId: event.id });
+  };
 }
 
 export async function getApplication(db: DataSource, caller: Caller | null, id: string) {

@@ -103,3 +103,36 @@ export async function uploadDocument(
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
+
+/** A real staff account: created by the seeded admin, then signed in. */
+export async function staffUser(gql: Gql, role: string) {
+  const { DEV_ADMIN } = await import('../../scripts/seed');
+  const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { accessToken user { id } } }`;
+  const admin = (await gql(LOGIN, { i: DEV_ADMIN })).data?.login.accessToken;
+  const email = `${role.toLowerCase()}-${randomBytes(4).toString('hex')}@bank.test`;
+  const password = 'staff-password-123';
+  const created = await gql(
+    `mutation($i: StaffUserInput!) { createStaffUser(input: $i) { id } }`,
+    { i: { email, password, fullName: `${role} user`, roles: [role] } },
+    admin,
+  );
+  if (!created.data) throw new Error(`createStaffUser failed: ${JSON.stringify(created.errors)}`);
+  const login = await gql(LOGIN, { i: { email, password } });
+  return { id: login.data?.login.user.id as string, token: login.data?.login.accessToken as string };
+}
+
+/** A customer with KYC data and a SUBMITTED application. */
+export async function submittedApplication(
+  gql: Gql,
+  name = 'Asha Rao',
+  overrides: Record<string, unknown> = {},
+) {
+  const c = await registerCustomer(gql, name);
+  await gql(KYC, { input: kycInput() }, c.token);
+  const id = (await gql(CREATE, { input: applicationInput(overrides) }, c.token)).data?.createApplication
+    .id as string;
+  const r = await gql(`mutation($id: ID!) { submitApplication(id: $id) { status } }`, { id }, c.token);
+  if (r.data?.submitApplication.status !== 'SUBMITTED')
+    throw new Error(`submit failed: ${JSON.stringify(r.errors)}`);
+  return { ...c, applicationId: id };
+}
