@@ -138,3 +138,28 @@ test('staff pages through applications with stable cursors', async () => {
   assert.equal(new Set(seen).size, 5);
   assert.equal(firstError(await platform.gql(PAGE, { after: 'garbage', c: c.id }, admin)), 'BAD_USER_INPUT');
 });
+
+test('an application cannot be submitted without a declared monthly income', async () => {
+  const c = await registerCustomer(platform.gql);
+  const id = (await platform.gql(CREATE, { input: applicationInput({ monthlyIncomeMinor: null }) }, c.token))
+    .data?.createApplication.id;
+  const submit = `mutation($id: ID!) { submitApplication(id: $id) { status } }`;
+  const refused = await platform.gql(submit, { id }, c.token);
+  assert.equal(firstError(refused), 'FAILED_PRECONDITION');
+  assert.match(refused.errors?.[0]?.message ?? '', /monthly income/);
+  await platform.gql(
+    `mutation($id: ID!) { updateApplication(id: $id, input: { monthlyIncomeMinor: "9000000", collateralValueMinor: "90000000" }) { id } }`,
+    { id },
+    c.token,
+  );
+  assert.equal((await platform.gql(submit, { id }, c.token)).data?.submitApplication.status, 'SUBMITTED');
+  const q = await platform.gql(
+    `query($id: ID!) { application(id: $id) { monthlyIncome { minor } collateralValue { formatted } } }`,
+    { id },
+    c.token,
+  );
+  assert.deepEqual(q.data?.application, {
+    monthlyIncome: { minor: '9000000' },
+    collateralValue: { formatted: '₹9,00,000.00' },
+  });
+});

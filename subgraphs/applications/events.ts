@@ -23,6 +23,8 @@ const terms = (app: ApplicationRow) => ({
   currency: app.currency,
   tenureMonths: app.tenureMonths,
   facilityType: app.facilityType,
+  ...(app.monthlyIncomeMinor ? { monthlyIncomeMinor: app.monthlyIncomeMinor } : {}),
+  ...(app.collateralValueMinor ? { collateralValueMinor: app.collateralValueMinor } : {}),
 });
 
 /** Published by applications; all keyed by application id so one application's events stay ordered. */

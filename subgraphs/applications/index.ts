@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Applications1732500000200 } from './migrations/1732500000200-applications';
+import { IncomeCollateral1732500000201 } from './migrations/1732500000201-income-collateral';
 import { ApplicationRow, CustomerKycRow, TimelineRow } from './model/application';
 import { applicationsSchema } from './schema';
 import { onDomainEvent, onKycSubmitted } from './service';
@@ -8,7 +9,7 @@ export const applications: SubgraphDefinition = {
   name: 'applications',
   dbSchema: 'applications',
   entities: [ApplicationRow, TimelineRow, CustomerKycRow],
-  migrations: [Applications1732500000200],
+  migrations: [Applications1732500000200, IncomeCollateral1732500000201],
   schema: applicationsSchema,
   consumes: () => ({
     'customer.kyc.submitted': (event, m) => onKycSubmitted(m, event),

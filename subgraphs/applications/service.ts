@@ -24,9 +24,11 @@ const actorOf = (caller: Caller): Actor => ({
 });
 
 function toColumns(draft: Partial<ApplicationDraft>): Partial<ApplicationRow> {
-  const { amountMinor, project, ...rest } = draft;
+  const { amountMinor, project, monthlyIncomeMinor, collateralValueMinor, ...rest } = draft;
   const out: Partial<ApplicationRow> = { ...rest };
   if (amountMinor !== undefined) out.amountMinor = amountMinor.toString();
+  if (monthlyIncomeMinor !== undefined) out.monthlyIncomeMinor = monthlyIncomeMinor?.toString() ?? null;
+  if (collateralValueMinor !== undefined) out.collateralValueMinor = collateralValueMinor?.toString() ?? null;
   if (project !== undefined) {
     out.project = project ? ({ ...project, costMinor: project.costMinor.toString() } as ProjectJson) : null;
   }
@@ -143,6 +145,11 @@ export async function updateApplication(db: DataSource, caller: Caller, id: stri
 export async function submitApplication(db: DataSource, caller: Caller, id: string) {
   return db.transaction(async (m) => {
     const app = await loadForUpdate(m, caller, id);
+    if (app.status === ApplicationStatus.DRAFT && !app.monthlyIncomeMinor) {
+      throw new AppError('FAILED_PRECONDITION', 'declare the monthly income before submitting', {
+        field: 'monthlyIncomeMinor',
+      });
+    }
     const actor = actorOf(caller);
     return move(m, app, 'submit', actor, { extra: (a) => applicationEvents.submitted(a, actor) });
   });

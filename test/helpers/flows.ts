@@ -51,6 +51,7 @@ export const applicationInput = (overrides: Record<string, unknown> = {}) => ({
   tenureMonths: 36,
   facilityType: 'TERM_LOAN',
   purpose: 'Expand the bakery',
+  monthlyIncomeMinor: '15000000',
   ...overrides,
 });
 

@@ -38,6 +38,14 @@ const fields = {
   facilityType: z.enum(FacilityType),
   purpose: z.string().trim().min(3).max(500),
   project: project.nullish(),
+  /** Declared net monthly income; risk derives DTI and FOIR from it. Required to submit. */
+  monthlyIncomeMinor: minor('monthly income')
+    .refine((v) => v > 0n, 'must be positive')
+    .nullish(),
+  /** Market value of the collateral offered, if any; risk derives LTV from it. */
+  collateralValueMinor: minor('collateral value')
+    .refine((v) => v > 0n, 'must be positive')
+    .nullish(),
 };
 
 export type ProjectDetails = z.output<typeof project>;

@@ -19,6 +19,8 @@ export class ApplicationRow {
   @Column('text', { name: 'facility_type' }) facilityType!: string;
   @Column('text') purpose!: string;
   @Column('jsonb', { nullable: true }) project!: ProjectJson | null;
+  @Column('bigint', { name: 'monthly_income_minor', nullable: true }) monthlyIncomeMinor!: string | null;
+  @Column('bigint', { name: 'collateral_value_minor', nullable: true }) collateralValueMinor!: string | null;
   @Column('text') status!: ApplicationStatus;
   @Column('timestamptz', { name: 'submitted_at', nullable: true }) submittedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

@@ -86,6 +86,16 @@ export class ApplicationResolver {
     return money(app.amountMinor, app.currency);
   }
 
+  @FieldResolver(() => Money, { nullable: true, description: 'Declared net monthly income.' })
+  monthlyIncome(@Root() app: ApplicationRow): Money | null {
+    return app.monthlyIncomeMinor ? money(app.monthlyIncomeMinor, app.currency) : null;
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: 'Market value of the collateral offered.' })
+  collateralValue(@Root() app: ApplicationRow): Money | null {
+    return app.collateralValueMinor ? money(app.collateralValueMinor, app.currency) : null;
+  }
+
   @FieldResolver(() => ProjectDetails, { nullable: true })
   project(@Root() app: ApplicationRow): ProjectDetails | null {
     const p = app.project;

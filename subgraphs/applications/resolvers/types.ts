@@ -76,6 +76,10 @@ export class ApplicationInput {
   @Field(() => FacilityType) facilityType!: FacilityType;
   @Field(() => String) purpose!: string;
   @Field(() => ProjectInput, { nullable: true }) project?: ProjectInput;
+  @Field(() => MinorUnits, { nullable: true, description: 'Net monthly income in paise; needed to submit.' })
+  monthlyIncomeMinor?: bigint;
+  @Field(() => MinorUnits, { nullable: true, description: 'Collateral market value in paise, if any.' })
+  collateralValueMinor?: bigint;
 }
 
 @InputType()
@@ -85,6 +89,10 @@ export class ApplicationPatch {
   @Field(() => FacilityType, { nullable: true }) facilityType?: FacilityType;
   @Field(() => String, { nullable: true }) purpose?: string;
   @Field(() => ProjectInput, { nullable: true }) project?: ProjectInput;
+  @Field(() => MinorUnits, { nullable: true, description: 'Net monthly income in paise; needed to submit.' })
+  monthlyIncomeMinor?: bigint;
+  @Field(() => MinorUnits, { nullable: true, description: 'Collateral market value in paise, if any.' })
+  collateralValueMinor?: bigint;
 }
 
 @InputType()
