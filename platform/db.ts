@@ -46,6 +46,46 @@ export class CreateOutboxAndInbox1732500000000 implements MigrationInterface {
   }
 }
 
+/**
+ * Work to do right after a transaction commits (wake the outbox relay, a job runner): a transaction marks
+ * a topic with `markForCommit`, and the listener registered for that topic on its data source runs once
+ * the commit is done (not on rollback).
+ */
+const commitListeners = new WeakMap<DataSource, Map<string, () => void>>();
+
+export function afterCommitOf(ds: DataSource, topic: string, listener: (() => void) | undefined) {
+  let topics = commitListeners.get(ds);
+  if (!topics) {
+    topics = new Map();
+    commitListeners.set(ds, topics);
+    ds.subscribers.push({
+      afterTransactionCommit: (e) => {
+        const marked = e.queryRunner.data?.commitTopics as Set<string> | undefined;
+        if (!marked?.size) return;
+        e.queryRunner.data.commitTopics = new Set();
+        for (const t of marked) {
+          const run = topics?.get(t);
+          if (run) setImmediate(run);
+        }
+      },
+      afterTransactionRollback: (e) => {
+        if (e.queryRunner.data?.commitTopics) e.queryRunner.data.commitTopics = new Set();
+      },
+    });
+  }
+  if (listener) topics.set(topic, listener);
+  else topics.delete(topic);
+}
+
+export function markForCommit(m: EntityManager, topic: string) {
+  const qr = m.queryRunner;
+  if (!qr) return;
+  qr.data ??= {};
+  const topics: Set<string> = qr.data.commitTopics ?? new Set<string>();
+  topics.add(topic);
+  qr.data.commitTopics = topics;
+}
+
 export interface DatabaseOptions {
   /** The subgraph's own PostgreSQL schema; nothing else writes to it. */
   schema: string;

@@ -1,5 +1,6 @@
-import type { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
-import { logger } from '../log';
+import type { DataSource, EntityManager } from 'typeorm';
+import { afterCommitOf, markForCommit } from '../db';
+import { Worker } from '../worker';
 import type { EventBus } from './bus';
 import { type CloudEvent, validateEvent } from './envelope';
 
@@ -14,9 +15,11 @@ export async function recordEvent(manager: EntityManager, event: CloudEvent): Pr
     [event.id, event.type, event.subject, event.partitionkey, JSON.stringify(event)],
   );
   // Lets the relay publish right after this transaction commits instead of at its next poll.
-  manager.queryRunner.data = { ...manager.queryRunner.data, recordedEvents: true };
+  markForCommit(manager, RECORDED_EVENTS);
   return event;
 }
+
+const RECORDED_EVENTS = 'outbox';
 
 interface OutboxRow {
   seq: string;
@@ -29,68 +32,25 @@ interface OutboxRow {
  * and commit republishes, which idempotent consumers absorb (at-least-once delivery).
  */
 export class OutboxRelay {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = true;
-  private readonly log = logger('outbox-relay');
-  private readonly onCommit: EntitySubscriberInterface = {
-    afterTransactionCommit: (e: TransactionCommitEvent) => {
-      if (e.queryRunner.data?.recordedEvents) {
-        e.queryRunner.data.recordedEvents = false;
-        setImmediate(() => this.nudge());
-      }
-    },
-  };
+  private readonly worker: Worker;
 
   constructor(
     private readonly ds: DataSource,
     private readonly bus: EventBus,
-    private readonly pollMs = 250,
+    pollMs = 250,
     private readonly batch = 200,
-  ) {}
+  ) {
+    this.worker = new Worker('outbox-relay', async () => (await this.drainOnce()) === this.batch, pollMs);
+  }
 
   start() {
-    this.stopped = false;
-    this.ds.subscribers.push(this.onCommit);
-    this.schedule(0);
+    afterCommitOf(this.ds, RECORDED_EVENTS, () => this.worker.nudge());
+    this.worker.start();
   }
 
   async stop() {
-    this.stopped = true;
-    const i = this.ds.subscribers.indexOf(this.onCommit);
-    if (i >= 0) this.ds.subscribers.splice(i, 1);
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** Drains now rather than at the next poll (called after a transaction recorded events). */
-  nudge() {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.schedule(0);
-  }
-
-  private schedule(ms: number) {
-    this.timer = setTimeout(() => {
-      this.running = this.loop().finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.schedule(this.again ? 0 : this.pollMs);
-        this.again = false;
-      });
-    }, ms);
-  }
-
-  private async loop() {
-    try {
-      while (!this.stopped && (await this.drainOnce()) === this.batch) {}
-    } catch (err) {
-      this.log.warn({ err }, 'outbox relay pass failed; will retry');
-    }
+    afterCommitOf(this.ds, RECORDED_EVENTS, undefined);
+    await this.worker.stop();
   }
 
   /** One batch: returns how many events were published. */
