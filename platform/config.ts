@@ -55,6 +55,11 @@ const schema = z
       .default(10 * 1024 * 1024),
     DOCUMENT_URL_SECRET: z.string().min(16).default(DEV_DOCUMENT_URL_SECRET),
     DOCUMENT_URL_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+    /** Credit bureau; unset, `npm start` and the tests run the local bureau simulator. */
+    BUREAU_URL: z.string().url().optional(),
+    BUREAU_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+    BUREAU_ATTEMPTS: z.coerce.number().int().positive().default(3),
+    BUREAU_BACKOFF_MS: z.coerce.number().int().positive().default(200),
     MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
     MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),

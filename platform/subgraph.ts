@@ -14,6 +14,7 @@ import { formatError } from './errors';
 import { type EventBus, type EventHandlers, OutboxRelay, type Subscription, startConsumer } from './events';
 import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from './http';
 import { logger } from './log';
+import type { Worker } from './worker';
 
 /** Federation 2 link; type-graphql prints directives but not the schema extension that imports them. */
 export const FEDERATION_LINK =
@@ -60,6 +61,8 @@ export interface SubgraphDefinition {
   schema: () => Promise<GraphQLSchema>;
   /** Events this subgraph consumes, by type. */
   consumes?: (ds: DataSource) => EventHandlers;
+  /** Background work started and stopped with the subgraph (e.g. a job runner). */
+  worker?: (ds: DataSource) => Worker;
   /** HTTP endpoints besides GraphQL, under one path prefix (e.g. file uploads). */
   http?: (ds: DataSource) => Promise<HttpExtension>;
 }
@@ -102,6 +105,8 @@ export async function runSubgraph(def: SubgraphDefinition, options: RunOptions):
   });
   const relay = new OutboxRelay(ds, options.bus, c.OUTBOX_POLL_MS);
   if (options.relay !== false) relay.start();
+  const worker = def.worker?.(ds);
+  worker?.start();
 
   let subscription: Subscription | undefined;
   const startConsuming = async () => {
@@ -176,6 +181,7 @@ export async function runSubgraph(def: SubgraphDefinition, options: RunOptions):
       await apollo.stop();
       await extension?.close?.();
       await stopConsuming();
+      await worker?.stop();
       await relay.stop();
       await ds.destroy();
     },

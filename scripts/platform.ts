@@ -4,12 +4,27 @@ import { openDocumentStore } from '../platform/docstore';
 import { createBus, type EventBus } from '../platform/events';
 import { type RunningSubgraph, runSubgraph } from '../platform/subgraph';
 import { SUBGRAPHS } from '../subgraphs';
+import { HttpBureau } from '../subgraphs/risk/bureau/http';
+import { startBureauSimulator } from '../subgraphs/risk/bureau/simulator';
+import { useBureau } from '../subgraphs/risk/service';
 import { seed } from './seed';
 
 /** All subgraphs and the gateway in this process, each subgraph on its own port. */
 export async function runPlatform(options: { bus?: EventBus; gatewayPort?: number; basePort?: number } = {}) {
   const c = config();
   const bus = options.bus ?? createBus();
+  // No bureau configured: run the local simulator, as the tests and the embedded mode do.
+  const simulator = c.BUREAU_URL ? undefined : await startBureauSimulator();
+  if (simulator) {
+    useBureau(
+      new HttpBureau({
+        baseUrl: simulator.url,
+        timeoutMs: c.BUREAU_TIMEOUT_MS,
+        attempts: c.BUREAU_ATTEMPTS,
+        backoffMs: c.BUREAU_BACKOFF_MS,
+      }),
+    );
+  }
   const running: RunningSubgraph[] = [];
   const basePort = options.basePort ?? c.SUBGRAPH_BASE_PORT;
   for (const [i, def] of SUBGRAPHS.entries()) {
@@ -27,11 +42,13 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
     gateway,
     subgraphs: running,
     docstore: docstore.kind,
+    bureauUrl: simulator?.url ?? c.BUREAU_URL,
     admin: seeded?.adminEmail,
     async stop() {
       await gateway.stop();
       for (const r of running.reverse()) await r.stop();
       await docstore.close();
+      await simulator?.stop();
       await bus.close();
     },
   };

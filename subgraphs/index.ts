@@ -3,6 +3,7 @@ import { applications } from './applications';
 import { documents } from './documents';
 import { identity } from './identity';
 import { kyc } from './kyc';
+import { risk } from './risk';
 
 /** Every subgraph, in port order (SUBGRAPH_BASE_PORT + index). rover.yaml lists the same names. */
-export const SUBGRAPHS: SubgraphDefinition[] = [identity, applications, documents, kyc];
+export const SUBGRAPHS: SubgraphDefinition[] = [identity, applications, documents, kyc, risk];

@@ -49,6 +49,7 @@ const kycEvent = () =>
       customerId: '00000000-0000-4000-8000-00000000000a',
       submittedAt: new Date().toISOString(),
       piiKeyId: 'k',
+      panIndex: '0'.repeat(64),
     },
   });
 

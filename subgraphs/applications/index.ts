@@ -3,7 +3,7 @@ import { Applications1732500000200 } from './migrations/1732500000200-applicatio
 import { IncomeCollateral1732500000201 } from './migrations/1732500000201-income-collateral';
 import { ApplicationRow, CustomerKycRow, TimelineRow } from './model/application';
 import { applicationsSchema } from './schema';
-import { onDomainEvent, onKycSubmitted } from './service';
+import { onDomainEvent, onKycSubmitted, onRiskAssessed } from './service';
 
 export const applications: SubgraphDefinition = {
   name: 'applications',
@@ -16,6 +16,9 @@ export const applications: SubgraphDefinition = {
     'kyc.verification.started': onDomainEvent('kyc.started'),
     'kyc.approved': onDomainEvent('kyc.approved'),
     'kyc.rejected': onDomainEvent('kyc.rejected'),
+    'risk.assessment.completed': onRiskAssessed,
+    'risk.approved.for.discussion': onDomainEvent('risk.approved'),
+    'risk.rejected': onDomainEvent('risk.rejected'),
   }),
 };
 

@@ -214,6 +214,29 @@ export function onDomainEvent(trigger: Trigger) {
   };
 }
 
+/** risk → applications: the assessment's outcome on the timeline (the status waits for the manager). */
+export async function onRiskAssessed(event: CloudEvent, m: EntityManager) {
+  const d = event.data as {
+    applicationId: string;
+    status: string;
+    score?: number;
+    grade?: string;
+    recommendation?: string;
+    reason?: string;
+  };
+  const app = await m.findOne(ApplicationRow, { where: { id: d.applicationId } });
+  if (!app) throw new Error(`event ${event.id} names unknown application ${d.applicationId}`);
+  const manual = d.status === 'MANUAL_REVIEW';
+  await addTimeline(m, app, {
+    action: manual ? 'RISK_MANUAL_REVIEW' : 'RISK_ASSESSED',
+    reason: manual
+      ? (d.reason ?? null)
+      : `score ${d.score}, grade ${d.grade}, recommendation ${d.recommendation}`,
+    eventId: event.id,
+    actor: { id: null, kind: 'SYSTEM' },
+  });
+}
+
 export async function getApplication(db: DataSource, caller: Caller | null, id: string) {
   const app = isUuid(id) ? await db.getRepository(ApplicationRow).findOne({ where: { id } }) : null;
   if (!app || !canSee(caller, app.customerId)) throw notFound('application');

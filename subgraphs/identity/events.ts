@@ -16,13 +16,13 @@ export const identityEvents = {
       actorId: customerId,
       data: { customerId, nameIndex: nameIndex(fullName) },
     }),
-  kycSubmitted: (customerId: string, submittedAt: Date, keyId: string) =>
+  kycSubmitted: (customerId: string, submittedAt: Date, keyId: string, panIndex: string) =>
     newEvent({
       type: 'customer.kyc.submitted',
       source,
       subject: customerId,
       actorId: customerId,
-      data: { customerId, submittedAt: submittedAt.toISOString(), piiKeyId: keyId },
+      data: { customerId, submittedAt: submittedAt.toISOString(), piiKeyId: keyId, panIndex },
     }),
   profileUpdated: (customerId: string, fields: string[], fullName: string) =>
     newEvent({

@@ -196,7 +196,12 @@ export async function submitKyc(db: DataSource, customerId: string, input: unkno
     await m.save(customer);
     await recordEvent(
       m,
-      identityEvents.kycSubmitted(customerId, customer.kycSubmittedAt as Date, piiKeyId(panEnc) ?? ''),
+      identityEvents.kycSubmitted(
+        customerId,
+        customer.kycSubmittedAt as Date,
+        piiKeyId(panEnc) ?? '',
+        panIndex,
+      ),
     );
     return customer;
   });

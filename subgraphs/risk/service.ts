@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager, QueryDeepPartialEntity } from 'typeorm';
+import type { Caller } from '../../platform/auth';
+import { config } from '../../platform/config';
+import { markForCommit, updateVersioned } from '../../platform/db';
+import { AppError, isUuid, notFound } from '../../platform/errors';
+import { type CloudEvent, recordEvent } from '../../platform/events';
+import { logger } from '../../platform/log';
+import { Role } from '../../platform/roles';
+import { HttpBureau } from './bureau/http';
+import { type Bureau, BureauUnavailable } from './bureau/port';
+import { parsePolicy, type RiskPolicy } from './domain/policy';
+import { type BureauReport, scoreApplication } from './domain/scoring';
+import { riskEvents } from './events';
+import { ApplicationTermsRow, AssessmentRow, CustomerPanRow, PolicyRow } from './model/risk';
+
+const log = logger('risk');
+export const ASSESSMENTS = 'assessments';
+export const RISK_DESK = [Role.RISK_OFFICER, Role.RISK_MANAGER, Role.ADMIN, Role.SYSTEM];
+/** Inputs (application terms, PAN index) that have not arrived after this many tries go to a person. */
+const MAX_INPUT_WAITS = 20;
+
+let bureau: Bureau | undefined;
+
+/** The bureau adapter; `npm start` and the tests point it at the local simulator. */
+export function useBureau(b: Bureau) {
+  bureau = b;
+}
+
+function currentBureau(): Bureau {
+  if (bureau) return bureau;
+  const c = config();
+  if (!c.BUREAU_URL) throw new Error('BUREAU_URL is not set');
+  bureau = new HttpBureau({
+    baseUrl: c.BUREAU_URL,
+    timeoutMs: c.BUREAU_TIMEOUT_MS,
+    attempts: c.BUREAU_ATTEMPTS,
+    backoffMs: c.BUREAU_BACKOFF_MS,
+  });
+  return bureau;
+}
+
+export async function currentPolicy(db: DataSource | EntityManager): Promise<PolicyRow> {
+  const [row] = await db.getRepository(PolicyRow).find({ order: { version: 'DESC' }, take: 1 });
+  if (!row) throw new Error('no risk policy');
+  return row;
+}
+
+/** A new policy version; every later assessment uses it (no restart: it is read per assessment). */
+export async function updatePolicy(db: DataSource, manager: Caller, input: unknown): Promise<PolicyRow> {
+  const rules: RiskPolicy = parsePolicy(input);
+  return db.getRepository(PolicyRow).save({ rules, createdBy: manager.userId, createdAt: new Date() });
+}
+
+async function enqueue(m: EntityManager, applicationId: string): Promise<AssessmentRow> {
+  const row = m.create(AssessmentRow, {
+    id: randomUUID(),
+    applicationId,
+    status: 'PENDING',
+    attempts: 0,
+    claimedAt: null,
+    createdAt: new Date(),
+  });
+  await m.save(row);
+  markForCommit(m, ASSESSMENTS);
+  return row;
+}
+
+/** kyc → risk: an approved KYC queues an assessment (run by the assessor, outside this transaction). */
+export async function onKycApproved(m: EntityManager, event: CloudEvent) {
+  await enqueue(m, (event.data as { applicationId: string }).applicationId);
+}
+
+export async function onApplicationSubmitted(m: EntityManager, event: CloudEvent) {
+  const d = event.data as {
+    applicationId: string;
+    customerId: string;
+    amountMinor: string;
+    tenureMonths: number;
+    monthlyIncomeMinor?: string;
+    collateralValueMinor?: string;
+  };
+  if (!d.monthlyIncomeMinor) throw new Error(`application ${d.applicationId} was submitted without income`);
+  await m.upsert(
+    ApplicationTermsRow,
+    {
+      applicationId: d.applicationId,
+      customerId: d.customerId,
+      amountMinor: d.amountMinor,
+      tenureMonths: d.tenureMonths,
+      monthlyIncomeMinor: d.monthlyIncomeMinor,
+      collateralValueMinor: d.collateralValueMinor ?? null,
+    },
+    ['applicationId'],
+  );
+}
+
+export async function onKycDataSubmitted(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { customerId: string; panIndex: string };
+  await m.upsert(CustomerPanRow, { customerId: d.customerId, panIndex: d.panIndex }, ['customerId']);
+}
+
+/** On demand: a new assessment unless one is already waiting or running. */
+export async function requestAssessment(db: DataSource, applicationId: string) {
+  if (!isUuid(applicationId)) throw notFound('application');
+  return db.transaction(async (m) => {
+    if (!(await m.exists(ApplicationTermsRow, { where: { applicationId } }))) throw notFound('application');
+    const busy = await m
+      .getRepository(AssessmentRow)
+      .createQueryBuilder('a')
+      .where("a.application_id = :id AND a.status IN ('PENDING', 'RUNNING')", { id: applicationId })
+      .getOne();
+    return busy ?? enqueue(m, applicationId);
+  });
+}
+
+/** Takes the oldest due assessment, marking it RUNNING so no other worker takes it meanwhile. */
+async function claim(db: DataSource): Promise<AssessmentRow | null> {
+  return db.transaction(async (m) => {
+    const [row] = await m.query(
+      `SELECT id FROM assessments
+        WHERE (status = 'PENDING' AND (claimed_at IS NULL OR claimed_at < now() - interval '1 second'))
+           OR (status = 'RUNNING' AND claimed_at < now() - interval '2 minutes')
+        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    );
+    if (!row) return null;
+    await m.query(
+      `UPDATE assessments SET status = 'RUNNING', claimed_at = now(), attempts = attempts + 1 WHERE id = $1`,
+      [row.id],
+    );
+    return m.findOneByOrFail(AssessmentRow, { id: row.id });
+  });
+}
+
+async function finish(db: DataSource, a: AssessmentRow, patch: Partial<AssessmentRow>) {
+  await db.transaction(async (m) => {
+    const done = await updateVersioned(m, AssessmentRow, a, {
+      ...patch,
+      completedAt: new Date(),
+    } as QueryDeepPartialEntity<AssessmentRow>);
+    await recordEvent(m, riskEvents.completed(done));
+  });
+}
+
+/**
+ * One assessment: inputs, bureau (with its retries), score. The bureau failing ends in MANUAL_REVIEW,
+ * never in an approval. Returns false when nothing was due.
+ */
+export async function assessNext(db: DataSource): Promise<boolean> {
+  const a = await claim(db);
+  if (!a) return false;
+  const terms = await db
+    .getRepository(ApplicationTermsRow)
+    .findOne({ where: { applicationId: a.applicationId } });
+  const pan = terms
+    ? await db.getRepository(CustomerPanRow).findOne({ where: { customerId: terms.customerId } })
+    : null;
+  if (!terms || !pan) {
+    if (a.attempts >= MAX_INPUT_WAITS) {
+      await finish(db, a, {
+        status: 'MANUAL_REVIEW',
+        manualReason: 'application terms or KYC data never reached risk',
+      });
+    } else {
+      // Events travel on different keys; wait for the rest to arrive.
+      await db.query(`UPDATE assessments SET status = 'PENDING', claimed_at = now() WHERE id = $1`, [a.id]);
+    }
+    return true;
+  }
+  let report: BureauReport;
+  try {
+    report = await currentBureau().report(pan.panIndex);
+  } catch (err) {
+    if (!(err instanceof BureauUnavailable)) throw err;
+    log.warn({ assessmentId: a.id }, 'bureau unavailable: manual review');
+    await finish(db, a, { status: 'MANUAL_REVIEW', manualReason: err.message });
+    return true;
+  }
+  const policy = await currentPolicy(db);
+  const result = scoreApplication(
+    {
+      amountMinor: BigInt(terms.amountMinor),
+      tenureMonths: terms.tenureMonths,
+      monthlyIncomeMinor: BigInt(terms.monthlyIncomeMinor),
+      collateralValueMinor: terms.collateralValueMinor ? BigInt(terms.collateralValueMinor) : null,
+      bureau: report,
+    },
+    policy.rules,
+  );
+  await finish(db, a, {
+    status: 'COMPLETED',
+    policyVersion: policy.version,
+    bureau: { ...report, existingEmiMinor: report.existingEmiMinor.toString() },
+    result: { ...result, proposedEmiMinor: result.proposedEmiMinor.toString() },
+  });
+  return true;
+}
+
+export async function getAssessment(db: DataSource, id: string) {
+  const a = isUuid(id) ? await db.getRepository(AssessmentRow).findOne({ where: { id } }) : null;
+  if (!a) throw notFound('risk assessment');
+  return a;
+}
+
+export async function latestAssessment(db: DataSource, applicationId: string) {
+  if (!isUuid(applicationId)) return null;
+  const [row] = await db.getRepository(AssessmentRow).find({
+    where: { applicationId },
+    order: { createdAt: 'DESC' },
+    take: 1,
+  });
+  return row ?? null;
+}
+
+/** RISK_MANAGER: approve for offer discussion, or reject; both need a reason, and a finished assessment. */
+export async function decideRisk(
+  db: DataSource,
+  manager: Caller,
+  applicationId: string,
+  approve: boolean,
+  reason: string,
+) {
+  const why = reason.trim();
+  if (why.length < 3) throw new AppError('BAD_USER_INPUT', 'a decision needs a reason', { field: 'reason' });
+  return db.transaction(async (m) => {
+    const [a] = isUuid(applicationId)
+      ? await m.find(AssessmentRow, { where: { applicationId }, order: { createdAt: 'DESC' }, take: 1 })
+      : [];
+    if (!a) throw notFound('risk assessment');
+    if (a.decision) throw new AppError('ILLEGAL_TRANSITION', `the application was already ${a.decision}`);
+    if (a.status !== 'COMPLETED' && a.status !== 'MANUAL_REVIEW') {
+      throw new AppError('FAILED_PRECONDITION', `the assessment is still ${a.status}`);
+    }
+    const decided = await updateVersioned(m, AssessmentRow, a, {
+      decision: approve ? 'APPROVED_FOR_DISCUSSION' : 'REJECTED',
+      decisionReason: why,
+      decidedBy: manager.userId,
+      decidedAt: new Date(),
+    });
+    await recordEvent(
+      m,
+      approve ? riskEvents.approved(decided, manager.userId) : riskEvents.rejected(decided, manager.userId),
+    );
+    return decided;
+  });
+}
