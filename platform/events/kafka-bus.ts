@@ -95,6 +95,8 @@ export class KafkaBus implements EventBus {
     await consumer.subscribe({ topic: this.options.topic, fromBeginning: options.fromBeginning ?? true });
     this.consumers.add(consumer);
     await consumer.run({
+      // Partitions are handled side by side; order holds within one, which is all a key needs.
+      partitionsConsumedConcurrently: 3,
       eachMessage: async ({ message }) => {
         let event: unknown;
         try {

@@ -114,21 +114,30 @@ export async function requestAssessment(db: DataSource, applicationId: string) {
   });
 }
 
-/** Takes the oldest due assessment, marking it RUNNING so no other worker takes it meanwhile. */
-async function claim(db: DataSource): Promise<AssessmentRow | null> {
+/** Assessments run side by side: most of each is waiting for the bureau. */
+const BATCH = 16;
+
+/** Takes the oldest due assessments, marking them RUNNING so no other worker takes them meanwhile. */
+async function claim(db: DataSource): Promise<AssessmentRow[]> {
   return db.transaction(async (m) => {
-    const [row] = await m.query(
+    const rows: { id: string }[] = await m.query(
       `SELECT id FROM assessments
         WHERE (status = 'PENDING' AND (claimed_at IS NULL OR claimed_at < now() - interval '1 second'))
            OR (status = 'RUNNING' AND claimed_at < now() - interval '2 minutes')
-        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [BATCH],
     );
-    if (!row) return null;
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
     await m.query(
-      `UPDATE assessments SET status = 'RUNNING', claimed_at = now(), attempts = attempts + 1 WHERE id = $1`,
-      [row.id],
+      `UPDATE assessments SET status = 'RUNNING', claimed_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`,
+      [ids],
     );
-    return m.findOneByOrFail(AssessmentRow, { id: row.id });
+    return m
+      .getRepository(AssessmentRow)
+      .createQueryBuilder('a')
+      .where('a.id IN (:...ids)', { ids })
+      .getMany();
   });
 }
 
@@ -142,20 +151,43 @@ async function finish(db: DataSource, a: AssessmentRow, patch: Partial<Assessmen
   });
 }
 
-/**
- * One assessment: inputs, bureau (with its retries), score. The bureau failing ends in MANUAL_REVIEW,
- * never in an approval. Returns false when nothing was due.
- */
+/** The due assessments, side by side. Returns false when nothing was due. */
 export async function assessNext(db: DataSource): Promise<boolean> {
-  const a = await claim(db);
-  if (!a) return false;
-  const terms = await db
+  const due = await claim(db);
+  if (!due.length) return false;
+  // One read of the policy and of the inputs for the whole batch.
+  const [policy, inputs] = await Promise.all([currentPolicy(db), inputsOf(db, due)]);
+  await Promise.all(due.map((a) => assess(db, a, policy, inputs.get(a.applicationId))));
+  return true;
+}
+
+interface Inputs {
+  terms: ApplicationTermsRow;
+  panIndex: string;
+}
+
+async function inputsOf(db: DataSource, due: AssessmentRow[]): Promise<Map<string, Inputs>> {
+  const rows = await db
     .getRepository(ApplicationTermsRow)
-    .findOne({ where: { applicationId: a.applicationId } });
-  const pan = terms
-    ? await db.getRepository(CustomerPanRow).findOne({ where: { customerId: terms.customerId } })
-    : null;
-  if (!terms || !pan) {
+    .createQueryBuilder('t')
+    .innerJoin(CustomerPanRow, 'p', 'p.customer_id = t.customer_id')
+    .addSelect('p.pan_index', 'pan_index')
+    .where('t.application_id IN (:...ids)', { ids: due.map((a) => a.applicationId) })
+    .getRawAndEntities();
+  return new Map(
+    rows.entities.map((terms, i) => [
+      terms.applicationId,
+      { terms, panIndex: (rows.raw[i] as { pan_index: string }).pan_index },
+    ]),
+  );
+}
+
+/**
+ * One assessment: bureau (with its retries), then the score under the current policy. The bureau failing
+ * ends in MANUAL_REVIEW, never in an approval.
+ */
+async function assess(db: DataSource, a: AssessmentRow, policy: PolicyRow, inputs: Inputs | undefined) {
+  if (!inputs) {
     if (a.attempts >= MAX_INPUT_WAITS) {
       await finish(db, a, {
         status: 'MANUAL_REVIEW',
@@ -165,18 +197,18 @@ export async function assessNext(db: DataSource): Promise<boolean> {
       // Events travel on different keys; wait for the rest to arrive.
       await db.query(`UPDATE assessments SET status = 'PENDING', claimed_at = now() WHERE id = $1`, [a.id]);
     }
-    return true;
+    return;
   }
   let report: BureauReport;
   try {
-    report = await currentBureau().report(pan.panIndex);
+    report = await currentBureau().report(inputs.panIndex);
   } catch (err) {
     if (!(err instanceof BureauUnavailable)) throw err;
     log.warn({ assessmentId: a.id }, 'bureau unavailable: manual review');
     await finish(db, a, { status: 'MANUAL_REVIEW', manualReason: err.message });
-    return true;
+    return;
   }
-  const policy = await currentPolicy(db);
+  const { terms } = inputs;
   const result = scoreApplication(
     {
       amountMinor: BigInt(terms.amountMinor),
@@ -193,7 +225,6 @@ export async function assessNext(db: DataSource): Promise<boolean> {
     bureau: { ...report, existingEmiMinor: report.existingEmiMinor.toString() },
     result: { ...result, proposedEmiMinor: result.proposedEmiMinor.toString() },
   });
-  return true;
 }
 
 export async function getAssessment(db: DataSource, id: string) {

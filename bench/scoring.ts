@@ -1,0 +1,161 @@
+// npm run bench:scoring — needs `npm run stack:up` for part 2.
+// 1. Risk scores per second of the pure engine on one core (target > 50,000/s), against the EMI
+//    computation alone (its heaviest step) as the baseline.
+// 2. Latency from kyc.approved committed to the RiskScore stored, at 100 events/s through the outbox,
+//    Kafka, the risk consumer, the assessor and the bureau simulator (target p99 < 50 ms), against the
+//    bare delivery of the same events to a consumer that does nothing, in the same run.
+import '../test/helpers/env';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { openDatabase } from '../platform/db';
+import { createBus, newEvent, OutboxRelay, recordEvent, startConsumer } from '../platform/events';
+import { emiMinor } from '../platform/finance';
+import { runSubgraph } from '../platform/subgraph';
+import { risk } from '../subgraphs/risk';
+import { HttpBureau } from '../subgraphs/risk/bureau/http';
+import { startBureauSimulator } from '../subgraphs/risk/bureau/simulator';
+import { DEFAULT_POLICY } from '../subgraphs/risk/domain/policy';
+import { type ScoringInput, scoreApplication } from '../subgraphs/risk/domain/scoring';
+import { useBureau } from '../subgraphs/risk/service';
+import { createDatabase, dropDatabase } from '../test/helpers/platform';
+
+const ENGINE_RUNS = Number(process.env.BENCH_SCORES ?? 200_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+
+const q = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { p50: q(s, 0.5), p95: q(s, 0.95), p99: q(s, 0.99), max: s.at(-1) ?? 0 };
+};
+
+function engine() {
+  const r = (n: number) => Math.floor(Math.random() * n);
+  const inputs: ScoringInput[] = Array.from({ length: 10_000 }, () => ({
+    amountMinor: BigInt(1_000_000 + r(500_000_000)),
+    tenureMonths: 12 + r(229),
+    monthlyIncomeMinor: BigInt(2_000_000 + r(50_000_000)),
+    collateralValueMinor: r(2) ? BigInt(10_000_000 + r(900_000_000)) : null,
+    bureau: {
+      score: 300 + r(601),
+      activeLoans: r(4),
+      existingEmiMinor: BigInt(r(4_000_000)),
+      defaults: r(10) === 0 ? 1 : 0,
+    },
+  }));
+  const time = (fn: (i: ScoringInput) => unknown) => {
+    for (let i = 0; i < 5000; i++) fn(inputs[i % inputs.length] as ScoringInput);
+    const t = performance.now();
+    for (let i = 0; i < ENGINE_RUNS; i++) fn(inputs[i % inputs.length] as ScoringInput);
+    return (performance.now() - t) / 1000;
+  };
+  const baseline = time((i) => emiMinor(i.amountMinor, DEFAULT_POLICY.assumedAnnualRateBps, i.tenureMonths));
+  const full = time((i) => scoreApplication(i, DEFAULT_POLICY));
+  console.log(`\n1. pure scoring engine, ${ENGINE_RUNS} scores on one core`);
+  console.log(`   EMI alone (baseline): ${(ENGINE_RUNS / baseline).toFixed(0)} /s`);
+  console.log(
+    `   full score:           ${(ENGINE_RUNS / full).toFixed(0)} /s  (target > 50,000/s: ${ENGINE_RUNS / full > 50_000 ? 'met' : 'NOT met'})`,
+  );
+  console.log(`   full score / EMI alone time = ${(full / baseline).toFixed(2)}×`);
+}
+
+async function latency() {
+  await createDatabase();
+  const sim = await startBureauSimulator();
+  useBureau(new HttpBureau({ baseUrl: sim.url, timeoutMs: 2000, attempts: 3, backoffMs: 200 }));
+  const bus = createBus('bench-scoring');
+  const riskSvc = await runSubgraph(risk, { bus });
+  // Plays the KYC desk: its own outbox and relay, as the kyc subgraph would publish.
+  const kyc = await openDatabase({ schema: 'bench_kyc', entities: [], migrations: [] });
+  const relay = new OutboxRelay(kyc, bus, 250);
+  relay.start();
+
+  const committed = new Map<string, number>();
+  const delivered = new Map<string, number>();
+  const baseline = await startConsumer({
+    name: 'bench-delivery',
+    ds: kyc,
+    bus,
+    handlers: {
+      'kyc.approved': async (e) => {
+        delivered.set((e.data as { applicationId: string }).applicationId, Date.now());
+      },
+    },
+  });
+
+  const apps = Array.from({ length: EVENTS }, () => ({ id: randomUUID(), customer: randomUUID() }));
+  for (const a of apps) {
+    await riskSvc.ds.query(
+      'INSERT INTO application_terms (application_id, customer_id, amount_minor, tenure_months, monthly_income_minor) VALUES ($1,$2,50000000,36,15000000)',
+      [a.id, a.customer],
+    );
+    await riskSvc.ds.query('INSERT INTO customer_pan (customer_id, pan_index) VALUES ($1, $2)', [
+      a.customer,
+      randomBytes(32).toString('hex'),
+    ]);
+  }
+
+  const started = Date.now();
+  for (const [i, a] of apps.entries()) {
+    const due = started + (i * 1000) / RATE;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    await kyc.transaction((m) =>
+      recordEvent(
+        m,
+        newEvent({
+          type: 'kyc.approved',
+          source: '/bench',
+          subject: randomUUID(),
+          partitionKey: a.id,
+          data: { reviewId: randomUUID(), applicationId: a.id, customerId: a.customer, reason: 'benchmark' },
+        }),
+      ),
+    );
+    committed.set(a.id, Date.now());
+  }
+  const deadline = Date.now() + 60_000;
+  let rows: { application_id: string; completed_at: Date }[] = [];
+  while (Date.now() < deadline) {
+    rows = await riskSvc.ds.query(
+      `SELECT application_id, completed_at FROM assessments WHERE status = 'COMPLETED'`,
+    );
+    if (rows.length >= EVENTS && delivered.size >= EVENTS) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const scored = rows.map((r) => r.completed_at.getTime() - (committed.get(r.application_id) ?? 0));
+  const carried = [...delivered].map(([id, t]) => t - (committed.get(id) ?? 0));
+  const s = stats(scored);
+  const d = stats(carried);
+  console.log(
+    `\n2. kyc.approved committed → RiskScore stored, ${EVENTS} events at ${RATE}/s (Kafka, real PostgreSQL)`,
+  );
+  console.log(
+    `   ${'path'.padEnd(44)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)} ms`,
+  );
+  const row = (name: string, x: ReturnType<typeof stats>) =>
+    `   ${name.padEnd(44)} ${[x.p50, x.p95, x.p99, x.max].map((v) => v.toFixed(0).padStart(7)).join(' ')}`;
+  console.log(row('delivery to an idle consumer (baseline)', d));
+  console.log(row('assessment stored (bureau + score + commit)', s));
+  console.log(
+    `   assessed ${rows.length}/${EVENTS}; p99 ${s.p99} ms (target < 50 ms: ${s.p99 < 50 ? 'met' : 'NOT met'}); p99 ratio to delivery ${(s.p99 / Math.max(1, d.p99)).toFixed(2)}×`,
+  );
+
+  await baseline.stop();
+  await relay.stop();
+  await riskSvc.stop();
+  await kyc.destroy();
+  await bus.close();
+  await sim.stop();
+  await dropDatabase();
+}
+
+async function main() {
+  engine();
+  if (process.argv.includes('--engine-only')) return;
+  await latency();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
