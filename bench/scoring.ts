@@ -5,17 +5,16 @@
 //    Kafka, the risk consumer, the assessor and the bureau simulator (target p99 < 50 ms), against the
 //    bare delivery of the same events to a consumer that does nothing, in the same run.
 import '../test/helpers/env';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { openDatabase } from '../platform/db';
 import { createBus, newEvent, OutboxRelay, recordEvent, startConsumer } from '../platform/events';
 import { emiMinor } from '../platform/finance';
-import { runSubgraph } from '../platform/subgraph';
 import { risk } from '../subgraphs/risk';
-import { HttpBureau } from '../subgraphs/risk/bureau/http';
 import { startBureauSimulator } from '../subgraphs/risk/bureau/simulator';
 import { DEFAULT_POLICY } from '../subgraphs/risk/domain/policy';
 import { type ScoringInput, scoreApplication } from '../subgraphs/risk/domain/scoring';
-import { useBureau } from '../subgraphs/risk/service';
 import { createDatabase, dropDatabase } from '../test/helpers/platform';
 
 const ENGINE_RUNS = Number(process.env.BENCH_SCORES ?? 200_000);
@@ -59,12 +58,33 @@ function engine() {
   console.log(`   full score / EMI alone time = ${(full / baseline).toFixed(2)}×`);
 }
 
+const approvedEvent = (a: { id: string; customer: string }) =>
+  newEvent({
+    type: 'kyc.approved',
+    source: '/bench',
+    subject: randomUUID(),
+    partitionKey: a.id,
+    data: { reviewId: randomUUID(), applicationId: a.id, customerId: a.customer, reason: 'benchmark' },
+  });
+
 async function latency() {
   await createDatabase();
   const sim = await startBureauSimulator();
-  useBureau(new HttpBureau({ baseUrl: sim.url, timeoutMs: 2000, attempts: 3, backoffMs: 200 }));
   const bus = createBus('bench-scoring');
-  const riskSvc = await runSubgraph(risk, { bus });
+  // The risk subgraph runs as its own process, as deployed; this process plays the KYC desk and measures.
+  const riskDb = await openDatabase({
+    schema: risk.dbSchema,
+    entities: risk.entities,
+    migrations: risk.migrations,
+  });
+  const riskProc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, '..', 'subgraphs', 'risk', 'index.ts')],
+    {
+      env: { ...process.env, PORT: '0', BUREAU_URL: sim.url, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   // Plays the KYC desk: its own outbox and relay, as the kyc subgraph would publish.
   const kyc = await openDatabase({ schema: 'bench_kyc', entities: [], migrations: [] });
   const relay = new OutboxRelay(kyc, bus, 250);
@@ -85,39 +105,50 @@ async function latency() {
 
   const apps = Array.from({ length: EVENTS }, () => ({ id: randomUUID(), customer: randomUUID() }));
   for (const a of apps) {
-    await riskSvc.ds.query(
+    await riskDb.query(
       'INSERT INTO application_terms (application_id, customer_id, amount_minor, tenure_months, monthly_income_minor) VALUES ($1,$2,50000000,36,15000000)',
       [a.id, a.customer],
     );
-    await riskSvc.ds.query('INSERT INTO customer_pan (customer_id, pan_index) VALUES ($1, $2)', [
+    await riskDb.query('INSERT INTO customer_pan (customer_id, pan_index) VALUES ($1, $2)', [
       a.customer,
       randomBytes(32).toString('hex'),
     ]);
   }
 
+  // Warm-up: the first event waits for the risk process's consumer to join its group.
+  const warm = { id: randomUUID(), customer: randomUUID() };
+  await riskDb.query(
+    'INSERT INTO application_terms (application_id, customer_id, amount_minor, tenure_months, monthly_income_minor) VALUES ($1,$2,50000000,36,15000000)',
+    [warm.id, warm.customer],
+  );
+  await riskDb.query('INSERT INTO customer_pan (customer_id, pan_index) VALUES ($1, $2)', [
+    warm.customer,
+    randomBytes(32).toString('hex'),
+  ]);
+  await kyc.transaction((m) => recordEvent(m, approvedEvent(warm)));
+  for (let i = 0; i < 600; i++) {
+    const [row] = await riskDb.query(
+      `SELECT 1 FROM assessments WHERE application_id = $1 AND status = 'COMPLETED'`,
+      [warm.id],
+    );
+    if (row) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  delivered.clear();
+
   const started = Date.now();
   for (const [i, a] of apps.entries()) {
     const due = started + (i * 1000) / RATE;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    await kyc.transaction((m) =>
-      recordEvent(
-        m,
-        newEvent({
-          type: 'kyc.approved',
-          source: '/bench',
-          subject: randomUUID(),
-          partitionKey: a.id,
-          data: { reviewId: randomUUID(), applicationId: a.id, customerId: a.customer, reason: 'benchmark' },
-        }),
-      ),
-    );
+    await kyc.transaction((m) => recordEvent(m, approvedEvent(a)));
     committed.set(a.id, Date.now());
   }
   const deadline = Date.now() + 60_000;
   let rows: { application_id: string; completed_at: Date }[] = [];
   while (Date.now() < deadline) {
-    rows = await riskSvc.ds.query(
-      `SELECT application_id, completed_at FROM assessments WHERE status = 'COMPLETED'`,
+    rows = await riskDb.query(
+      `SELECT application_id, completed_at FROM assessments WHERE status = 'COMPLETED' AND application_id <> $1`,
+      [warm.id],
     );
     if (rows.length >= EVENTS && delivered.size >= EVENTS) break;
     await new Promise((r) => setTimeout(r, 200));
@@ -137,12 +168,14 @@ async function latency() {
   console.log(row('delivery to an idle consumer (baseline)', d));
   console.log(row('assessment stored (bureau + score + commit)', s));
   console.log(
-    `   assessed ${rows.length}/${EVENTS}; p99 ${s.p99} ms (target < 50 ms: ${s.p99 < 50 ? 'met' : 'NOT met'}); p99 ratio to delivery ${(s.p99 / Math.max(1, d.p99)).toFixed(2)}×`,
+    `   assessed ${rows.length}/${EVENTS}; p99 ${s.p99} ms (target < 50 ms: ${rows.length === EVENTS && s.p99 < 50 ? 'met' : 'NOT met'}); p99 ratio to delivery ${(s.p99 / Math.max(1, d.p99)).toFixed(2)}×`,
   );
 
   await baseline.stop();
   await relay.stop();
-  await riskSvc.stop();
+  riskProc.kill('SIGTERM');
+  await new Promise((r) => riskProc.once('exit', r));
+  await riskDb.destroy();
   await kyc.destroy();
   await bus.close();
   await sim.stop();

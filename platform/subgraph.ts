@@ -62,7 +62,7 @@ export interface SubgraphDefinition {
   /** Events this subgraph consumes, by type. */
   consumes?: (ds: DataSource) => EventHandlers;
   /** Background work started and stopped with the subgraph (e.g. a job runner). */
-  worker?: (ds: DataSource) => Worker;
+  worker?: (ds: DataSource) => Pick<Worker, 'start' | 'stop'>;
   /** HTTP endpoints besides GraphQL, under one path prefix (e.g. file uploads). */
   http?: (ds: DataSource) => Promise<HttpExtension>;
 }

@@ -6,6 +6,7 @@ import { ApplicationTermsRow, AssessmentRow, CustomerPanRow, PolicyRow } from '.
 import { riskSchema } from './schema';
 import {
   ASSESSMENTS,
+  ASSESSOR_LANES,
   assessNext,
   onApplicationSubmitted,
   onKycApproved,
@@ -23,11 +24,25 @@ export const risk: SubgraphDefinition = {
     'customer.kyc.submitted': (event, m) => onKycDataSubmitted(m, event),
     'kyc.approved': (event, m) => onKycApproved(m, event),
   }),
-  // The assessor: woken when a transaction queues an assessment, and polling for leftovers.
+  // The assessor: lanes that each take one due assessment at a time (SKIP LOCKED keeps them apart), woken
+  // when a transaction queues one and polling for leftovers. Lanes, not batches: a slow bureau answer
+  // holds up only its own lane.
   worker: (ds) => {
-    const worker = new Worker('risk-assessor', () => assessNext(ds), 500);
-    afterCommitOf(ds, ASSESSMENTS, () => worker.nudge());
-    return worker;
+    const lanes = Array.from(
+      { length: ASSESSOR_LANES },
+      (_, i) => new Worker(`risk-assessor-${i}`, () => assessNext(ds), 500),
+    );
+    afterCommitOf(ds, ASSESSMENTS, () => {
+      for (const lane of lanes) lane.nudge();
+    });
+    return {
+      start: () => {
+        for (const lane of lanes) lane.start();
+      },
+      stop: async () => {
+        await Promise.all(lanes.map((lane) => lane.stop()));
+      },
+    };
   },
 };
 

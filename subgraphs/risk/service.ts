@@ -53,15 +53,16 @@ export async function updatePolicy(db: DataSource, manager: Caller, input: unkno
 }
 
 async function enqueue(m: EntityManager, applicationId: string): Promise<AssessmentRow> {
-  const row = m.create(AssessmentRow, {
-    id: randomUUID(),
+  const id = randomUUID();
+  await m.insert(AssessmentRow, {
+    id,
     applicationId,
     status: 'PENDING',
     attempts: 0,
-    claimedAt: null,
     createdAt: new Date(),
+    version: 1,
   });
-  await m.save(row);
+  const row = await m.findOneByOrFail(AssessmentRow, { id });
   markForCommit(m, ASSESSMENTS);
   return row;
 }
@@ -114,31 +115,30 @@ export async function requestAssessment(db: DataSource, applicationId: string) {
   });
 }
 
-/** Assessments run side by side: most of each is waiting for the bureau. */
-const BATCH = 16;
+/** Assessments run side by side (most of each is waiting for the bureau): this many lanes of one each. */
+export const ASSESSOR_LANES = 4;
+const BATCH = 1;
 
-/** Takes the oldest due assessments, marking them RUNNING so no other worker takes them meanwhile. */
+/** Takes the oldest due assessments, marking them RUNNING so no other lane takes them (one statement). */
 async function claim(db: DataSource): Promise<AssessmentRow[]> {
-  return db.transaction(async (m) => {
-    const rows: { id: string }[] = await m.query(
-      `SELECT id FROM assessments
-        WHERE (status = 'PENDING' AND (claimed_at IS NULL OR claimed_at < now() - interval '1 second'))
-           OR (status = 'RUNNING' AND claimed_at < now() - interval '2 minutes')
-        ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [BATCH],
-    );
-    if (!rows.length) return [];
-    const ids = rows.map((r) => r.id);
-    await m.query(
-      `UPDATE assessments SET status = 'RUNNING', claimed_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`,
-      [ids],
-    );
-    return m
-      .getRepository(AssessmentRow)
-      .createQueryBuilder('a')
-      .where('a.id IN (:...ids)', { ids })
-      .getMany();
-  });
+  // TypeORM answers an UPDATE with [rows, rowCount].
+  const [rows]: [{ id: string }[], number] = await db.query(
+    `UPDATE assessments SET status = 'RUNNING', claimed_at = now(), attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM assessments
+         WHERE (status = 'PENDING' AND (claimed_at IS NULL OR claimed_at < now() - interval '1 second'))
+            OR (status = 'RUNNING' AND claimed_at < now() - interval '2 minutes')
+         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING id`,
+    [BATCH],
+  );
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  return db
+    .getRepository(AssessmentRow)
+    .createQueryBuilder('a')
+    .where('a.id IN (:...ids)', { ids })
+    .getMany();
 }
 
 async function finish(db: DataSource, a: AssessmentRow, patch: Partial<AssessmentRow>) {
