@@ -6,7 +6,7 @@ import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import type { AssessmentRow, PolicyRow } from '../model/risk';
 import * as risk from '../service';
-import { ApplicationRisk, RiskPolicy, RiskPolicyInput, RiskScore } from './types';
+import { ApplicationRisk, RiskPolicy, RiskPolicyRules, RiskScore } from './types';
 
 export function toRiskScore(a: AssessmentRow): RiskScore {
   const r = (a.result ?? {}) as {
@@ -88,7 +88,7 @@ export class RiskResolver {
     description: 'RISK_MANAGER: a new policy version, used from the next assessment on.',
   })
   async updateRiskPolicy(
-    @Arg('input', () => RiskPolicyInput) input: RiskPolicyInput,
+    @Arg('input', () => RiskPolicyRules) input: RiskPolicyRules,
     @Ctx() ctx: SubgraphContext,
   ) {
     return toPolicy(

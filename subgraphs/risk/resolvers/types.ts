@@ -47,6 +47,7 @@ export class ApplicationRisk {
 }
 
 @ObjectType()
+@InputType('GradeThresholdsInput')
 export class GradeThresholds {
   @Field(() => Int) A!: number;
   @Field(() => Int) B!: number;
@@ -54,17 +55,10 @@ export class GradeThresholds {
   @Field(() => Int) D!: number;
 }
 
-@InputType()
-export class GradeThresholdsInput {
-  @Field(() => Int) A!: number;
-  @Field(() => Int) B!: number;
-  @Field(() => Int) C!: number;
-  @Field(() => Int) D!: number;
-}
-
-@ObjectType({ description: 'The thresholds of the scoring engine (ratios in basis points), versioned.' })
-export class RiskPolicy {
-  @Field(() => Int) version!: number;
+/** The editable rules; the published policy adds its version and date. */
+@InputType('RiskPolicyInput')
+@ObjectType('RiskPolicyRules')
+export class RiskPolicyRules {
   @Field(() => Int) assumedAnnualRateBps!: number;
   @Field(() => Int) minBureauScore!: number;
   @Field(() => Int) maxFoirBps!: number;
@@ -72,16 +66,10 @@ export class RiskPolicy {
   @Field(() => Int) approveScore!: number;
   @Field(() => Int) referScore!: number;
   @Field(() => GradeThresholds) grades!: GradeThresholds;
-  @Field(() => Date) createdAt!: Date;
 }
 
-@InputType()
-export class RiskPolicyInput {
-  @Field(() => Int) assumedAnnualRateBps!: number;
-  @Field(() => Int) minBureauScore!: number;
-  @Field(() => Int) maxFoirBps!: number;
-  @Field(() => Int) maxLtvBps!: number;
-  @Field(() => Int) approveScore!: number;
-  @Field(() => Int) referScore!: number;
-  @Field(() => GradeThresholdsInput) grades!: GradeThresholdsInput;
+@ObjectType({ description: 'The thresholds of the scoring engine (ratios in basis points), versioned.' })
+export class RiskPolicy extends RiskPolicyRules {
+  @Field(() => Int) version!: number;
+  @Field(() => Date) createdAt!: Date;
 }
