@@ -53,18 +53,23 @@ export async function updatePolicy(db: DataSource, manager: Caller, input: unkno
 }
 
 async function enqueue(m: EntityManager, applicationId: string): Promise<AssessmentRow> {
-  const id = randomUUID();
-  await m.insert(AssessmentRow, {
-    id,
+  const fields = {
+    id: randomUUID(),
     applicationId,
-    status: 'PENDING',
+    status: 'PENDING' as const,
     attempts: 0,
     createdAt: new Date(),
     version: 1,
-  });
-  const row = await m.findOneByOrFail(AssessmentRow, { id });
+  };
+  await m.insert(AssessmentRow, fields);
   markForCommit(m, ASSESSMENTS);
-  return row;
+  return m.create(AssessmentRow, {
+    ...fields,
+    claimedAt: null,
+    policyVersion: null,
+    bureau: null,
+    result: null,
+  });
 }
 
 /** kyc → risk: an approved KYC queues an assessment (run by the assessor, outside this transaction). */
