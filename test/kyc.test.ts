@@ -1,6 +1,7 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { newEvent, recordEvent } from '../platform/events';
 import { staffUser, submittedApplication } from './helpers/flows';
 import { eventually, firstError, startTestPlatform } from './helpers/platform';
 
@@ -183,7 +184,7 @@ test('customers see only their own review; the queue is for KYC staff, oldest fi
   );
 });
 
-test('a KYC decision that arrives after the customer withdrew is noted, not applied', async () => {
+test('withdrawal closes the KYC review; a decision that raced it is noted on the timeline, not applied', async () => {
   const c = await submittedApplication(platform.gql);
   const review = await reviewFor(c.applicationId);
   await platform.gql(ASSIGN, { r: review.id, o: officer.id }, manager.token);
@@ -194,10 +195,40 @@ test('a KYC decision that arrives after the customer withdrew is noted, not appl
     c.token,
   );
   assert.equal(w.data?.withdrawApplication.status, 'WITHDRAWN');
-  await eventually(
-    async () => (await platform.gql(VERIFY, { r: review.id, c: ALL_GOOD }, officer.token)).data,
+
+  // The review leaves the queue and nobody can act on it any more.
+  const byId = `query($id: ID!) { kycReview(id: $id) { status decisionReason } }`;
+  const closed = await eventually(async () => {
+    const r = (await platform.gql(byId, { id: review.id }, manager.token)).data?.kycReview;
+    return r?.status === 'WITHDRAWN' ? r : undefined;
+  });
+  assert.equal(closed.decisionReason, 'application withdrawn by the customer');
+  assert.equal(
+    firstError(await platform.gql(VERIFY, { r: review.id, c: ALL_GOOD }, officer.token)),
+    'ILLEGAL_TRANSITION',
   );
-  await platform.gql(DECIDE, { r: review.id, a: true, why: 'all checks passed' }, manager.token);
+  const q = await platform.gql(QUEUE, {}, manager.token);
+  assert.ok(!q.data?.kycQueue.nodes.some((n: { id: string }) => n.id === review.id));
+
+  // A decision committed by KYC just before the withdrawal reached it: applications must not apply it.
+  await platform.db('kyc').transaction((m) =>
+    recordEvent(
+      m,
+      newEvent({
+        type: 'kyc.approved',
+        source: '/loanflow/kyc',
+        subject: review.id,
+        partitionKey: c.applicationId,
+        actorId: manager.id,
+        data: {
+          reviewId: review.id,
+          applicationId: c.applicationId,
+          customerId: c.id,
+          reason: 'decided in the race',
+        },
+      }),
+    ),
+  );
   const entries = await eventually(async () => {
     const t = await timeline(c.applicationId, c.token);
     return t.some((e) => e.action === 'KYC_APPROVED_NOT_APPLIED') ? t : undefined;

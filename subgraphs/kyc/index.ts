@@ -2,7 +2,7 @@ import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Kyc1732500000400 } from './migrations/1732500000400-kyc';
 import { CustomerRefRow, ReviewRow, WatchlistRow } from './model/review';
 import { kycSchema } from './schema';
-import { onApplicationSubmitted, onCustomer } from './service';
+import { onApplicationSubmitted, onApplicationWithdrawn, onCustomer } from './service';
 
 export const kyc: SubgraphDefinition = {
   name: 'kyc',
@@ -12,6 +12,7 @@ export const kyc: SubgraphDefinition = {
   schema: kycSchema,
   consumes: () => ({
     'application.submitted': (event, m) => onApplicationSubmitted(m, event),
+    'application.withdrawn': (event, m) => onApplicationWithdrawn(m, event),
     'customer.registered': (event, m) => onCustomer(m, event),
     'customer.profile.updated': (event, m) => onCustomer(m, event),
   }),

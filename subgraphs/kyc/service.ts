@@ -38,6 +38,17 @@ export async function onApplicationSubmitted(m: EntityManager, event: CloudEvent
     .execute();
 }
 
+/** applications → kyc: a withdrawn application leaves the queue; a decided review stays as it was. */
+export async function onApplicationWithdrawn(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { applicationId: string };
+  await m.query(
+    `UPDATE reviews SET status = $2, decision_reason = 'application withdrawn by the customer', decided_at = now(),
+            version = version + 1
+      WHERE application_id = $1 AND status IN ('OPEN', 'ASSIGNED', 'VERIFIED')`,
+    [d.applicationId, KycStatus.WITHDRAWN],
+  );
+}
+
 /** identity → kyc: the blind index of the customer's name. */
 export async function onCustomer(m: EntityManager, event: CloudEvent) {
   const d = event.data as { customerId: string; nameIndex: string };

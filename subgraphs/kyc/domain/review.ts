@@ -6,6 +6,8 @@ export enum KycStatus {
   VERIFIED = 'VERIFIED',
   APPROVED = 'APPROVED',
   REJECTED = 'REJECTED',
+  /** Closed because the customer withdrew the application before a decision. */
+  WITHDRAWN = 'WITHDRAWN',
 }
 
 /** What the assigned officer attests, plus the automatic watchlist screen. */
