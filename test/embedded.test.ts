@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -11,7 +12,18 @@ import { client, eventually } from './helpers/platform';
 const dataDir = mkdtempSync(join(tmpdir(), 'loanflow-embedded-'));
 // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its data folder.
 chmodSync(dataDir, 0o755);
-const base = 20000 + Math.floor(Math.random() * 20000);
+
+/** A port the OS says is free now (random picks collided with ephemeral client ports). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 let proc: ChildProcess | undefined;
 
 after(async () => {
@@ -25,11 +37,13 @@ after(async () => {
 
 test('npm start serves the whole flow on the embedded default', async () => {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' };
+  const [pgPort, gatewayPort] = [await freePort(), await freePort()];
   Object.assign(env, {
     DATA_DIR: dataDir,
-    EMBEDDED_PG_PORT: String(base),
-    GATEWAY_PORT: String(base + 1),
-    SUBGRAPH_BASE_PORT: String(base + 2),
+    EMBEDDED_PG_PORT: String(pgPort),
+    GATEWAY_PORT: String(gatewayPort),
+    // 0: every subgraph on a port the OS picks; the gateway is given their URLs.
+    SUBGRAPH_BASE_PORT: '0',
   });
   proc = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'scripts', 'start.ts')], {
     env,
@@ -44,7 +58,7 @@ test('npm start serves the whole flow on the embedded default', async () => {
     return out.match(/GraphiQL:\s+(\S+)/)?.[1];
   }, 120_000);
   assert.match(out, /memory events, postgres documents/);
-  assert.equal(url, `http://127.0.0.1:${base + 1}/graphql`);
+  assert.equal(url, `http://127.0.0.1:${gatewayPort}/graphql`);
 
   const page = await fetch(url, { headers: { accept: 'text/html' } });
   const html = await page.text();
