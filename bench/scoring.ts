@@ -104,7 +104,8 @@ async function latency() {
   });
 
   const apps = Array.from({ length: EVENTS }, () => ({ id: randomUUID(), customer: randomUUID() }));
-  for (const a of apps) {
+  // What risk would have learnt from application.submitted and customer.kyc.submitted.
+  const seed = async (a: { id: string; customer: string }) => {
     await riskDb.query(
       'INSERT INTO application_terms (application_id, customer_id, amount_minor, tenure_months, monthly_income_minor) VALUES ($1,$2,50000000,36,15000000)',
       [a.id, a.customer],
@@ -113,18 +114,12 @@ async function latency() {
       a.customer,
       randomBytes(32).toString('hex'),
     ]);
-  }
+  };
+  for (const a of apps) await seed(a);
 
   // Warm-up: the first event waits for the risk process's consumer to join its group.
   const warm = { id: randomUUID(), customer: randomUUID() };
-  await riskDb.query(
-    'INSERT INTO application_terms (application_id, customer_id, amount_minor, tenure_months, monthly_income_minor) VALUES ($1,$2,50000000,36,15000000)',
-    [warm.id, warm.customer],
-  );
-  await riskDb.query('INSERT INTO customer_pan (customer_id, pan_index) VALUES ($1, $2)', [
-    warm.customer,
-    randomBytes(32).toString('hex'),
-  ]);
+  await seed(warm);
   await kyc.transaction((m) => recordEvent(m, approvedEvent(warm)));
   for (let i = 0; i < 600; i++) {
     const [row] = await riskDb.query(

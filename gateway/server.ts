@@ -13,7 +13,7 @@ import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { bearerToken, type Caller, IDENTITY_HEADERS, isStaff, verifyAccessToken } from '../platform/auth';
 import { config } from '../platform/config';
-import { AppError, formatError } from '../platform/errors';
+import { AppError, formatError, notFound } from '../platform/errors';
 import { close, handleGraphQL, httpServer, listen, requestId, sendJson } from '../platform/http';
 import { logger } from '../platform/log';
 import { graphiqlPage } from './graphiql';
@@ -154,55 +154,50 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   await apollo.start();
 
-  const server = httpServer(
-    {
-      '/graphql': async (req, res) => {
-        if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-          res.end(graphiqlPage());
-          return;
-        }
-        // A bad token is refused here with 401 (httpServer answers the UNAUTHENTICATED error).
-        const token = bearerToken(req.headers);
-        const caller: Caller | null = token ? await verifyAccessToken(token) : null;
-        await handleGraphQL(apollo, req, res, async () => ({
-          caller,
-          requestId: requestId(req),
-          ip: clientIp(req),
-        }));
-      },
-      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
-      '/ready': async (_req, res) => {
-        const checks = await Promise.all(
-          [...urls].map(async ([name, url]) => {
-            const ok = await fetch(url.replace(/\/graphql$/, '/ready'), {
-              signal: AbortSignal.timeout(2000),
-            }).then(
-              (r) => r.ok,
-              () => false,
-            );
-            return [name, ok ? 'ready' : 'unavailable'] as const;
-          }),
-        );
-        const ready = checks.length > 0 && checks.every(([, s]) => s === 'ready');
-        sendJson(res, ready ? 200 : 503, {
-          status: ready ? 'ready' : 'unavailable',
-          subgraphs: Object.fromEntries(checks),
-        });
-      },
-    },
-    async (req, res) => {
-      // Files travel outside GraphQL: uploads and signed downloads go to the documents subgraph.
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      const documents = urls.get('documents');
-      if (!documents || !(path === '/documents' || path.startsWith('/documents/'))) {
-        return sendJson(res, 404, { errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+  const server = httpServer({
+    '/graphql': async (req, res) => {
+      if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(graphiqlPage());
+        return;
       }
+      // A bad token is refused here with 401 (httpServer answers the UNAUTHENTICATED error).
+      const token = bearerToken(req.headers);
+      const caller: Caller | null = token ? await verifyAccessToken(token) : null;
+      await handleGraphQL(apollo, req, res, async () => ({
+        caller,
+        requestId: requestId(req),
+        ip: clientIp(req),
+      }));
+    },
+    // Files travel outside GraphQL: uploads and signed downloads go to the documents subgraph.
+    '/documents/*': async (req, res) => {
+      const documents = urls.get('documents');
+      if (!documents) throw notFound('route');
       const token = bearerToken(req.headers);
       const caller = token ? await verifyAccessToken(token) : null;
       await proxyToSubgraph(req, res, documents.replace(/\/graphql$/, '/'), caller, requestId(req));
     },
-  );
+    '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+    '/ready': async (_req, res) => {
+      const checks = await Promise.all(
+        [...urls].map(async ([name, url]) => {
+          const ok = await fetch(url.replace(/\/graphql$/, '/ready'), {
+            signal: AbortSignal.timeout(2000),
+          }).then(
+            (r) => r.ok,
+            () => false,
+          );
+          return [name, ok ? 'ready' : 'unavailable'] as const;
+        }),
+      );
+      const ready = checks.length > 0 && checks.every(([, s]) => s === 'ready');
+      sendJson(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'unavailable',
+        subgraphs: Object.fromEntries(checks),
+      });
+    },
+  });
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? c.GATEWAY_PORT, host);
   const url = `http://${host}:${port}/graphql`;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
-import { AppError, ErrorCodes } from './errors';
+import { AppError, ErrorCodes, notFound } from './errors';
 import { logger } from './log';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -63,13 +63,25 @@ export async function handleGraphQL<C extends BaseContext>(
   res.end();
 }
 
-/** A plain node:http server with exact-path routes; errors become typed JSON, never stack traces. */
-export function httpServer(routes: Record<string, Route>, fallback?: Route): Server {
+/** The route for a path: an exact key, or a `/prefix/*` key that matches `/prefix` and below. */
+function routeFor(routes: Record<string, Route>, path: string): Route | undefined {
+  const exact = routes[path];
+  if (exact) return exact;
+  for (const [key, route] of Object.entries(routes)) {
+    if (!key.endsWith('/*')) continue;
+    const base = key.slice(0, -2);
+    if (path === base || path.startsWith(`${base}/`)) return route;
+  }
+  return undefined;
+}
+
+/** A plain node:http server; errors (404 included) become typed JSON, never stack traces. */
+export function httpServer(routes: Record<string, Route>): Server {
   return createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = routes[path] ?? fallback;
     try {
-      if (!route) return sendJson(res, 404, { error: 'not found' });
+      const route = routeFor(routes, path);
+      if (!route) throw notFound('route');
       await route(req, res);
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';

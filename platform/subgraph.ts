@@ -48,9 +48,6 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   return buildSubgraphSchema([{ typeDefs, resolvers }]);
 }
 
-/** The subgraph SDL as the gateway composes it (what `_service { sdl }` returns). */
-export { printSubgraphSchema } from '@apollo/subgraph';
-
 export interface SubgraphDefinition {
   name: string;
   /** PostgreSQL schema owned by this subgraph. */
@@ -63,7 +60,7 @@ export interface SubgraphDefinition {
   consumes?: (ds: DataSource) => EventHandlers;
   /** Background work started and stopped with the subgraph (e.g. a job runner). */
   worker?: (ds: DataSource) => Pick<Worker, 'start' | 'stop'>;
-  /** HTTP endpoints besides GraphQL, under one path prefix (e.g. file uploads). */
+  /** HTTP endpoints besides GraphQL, under one path prefix (e.g. file uploads): `prefix` and below. */
   http?: (ds: DataSource) => Promise<HttpExtension>;
 }
 
@@ -135,35 +132,27 @@ export async function runSubgraph(def: SubgraphDefinition, options: RunOptions):
   await apollo.start();
 
   const extension = def.http ? await def.http(ds) : undefined;
-  const server: Server = httpServer(
-    {
-      '/graphql': async (req, res) => {
-        const caller = callerFromGatewayHeaders(req.headers);
-        const ip = req.headers['x-loanflow-client-ip'];
-        await handleGraphQL(apollo, req, res, async () => ({
-          caller,
-          db: ds,
-          requestId: requestId(req),
-          ip: typeof ip === 'string' ? ip : undefined,
-        }));
-      },
-      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),
-      '/ready': async (_req, res) => {
-        const ok = await ds.query('SELECT 1').then(
-          () => true,
-          () => false,
-        );
-        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: def.name });
-      },
+  const server: Server = httpServer({
+    ...(extension ? { [`${extension.prefix}/*`]: extension.handle } : {}),
+    '/graphql': async (req, res) => {
+      const caller = callerFromGatewayHeaders(req.headers);
+      const ip = req.headers['x-loanflow-client-ip'];
+      await handleGraphQL(apollo, req, res, async () => ({
+        caller,
+        db: ds,
+        requestId: requestId(req),
+        ip: typeof ip === 'string' ? ip : undefined,
+      }));
     },
-    extension &&
-      ((req, res) => {
-        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-        if (path === extension.prefix || path.startsWith(`${extension.prefix}/`))
-          return extension.handle(req, res);
-        sendJson(res, 404, { errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
-      }),
-  );
+    '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),
+    '/ready': async (_req, res) => {
+      const ok = await ds.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
+      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: def.name });
+    },
+  });
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? 0, host);
   const url = `http://${host}:${port}/graphql`;

@@ -4,9 +4,8 @@ import { openDocumentStore } from '../platform/docstore';
 import { createBus, type EventBus } from '../platform/events';
 import { type RunningSubgraph, runSubgraph } from '../platform/subgraph';
 import { SUBGRAPHS } from '../subgraphs';
-import { HttpBureau } from '../subgraphs/risk/bureau/http';
 import { startBureauSimulator } from '../subgraphs/risk/bureau/simulator';
-import { useBureau } from '../subgraphs/risk/service';
+import { httpBureau, useBureau } from '../subgraphs/risk/service';
 import { seed } from './seed';
 
 /** All subgraphs and the gateway in this process, each subgraph on its own port. */
@@ -15,16 +14,7 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
   const bus = options.bus ?? createBus();
   // No bureau configured: run the local simulator, as the tests and the embedded mode do.
   const simulator = c.BUREAU_URL ? undefined : await startBureauSimulator();
-  if (simulator) {
-    useBureau(
-      new HttpBureau({
-        baseUrl: simulator.url,
-        timeoutMs: c.BUREAU_TIMEOUT_MS,
-        attempts: c.BUREAU_ATTEMPTS,
-        backoffMs: c.BUREAU_BACKOFF_MS,
-      }),
-    );
-  }
+  if (simulator) useBureau(httpBureau(simulator.url));
   const running: RunningSubgraph[] = [];
   const basePort = options.basePort ?? c.SUBGRAPH_BASE_PORT;
   for (const [i, def] of SUBGRAPHS.entries()) {

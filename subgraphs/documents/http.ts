@@ -4,10 +4,10 @@ import type { DataSource } from 'typeorm';
 import { callerFromGatewayHeaders } from '../../platform/auth';
 import { config } from '../../platform/config';
 import type { DocumentStore } from '../../platform/docstore';
-import { AppError, unauthenticated } from '../../platform/errors';
+import { AppError, notFound, unauthenticated } from '../../platform/errors';
 import { sendJson } from '../../platform/http';
 import { checkDownload } from './domain/signed-url';
-import { toDocumentJson } from './resolvers/types';
+import { toDocument } from './resolvers/types';
 import { BUCKET, upload } from './service';
 
 interface Form {
@@ -77,7 +77,7 @@ export function documentRoutes(db: DataSource, store: DocumentStore) {
       });
       return sendJson(res, result.duplicate ? 200 : 201, {
         duplicate: result.duplicate,
-        document: toDocumentJson(result.document),
+        document: toDocument(result.document),
       });
     }
     const match = /^\/documents\/([0-9a-f-]{36})\/content$/.exec(url.pathname);
@@ -108,6 +108,6 @@ export function documentRoutes(db: DataSource, store: DocumentStore) {
       res.end(file.content);
       return;
     }
-    sendJson(res, 404, { errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+    throw notFound('route');
   };
 }

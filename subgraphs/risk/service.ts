@@ -6,7 +6,6 @@ import { markForCommit, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { logger } from '../../platform/log';
-import { Role } from '../../platform/roles';
 import { HttpBureau } from './bureau/http';
 import { type Bureau, BureauUnavailable } from './bureau/port';
 import { parsePolicy, type RiskPolicy } from './domain/policy';
@@ -16,7 +15,6 @@ import { ApplicationTermsRow, AssessmentRow, CustomerPanRow, PolicyRow } from '.
 
 const log = logger('risk');
 export const ASSESSMENTS = 'assessments';
-export const RISK_DESK = [Role.RISK_OFFICER, Role.RISK_MANAGER, Role.ADMIN, Role.SYSTEM];
 /** Inputs (application terms, PAN index) that have not arrived after this many tries go to a person. */
 const MAX_INPUT_WAITS = 20;
 
@@ -27,16 +25,22 @@ export function useBureau(b: Bureau) {
   bureau = b;
 }
 
-function currentBureau(): Bureau {
-  if (bureau) return bureau;
+/** The HTTP bureau at `baseUrl`, with the configured timeout, attempts and back-off. */
+export function httpBureau(baseUrl: string): Bureau {
   const c = config();
-  if (!c.BUREAU_URL) throw new Error('BUREAU_URL is not set');
-  bureau = new HttpBureau({
-    baseUrl: c.BUREAU_URL,
+  return new HttpBureau({
+    baseUrl,
     timeoutMs: c.BUREAU_TIMEOUT_MS,
     attempts: c.BUREAU_ATTEMPTS,
     backoffMs: c.BUREAU_BACKOFF_MS,
   });
+}
+
+function currentBureau(): Bureau {
+  if (bureau) return bureau;
+  const url = config().BUREAU_URL;
+  if (!url) throw new Error('BUREAU_URL is not set');
+  bureau = httpBureau(url);
   return bureau;
 }
 

@@ -33,6 +33,7 @@ export class ApplicationDocuments {
   @Field(() => ID) id!: string;
 }
 
+/** A document as GraphQL and the upload endpoint show it. */
 export function toDocument(row: DocumentRow): Document & { applicationId: string } {
   return {
     id: row.id,
@@ -49,6 +50,3 @@ export function toDocument(row: DocumentRow): Document & { applicationId: string
     uploadedBy: row.uploadedBy,
   };
 }
-
-/** The upload endpoint's JSON body: the same fields as the GraphQL type. */
-export const toDocumentJson = (row: DocumentRow) => toDocument(row);

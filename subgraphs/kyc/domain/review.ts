@@ -32,9 +32,6 @@ export function gateFailures(c: Checklist): string[] {
   return failed;
 }
 
-export const customerApproved = (c: Checklist) =>
-  c.identityMatchesPan && c.addressProofOk && c.documentsValidated && c.sanctionsClear;
-
 const NEXT: Record<'assign' | 'verify' | 'decide', readonly KycStatus[]> = {
   // A manager may hand a review to another officer until it is verified.
   assign: [KycStatus.OPEN, KycStatus.ASSIGNED],
