@@ -3,7 +3,8 @@
 //    computation alone (its heaviest step) as the baseline.
 // 2. Latency from kyc.approved committed to the RiskScore stored, at 100 events/s through the outbox,
 //    Kafka, the risk consumer, the assessor and the bureau simulator (target p99 < 50 ms), against the
-//    bare delivery of the same events to a consumer that does nothing, in the same run.
+//    bare delivery of the same events to a consumer that does nothing, in the same run. Measured after a
+//    warm-up of 300 events at the same rate (BENCH_WARMUP), which is reported and not counted.
 import '../test/helpers/env';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -20,6 +21,7 @@ import { createDatabase, dropDatabase } from '../test/helpers/platform';
 const ENGINE_RUNS = Number(process.env.BENCH_SCORES ?? 200_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 
 const q = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -104,6 +106,7 @@ async function latency() {
   });
 
   const apps = Array.from({ length: EVENTS }, () => ({ id: randomUUID(), customer: randomUUID() }));
+  const warmup = Array.from({ length: WARMUP }, () => ({ id: randomUUID(), customer: randomUUID() }));
   // What risk would have learnt from application.submitted and customer.kyc.submitted.
   const seed = async (a: { id: string; customer: string }) => {
     await riskDb.query(
@@ -115,45 +118,67 @@ async function latency() {
       randomBytes(32).toString('hex'),
     ]);
   };
-  for (const a of apps) await seed(a);
+  for (const a of [...warmup, ...apps]) await seed(a);
 
-  // Warm-up: the first event waits for the risk process's consumer to join its group.
-  const warm = { id: randomUUID(), customer: randomUUID() };
-  await seed(warm);
-  await kyc.transaction((m) => recordEvent(m, approvedEvent(warm)));
-  for (let i = 0; i < 600; i++) {
-    const [row] = await riskDb.query(
-      `SELECT 1 FROM assessments WHERE application_id = $1 AND status = 'COMPLETED'`,
-      [warm.id],
-    );
-    if (row) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const eventIds = new Map<string, string>();
+  // Commits one kyc.approved per application at RATE, then waits until risk has assessed them all.
+  const drive = async (list: { id: string; customer: string }[]) => {
+    const started = Date.now();
+    for (const [i, a] of list.entries()) {
+      const due = started + (i * 1000) / RATE;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      const e = await kyc.transaction((m) => recordEvent(m, approvedEvent(a)));
+      committed.set(a.id, Date.now());
+      eventIds.set(e.id, a.id);
+    }
+    const deadline = Date.now() + 60_000;
+    let rows: { application_id: string; completed_at: Date }[] = [];
+    while (Date.now() < deadline) {
+      rows = await riskDb.query(
+        `SELECT application_id, completed_at FROM assessments WHERE status = 'COMPLETED' AND application_id = ANY($1)`,
+        [list.map((a) => a.id)],
+      );
+      if (rows.length >= list.length && list.every((a) => delivered.has(a.id))) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return rows;
+  };
+
+  // Warm-up at the same rate, not counted: the first event waits for the risk process's consumer to join
+  // its group, and the first seconds of a fresh process are spent compiling hot paths and opening pool
+  // connections. A deployed service has long passed that point.
+  await drive(warmup.slice(0, 1));
+  await drive(warmup.slice(1));
+  committed.clear();
   delivered.clear();
+  eventIds.clear();
 
-  const started = Date.now();
-  for (const [i, a] of apps.entries()) {
-    const due = started + (i * 1000) / RATE;
-    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    await kyc.transaction((m) => recordEvent(m, approvedEvent(a)));
-    committed.set(a.id, Date.now());
-  }
-  const deadline = Date.now() + 60_000;
-  let rows: { application_id: string; completed_at: Date }[] = [];
-  while (Date.now() < deadline) {
-    rows = await riskDb.query(
-      `SELECT application_id, completed_at FROM assessments WHERE status = 'COMPLETED' AND application_id <> $1`,
-      [warm.id],
-    );
-    if (rows.length >= EVENTS && delivered.size >= EVENTS) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const rows = await drive(apps);
   const scored = rows.map((r) => r.completed_at.getTime() - (committed.get(r.application_id) ?? 0));
   const carried = [...delivered].map(([id, t]) => t - (committed.get(id) ?? 0));
   const s = stats(scored);
   const d = stats(carried);
+  // Where the time goes, from the timestamps each step leaves behind.
+  const sent: { id: string; at: Date }[] = await kyc.query(
+    'SELECT id, sent_at AS at FROM outbox WHERE id = ANY($1)',
+    [[...eventIds.keys()]],
+  );
+  const received: { id: string; at: Date }[] = await riskDb.query(
+    `SELECT event_id AS id, processed_at AS at FROM inbox WHERE consumer = 'risk' AND event_id = ANY($1)`,
+    [[...eventIds.keys()]],
+  );
+  const steps: { application_id: string; created_at: Date; claimed_at: Date; completed_at: Date }[] =
+    await riskDb.query(
+      `SELECT application_id, created_at, claimed_at, completed_at FROM assessments WHERE status = 'COMPLETED'`,
+    );
+  const at = (rows: { id: string; at: Date }[]) =>
+    new Map(rows.map((r) => [eventIds.get(r.id), r.at.getTime()]));
+  const sentAt = at(sent);
+  const receivedAt = at(received);
+  const stage = (f: (id: string, x: (typeof steps)[number]) => number) =>
+    stats(steps.filter((x) => committed.has(x.application_id)).map((x) => f(x.application_id, x)));
   console.log(
-    `\n2. kyc.approved committed → RiskScore stored, ${EVENTS} events at ${RATE}/s (Kafka, real PostgreSQL)`,
+    `\n2. kyc.approved committed → RiskScore stored, ${EVENTS} events at ${RATE}/s after ${WARMUP} not counted (Kafka, real PostgreSQL)`,
   );
   console.log(
     `   ${'path'.padEnd(44)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)} ms`,
@@ -162,6 +187,30 @@ async function latency() {
     `   ${name.padEnd(44)} ${[x.p50, x.p95, x.p99, x.max].map((v) => v.toFixed(0).padStart(7)).join(' ')}`;
   console.log(row('delivery to an idle consumer (baseline)', d));
   console.log(row('assessment stored (bureau + score + commit)', s));
+  console.log(
+    row(
+      '  commit → relay publishes',
+      stage((id) => (sentAt.get(id) ?? 0) - (committed.get(id) ?? 0)),
+    ),
+  );
+  console.log(
+    row(
+      '  publish → risk consumer',
+      stage((id) => (receivedAt.get(id) ?? 0) - (sentAt.get(id) ?? 0)),
+    ),
+  );
+  console.log(
+    row(
+      '  consumer → assessor claims',
+      stage((id, x) => x.claimed_at.getTime() - (receivedAt.get(id) ?? 0)),
+    ),
+  );
+  console.log(
+    row(
+      '  claim → stored',
+      stage((_, x) => x.completed_at.getTime() - x.claimed_at.getTime()),
+    ),
+  );
   console.log(
     `   assessed ${rows.length}/${EVENTS}; p99 ${s.p99} ms (target < 50 ms: ${rows.length === EVENTS && s.p99 < 50 ? 'met' : 'NOT met'}); p99 ratio to delivery ${(s.p99 / Math.max(1, d.p99)).toFixed(2)}×`,
   );

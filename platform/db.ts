@@ -130,6 +130,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   return ds;
 }
 
+/** An entity from a raw row (e.g. `RETURNING *` of hand-written SQL), matched by column names. */
+export function entityFromRow<T extends ObjectLiteral>(
+  ds: DataSource,
+  entity: EntityTarget<T>,
+  row: Record<string, unknown>,
+): T {
+  const meta = ds.getMetadata(entity);
+  const e = meta.create() as T;
+  for (const column of meta.columns) column.setEntityValue(e, row[column.databaseName]);
+  return e;
+}
+
 /**
  * Optimistic locking: writes only if the row still has the version that was read, else CONFLICT.
  * (TypeORM's save() bumps a version column but does not check it.)

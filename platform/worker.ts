@@ -8,6 +8,7 @@ export class Worker {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
+  private woken = false;
   private stopped = true;
   private readonly log;
 
@@ -31,6 +32,11 @@ export class Worker {
     await this.running;
   }
 
+  /** True while a pass runs or is about to (nudged). */
+  get busy(): boolean {
+    return this.running !== undefined || this.woken;
+  }
+
   nudge() {
     if (this.stopped) return;
     if (this.running) {
@@ -38,11 +44,13 @@ export class Worker {
       return;
     }
     clearTimeout(this.timer);
+    this.woken = true;
     this.schedule(0);
   }
 
   private schedule(ms: number) {
     this.timer = setTimeout(() => {
+      this.woken = false;
       this.running = this.loop().finally(() => {
         this.running = undefined;
         if (!this.stopped) this.schedule(this.again ? 0 : this.pollMs);

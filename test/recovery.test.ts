@@ -106,6 +106,10 @@ test('a relay crash after the broker ack and a consumer killed mid-flow lose no 
   };
   await assert.rejects(new OutboxRelay(identitySvc.ds, crashing).drainOnce(), /simulated crash/);
   assert.equal(await unsent(), recorded, 'nothing was marked sent: the rows are still due');
+  const [refusal] = await identitySvc.ds.query(
+    `SELECT min(attempts)::int AS attempts, min(last_error) AS error FROM outbox WHERE sent_at IS NULL`,
+  );
+  assert.deepEqual(refusal, { attempts: 1, error: 'simulated crash after the broker ack' });
 
   // The restarted relay sends everything, including the events already on the broker.
   identitySvc.relay.start();

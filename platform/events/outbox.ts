@@ -53,25 +53,36 @@ export class OutboxRelay {
     await this.worker.stop();
   }
 
-  /** One batch: returns how many events were published. */
+  /**
+   * One batch: returns how many events were published. The rows are marked sent and locked in one
+   * statement, and the mark commits only after the bus accepted them; a refusal is recorded on the rows
+   * (attempts, last error) and they stay due.
+   */
   async drainOnce(): Promise<number> {
-    return this.ds.transaction(async (m) => {
-      const rows: OutboxRow[] = await m.query(
-        `SELECT seq, payload FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    let refused: unknown;
+    const sent = await this.ds.transaction(async (m) => {
+      // TypeORM answers an UPDATE with [rows, rowCount]; RETURNING has no order of its own.
+      const [rows]: [OutboxRow[], number] = await m.query(
+        `UPDATE outbox SET sent_at = now() WHERE seq IN (
+           SELECT seq FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING seq, payload`,
         [this.batch],
       );
       if (!rows.length) return 0;
+      rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
       try {
         await this.bus.publish(rows.map((r) => r.payload));
       } catch (err) {
-        await m.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1)', [
-          rows.map((r) => r.seq),
-          String((err as Error)?.message ?? err).slice(0, 500),
-        ]);
-        throw err;
+        refused = err;
+        await m.query(
+          'UPDATE outbox SET sent_at = NULL, attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1)',
+          [rows.map((r) => r.seq), String((err as Error)?.message ?? err).slice(0, 500)],
+        );
+        return 0;
       }
-      await m.query('UPDATE outbox SET sent_at = now() WHERE seq = ANY($1)', [rows.map((r) => r.seq)]);
       return rows.length;
     });
+    if (refused) throw refused;
+    return sent;
   }
 }

@@ -32,8 +32,12 @@ export const risk: SubgraphDefinition = {
       { length: ASSESSOR_LANES },
       (_, i) => new Worker(`risk-assessor-${i}`, () => assessNext(ds), 500),
     );
+    // One idle lane is enough for the assessment just queued; waking all would cost each a claim query.
+    // When every lane is busy, each is told to look again once it is done, so nothing waits for a poll.
     afterCommitOf(ds, ASSESSMENTS, () => {
-      for (const lane of lanes) lane.nudge();
+      const idle = lanes.find((lane) => !lane.busy);
+      if (idle) idle.nudge();
+      else for (const lane of lanes) lane.nudge();
     });
     return {
       start: () => {

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import type { Caller } from '../../platform/auth';
 import { config } from '../../platform/config';
-import { markForCommit, updateVersioned } from '../../platform/db';
+import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { logger } from '../../platform/log';
 import { HttpBureau } from './bureau/http';
 import { type Bureau, BureauUnavailable } from './bureau/port';
 import { parsePolicy, type RiskPolicy } from './domain/policy';
-import { type BureauReport, scoreApplication } from './domain/scoring';
+import { type BureauReport, type ScoringInput, scoreApplication } from './domain/scoring';
 import { riskEvents } from './events';
 import { ApplicationTermsRow, AssessmentRow, CustomerPanRow, PolicyRow } from './model/risk';
 
@@ -128,26 +128,52 @@ export async function requestAssessment(db: DataSource, applicationId: string) {
 export const ASSESSOR_LANES = 4;
 const BATCH = 1;
 
-/** Takes the oldest due assessments, marking them RUNNING so no other lane takes them (one statement). */
-async function claim(db: DataSource): Promise<AssessmentRow[]> {
-  // TypeORM answers an UPDATE with [rows, rowCount].
-  const [rows]: [{ id: string }[], number] = await db.query(
-    `UPDATE assessments SET status = 'RUNNING', claimed_at = now(), attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM assessments
-         WHERE (status = 'PENDING' AND (claimed_at IS NULL OR claimed_at < now() - interval '1 second'))
-            OR (status = 'RUNNING' AND claimed_at < now() - interval '2 minutes')
-         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-      RETURNING id`,
+interface Claimed {
+  assessment: AssessmentRow;
+  policy: { version: number; rules: RiskPolicy };
+  /** Missing while application.submitted or customer.kyc.submitted has not reached risk yet. */
+  inputs?: { application: Omit<ScoringInput, 'bureau'>; panIndex: string };
+}
+
+/**
+ * Takes the oldest due assessment, marking it RUNNING so no other lane takes it, and reads its inputs and
+ * the current policy in the same statement: on this path a round trip costs more than the scoring.
+ */
+async function claim(db: DataSource): Promise<Claimed[]> {
+  const rows: Record<string, unknown>[] = await db.query(
+    `WITH claimed AS (
+       UPDATE assessments SET status = 'RUNNING', claimed_at = now(), attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM assessments
+           WHERE (status = 'PENDING' AND (claimed_at IS NULL OR claimed_at < now() - interval '1 second'))
+              OR (status = 'RUNNING' AND claimed_at < now() - interval '2 minutes')
+           ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING *)
+     SELECT c.*, t.amount_minor AS in_amount, t.tenure_months AS in_tenure, t.monthly_income_minor AS in_income,
+            t.collateral_value_minor AS in_collateral, p.pan_index AS in_pan_index,
+            pol.version AS current_policy_version, pol.rules AS current_policy_rules
+       FROM claimed c
+       LEFT JOIN application_terms t ON t.application_id = c.application_id
+       LEFT JOIN customer_pan p ON p.customer_id = t.customer_id
+      CROSS JOIN (SELECT version, rules FROM policies ORDER BY version DESC LIMIT 1) pol`,
     [BATCH],
   );
-  if (!rows.length) return [];
-  const ids = rows.map((r) => r.id);
-  return db
-    .getRepository(AssessmentRow)
-    .createQueryBuilder('a')
-    .where('a.id IN (:...ids)', { ids })
-    .getMany();
+  // bigint columns arrive as strings, so money never passes through a float.
+  return rows.map((row) => ({
+    assessment: entityFromRow(db, AssessmentRow, row),
+    policy: { version: row.current_policy_version as number, rules: row.current_policy_rules as RiskPolicy },
+    inputs: row.in_pan_index
+      ? {
+          application: {
+            amountMinor: BigInt(row.in_amount as string),
+            tenureMonths: row.in_tenure as number,
+            monthlyIncomeMinor: BigInt(row.in_income as string),
+            collateralValueMinor: row.in_collateral ? BigInt(row.in_collateral as string) : null,
+          },
+          panIndex: row.in_pan_index as string,
+        }
+      : undefined,
+  }));
 }
 
 async function finish(db: DataSource, a: AssessmentRow, patch: Partial<AssessmentRow>) {
@@ -163,39 +189,15 @@ async function finish(db: DataSource, a: AssessmentRow, patch: Partial<Assessmen
 /** The due assessments, side by side. Returns false when nothing was due. */
 export async function assessNext(db: DataSource): Promise<boolean> {
   const due = await claim(db);
-  if (!due.length) return false;
-  // One read of the policy and of the inputs for the whole batch.
-  const [policy, inputs] = await Promise.all([currentPolicy(db), inputsOf(db, due)]);
-  await Promise.all(due.map((a) => assess(db, a, policy, inputs.get(a.applicationId))));
-  return true;
-}
-
-interface Inputs {
-  terms: ApplicationTermsRow;
-  panIndex: string;
-}
-
-async function inputsOf(db: DataSource, due: AssessmentRow[]): Promise<Map<string, Inputs>> {
-  const rows = await db
-    .getRepository(ApplicationTermsRow)
-    .createQueryBuilder('t')
-    .innerJoin(CustomerPanRow, 'p', 'p.customer_id = t.customer_id')
-    .addSelect('p.pan_index', 'pan_index')
-    .where('t.application_id IN (:...ids)', { ids: due.map((a) => a.applicationId) })
-    .getRawAndEntities();
-  return new Map(
-    rows.entities.map((terms, i) => [
-      terms.applicationId,
-      { terms, panIndex: (rows.raw[i] as { pan_index: string }).pan_index },
-    ]),
-  );
+  await Promise.all(due.map((c) => assess(db, c)));
+  return due.length > 0;
 }
 
 /**
  * One assessment: bureau (with its retries), then the score under the current policy. The bureau failing
  * ends in MANUAL_REVIEW, never in an approval.
  */
-async function assess(db: DataSource, a: AssessmentRow, policy: PolicyRow, inputs: Inputs | undefined) {
+async function assess(db: DataSource, { assessment: a, policy, inputs }: Claimed) {
   if (!inputs) {
     if (a.attempts >= MAX_INPUT_WAITS) {
       await finish(db, a, {
@@ -217,17 +219,7 @@ async function assess(db: DataSource, a: AssessmentRow, policy: PolicyRow, input
     await finish(db, a, { status: 'MANUAL_REVIEW', manualReason: err.message });
     return;
   }
-  const { terms } = inputs;
-  const result = scoreApplication(
-    {
-      amountMinor: BigInt(terms.amountMinor),
-      tenureMonths: terms.tenureMonths,
-      monthlyIncomeMinor: BigInt(terms.monthlyIncomeMinor),
-      collateralValueMinor: terms.collateralValueMinor ? BigInt(terms.collateralValueMinor) : null,
-      bureau: report,
-    },
-    policy.rules,
-  );
+  const result = scoreApplication({ ...inputs.application, bureau: report }, policy.rules);
   await finish(db, a, {
     status: 'COMPLETED',
     policyVersion: policy.version,
