@@ -1,9 +1,10 @@
-import { type Admin, type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { logger } from '../log';
 import { type EventBus, type EventHandler, errorText, type SubscribeOptions, type Subscription } from './bus';
 import type { CloudEvent } from './envelope';
 
 const log = logger('kafka-bus');
+const COMMIT_EVERY_MS = 1000;
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -18,7 +19,7 @@ export class KafkaBus implements EventBus {
   private readonly kafka: Kafka;
   private producer?: Producer;
   private ready?: Promise<void>;
-  private readonly consumers = new Set<Consumer>();
+  private readonly subscriptions = new Set<Subscription>();
   readonly dlqTopic: string;
 
   constructor(private readonly options: KafkaBusOptions) {
@@ -93,29 +94,53 @@ export class KafkaBus implements EventBus {
     });
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topic, fromBeginning: options.fromBeginning ?? true });
-    this.consumers.add(consumer);
+    // Offsets are committed once a second rather than after every fetched batch (kafkajs's default, one
+    // broker write per event at low rates). A crash or a rebalance redelivers at most that second's
+    // events, which the consumers' inboxes absorb.
+    const done = new Map<number, string>();
+    const commit = async () => {
+      if (!done.size) return;
+      const offsets = [...done].map(([partition, offset]) => ({
+        topic: this.options.topic,
+        partition,
+        offset,
+      }));
+      done.clear();
+      try {
+        await consumer.commitOffsets(offsets);
+      } catch (err) {
+        log.debug({ group, err }, 'offset commit skipped (rebalance); those events will be redelivered');
+      }
+    };
+    const committer = setInterval(() => void commit(), COMMIT_EVERY_MS);
     await consumer.run({
+      autoCommit: false,
       // Partitions are handled side by side; order holds within one, which is all a key needs.
       partitionsConsumedConcurrently: 3,
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
         let event: unknown;
         try {
           event = JSON.parse(message.value?.toString('utf8') ?? '');
         } catch (err) {
           await this.deadLetter(message.value?.toString('utf8') ?? null, err, group);
-          return;
+          event = undefined;
         }
         // The consumer wrapper retries and dead-letters; an error here means the process should not
         // commit the offset, so it propagates and kafkajs redelivers.
-        await handler(event as CloudEvent);
+        if (event !== undefined) await handler(event as CloudEvent);
+        done.set(partition, (BigInt(message.offset) + 1n).toString());
       },
     });
-    return {
+    const subscription = {
       stop: async () => {
-        this.consumers.delete(consumer);
+        clearInterval(committer);
+        this.subscriptions.delete(subscription);
+        await commit();
         await consumer.disconnect();
       },
     };
+    this.subscriptions.add(subscription);
+    return subscription;
   }
 
   async deadLetter(event: unknown, error: unknown, group: string) {
@@ -136,8 +161,7 @@ export class KafkaBus implements EventBus {
   }
 
   async close() {
-    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
-    this.consumers.clear();
+    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
     await this.producer?.disconnect();
   }
 }
