@@ -62,6 +62,7 @@ const schema = z
     BUREAU_BACKOFF_MS: z.coerce.number().int().positive().default(200),
     MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
     MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
+    OFFER_EXPIRY_POLL_MS: z.coerce.number().int().positive().default(30_000),
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
     CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
     CONSUMER_BACKOFF_MS: z.coerce.number().int().positive().default(200),

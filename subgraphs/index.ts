@@ -3,7 +3,8 @@ import { applications } from './applications';
 import { documents } from './documents';
 import { identity } from './identity';
 import { kyc } from './kyc';
+import { offers } from './offers';
 import { risk } from './risk';
 
 /** Every subgraph, in port order (SUBGRAPH_BASE_PORT + index). rover.yaml lists the same names. */
-export const SUBGRAPHS: SubgraphDefinition[] = [identity, applications, documents, kyc, risk];
+export const SUBGRAPHS: SubgraphDefinition[] = [identity, applications, documents, kyc, risk, offers];

@@ -1,21 +1,25 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fixtures, staffUser, submittedApplication, uploadDocument } from './helpers/flows';
+import { fixtures, submittedApplication, uploadDocument } from './helpers/flows';
+import {
+  assessed as assessedBy,
+  DECIDE_RISK,
+  type Desk,
+  passKyc as kycDesk,
+  RISK_REPORT,
+  staffDesk,
+  statusOf as status,
+  timelineOf,
+} from './helpers/lifecycle';
 import { eventually, firstError, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
-let officer: { id: string; token: string };
-let kycManager: { id: string; token: string };
-let riskOfficer: { id: string; token: string };
-let riskManager: { id: string; token: string };
+let desk: Desk;
 
 before(async () => {
   platform = await startTestPlatform();
-  officer = await staffUser(platform.gql, 'KYC_OFFICER');
-  kycManager = await staffUser(platform.gql, 'KYC_MANAGER');
-  riskOfficer = await staffUser(platform.gql, 'RISK_OFFICER');
-  riskManager = await staffUser(platform.gql, 'RISK_MANAGER');
+  desk = await staffDesk(platform.gql);
 });
 after(async () => {
   await platform?.stop();
@@ -23,72 +27,12 @@ after(async () => {
 
 const bureau = (mode: string) =>
   fetch(`${platform.bureauUrl}/admin/mode`, { method: 'POST', body: JSON.stringify({ mode }) });
-
-const statusOf = async (id: string) =>
-  (await platform.gql(`query($id: ID!) { application(id: $id) { status } }`, { id }, kycManager.token)).data
-    ?.application.status;
-
-const timeline = async (id: string) =>
-  (
-    await platform.gql(
-      `query($id: ID!) { application(id: $id) { timeline { action reason } } }`,
-      { id },
-      kycManager.token,
-    )
-  ).data?.application.timeline as { action: string; reason: string | null }[];
-
-/** The KYC desk's work through the gateway: queue → assign → verify → approve. */
-async function passKyc(applicationId: string) {
-  const review = await eventually(async () => {
-    const q = await platform.gql(
-      `{ kycQueue(page: { first: 100 }) { nodes { id application { id } } } }`,
-      {},
-      kycManager.token,
-    );
-    return q.data?.kycQueue.nodes.find(
-      (n: { application: { id: string } }) => n.application.id === applicationId,
-    );
-  });
-  await platform.gql(
-    `mutation($r: ID!, $o: ID!) { assignKyc(reviewId: $r, officerId: $o) { status } }`,
-    { r: review.id, o: officer.id },
-    kycManager.token,
-  );
-  const checklist = {
-    identityMatchesPan: true,
-    addressProofOk: true,
-    documentsValidated: true,
-    projectFeasible: true,
-  };
-  await eventually(
-    async () =>
-      (
-        await platform.gql(
-          `mutation($r: ID!, $c: KycChecklistInput!) { verifyKyc(reviewId: $r, checklist: $c) { status } }`,
-          { r: review.id, c: checklist },
-          officer.token,
-        )
-      ).data,
-  );
-  const d = await platform.gql(
-    `mutation($r: ID!) { decideKyc(reviewId: $r, approve: true, reason: "customer and project verified") { status } }`,
-    { r: review.id },
-    kycManager.token,
-  );
-  assert.equal(d.data?.decideKyc.status, 'APPROVED');
-}
-
-const REPORT = `query($id: ID!) { riskReport(applicationId: $id) { id status score grade recommendation reasons policyVersion bureauScore foirBps manualReviewReason decision } }`;
-
-async function assessed(applicationId: string) {
-  return eventually(async () => {
-    const r = await platform.gql(REPORT, { id: applicationId }, riskOfficer.token);
-    const s = r.data?.riskReport.status;
-    return s === 'COMPLETED' || s === 'MANUAL_REVIEW' ? r.data?.riskReport : undefined;
-  }, 30_000);
-}
-
-const DECIDE = `mutation($id: ID!, $a: Boolean!, $why: String!) { decideRisk(applicationId: $id, approve: $a, reason: $why) { decision } }`;
+const statusOf = (id: string) => status(platform.gql, id, desk.kycManager.token);
+const timeline = (id: string) => timelineOf(platform.gql, id, desk.kycManager.token);
+const passKyc = (id: string) => kycDesk(platform.gql, desk, id);
+const assessed = (id: string) => assessedBy(platform.gql, desk, id);
+const REPORT = RISK_REPORT;
+const DECIDE = DECIDE_RISK;
 
 test('SUBMITTED → RISK-APPROVED: documents, KYC queue, risk on the Kafka event, manager approval; one query over five subgraphs', async () => {
   const c = await submittedApplication(platform.gql, 'Asha Rao', { collateralValueMinor: '150000000' });
@@ -104,7 +48,7 @@ test('SUBMITTED → RISK-APPROVED: documents, KYC queue, risk on the Kafka event
     await platform.gql(
       `mutation($id: ID!) { validateDocument(id: $id) { status } }`,
       { id: up.body.document.id },
-      officer.token,
+      desk.kycOfficer.token,
     );
   }
   await passKyc(c.applicationId);
@@ -120,13 +64,15 @@ test('SUBMITTED → RISK-APPROVED: documents, KYC queue, risk on the Kafka event
   assert.ok(report.reasons.length >= 3);
 
   assert.equal(
-    firstError(await platform.gql(DECIDE, { id: c.applicationId, a: true, why: 'fine' }, riskOfficer.token)),
+    firstError(
+      await platform.gql(DECIDE, { id: c.applicationId, a: true, why: 'fine' }, desk.riskOfficer.token),
+    ),
     'FORBIDDEN',
   );
   const approved = await platform.gql(
     DECIDE,
     { id: c.applicationId, a: true, why: 'good capacity and collateral' },
-    riskManager.token,
+    desk.riskManager.token,
   );
   assert.equal(approved.data?.decideRisk.decision, 'APPROVED_FOR_DISCUSSION');
   await eventually(async () => (await statusOf(c.applicationId)) === 'OFFER');
@@ -139,7 +85,7 @@ test('SUBMITTED → RISK-APPROVED: documents, KYC queue, risk on the Kafka event
         riskScore { status grade decision }
         timeline { action } } }`,
     { id: c.applicationId },
-    riskManager.token,
+    desk.riskManager.token,
   );
   const app = all.data?.application;
   assert.ok(app, JSON.stringify(all.errors));
@@ -171,10 +117,12 @@ test('risk declined by the manager: REJECTED, with the reason on the timeline', 
   await passKyc(c.applicationId);
   await assessed(c.applicationId);
   assert.equal(
-    firstError(await platform.gql(DECIDE, { id: c.applicationId, a: false, why: '' }, riskManager.token)),
+    firstError(
+      await platform.gql(DECIDE, { id: c.applicationId, a: false, why: '' }, desk.riskManager.token),
+    ),
     'BAD_USER_INPUT',
   );
-  await platform.gql(DECIDE, { id: c.applicationId, a: false, why: 'FOIR too high' }, riskManager.token);
+  await platform.gql(DECIDE, { id: c.applicationId, a: false, why: 'FOIR too high' }, desk.riskManager.token);
   await eventually(async () => (await statusOf(c.applicationId)) === 'REJECTED');
   assert.ok(
     (await timeline(c.applicationId)).some(
@@ -183,7 +131,11 @@ test('risk declined by the manager: REJECTED, with the reason on the timeline', 
   );
   assert.equal(
     firstError(
-      await platform.gql(DECIDE, { id: c.applicationId, a: true, why: 'second thoughts' }, riskManager.token),
+      await platform.gql(
+        DECIDE,
+        { id: c.applicationId, a: true, why: 'second thoughts' },
+        desk.riskManager.token,
+      ),
     ),
     'ILLEGAL_TRANSITION',
   );
@@ -216,7 +168,7 @@ test('bureau down: retried, then MANUAL_REVIEW — never an approval; the applic
   const again = await platform.gql(
     `mutation($id: ID!) { assessRisk(applicationId: $id) { status } }`,
     { id: c.applicationId },
-    riskOfficer.token,
+    desk.riskOfficer.token,
   );
   assert.equal(again.data?.assessRisk.status, 'PENDING');
   assert.equal((await assessed(c.applicationId)).status, 'COMPLETED');
@@ -224,16 +176,16 @@ test('bureau down: retried, then MANUAL_REVIEW — never an approval; the applic
 
 test('the policy is data: a new version by the risk manager is used by the next assessment', async () => {
   const POLICY = `{ riskPolicy { version assumedAnnualRateBps minBureauScore maxFoirBps maxLtvBps approveScore referScore grades { A B C D } } }`;
-  const current = (await platform.gql(POLICY, {}, riskManager.token)).data?.riskPolicy;
+  const current = (await platform.gql(POLICY, {}, desk.riskManager.token)).data?.riskPolicy;
   const { version: _v, ...rules } = current;
   const UPDATE = `mutation($p: RiskPolicyInput!) { updateRiskPolicy(input: $p) { version approveScore } }`;
   const stricter = { ...rules, approveScore: 990, grades: { A: 995, B: 990, C: 500, D: 350 } };
-  assert.equal(firstError(await platform.gql(UPDATE, { p: stricter }, riskOfficer.token)), 'FORBIDDEN');
+  assert.equal(firstError(await platform.gql(UPDATE, { p: stricter }, desk.riskOfficer.token)), 'FORBIDDEN');
   assert.equal(
-    firstError(await platform.gql(UPDATE, { p: { ...rules, referScore: 999 } }, riskManager.token)),
+    firstError(await platform.gql(UPDATE, { p: { ...rules, referScore: 999 } }, desk.riskManager.token)),
     'BAD_USER_INPUT',
   );
-  const updated = await platform.gql(UPDATE, { p: stricter }, riskManager.token);
+  const updated = await platform.gql(UPDATE, { p: stricter }, desk.riskManager.token);
   assert.equal(updated.data?.updateRiskPolicy.approveScore, 990);
 
   const c = await submittedApplication(platform.gql);

@@ -1,3 +1,5 @@
+// Decorated classes below: the metadata polyfill must be loaded before them, whoever imports this first.
+import 'reflect-metadata';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { Directive, Field, ObjectType } from 'type-graphql';
 

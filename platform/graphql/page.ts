@@ -1,3 +1,5 @@
+// Decorated classes below: the metadata polyfill must be loaded before them, whoever imports this first.
+import 'reflect-metadata';
 import { Directive, Field, InputType, Int, ObjectType } from 'type-graphql';
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { AppError } from '../errors';

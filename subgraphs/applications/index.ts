@@ -1,9 +1,10 @@
+import { money } from '../../platform/graphql/money';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Applications1732500000200 } from './migrations/1732500000200-applications';
 import { IncomeCollateral1732500000201 } from './migrations/1732500000201-income-collateral';
 import { ApplicationRow, CustomerKycRow, TimelineRow } from './model/application';
 import { applicationsSchema } from './schema';
-import { onDomainEvent, onKycSubmitted, onRiskAssessed } from './service';
+import { onDomainEvent, onKycSubmitted, onMilestone, onRiskAssessed } from './service';
 
 export const applications: SubgraphDefinition = {
   name: 'applications',
@@ -19,6 +20,14 @@ export const applications: SubgraphDefinition = {
     'risk.assessment.completed': onRiskAssessed,
     'risk.approved.for.discussion': onDomainEvent('risk.approved'),
     'risk.rejected': onDomainEvent('risk.rejected'),
+    'discussion.offer.sent': onMilestone('OFFER_SENT', (d) => {
+      const pct = (bps: unknown) => `${(Number(bps) / 100).toFixed(2)}%`;
+      return `offer ${d.round}: ${money(String(d.amountMinor), String(d.currency)).formatted} at ${pct(d.annualRateBps)} for ${d.tenureMonths} months (APR ${pct(d.aprBps)})`;
+    }),
+    'discussion.offer.countered': onMilestone('OFFER_COUNTERED', (d) => (d.comment as string) ?? null),
+    'discussion.offer.accepted': onDomainEvent('offer.accepted'),
+    'discussion.offer.declined': onDomainEvent('offer.declined'),
+    'discussion.offer.expired': onDomainEvent('offer.expired'),
   }),
 };
 

@@ -200,7 +200,7 @@ export function onDomainEvent(trigger: Trigger) {
     const d = event.data as { applicationId: string; reason?: string };
     const app = await m.findOne(ApplicationRow, { where: { id: d.applicationId } });
     if (!app) throw new Error(`event ${event.id} names unknown application ${d.applicationId}`);
-    const actor: Actor = { id: event.actorid ?? null, kind: event.actorid ? 'STAFF' : 'SYSTEM' };
+    const actor = eventActor(event, app);
     if (!canTransition(app.status, trigger)) {
       await addTimeline(m, app, {
         action: `${actionOf(trigger)}_NOT_APPLIED`,
@@ -214,28 +214,44 @@ export function onDomainEvent(trigger: Trigger) {
   };
 }
 
+/** Who caused an event: its customer, a member of staff, or the system (no actor). */
+const eventActor = (event: CloudEvent, app: ApplicationRow): Actor => ({
+  id: event.actorid ?? null,
+  kind: !event.actorid ? 'SYSTEM' : event.actorid === app.customerId ? 'CUSTOMER' : 'STAFF',
+});
+
+/** A step of another stage that does not move the application, written to its timeline. */
+export function onMilestone(
+  action: string,
+  reasonOf: (data: Record<string, unknown>) => string | null = () => null,
+) {
+  return async (event: CloudEvent, m: EntityManager) => {
+    const d = event.data as { applicationId: string };
+    const app = await m.findOne(ApplicationRow, { where: { id: d.applicationId } });
+    if (!app) throw new Error(`event ${event.id} names unknown application ${d.applicationId}`);
+    await addTimeline(m, app, {
+      action,
+      reason: reasonOf(event.data),
+      eventId: event.id,
+      actor: eventActor(event, app),
+    });
+  };
+}
+
 /** risk → applications: the assessment's outcome on the timeline (the status waits for the manager). */
-export async function onRiskAssessed(event: CloudEvent, m: EntityManager) {
+export const onRiskAssessed = async (event: CloudEvent, m: EntityManager) => {
   const d = event.data as {
-    applicationId: string;
     status: string;
     score?: number;
     grade?: string;
     recommendation?: string;
     reason?: string;
   };
-  const app = await m.findOne(ApplicationRow, { where: { id: d.applicationId } });
-  if (!app) throw new Error(`event ${event.id} names unknown application ${d.applicationId}`);
   const manual = d.status === 'MANUAL_REVIEW';
-  await addTimeline(m, app, {
-    action: manual ? 'RISK_MANUAL_REVIEW' : 'RISK_ASSESSED',
-    reason: manual
-      ? (d.reason ?? null)
-      : `score ${d.score}, grade ${d.grade}, recommendation ${d.recommendation}`,
-    eventId: event.id,
-    actor: { id: null, kind: 'SYSTEM' },
-  });
-}
+  return onMilestone(manual ? 'RISK_MANUAL_REVIEW' : 'RISK_ASSESSED', () =>
+    manual ? (d.reason ?? null) : `score ${d.score}, grade ${d.grade}, recommendation ${d.recommendation}`,
+  )(event, m);
+};
 
 export async function getApplication(db: DataSource, caller: Caller | null, id: string) {
   const app = isUuid(id) ? await db.getRepository(ApplicationRow).findOne({ where: { id } }) : null;

@@ -19,4 +19,5 @@ Object.assign(process.env, {
   MONGODB_DB: TEST_ID,
   OUTBOX_POLL_MS: '100',
   CONSUMER_BACKOFF_MS: '50',
+  OFFER_EXPIRY_POLL_MS: '200',
 });

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { keyFacts } from './kfs';
+
+// [amount, rate bps, months, fee, EMI, total interest, total payable, APR bps], worked out independently
+// by test/fixtures/kfs_expected.py (Python decimals, its own schedule and IRR).
+const EXPECTED: [bigint, number, number, bigint, bigint, bigint, bigint, number][] = [
+  [10000000n, 1200, 12, 100000n, 888488n, 661853n, 10661853n, 1391],
+  [50000000n, 1400, 36, 500000n, 1708881n, 11519735n, 61519735n, 1471],
+  [100000000n, 1050, 60, 1000000n, 2149390n, 28963402n, 128963402n, 1094],
+  [250000000n, 950, 120, 1180000n, 3234939n, 138192674n, 388192674n, 961],
+  [500000n, 2400, 6, 0n, 89263n, 35577n, 535577n, 2400],
+  [1500000n, 1899, 18, 29500n, 96418n, 235526n, 1735526n, 2167],
+  [75000000n, 1125, 84, 750000n, 1294063n, 33701225n, 108701225n, 1158],
+  [30000000n, 1675, 24, 354000n, 1479667n, 5511998n, 35511998n, 1797],
+  [999999999n, 875, 240, 5900000n, 8837107n, 1120905731n, 2120905730n, 883],
+  [2000000n, 3600, 12, 59000n, 200924n, 411090n, 2411090n, 4206],
+  [45000000n, 1325, 48, 0n, 1212828n, 13215771n, 58215771n, 1325],
+  [12345678n, 1550, 30, 123457n, 499011n, 2624657n, 14970335n, 1634],
+  [800000000n, 899, 180, 2360000n, 8109374n, 659687440n, 1459687440n, 904],
+  [6000000n, 2099, 9, 118000n, 726320n, 536877n, 6536877n, 2598],
+  [150000000n, 1199, 72, 1770000n, 2931749n, 61085918n, 211085918n, 1244],
+  [3300000n, 2750, 15, 66000n, 262462n, 636923n, 3936923n, 3079],
+  [60000000n, 1000, 36, 600000n, 1936031n, 9697126n, 69697126n, 1069],
+  [20000000n, 1475, 42, 236000n, 612493n, 5724728n, 25724728n, 1548],
+  [1000000000n, 800, 300, 10000000n, 7718162n, 1315448785n, 2315448785n, 812],
+  [9000000n, 1999, 20, 90000n, 532821n, 1656423n, 10656423n, 2122],
+  [100000n, 1200, 3, 1000n, 34002n, 2007n, 102007n, 1813],
+  [40000000n, 0, 10, 400000n, 4000000n, 0n, 40000000n, 220],
+];
+
+test('Key Fact Statements match an independent computation for 22 loans', () => {
+  for (const [
+    amountMinor,
+    annualRateBps,
+    tenureMonths,
+    processingFeeMinor,
+    emi,
+    interest,
+    payable,
+    apr,
+  ] of EXPECTED) {
+    const k = keyFacts({ amountMinor, annualRateBps, tenureMonths, processingFeeMinor });
+    const label = `${amountMinor} at ${annualRateBps} bps for ${tenureMonths} months, fee ${processingFeeMinor}`;
+    assert.equal(k.emiMinor, emi, `EMI of ${label}`);
+    assert.equal(k.totalInterestMinor, interest, `interest of ${label}`);
+    assert.equal(k.totalPayableMinor, payable, `total payable of ${label}`);
+    assert.equal(k.aprBps, apr, `APR of ${label}`);
+    assert.equal(k.netDisbursedMinor, amountMinor - processingFeeMinor);
+  }
+});
+
+test('the schedule pays off the principal exactly; the last instalment absorbs the rounding', () => {
+  const k = keyFacts({
+    amountMinor: 12345678n,
+    annualRateBps: 1550,
+    tenureMonths: 30,
+    processingFeeMinor: 0n,
+  });
+  assert.equal(k.schedule.length, 30);
+  assert.equal(
+    k.schedule.reduce((s, i) => s + i.principalMinor, 0n),
+    12345678n,
+  );
+  assert.equal(k.schedule.at(-1)?.closingMinor, 0n);
+  for (const i of k.schedule.slice(0, -1)) assert.equal(i.totalMinor, k.emiMinor);
+  for (const [a, b] of k.schedule.slice(1).map((i, n) => [k.schedule[n], i])) {
+    assert.equal(b?.openingMinor, a?.closingMinor);
+  }
+});
+
+test('without a fee the APR is the nominal rate; a fee raises it', () => {
+  const plain = keyFacts({
+    amountMinor: 45_000_000n,
+    annualRateBps: 1325,
+    tenureMonths: 48,
+    processingFeeMinor: 0n,
+  });
+  const withFee = keyFacts({
+    amountMinor: 45_000_000n,
+    annualRateBps: 1325,
+    tenureMonths: 48,
+    processingFeeMinor: 450_000n,
+  });
+  assert.equal(plain.aprBps, 1325);
+  assert.ok(withFee.aprBps > plain.aprBps);
+});

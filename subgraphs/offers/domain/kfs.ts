@@ -1,0 +1,50 @@
+import { aprBps, emiSchedule, type Instalment } from '../../../platform/finance';
+
+export interface OfferTerms {
+  amountMinor: bigint;
+  annualRateBps: number;
+  tenureMonths: number;
+  processingFeeMinor: bigint;
+}
+
+/** What the borrower must be shown before accepting: the cost of the loan in money and as one rate. */
+export interface KeyFacts {
+  emiMinor: bigint;
+  instalments: number;
+  totalInterestMinor: bigint;
+  feesMinor: bigint;
+  /** Principal plus interest: what the instalments add up to. */
+  totalPayableMinor: bigint;
+  /** Paid out to the borrower: the amount less the processing fee, which is deducted upfront. */
+  netDisbursedMinor: bigint;
+  /** Annual percentage rate from the real cash flows (fee included), basis points. */
+  aprBps: number;
+  schedule: Instalment[];
+}
+
+export const TERMS_LIMITS = {
+  minAmountMinor: 100_000n,
+  maxAmountMinor: 100_000_000_000n,
+  maxRateBps: 5000,
+  minTenureMonths: 3,
+  maxTenureMonths: 360,
+} as const;
+
+export function keyFacts(terms: OfferTerms): KeyFacts {
+  const schedule = emiSchedule(terms.amountMinor, terms.annualRateBps, terms.tenureMonths);
+  const totalInterestMinor = schedule.reduce((sum, i) => sum + i.interestMinor, 0n);
+  const netDisbursedMinor = terms.amountMinor - terms.processingFeeMinor;
+  return {
+    emiMinor: schedule[0]?.totalMinor ?? 0n,
+    instalments: schedule.length,
+    totalInterestMinor,
+    feesMinor: terms.processingFeeMinor,
+    totalPayableMinor: terms.amountMinor + totalInterestMinor,
+    netDisbursedMinor,
+    aprBps: aprBps(
+      netDisbursedMinor,
+      schedule.map((i) => i.totalMinor),
+    ),
+    schedule,
+  };
+}

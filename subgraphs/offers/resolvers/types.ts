@@ -1,0 +1,85 @@
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MinorUnits, Money } from '../../../platform/graphql/money';
+import type { OfferTerms } from '../domain/kfs';
+import { OfferStatus } from '../domain/offer';
+
+registerEnumType(OfferStatus, { name: 'OfferStatus', description: 'Where one round of an offer stands' });
+
+@ObjectType({ description: 'One instalment of the repayment schedule the offer implies.' })
+export class OfferInstalment {
+  @Field(() => Int) n!: number;
+  @Field(() => Money) opening!: Money;
+  @Field(() => Money) interest!: Money;
+  @Field(() => Money) principal!: Money;
+  @Field(() => Money) total!: Money;
+  @Field(() => Money) closing!: Money;
+}
+
+@ObjectType({ description: 'The Key Fact Statement: what the loan costs, computed from the terms.' })
+export class KeyFactStatement {
+  @Field(() => Money, { description: 'Equal monthly instalment (the last absorbs rounding).' }) emi!: Money;
+  @Field(() => Int) instalments!: number;
+  @Field(() => Money) totalInterest!: Money;
+  @Field(() => Money, { description: 'Processing fee, deducted from the amount paid out.' }) fees!: Money;
+  @Field(() => Money, { description: 'Principal plus interest.' }) totalPayable!: Money;
+  @Field(() => Money, { description: 'What the borrower receives: amount less fees.' }) netDisbursed!: Money;
+  @Field(() => Int, {
+    description: 'Annual percentage rate in basis points: 12 × the monthly IRR of the real cash flows.',
+  })
+  aprBps!: number;
+  /** Not a field: what the schedule is computed from, on demand. */
+  terms!: OfferTerms;
+}
+
+@ObjectType({ description: 'What the customer asked for instead.' })
+export class CounterProposalView {
+  @Field(() => Money, { nullable: true }) amount!: Money | null;
+  @Field(() => Int, { nullable: true }) annualRateBps!: number | null;
+  @Field(() => Int, { nullable: true }) tenureMonths!: number | null;
+  @Field(() => String, { nullable: true }) comment!: string | null;
+}
+
+@ObjectType({ description: 'A round of the loan offer; every round is kept.' })
+@Directive('@key(fields: "id")')
+export class Offer {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) applicationId!: string;
+  @Field(() => Int, { description: '1 for the first offer, then one more per round.' }) version!: number;
+  @Field(() => OfferStatus) status!: OfferStatus;
+  @Field(() => Money) amount!: Money;
+  @Field(() => Int) annualRateBps!: number;
+  @Field(() => Int) tenureMonths!: number;
+  @Field(() => Money) processingFee!: Money;
+  @Field(() => Date) validUntil!: Date;
+  @Field(() => KeyFactStatement) keyFacts!: KeyFactStatement;
+  @Field(() => CounterProposalView, { nullable: true }) counter!: CounterProposalView | null;
+  @Field(() => String, { nullable: true, description: 'Why the customer declined.' }) responseReason!:
+    | string
+    | null;
+  @Field(() => ID) sentBy!: string;
+  @Field(() => Date) sentAt!: Date;
+  @Field(() => Date, { nullable: true }) respondedAt!: Date | null;
+}
+
+@ObjectType('Application')
+@Directive('@key(fields: "id")')
+export class ApplicationOffers {
+  @Field(() => ID) id!: string;
+}
+
+@InputType({ description: 'The terms of an offer round.' })
+export class OfferTermsInput {
+  @Field(() => MinorUnits) amount!: bigint;
+  @Field(() => Int) annualRateBps!: number;
+  @Field(() => Int) tenureMonths!: number;
+  @Field(() => MinorUnits, { description: 'At most 10% of the amount.' }) processingFee!: bigint;
+  @Field(() => Date, { description: 'In the future, at most 90 days ahead.' }) validUntil!: Date;
+}
+
+@InputType({ description: 'At least one of amount, rate or tenure.' })
+export class CounterOfferInput {
+  @Field(() => MinorUnits, { nullable: true }) amount?: bigint;
+  @Field(() => Int, { nullable: true }) annualRateBps?: number;
+  @Field(() => Int, { nullable: true }) tenureMonths?: number;
+  @Field(() => String, { nullable: true }) comment?: string;
+}

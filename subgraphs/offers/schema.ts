@@ -1,0 +1,16 @@
+import { buildFederatedSchema } from '../../platform/subgraph';
+import {
+  ApplicationOffersResolver,
+  KeyFactStatementResolver,
+  OfferResolver,
+  references,
+} from './resolvers/offer';
+import { ApplicationOffers } from './resolvers/types';
+
+// Application is reached only through the federation key, so it is named here or it would be pruned.
+export const offersSchema = () =>
+  buildFederatedSchema({
+    resolvers: [OfferResolver, KeyFactStatementResolver, ApplicationOffersResolver],
+    orphanedTypes: [ApplicationOffers],
+    references,
+  });

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { z } from 'zod';
+import { type Caller, canSee } from '../../platform/auth';
+import { entityFromRow, updateVersioned } from '../../platform/db';
+import { AppError, isUuid, notFound } from '../../platform/errors';
+import { type CloudEvent, recordEvent } from '../../platform/events';
+import { Role } from '../../platform/roles';
+import { parseInput } from '../../platform/validation';
+import { keyFacts, TERMS_LIMITS } from './domain/kfs';
+import {
+  ANSWERABLE,
+  type CounterProposal,
+  type OfferAction,
+  OfferStatus,
+  offerTransition,
+} from './domain/offer';
+import { offerEvents } from './events';
+import { NegotiationRow, OfferRow } from './model/offer';
+
+/** Who negotiates for the bank: the credit side that approved the application for discussion. */
+export const OFFER_STAFF = [Role.RISK_OFFICER, Role.RISK_MANAGER];
+const MAX_VALIDITY_DAYS = 90;
+
+const amount = z
+  .bigint()
+  .min(TERMS_LIMITS.minAmountMinor, 'is below the smallest loan')
+  .max(TERMS_LIMITS.maxAmountMinor, 'is above the largest loan');
+const rate = z.number().int().min(0).max(TERMS_LIMITS.maxRateBps);
+const tenure = z.number().int().min(TERMS_LIMITS.minTenureMonths).max(TERMS_LIMITS.maxTenureMonths);
+
+const termsSchema = z
+  .object({
+    amountMinor: amount,
+    annualRateBps: rate,
+    tenureMonths: tenure,
+    processingFeeMinor: z.bigint().min(0n),
+    validUntil: z.date(),
+  })
+  .refine((t) => t.processingFeeMinor * 10n <= t.amountMinor, {
+    message: 'may be at most 10% of the amount',
+    path: ['processingFeeMinor'],
+  })
+  .refine((t) => t.validUntil.getTime() > Date.now(), {
+    message: 'must be in the future',
+    path: ['validUntil'],
+  })
+  .refine((t) => t.validUntil.getTime() <= Date.now() + MAX_VALIDITY_DAYS * 86_400_000, {
+    message: `may be at most ${MAX_VALIDITY_DAYS} days ahead`,
+    path: ['validUntil'],
+  });
+export type OfferTermsInput = z.input<typeof termsSchema>;
+
+const counterSchema = z
+  .object({
+    amountMinor: amount.optional(),
+    annualRateBps: rate.optional(),
+    tenureMonths: tenure.optional(),
+    comment: z.string().trim().max(1000).optional(),
+  })
+  .refine(
+    (c) => c.amountMinor !== undefined || c.annualRateBps !== undefined || c.tenureMonths !== undefined,
+    {
+      message: 'a counter-offer asks for a different amount, rate or tenure',
+    },
+  );
+export type CounterInput = z.input<typeof counterSchema>;
+
+// ---- events in -------------------------------------------------------------------------------------
+
+/** applications → offers: who applied and for what (negotiation waits for risk). */
+export async function onApplicationSubmitted(m: EntityManager, event: CloudEvent) {
+  const d = event.data as {
+    applicationId: string;
+    customerId: string;
+    amountMinor: string;
+    tenureMonths: number;
+    currency: string;
+  };
+  await m
+    .createQueryBuilder()
+    .insert()
+    .into(NegotiationRow)
+    .values({
+      applicationId: d.applicationId,
+      customerId: d.customerId,
+      requestedAmountMinor: d.amountMinor,
+      requestedTenureMonths: d.tenureMonths,
+      currency: d.currency,
+      state: 'WAITING',
+    })
+    .orIgnore()
+    .execute();
+}
+
+/** risk → offers: the risk manager approved the application for discussion. */
+export async function onRiskApproved(m: EntityManager, event: CloudEvent) {
+  const { applicationId } = event.data as { applicationId: string };
+  const [, opened] = await m.query(
+    `UPDATE negotiations SET state = 'OPEN' WHERE application_id = $1 AND state = 'WAITING'`,
+    [applicationId],
+  );
+  if (opened === 0 && !(await m.exists(NegotiationRow, { where: { applicationId } }))) {
+    throw new Error(`risk approved application ${applicationId}, which offers has not seen submitted`);
+  }
+}
+
+/** applications → offers: a withdrawn application ends the negotiation and whatever was on the table. */
+export async function onApplicationWithdrawn(m: EntityManager, event: CloudEvent) {
+  const { applicationId } = event.data as { applicationId: string };
+  await m.query(`UPDATE negotiations SET state = 'CLOSED' WHERE application_id = $1`, [applicationId]);
+  await m.query(
+    `UPDATE offers SET status = $2, responded_at = now(), version = version + 1
+      WHERE application_id = $1 AND status = ANY($3)`,
+    [applicationId, OfferStatus.WITHDRAWN, ANSWERABLE],
+  );
+}
+
+// ---- commands --------------------------------------------------------------------------------------
+
+async function lockNegotiation(m: EntityManager, applicationId: string) {
+  const n = isUuid(applicationId)
+    ? await m.findOne(NegotiationRow, { where: { applicationId }, lock: { mode: 'pessimistic_write' } })
+    : null;
+  if (!n) throw notFound('application');
+  return n;
+}
+
+async function latestRound(m: EntityManager, applicationId: string) {
+  const [latest] = await m.find(OfferRow, { where: { applicationId }, order: { round: 'DESC' }, take: 1 });
+  return latest ?? null;
+}
+
+/** An officer sends the first round, or answers a counter-offer (or revises an unanswered offer). */
+export async function sendOffer(
+  db: DataSource,
+  officer: Caller,
+  applicationId: string,
+  input: OfferTermsInput,
+) {
+  const terms = parseInput(termsSchema, input);
+  return db.transaction(async (m) => {
+    // The negotiation row is the per-application lock: two officers cannot send round 3 twice.
+    const negotiation = await lockNegotiation(m, applicationId);
+    if (negotiation.state !== 'OPEN') {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        negotiation.state === 'WAITING'
+          ? 'the application has not been approved for discussion'
+          : 'the negotiation is over',
+      );
+    }
+    const latest = await latestRound(m, applicationId);
+    if (latest && !ANSWERABLE.includes(latest.status)) {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `the negotiation is over: the last offer was ${latest.status}`,
+      );
+    }
+    if (latest?.status === OfferStatus.OPEN) {
+      await updateVersioned(m, OfferRow, latest, {
+        status: offerTransition(latest, 'supersede', new Date()),
+        respondedAt: new Date(),
+      });
+    }
+    const kfs = keyFacts(terms);
+    const offer = m.create(OfferRow, {
+      id: randomUUID(),
+      applicationId,
+      customerId: negotiation.customerId,
+      round: (latest?.round ?? 0) + 1,
+      status: OfferStatus.OPEN,
+      amountMinor: terms.amountMinor.toString(),
+      currency: negotiation.currency,
+      annualRateBps: terms.annualRateBps,
+      tenureMonths: terms.tenureMonths,
+      processingFeeMinor: terms.processingFeeMinor.toString(),
+      validUntil: terms.validUntil,
+      kfs: {
+        emiMinor: kfs.emiMinor.toString(),
+        instalments: kfs.instalments,
+        totalInterestMinor: kfs.totalInterestMinor.toString(),
+        feesMinor: kfs.feesMinor.toString(),
+        totalPayableMinor: kfs.totalPayableMinor.toString(),
+        netDisbursedMinor: kfs.netDisbursedMinor.toString(),
+        aprBps: kfs.aprBps,
+      },
+      counter: null,
+      responseReason: null,
+      sentBy: officer.userId,
+      sentAt: new Date(),
+      respondedAt: null,
+      version: 1,
+    });
+    await m.insert(OfferRow, offer);
+    await recordEvent(m, offerEvents.sent(offer, officer.userId));
+    return offer;
+  });
+}
+
+/** The customer's answer to their offer: accept, decline or counter. */
+async function respond(
+  db: DataSource,
+  customer: Caller,
+  offerId: string,
+  action: Extract<OfferAction, 'accept' | 'decline' | 'counter'>,
+  patch: Partial<OfferRow>,
+) {
+  return db.transaction(async (m) => {
+    const found = isUuid(offerId) ? await m.findOne(OfferRow, { where: { id: offerId } }) : null;
+    if (!found || found.customerId !== customer.userId) throw notFound('offer');
+    await lockNegotiation(m, found.applicationId);
+    // Re-read under the negotiation lock: an officer's new round or the expiry job may have moved it.
+    const offer = await m.findOneOrFail(OfferRow, { where: { id: offerId } });
+    const status = offerTransition(offer, action, new Date());
+    const done = await updateVersioned(m, OfferRow, offer, { ...patch, status, respondedAt: new Date() });
+    const event =
+      action === 'accept'
+        ? offerEvents.accepted(done, customer.userId)
+        : action === 'decline'
+          ? offerEvents.declined(done, customer.userId)
+          : offerEvents.countered(done, customer.userId);
+    await recordEvent(m, event);
+    return done;
+  });
+}
+
+export const acceptOffer = (db: DataSource, customer: Caller, offerId: string) =>
+  respond(db, customer, offerId, 'accept', {});
+
+export function declineOffer(db: DataSource, customer: Caller, offerId: string, reason: string) {
+  const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
+  return respond(db, customer, offerId, 'decline', { responseReason: why });
+}
+
+export function counterOffer(db: DataSource, customer: Caller, offerId: string, input: CounterInput) {
+  const c = parseInput(counterSchema, input);
+  const counter: CounterProposal = {
+    ...(c.amountMinor !== undefined ? { amountMinor: c.amountMinor.toString() } : {}),
+    ...(c.tenureMonths !== undefined ? { tenureMonths: c.tenureMonths } : {}),
+    ...(c.annualRateBps !== undefined ? { annualRateBps: c.annualRateBps } : {}),
+    ...(c.comment ? { comment: c.comment } : {}),
+  };
+  return respond(db, customer, offerId, 'counter', { counter });
+}
+
+/**
+ * Expires open offers past their validity, a batch at a time, each with its event (which ends the
+ * negotiation: no round follows an expired one). SKIP LOCKED lets every replica run it at once without expiring anything twice.
+ */
+export async function expireDue(db: DataSource, limit = 100): Promise<number> {
+  return db.transaction(async (m) => {
+    const [rows]: [Record<string, unknown>[], number] = await m.query(
+      `UPDATE offers SET status = $1, responded_at = now(), version = version + 1
+        WHERE id IN (SELECT id FROM offers WHERE status = $2 AND valid_until <= now()
+                      ORDER BY valid_until LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [OfferStatus.EXPIRED, OfferStatus.OPEN, limit],
+    );
+    const expired = rows.map((r) => entityFromRow(db, OfferRow, r));
+    if (!expired.length) return 0;
+    await m.update(
+      NegotiationRow,
+      { applicationId: In(expired.map((o) => o.applicationId)) },
+      { state: 'CLOSED' },
+    );
+    for (const offer of expired) await recordEvent(m, offerEvents.expired(offer));
+    return expired.length;
+  });
+}
+
+// ---- queries ---------------------------------------------------------------------------------------
+
+export async function getOffer(db: DataSource, caller: Caller | null, id: string) {
+  const offer = isUuid(id) ? await db.getRepository(OfferRow).findOne({ where: { id } }) : null;
+  if (!offer || !canSee(caller, offer.customerId)) throw notFound('offer');
+  return offer;
+}
+
+/** Every round of the applications' negotiations, newest first, for the ones the caller may see. */
+export async function offersFor(db: DataSource, caller: Caller | null, applicationIds: readonly string[]) {
+  const ids = applicationIds.filter(isUuid);
+  if (!caller || !ids.length) return [];
+  const rows = await db
+    .getRepository(OfferRow)
+    .find({ where: { applicationId: In(ids) }, order: { round: 'DESC' } });
+  return rows.filter((o) => canSee(caller, o.customerId));
+}

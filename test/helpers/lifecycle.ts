@@ -1,0 +1,102 @@
+// The stages of the loan lifecycle as staff and customers work them through the gateway, so a test of a
+// later stage can reach its starting point in one call.
+import assert from 'node:assert/strict';
+import { staffUser, submittedApplication } from './flows';
+import { type client, eventually } from './platform';
+
+type Gql = ReturnType<typeof client>;
+export interface User {
+  id: string;
+  token: string;
+}
+export type Desk = Record<'kycOfficer' | 'kycManager' | 'riskOfficer' | 'riskManager', User>;
+
+export async function staffDesk(gql: Gql): Promise<Desk> {
+  return {
+    kycOfficer: await staffUser(gql, 'KYC_OFFICER'),
+    kycManager: await staffUser(gql, 'KYC_MANAGER'),
+    riskOfficer: await staffUser(gql, 'RISK_OFFICER'),
+    riskManager: await staffUser(gql, 'RISK_MANAGER'),
+  };
+}
+
+export const statusOf = async (gql: Gql, id: string, token: string) =>
+  (await gql(`query($id: ID!) { application(id: $id) { status } }`, { id }, token)).data?.application
+    .status as string | undefined;
+
+export const timelineOf = async (gql: Gql, id: string, token: string) =>
+  (await gql(`query($id: ID!) { application(id: $id) { timeline { action reason } } }`, { id }, token)).data
+    ?.application.timeline as { action: string; reason: string | null }[];
+
+/** Waits until the application reaches `status` (events travel through Kafka). */
+export const reaches = (gql: Gql, id: string, token: string, status: string) =>
+  eventually(async () => (await statusOf(gql, id, token)) === status, 30_000);
+
+/** The KYC desk's work: queue → assign → verify → approve. */
+export async function passKyc(gql: Gql, desk: Desk, applicationId: string) {
+  const review = await eventually(async () => {
+    const q = await gql(
+      `{ kycQueue(page: { first: 100 }) { nodes { id application { id } } } }`,
+      {},
+      desk.kycManager.token,
+    );
+    return q.data?.kycQueue.nodes.find(
+      (n: { application: { id: string } }) => n.application.id === applicationId,
+    );
+  });
+  await gql(
+    `mutation($r: ID!, $o: ID!) { assignKyc(reviewId: $r, officerId: $o) { status } }`,
+    { r: review.id, o: desk.kycOfficer.id },
+    desk.kycManager.token,
+  );
+  const checklist = {
+    identityMatchesPan: true,
+    addressProofOk: true,
+    documentsValidated: true,
+    projectFeasible: true,
+  };
+  await eventually(
+    async () =>
+      (
+        await gql(
+          `mutation($r: ID!, $c: KycChecklistInput!) { verifyKyc(reviewId: $r, checklist: $c) { status } }`,
+          { r: review.id, c: checklist },
+          desk.kycOfficer.token,
+        )
+      ).data,
+  );
+  const d = await gql(
+    `mutation($r: ID!) { decideKyc(reviewId: $r, approve: true, reason: "customer and project verified") { status } }`,
+    { r: review.id },
+    desk.kycManager.token,
+  );
+  assert.equal(d.data?.decideKyc.status, 'APPROVED');
+}
+
+export const RISK_REPORT = `query($id: ID!) { riskReport(applicationId: $id) { id status score grade recommendation reasons policyVersion bureauScore foirBps manualReviewReason decision } }`;
+
+/** The finished risk assessment (completed or waiting for a person). */
+export function assessed(gql: Gql, desk: Desk, applicationId: string) {
+  return eventually(async () => {
+    const r = await gql(RISK_REPORT, { id: applicationId }, desk.riskOfficer.token);
+    const s = r.data?.riskReport.status;
+    return s === 'COMPLETED' || s === 'MANUAL_REVIEW' ? r.data?.riskReport : undefined;
+  }, 30_000);
+}
+
+export const DECIDE_RISK = `mutation($id: ID!, $a: Boolean!, $why: String!) { decideRisk(applicationId: $id, approve: $a, reason: $why) { decision } }`;
+
+/** A customer whose application the risk manager approved for discussion: status OFFER. */
+export async function applicationInOffer(gql: Gql, desk: Desk, name = 'Asha Rao') {
+  const c = await submittedApplication(gql, name);
+  await passKyc(gql, desk, c.applicationId);
+  await assessed(gql, desk, c.applicationId);
+  const r = await gql(
+    DECIDE_RISK,
+    { id: c.applicationId, a: true, why: 'within appetite' },
+    desk.riskManager.token,
+  );
+  assert.equal(r.data?.decideRisk.decision, 'APPROVED_FOR_DISCUSSION', JSON.stringify(r.errors));
+  await reaches(gql, c.applicationId, c.token, 'OFFER');
+  return c;
+}
