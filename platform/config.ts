@@ -62,6 +62,8 @@ const schema = z
     BUREAU_BACKOFF_MS: z.coerce.number().int().positive().default(200),
     MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
     MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
+    /** Loans below this amount (minor units) are sanctioned at level 2; the credit committee is skipped. */
+    APPROVAL_COMMITTEE_THRESHOLD_MINOR: z.coerce.bigint().positive().default(250_000_000n),
     OFFER_EXPIRY_POLL_MS: z.coerce.number().int().positive().default(30_000),
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
     CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),

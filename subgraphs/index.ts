@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '../platform/subgraph';
 import { applications } from './applications';
+import { approvals } from './approvals';
 import { documents } from './documents';
 import { identity } from './identity';
 import { kyc } from './kyc';
@@ -7,4 +8,12 @@ import { offers } from './offers';
 import { risk } from './risk';
 
 /** Every subgraph, in port order (SUBGRAPH_BASE_PORT + index). rover.yaml lists the same names. */
-export const SUBGRAPHS: SubgraphDefinition[] = [identity, applications, documents, kyc, risk, offers];
+export const SUBGRAPHS: SubgraphDefinition[] = [
+  identity,
+  applications,
+  documents,
+  kyc,
+  risk,
+  offers,
+  approvals,
+];

@@ -28,6 +28,10 @@ export const applications: SubgraphDefinition = {
     'discussion.offer.accepted': onDomainEvent('offer.accepted'),
     'discussion.offer.declined': onDomainEvent('offer.declined'),
     'discussion.offer.expired': onDomainEvent('offer.expired'),
+    'approval.internal.passed': onMilestone('APPROVAL_INTERNAL_PASSED', (d) => String(d.comment)),
+    'approval.management.passed': onMilestone('APPROVAL_MANAGEMENT_PASSED', (d) => String(d.comment)),
+    'approval.final.approved': onDomainEvent('approval.approved'),
+    'approval.rejected': onDomainEvent('approval.rejected'),
   }),
 };
 

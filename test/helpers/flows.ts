@@ -106,15 +106,16 @@ export async function uploadDocument(
 }
 
 /** A real staff account: created by the seeded admin, then signed in. */
-export async function staffUser(gql: Gql, role: string) {
+export async function staffUser(gql: Gql, role: string | string[]) {
+  const roles = Array.isArray(role) ? role : [role];
   const { DEV_ADMIN } = await import('../../scripts/seed');
   const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { accessToken user { id } } }`;
   const admin = (await gql(LOGIN, { i: DEV_ADMIN })).data?.login.accessToken;
-  const email = `${role.toLowerCase()}-${randomBytes(4).toString('hex')}@bank.test`;
+  const email = `${roles.join('-').toLowerCase()}-${randomBytes(4).toString('hex')}@bank.test`;
   const password = 'staff-password-123';
   const created = await gql(
     `mutation($i: StaffUserInput!) { createStaffUser(input: $i) { id } }`,
-    { i: { email, password, fullName: `${role} user`, roles: [role] } },
+    { i: { email, password, fullName: `${roles.join(' ')} user`, roles } },
     admin,
   );
   if (!created.data) throw new Error(`createStaffUser failed: ${JSON.stringify(created.errors)}`);

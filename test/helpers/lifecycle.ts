@@ -100,3 +100,34 @@ export async function applicationInOffer(gql: Gql, desk: Desk, name = 'Asha Rao'
   await reaches(gql, c.applicationId, c.token, 'OFFER');
   return c;
 }
+
+export const SEND_OFFER = `mutation($a: ID!, $t: OfferTermsInput!) { sendOffer(applicationId: $a, terms: $t) { id version status } }`;
+
+export const offerTerms = (overrides: Record<string, unknown> = {}) => ({
+  amount: '40000000',
+  annualRateBps: 1350,
+  tenureMonths: 36,
+  processingFee: '400000',
+  validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+  ...overrides,
+});
+
+/** A customer who accepted an offer of `amount` minor units: status APPROVAL. */
+export async function applicationInApproval(gql: Gql, desk: Desk, amount = '40000000', name = 'Asha Rao') {
+  const c = await applicationInOffer(gql, desk, name);
+  const sent = await gql(
+    SEND_OFFER,
+    { a: c.applicationId, t: offerTerms({ amount, processingFee: (BigInt(amount) / 100n).toString() }) },
+    desk.riskOfficer.token,
+  );
+  const offerId = sent.data?.sendOffer.id as string;
+  assert.ok(offerId, JSON.stringify(sent.errors));
+  const accepted = await gql(
+    `mutation($o: ID!) { acceptOffer(offerId: $o) { status } }`,
+    { o: offerId },
+    c.token,
+  );
+  assert.equal(accepted.data?.acceptOffer.status, 'ACCEPTED', JSON.stringify(accepted.errors));
+  await reaches(gql, c.applicationId, c.token, 'APPROVAL');
+  return { ...c, offerId };
+}
