@@ -8,6 +8,7 @@ const DEV_GATEWAY_SECRET = 'loanflow-dev-gateway-secret';
 const DEV_PII_KEY = 'bG9hbmZsb3ctZGV2LXBpaS1rZXktMzItYnl0ZXMhISE=';
 const DEV_BLIND_INDEX_KEY = 'loanflow-dev-blind-index-key';
 const DEV_DOCUMENT_URL_SECRET = 'loanflow-dev-document-url-secret';
+const DEV_OTP_SECRET = 'loanflow-dev-otp-secret';
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -56,6 +57,10 @@ const schema = z
     DOCUMENT_URL_SECRET: z.string().min(16).default(DEV_DOCUMENT_URL_SECRET),
     DOCUMENT_URL_TTL_SECONDS: z.coerce.number().int().positive().default(300),
     /** Credit bureau; unset, `npm start` and the tests run the local bureau simulator. */
+    /** SMS and e-mail providers (their webhooks); `npm start` and the tests run a local simulator. */
+    NOTIFY_URL: z.string().url().optional(),
+    /** Keys the HMAC of one-time passwords at rest. */
+    OTP_SECRET: z.string().min(16).default(DEV_OTP_SECRET),
     BUREAU_URL: z.string().url().optional(),
     BUREAU_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
     BUREAU_ATTEMPTS: z.coerce.number().int().positive().default(3),
@@ -78,6 +83,7 @@ const schema = z
       ['PII_KEYS', c.PII_KEYS, `dev1:${DEV_PII_KEY}`],
       ['BLIND_INDEX_KEY', c.BLIND_INDEX_KEY, DEV_BLIND_INDEX_KEY],
       ['DOCUMENT_URL_SECRET', c.DOCUMENT_URL_SECRET, DEV_DOCUMENT_URL_SECRET],
+      ['OTP_SECRET', c.OTP_SECRET, DEV_OTP_SECRET],
     ];
     for (const [name, value, dev] of defaults) {
       if (value === dev) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set in production' });

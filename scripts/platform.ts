@@ -2,6 +2,8 @@ import { startGateway } from '../gateway/server';
 import { config } from '../platform/config';
 import { openDocumentStore } from '../platform/docstore';
 import { createBus, type EventBus } from '../platform/events';
+import { HttpNotifier, useNotifier } from '../platform/notify/http';
+import { startMessagingSimulator } from '../platform/notify/simulator';
 import { type RunningSubgraph, runSubgraph } from '../platform/subgraph';
 import { SUBGRAPHS } from '../subgraphs';
 import { startBureauSimulator } from '../subgraphs/risk/bureau/simulator';
@@ -15,6 +17,10 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
   // No bureau configured: run the local simulator, as the tests and the embedded mode do.
   const simulator = c.BUREAU_URL ? undefined : await startBureauSimulator();
   if (simulator) useBureau(httpBureau(simulator.url));
+  // Likewise the SMS and e-mail providers.
+  const messaging = c.NOTIFY_URL ? undefined : await startMessagingSimulator();
+  if (messaging)
+    useNotifier(new HttpNotifier({ baseUrl: messaging.url, timeoutMs: 2000, attempts: 3, backoffMs: 100 }));
   const running: RunningSubgraph[] = [];
   const basePort = options.basePort ?? c.SUBGRAPH_BASE_PORT;
   for (const [i, def] of SUBGRAPHS.entries()) {
@@ -33,12 +39,15 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
     subgraphs: running,
     docstore: docstore.kind,
     bureauUrl: simulator?.url ?? c.BUREAU_URL,
+    notifyUrl: messaging?.url ?? c.NOTIFY_URL,
     admin: seeded?.adminEmail,
     async stop() {
       await gateway.stop();
       for (const r of running.reverse()) await r.stop();
       await docstore.close();
       await simulator?.stop();
+      await messaging?.stop();
+      useNotifier(undefined);
       await bus.close();
     },
   };

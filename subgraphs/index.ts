@@ -4,6 +4,7 @@ import { approvals } from './approvals';
 import { documents } from './documents';
 import { identity } from './identity';
 import { kyc } from './kyc';
+import { loans } from './loans';
 import { offers } from './offers';
 import { risk } from './risk';
 
@@ -16,4 +17,5 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   risk,
   offers,
   approvals,
+  loans,
 ];

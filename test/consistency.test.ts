@@ -1,6 +1,7 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { decryptPii } from '../platform/pii';
 import { DEV_ADMIN } from '../scripts/seed';
 import { applicationInput, CREATE, identityNumbers, KYC, kycInput, registerCustomer } from './helpers/flows';
 import { firstError, startTestPlatform } from './helpers/platform';
@@ -83,6 +84,17 @@ test('profile update: validated, stored, and announced by field name only', asyn
   assert.deepEqual(Object.keys(event.payload.data).sort(), ['customerId', 'fields', 'nameIndex']);
   assert.deepEqual(event.payload.data.fields, ['fullName', 'phone']);
   assert.doesNotMatch(JSON.stringify(event.payload), /9123456789|Asha R\. Rao/, 'no PII in the event');
+  // The contact card travels too, but only encrypted: readable with the PII key, not on the wire.
+  const [card] = await db('identity').query(
+    `SELECT payload FROM outbox WHERE type = 'customer.contact.updated' AND subject = $1 ORDER BY seq DESC LIMIT 1`,
+    [c.id],
+  );
+  assert.doesNotMatch(JSON.stringify(card.payload), /9123456789|Asha R\. Rao|@example/);
+  assert.deepEqual(JSON.parse(decryptPii(card.payload.data.contact)), {
+    name: 'Asha R. Rao',
+    email: c.email,
+    phone: '+919123456789',
+  });
   const me = await platform.gql('{ me { fullName } }', {}, c.token);
   assert.equal(me.data?.me.fullName, 'Asha R. Rao');
 });

@@ -90,7 +90,11 @@ test('a relay crash after the broker ack and a consumer killed mid-flow lose no 
   const unsent = async () =>
     Number((await identitySvc.ds.query('SELECT count(*) n FROM outbox WHERE sent_at IS NULL'))[0].n);
   const recorded = await unsent();
-  assert.equal(recorded, CUSTOMERS * 2, 'registered + kyc submitted per customer, none sent yet');
+  assert.equal(
+    recorded,
+    CUSTOMERS * 3,
+    'registered, contact card and kyc submitted per customer, none sent yet',
+  );
 
   // The relay publishes half its batch, the broker acknowledges, and the process dies before commit.
   const crashing: EventBus = {

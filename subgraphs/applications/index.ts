@@ -32,6 +32,10 @@ export const applications: SubgraphDefinition = {
     'approval.management.passed': onMilestone('APPROVAL_MANAGEMENT_PASSED', (d) => String(d.comment)),
     'approval.final.approved': onDomainEvent('approval.approved'),
     'approval.rejected': onDomainEvent('approval.rejected'),
+    'agreement.generated': onMilestone('AGREEMENT_GENERATED', (d) => `${d.number}, SHA-256 ${d.sha256}`),
+    'agreement.uploaded': onMilestone('AGREEMENT_UPLOADED'),
+    'agreement.esign.locked': onMilestone('ESIGN_LOCKED', (d) => String(d.reason)),
+    'agreement.signed': onDomainEvent('agreement.signed'),
   }),
 };
 

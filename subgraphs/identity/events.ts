@@ -1,11 +1,12 @@
 import { newEvent } from '../../platform/events';
-import { nameIndex } from '../../platform/pii';
+import { encryptPii, nameIndex, piiKeyId } from '../../platform/pii';
 
 const source = '/loanflow/identity';
 
 /**
  * Published by identity. Event data carries ids and states, never PII: the name travels only as a keyed
- * blind index, which lets KYC screen it against a watchlist.
+ * blind index, which lets KYC screen it against a watchlist. The one exception is the contact card that
+ * agreements and notifications need: it travels encrypted with the PII key, never readable on the wire.
  */
 export const identityEvents = {
   customerRegistered: (customerId: string, fullName: string) =>
@@ -32,4 +33,14 @@ export const identityEvents = {
       actorId: customerId,
       data: { customerId, fields, nameIndex: nameIndex(fullName) },
     }),
+  contactUpdated: (c: { id: string; fullName: string; email: string; phone: string | null }) => {
+    const contact = encryptPii(JSON.stringify({ name: c.fullName, email: c.email, phone: c.phone }));
+    return newEvent({
+      type: 'customer.contact.updated',
+      source,
+      subject: c.id,
+      actorId: c.id,
+      data: { customerId: c.id, contact, piiKeyId: piiKeyId(contact) ?? '' },
+    });
+  },
 };

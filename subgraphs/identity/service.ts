@@ -82,6 +82,15 @@ export async function register(db: DataSource, input: unknown): Promise<Tokens> 
       kycStatus: 'NOT_SUBMITTED',
     });
     await recordEvent(m, identityEvents.customerRegistered(user.id, data.fullName));
+    await recordEvent(
+      m,
+      identityEvents.contactUpdated({
+        id: user.id,
+        fullName: data.fullName,
+        email: data.email,
+        phone: data.phone ?? null,
+      }),
+    );
     log.info({ userId: user.id }, 'customer registered');
     return issueTokens(m, user);
   });
@@ -223,6 +232,7 @@ export async function updateProfile(
     await m.save(customer);
     if (patch.fullName) await m.update(UserRow, { id: customerId }, { fullName: patch.fullName });
     await recordEvent(m, identityEvents.profileUpdated(customerId, fields, customer.fullName));
+    await recordEvent(m, identityEvents.contactUpdated(customer));
     return customer;
   });
 }

@@ -19,14 +19,17 @@ export function identityNumbers() {
 
 export async function registerCustomer(gql: Gql, name = 'Asha Rao') {
   const email = `c-${randomBytes(5).toString('hex')}@example.com`;
+  // Each customer has a phone of their own, so a test can find the SMS sent to them.
+  const phone = `9${String(randomBytes(4).readUInt32BE() % 1_000_000_000).padStart(9, '0')}`;
   const r = await gql(
     `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id roles } } }`,
-    { input: { email, password: 'correct-horse-battery', fullName: name, phone: '9876543210' } },
+    { input: { email, password: 'correct-horse-battery', fullName: name, phone } },
   );
   if (!r.data) throw new Error(`register failed: ${JSON.stringify(r.errors)}`);
   const p = r.data.register;
   return {
     email,
+    phone: `+91${phone}`,
     password: 'correct-horse-battery',
     id: p.user.id as string,
     token: p.accessToken as string,

@@ -12,6 +12,7 @@ test('the happy path runs DRAFT → … → CLOSED', () => {
     ['risk.approved', S.OFFER],
     ['offer.accepted', S.APPROVAL],
     ['approval.approved', S.AGREEMENT],
+    ['agreement.signed', S.SIGNED],
     ['loan.activated', S.ACTIVE],
     ['loan.closed', S.CLOSED],
   ];

@@ -8,6 +8,8 @@ export enum ApplicationStatus {
   OFFER = 'OFFER',
   APPROVAL = 'APPROVAL',
   AGREEMENT = 'AGREEMENT',
+  /** The borrower signed the agreement; activation comes next. */
+  SIGNED = 'SIGNED',
   ACTIVE = 'ACTIVE',
   CLOSED = 'CLOSED',
   REJECTED = 'REJECTED',
@@ -32,6 +34,7 @@ export type Trigger =
   | 'offer.expired'
   | 'approval.approved'
   | 'approval.rejected'
+  | 'agreement.signed'
   | 'loan.activated'
   | 'loan.closed';
 
@@ -49,7 +52,8 @@ export const TRANSITIONS: Record<Trigger, { from: readonly ApplicationStatus[]; 
   'offer.expired': { from: [S.OFFER], to: S.EXPIRED },
   'approval.approved': { from: [S.APPROVAL], to: S.AGREEMENT },
   'approval.rejected': { from: [S.APPROVAL], to: S.REJECTED },
-  'loan.activated': { from: [S.AGREEMENT], to: S.ACTIVE },
+  'agreement.signed': { from: [S.AGREEMENT], to: S.SIGNED },
+  'loan.activated': { from: [S.SIGNED], to: S.ACTIVE },
   'loan.closed': { from: [S.ACTIVE], to: S.CLOSED },
 };
 

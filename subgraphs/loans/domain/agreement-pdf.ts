@@ -1,0 +1,161 @@
+import { PDFDocument, type PDFFont, type PDFPage, StandardFonts } from 'pdf-lib';
+import { emiSchedule } from '../../../platform/finance';
+import { money } from '../../../platform/graphql/money';
+
+export interface AgreementTerms {
+  agreementNumber: string;
+  applicationId: string;
+  borrower: { name: string; customerId: string };
+  lender: string;
+  amountMinor: bigint;
+  currency: string;
+  annualRateBps: number;
+  tenureMonths: number;
+  processingFeeMinor: bigint;
+  emiMinor: bigint;
+  totalInterestMinor: bigint;
+  totalPayableMinor: bigint;
+  aprBps: number;
+  /** The sanction date: the only date in the document, so the same terms always give the same bytes. */
+  sanctionedOn: string;
+}
+
+export interface SignatureRecord {
+  signer: string;
+  customerId: string;
+  signedAt: string;
+  ip: string;
+  method: string;
+  unsignedSha256: string;
+}
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN = 50;
+const ROWS_PER_PAGE = 40;
+
+// The standard PDF fonts speak WinAnsi, which has no rupee sign.
+const amount = (minor: bigint, currency: string) =>
+  money(minor, currency).formatted.replace('₹', `${currency} `);
+const pct = (bps: number) => `${(bps / 100).toFixed(2)}% a year`;
+
+class Writer {
+  page!: PDFPage;
+  y = 0;
+  constructor(
+    private readonly doc: PDFDocument,
+    private readonly font: PDFFont,
+    private readonly bold: PDFFont,
+  ) {}
+  newPage() {
+    this.page = this.doc.addPage(A4);
+    this.y = A4[1] - MARGIN;
+  }
+  line(text: string, options: { size?: number; bold?: boolean; x?: number } = {}) {
+    const size = options.size ?? 10;
+    this.page.drawText(text, {
+      x: options.x ?? MARGIN,
+      y: this.y,
+      size,
+      font: options.bold ? this.bold : this.font,
+    });
+    this.y -= size + 6;
+  }
+  row(cells: string[], widths: number[], bold = false) {
+    let x = MARGIN;
+    for (const [i, cell] of cells.entries()) {
+      this.page.drawText(cell, { x, y: this.y, size: 8, font: bold ? this.bold : this.font });
+      x += widths[i] ?? 80;
+    }
+    this.y -= 13;
+  }
+  gap(points = 8) {
+    this.y -= points;
+  }
+}
+
+async function open() {
+  // No producer or dates written by the library: the bytes depend on the terms alone.
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  return { doc, font, bold, w: new Writer(doc, font, bold) };
+}
+
+function numberPages(doc: PDFDocument, font: PDFFont, label: string) {
+  const pages = doc.getPages();
+  for (const [i, page] of pages.entries()) {
+    page.drawText(`${label} - page ${i + 1} of ${pages.length}`, { x: MARGIN, y: 25, size: 8, font });
+  }
+}
+
+/** The loan agreement: parties, terms, Key Fact Statement, the full repayment schedule, page numbers. */
+export async function renderAgreement(t: AgreementTerms): Promise<Uint8Array> {
+  const { doc, font, w } = await open();
+  const c = t.currency;
+  w.newPage();
+  w.line('LOAN AGREEMENT', { size: 18, bold: true });
+  w.line(`Agreement ${t.agreementNumber}, sanctioned on ${t.sanctionedOn}`);
+  w.line(`Application ${t.applicationId}`);
+  w.gap();
+  w.line('1. Parties', { bold: true, size: 12 });
+  w.line(`Lender: ${t.lender}`);
+  w.line(`Borrower: ${t.borrower.name} (customer ${t.borrower.customerId})`);
+  w.gap();
+  w.line('2. Terms', { bold: true, size: 12 });
+  w.line(`Loan amount: ${amount(t.amountMinor, c)}`);
+  w.line(`Interest: ${pct(t.annualRateBps)}, reducing balance, monthly rests`);
+  w.line(`Tenure: ${t.tenureMonths} monthly instalments`);
+  w.line(`Processing fee: ${amount(t.processingFeeMinor, c)}, deducted from the amount disbursed`);
+  w.gap();
+  w.line('3. Key Fact Statement', { bold: true, size: 12 });
+  w.line(`Equated monthly instalment (EMI): ${amount(t.emiMinor, c)}`);
+  w.line(`Total interest: ${amount(t.totalInterestMinor, c)}`);
+  w.line(`Total amount payable: ${amount(t.totalPayableMinor, c)}`);
+  w.line(`Net amount disbursed: ${amount(t.amountMinor - t.processingFeeMinor, c)}`);
+  w.line(`Annual percentage rate (APR): ${pct(t.aprBps)}`);
+  w.gap();
+  w.line('4. Repayment schedule', { bold: true, size: 12 });
+  const widths = [40, 95, 90, 90, 90, 95];
+  const header = ['No.', 'Opening balance', 'Interest', 'Principal', 'Instalment', 'Closing balance'];
+  w.row(header, widths, true);
+  const schedule = emiSchedule(t.amountMinor, t.annualRateBps, t.tenureMonths);
+  for (const [i, r] of schedule.entries()) {
+    if (i > 0 && i % ROWS_PER_PAGE === 0) {
+      w.newPage();
+      w.row(header, widths, true);
+    }
+    w.row(
+      [
+        String(r.n),
+        amount(r.openingMinor, c),
+        amount(r.interestMinor, c),
+        amount(r.principalMinor, c),
+        amount(r.totalMinor, c),
+        amount(r.closingMinor, c),
+      ],
+      widths,
+    );
+  }
+  w.gap(16);
+  w.line('5. Signature', { bold: true, size: 12 });
+  w.line('The borrower signs electronically with a one-time password sent to the registered mobile,');
+  w.line('or by uploading a signed copy verified by the lender. The signature record is appended.');
+  numberPages(doc, font, `Agreement ${t.agreementNumber}`);
+  return doc.save();
+}
+
+/** The signed version: the agreement as generated, plus a page recording who signed, when, from where. */
+export async function stampSignature(unsigned: Uint8Array, s: SignatureRecord): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(unsigned, { updateMetadata: false });
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const w = new Writer(doc, font, bold);
+  w.newPage();
+  w.line('SIGNATURE RECORD', { size: 16, bold: true });
+  w.line(`Signed by: ${s.signer} (customer ${s.customerId})`);
+  w.line(`Signed at: ${s.signedAt}`);
+  w.line(`From IP address: ${s.ip}`);
+  w.line(`Method: ${s.method}`);
+  w.line(`SHA-256 of the agreement signed: ${s.unsignedSha256}`);
+  return doc.save();
+}

@@ -1,0 +1,45 @@
+import { afterCommitOf } from '../../platform/db';
+import type { SubgraphDefinition } from '../../platform/subgraph';
+import { Worker } from '../../platform/worker';
+import { Agreements1732500000800 } from './migrations/1732500000800-agreements';
+import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
+import { loansSchema } from './schema';
+import {
+  AGREEMENTS,
+  closeAgreementFiles,
+  generateNext,
+  onContact,
+  onDocumentUploaded,
+  onFinalApproved,
+  onOfferAccepted,
+} from './service';
+
+export const loans: SubgraphDefinition = {
+  name: 'loans',
+  dbSchema: 'loans',
+  entities: [ContractRow, ContactRow, SignedUploadRow, AgreementRow, AgreementFileRow],
+  migrations: [Agreements1732500000800],
+  schema: loansSchema,
+  consumes: () => ({
+    'customer.contact.updated': (event, m) => onContact(m, event),
+    'discussion.offer.accepted': (event, m) => onOfferAccepted(m, event),
+    'approval.final.approved': (event, m) => onFinalApproved(m, event),
+    'document.uploaded': (event, m) => onDocumentUploaded(m, event),
+  }),
+  // Agreements are generated off the request path: woken when a sanction queues one, polling for leftovers.
+  worker: (ds) => {
+    const generator = new Worker('agreement-generator', () => generateNext(ds), 2000);
+    afterCommitOf(ds, AGREEMENTS, () => generator.nudge());
+    return {
+      start: () => generator.start(),
+      stop: async () => {
+        await generator.stop();
+        await closeAgreementFiles();
+      },
+    };
+  },
+};
+
+if (require.main === module) {
+  void import('../../platform/standalone').then((s) => s.runStandalone(loans));
+}

@@ -1,0 +1,461 @@
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { type Caller, canSee, isStaff } from '../../platform/auth';
+import { config } from '../../platform/config';
+import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db';
+import { type DocumentStore, openDocumentStore } from '../../platform/docstore';
+import { AppError, isUuid, notFound } from '../../platform/errors';
+import { type CloudEvent, recordEvent } from '../../platform/events';
+import { logger } from '../../platform/log';
+import { notifier } from '../../platform/notify/http';
+import { NotifierUnavailable } from '../../platform/notify/port';
+import { decryptPii } from '../../platform/pii';
+import { Role } from '../../platform/roles';
+import { parseInput } from '../../platform/validation';
+import { renderAgreement, stampSignature } from './domain/agreement-pdf';
+import { AgreementStatus, checkOtp, OTP_MAX_ATTEMPTS, OTP_TTL_MS, otpHash } from './domain/esign';
+import { agreementEvents } from './events';
+import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
+
+const log = logger('agreements');
+export const AGREEMENTS = 'agreements';
+const BUCKET = 'agreements';
+const LENDER = 'LoanFlow Finance Ltd.';
+/** Loan operations: who verifies a signed copy the customer uploaded. */
+export const SIGNATURE_VERIFIERS = [Role.INTERNAL_APPROVER, Role.MANAGER, Role.ADMIN];
+
+let store: Promise<DocumentStore> | undefined;
+/** Agreement files live in the document store (GridFS), like every other file. */
+export const agreementFiles = () => {
+  store ??= openDocumentStore();
+  return store;
+};
+export async function closeAgreementFiles() {
+  const s = store;
+  store = undefined;
+  await (await s)?.close();
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+interface Contact {
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+// ---- events in -------------------------------------------------------------------------------------
+
+/** offers → loans: the accepted terms, which the agreement will state. */
+export async function onOfferAccepted(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { applicationId: string; customerId: string };
+  await m.query(
+    `INSERT INTO contracts (application_id, customer_id, offer) VALUES ($1, $2, $3)
+     ON CONFLICT (application_id) DO UPDATE SET offer = EXCLUDED.offer`,
+    [d.applicationId, d.customerId, JSON.stringify(event.data)],
+  );
+}
+
+/** identity → loans: the encrypted contact card (name for the agreement, mobile for the OTP). */
+export async function onContact(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { customerId: string; contact: string };
+  await m.upsert(ContactRow, { customerId: d.customerId, contact: d.contact }, ['customerId']);
+}
+
+/** documents → loans: a signed copy the customer may offer instead of e-signing. */
+export async function onDocumentUploaded(m: EntityManager, event: CloudEvent) {
+  const d = event.data as {
+    documentId: string;
+    applicationId: string;
+    ownerId: string;
+    type: string;
+    sha256: string;
+  };
+  if (d.type !== 'SIGNED_AGREEMENT') return;
+  await m
+    .createQueryBuilder()
+    .insert()
+    .into(SignedUploadRow)
+    .values({
+      documentId: d.documentId,
+      applicationId: d.applicationId,
+      ownerId: d.ownerId,
+      sha256: d.sha256,
+    })
+    .orIgnore()
+    .execute();
+}
+
+/** approvals → loans: the sanction queues the agreement for generation (off the request path). */
+export async function onFinalApproved(m: EntityManager, event: CloudEvent) {
+  const { applicationId } = event.data as { applicationId: string };
+  const contract = await m.findOne(ContractRow, { where: { applicationId } });
+  if (!contract)
+    throw new Error(`application ${applicationId} was approved before loans saw its accepted offer`);
+  const id = randomUUID();
+  await m.query(
+    `INSERT INTO agreements (id, application_id, customer_id, number, status, file_version, otp_attempts, created_at, version)
+     VALUES ($1, $2, $3, $4, $5, 0, 0, $6, 1) ON CONFLICT (application_id) DO NOTHING`,
+    [
+      id,
+      applicationId,
+      contract.customerId,
+      `LA-${id.slice(0, 8).toUpperCase()}`,
+      AgreementStatus.PENDING,
+      event.time,
+    ],
+  );
+  markForCommit(m, AGREEMENTS);
+}
+
+// ---- generation (background) -----------------------------------------------------------------------
+
+/** The contact card, decrypted for use; never logged. */
+async function contactOf(db: DataSource | EntityManager, customerId: string): Promise<Contact | null> {
+  const row = await db.getRepository(ContactRow).findOne({ where: { customerId } });
+  return row ? (JSON.parse(decryptPii(row.contact)) as Contact) : null;
+}
+
+const sanctionDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
+
+/** Generates the oldest waiting agreement; SKIP LOCKED lets several replicas share the work. */
+export async function generateNext(db: DataSource): Promise<boolean> {
+  const [rows]: [Record<string, unknown>[], number] = await db.query(
+    `UPDATE agreements SET claimed_at = now() WHERE id IN (
+       SELECT id FROM agreements WHERE status = $1 AND (claimed_at IS NULL OR claimed_at < now() - interval '1 minute')
+        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING *`,
+    [AgreementStatus.PENDING],
+  );
+  const claimed = rows[0];
+  if (!claimed) return false;
+  const a = entityFromRow(db, AgreementRow, claimed);
+  const contract = await db
+    .getRepository(ContractRow)
+    .findOneOrFail({ where: { applicationId: a.applicationId } });
+  const contact = await contactOf(db, a.customerId);
+  if (!contact) {
+    log.warn({ agreementId: a.id }, 'no contact card for the borrower yet; will retry');
+    return false;
+  }
+  const o = contract.offer as Record<string, string | number>;
+  const bytes = await renderAgreement({
+    agreementNumber: a.number,
+    applicationId: a.applicationId,
+    borrower: { name: contact.name, customerId: a.customerId },
+    lender: LENDER,
+    amountMinor: BigInt(o.amountMinor as string),
+    currency: String(o.currency),
+    annualRateBps: Number(o.annualRateBps),
+    tenureMonths: Number(o.tenureMonths),
+    processingFeeMinor: BigInt(o.processingFeeMinor as string),
+    emiMinor: BigInt(o.emiMinor as string),
+    totalInterestMinor: BigInt(o.totalInterestMinor as string),
+    totalPayableMinor: BigInt(o.totalPayableMinor as string),
+    aprBps: Number(o.aprBps),
+    sanctionedOn: sanctionDate(a.createdAt),
+  });
+  const file = await putVersion(a, bytes, 'GENERATED');
+  await db.transaction((m) =>
+    recordVersion(
+      m,
+      a,
+      file,
+      { status: AgreementStatus.GENERATED, claimedAt: null },
+      agreementEvents.generated,
+    ),
+  );
+  return true;
+}
+
+interface StoredFile {
+  fileVersion: number;
+  fileId: string;
+  sha256: string;
+  kind: string;
+}
+
+/** Puts the next file version into the store (outside any transaction: it is only referenced once recorded). */
+async function putVersion(a: AgreementRow, bytes: Uint8Array, kind: string): Promise<StoredFile> {
+  const fileVersion = a.fileVersion + 1;
+  const hash = sha256(bytes);
+  const fileId = await (await agreementFiles()).putFile(
+    BUCKET,
+    `${a.number}-v${fileVersion}.pdf`,
+    Buffer.from(bytes),
+    {
+      agreementId: a.id,
+      kind,
+      sha256: hash,
+    },
+  );
+  return { fileVersion, fileId, sha256: hash, kind };
+}
+
+/** Records a stored version with the agreement's new state and its event (in the caller's transaction). */
+async function recordVersion(
+  m: EntityManager,
+  a: AgreementRow,
+  file: StoredFile,
+  patch: Partial<AgreementRow>,
+  event: (done: AgreementRow) => CloudEvent,
+) {
+  const done = await updateVersioned(m, AgreementRow, a, {
+    ...patch,
+    fileVersion: file.fileVersion,
+    sha256: file.sha256,
+  });
+  await m.insert(AgreementFileRow, { agreementId: a.id, ...file, storedAt: new Date() });
+  await recordEvent(m, event(done));
+  return done;
+}
+
+// ---- commands --------------------------------------------------------------------------------------
+
+async function ownAgreement(m: EntityManager, customer: Caller, id: string, lock = false) {
+  const a = isUuid(id)
+    ? await m.findOne(AgreementRow, {
+        where: { id },
+        ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      })
+    : null;
+  if (!a || a.customerId !== customer.userId) throw notFound('agreement');
+  return a;
+}
+
+const maskPhone = (phone: string) => `${phone.slice(0, 3)}******${phone.slice(-2)}`;
+
+/** Sends a 6-digit code to the borrower's registered mobile; a new request replaces the code (5 minutes). */
+export async function startEsign(db: DataSource, customer: Caller, agreementId: string) {
+  const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const { agreement, phone } = await db.transaction(async (m) => {
+    const a = await ownAgreement(m, customer, agreementId, true);
+    if (a.status === AgreementStatus.ESIGN_LOCKED) {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        'e-sign is locked after too many wrong codes; upload a signed copy',
+      );
+    }
+    if (a.status !== AgreementStatus.GENERATED && a.status !== AgreementStatus.ESIGN_PENDING) {
+      throw new AppError('FAILED_PRECONDITION', `the agreement cannot be e-signed while ${a.status}`);
+    }
+    const contact = await contactOf(m, a.customerId);
+    if (!contact?.phone) {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        'no mobile number on file; add one to your profile or upload a signed copy',
+      );
+    }
+    const done = await updateVersioned(m, AgreementRow, a, {
+      status: AgreementStatus.ESIGN_PENDING,
+      otpHash: otpHash(config().OTP_SECRET, a.id, otp),
+      otpExpiresAt: new Date(Date.now() + OTP_TTL_MS),
+    });
+    return { agreement: done, phone: contact.phone };
+  });
+  try {
+    await notifier().send({
+      channel: 'sms',
+      to: phone,
+      text: `${otp} is your LoanFlow code to sign loan agreement ${agreement.number}. It expires in 5 minutes. Never share it.`,
+    });
+  } catch (err) {
+    if (err instanceof NotifierUnavailable)
+      throw new AppError('UNAVAILABLE', 'the code could not be sent; try again shortly');
+    throw err;
+  }
+  return { agreement, sentTo: maskPhone(phone) };
+}
+
+/**
+ * Signs with the code: the stored file is checked against its hash, the signature record (signer, time,
+ * IP, hash of what was signed) is stamped into a new version, and `agreement.signed` is published.
+ */
+export async function confirmEsign(
+  db: DataSource,
+  customer: Caller,
+  agreementId: string,
+  otp: string,
+  ip: string | undefined,
+) {
+  type Outcome =
+    | { agreement: AgreementRow }
+    | { error: string; code: 'BAD_USER_INPUT' | 'FAILED_PRECONDITION' };
+  const outcome = await db.transaction(async (m): Promise<Outcome> => {
+    const a = await ownAgreement(m, customer, agreementId, true);
+    const check = checkOtp(a, otp, otpHash(config().OTP_SECRET, a.id, otp), new Date());
+    if (!check.ok) {
+      const done = await updateVersioned(m, AgreementRow, a, {
+        otpAttempts: check.attempts,
+        ...(check.locked ? { status: AgreementStatus.ESIGN_LOCKED, otpHash: null, otpExpiresAt: null } : {}),
+      });
+      if (check.locked) await recordEvent(m, agreementEvents.esignLocked(done, customer.userId));
+      return {
+        error: check.reason,
+        code: check.locked ? ('FAILED_PRECONDITION' as const) : ('BAD_USER_INPUT' as const),
+      };
+    }
+    const unsigned = await readVersion(m, a, a.fileVersion);
+    if (sha256(unsigned) !== a.sha256) {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        'the stored agreement does not match its hash; it cannot be signed',
+      );
+    }
+    const contact = await contactOf(m, a.customerId);
+    const signedAt = new Date();
+    const signed = await stampSignature(unsigned, {
+      signer: contact?.name ?? customer.userId,
+      customerId: a.customerId,
+      signedAt: signedAt.toISOString(),
+      ip: ip ?? 'unknown',
+      method: 'one-time password sent to the registered mobile',
+      unsignedSha256: a.sha256,
+    });
+    const done = await recordVersion(
+      m,
+      a,
+      await putVersion(a, signed, 'SIGNED'),
+      {
+        status: AgreementStatus.SIGNED,
+        signMethod: 'OTP',
+        signedAt,
+        signedIp: ip ?? null,
+        otpHash: null,
+        otpExpiresAt: null,
+      },
+      (x) => agreementEvents.signed(x, customer.userId),
+    );
+    return { agreement: done };
+  });
+  if ('error' in outcome) throw new AppError(outcome.code, outcome.error, { field: 'otp' });
+  return outcome.agreement;
+}
+
+async function readVersion(m: EntityManager, a: AgreementRow, fileVersion: number) {
+  const row = await m.findOne(AgreementFileRow, { where: { agreementId: a.id, fileVersion } });
+  const file = row ? await (await agreementFiles()).getFile(BUCKET, row.fileId) : null;
+  if (!file) throw new AppError('FAILED_PRECONDITION', 'the agreement file is missing from the store');
+  return new Uint8Array(file.content);
+}
+
+/** The borrower offers a signed copy they uploaded through documents; staff verify it. */
+export async function uploadSignedAgreement(
+  db: DataSource,
+  customer: Caller,
+  agreementId: string,
+  documentId: string,
+) {
+  return db.transaction(async (m) => {
+    const a = await ownAgreement(m, customer, agreementId, true);
+    const allowed = [AgreementStatus.GENERATED, AgreementStatus.ESIGN_PENDING, AgreementStatus.ESIGN_LOCKED];
+    if (!allowed.includes(a.status)) {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `a signed copy cannot be offered while the agreement is ${a.status}`,
+      );
+    }
+    const upload = isUuid(documentId) ? await m.findOne(SignedUploadRow, { where: { documentId } }) : null;
+    if (!upload || upload.ownerId !== customer.userId || upload.applicationId !== a.applicationId) {
+      throw notFound('signed agreement document');
+    }
+    const done = await updateVersioned(m, AgreementRow, a, {
+      status: AgreementStatus.UPLOADED,
+      uploadedDocumentId: documentId,
+    });
+    await recordEvent(m, agreementEvents.uploaded(done, customer.userId));
+    return done;
+  });
+}
+
+/** Loan operations accept the uploaded copy (the agreement is signed) or send it back with a reason. */
+export async function verifySignedUpload(
+  db: DataSource,
+  staff: Caller,
+  agreementId: string,
+  accept: boolean,
+  reason: string,
+) {
+  const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
+  return db.transaction(async (m) => {
+    const a = isUuid(agreementId) ? await m.findOne(AgreementRow, { where: { id: agreementId } }) : null;
+    if (!a) throw notFound('agreement');
+    if (a.status !== AgreementStatus.UPLOADED) {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `there is no uploaded copy to verify (the agreement is ${a.status})`,
+      );
+    }
+    if (!accept) {
+      log.info({ agreementId, reason: why }, 'uploaded copy sent back');
+      return updateVersioned(m, AgreementRow, a, {
+        status: a.otpAttempts >= OTP_MAX_ATTEMPTS ? AgreementStatus.ESIGN_LOCKED : AgreementStatus.GENERATED,
+        uploadedDocumentId: null,
+      });
+    }
+    const upload = await m.findOneOrFail(SignedUploadRow, {
+      where: { documentId: a.uploadedDocumentId ?? '' },
+    });
+    const done = await updateVersioned(m, AgreementRow, a, {
+      status: AgreementStatus.SIGNED,
+      signMethod: 'UPLOAD',
+      signedAt: new Date(),
+      verifiedBy: staff.userId,
+      sha256: upload.sha256,
+    });
+    await recordEvent(m, agreementEvents.signed(done, staff.userId));
+    return done;
+  });
+}
+
+export interface Integrity {
+  intact: boolean;
+  files: { fileVersion: number; kind: string; recorded: string; actual: string | null; intact: boolean }[];
+}
+
+/** Tamper check: every stored version is read back and hashed against the hash recorded when it was stored. */
+export async function verifyAgreement(
+  db: DataSource,
+  caller: Caller | null,
+  agreementId: string,
+): Promise<Integrity> {
+  const a = await getAgreement(db, caller, agreementId);
+  const rows = await db
+    .getRepository(AgreementFileRow)
+    .find({ where: { agreementId: a.id }, order: { fileVersion: 'ASC' } });
+  const files = await agreementFiles();
+  const checked = await Promise.all(
+    rows.map(async (r) => {
+      const file = await files.getFile(BUCKET, r.fileId);
+      const actual = file ? sha256(file.content) : null;
+      return {
+        fileVersion: r.fileVersion,
+        kind: r.kind,
+        recorded: r.sha256,
+        actual,
+        intact: actual === r.sha256,
+      };
+    }),
+  );
+  if (checked.some((f) => !f.intact))
+    log.error({ agreementId: a.id }, 'agreement file does not match its recorded hash');
+  return { intact: checked.every((f) => f.intact), files: checked };
+}
+
+// ---- queries ---------------------------------------------------------------------------------------
+
+export async function getAgreement(db: DataSource, caller: Caller | null, id: string) {
+  const a = isUuid(id) ? await db.getRepository(AgreementRow).findOne({ where: { id } }) : null;
+  if (!a || !canSee(caller, a.customerId)) throw notFound('agreement');
+  return a;
+}
+
+export async function agreementFor(db: DataSource, caller: Caller | null, applicationId: string) {
+  const a = isUuid(applicationId)
+    ? await db.getRepository(AgreementRow).findOne({ where: { applicationId } })
+    : null;
+  return a && canSee(caller, a.customerId) ? a : null;
+}
+
+export const canVerify = (caller: Caller | null) => isStaff(caller);
