@@ -2,7 +2,7 @@ import { startGateway } from '../gateway/server';
 import { config } from '../platform/config';
 import { openDocumentStore } from '../platform/docstore';
 import { createBus, type EventBus } from '../platform/events';
-import { HttpNotifier, useNotifier } from '../platform/notify/http';
+import { httpNotifier, useNotifier } from '../platform/notify/http';
 import { startMessagingSimulator } from '../platform/notify/simulator';
 import { type RunningSubgraph, runSubgraph } from '../platform/subgraph';
 import { SUBGRAPHS } from '../subgraphs';
@@ -19,8 +19,7 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
   if (simulator) useBureau(httpBureau(simulator.url));
   // Likewise the SMS and e-mail providers.
   const messaging = c.NOTIFY_URL ? undefined : await startMessagingSimulator();
-  if (messaging)
-    useNotifier(new HttpNotifier({ baseUrl: messaging.url, timeoutMs: 2000, attempts: 3, backoffMs: 100 }));
+  if (messaging) useNotifier(httpNotifier(messaging.url));
   const running: RunningSubgraph[] = [];
   const basePort = options.basePort ?? c.SUBGRAPH_BASE_PORT;
   for (const [i, def] of SUBGRAPHS.entries()) {

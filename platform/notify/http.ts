@@ -28,9 +28,13 @@ export function notifier(): Notifier {
   if (current) return current;
   const c = config();
   if (!c.NOTIFY_URL) throw new Error('NOTIFY_URL is not set');
-  current = new HttpNotifier({ baseUrl: c.NOTIFY_URL, timeoutMs: 2000, attempts: 3, backoffMs: 200 });
+  current = httpNotifier(c.NOTIFY_URL);
   return current;
 }
+
+/** The HTTP notifier for the providers at `baseUrl`: 2 s a try, 3 tries, back-off from 200 ms. */
+export const httpNotifier = (baseUrl: string) =>
+  new HttpNotifier({ baseUrl, timeoutMs: 2000, attempts: 3, backoffMs: 200 });
 
 export function useNotifier(n: Notifier | undefined) {
   current = n;

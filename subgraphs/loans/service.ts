@@ -1,7 +1,7 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { type Caller, canSee, isStaff } from '../../platform/auth';
+import { type Caller, canSee } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db';
 import { type DocumentStore, openDocumentStore } from '../../platform/docstore';
@@ -457,5 +457,3 @@ export async function agreementFor(db: DataSource, caller: Caller | null, applic
     : null;
   return a && canSee(caller, a.customerId) ? a : null;
 }
-
-export const canVerify = (caller: Caller | null) => isStaff(caller);
