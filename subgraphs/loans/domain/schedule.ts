@@ -140,6 +140,7 @@ export function buildSchedule(input: ScheduleInput): ScheduledInstalment[] {
     else if (method === 'EQUAL_PRINCIPAL') principal = level < balance ? level : balance;
     else {
       const part = level - standard;
+      // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints.
       principal = part < 0n ? 0n : part < balance ? part : balance;
     }
     rows.push({

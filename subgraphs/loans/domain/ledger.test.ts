@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import {
+  allocate,
+  balances,
+  disbursement,
+  type Entry,
+  feeCharge,
+  interestAccrual,
+  journal,
+  owed,
+  penaltyCharge,
+  repayment,
+  writeOff,
+} from './ledger';
+
+const sum = (b: Map<string, bigint>) => [...b.values()].reduce((s, v) => s + v, 0n);
+
+test('an entry that does not balance, or moves a negative amount, is refused', () => {
+  assert.throws(() =>
+    journal('FEE', [
+      { account: 'FEES_RECEIVABLE', debitMinor: 100n, creditMinor: 0n },
+      { account: 'FEE_INCOME', debitMinor: 0n, creditMinor: 99n },
+    ]),
+  );
+  assert.throws(() => feeCharge(-5n));
+  assert.throws(() =>
+    allocate(0n, { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 1n }),
+  );
+});
+
+test('a payment goes to penalties, fees, interest, then principal; the rest is an advance', () => {
+  const r = allocate(1_000n, {
+    penaltyMinor: 100n,
+    feesMinor: 50n,
+    interestMinor: 300n,
+    principalMinor: 400n,
+  });
+  assert.deepEqual(r, {
+    applied: { penaltyMinor: 100n, feesMinor: 50n, interestMinor: 300n, principalMinor: 400n },
+    advanceMinor: 150n,
+  });
+  const partial = allocate(120n, {
+    penaltyMinor: 100n,
+    feesMinor: 50n,
+    interestMinor: 300n,
+    principalMinor: 400n,
+  });
+  assert.deepEqual(partial.applied, {
+    penaltyMinor: 100n,
+    feesMinor: 20n,
+    interestMinor: 0n,
+    principalMinor: 0n,
+  });
+});
+
+// Any sequence of accruals, charges, payments and a possible write-off keeps the books balanced, never
+// owes a negative amount, and never allocates more than was due.
+test('the ledger balances after every operation (random operation sequences)', () => {
+  const amount = fc.bigInt({ min: 1n, max: 5_000_000n });
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('accrue' as const), amount }),
+    fc.record({ kind: fc.constant('fee' as const), amount }),
+    fc.record({ kind: fc.constant('penalty' as const), amount }),
+    fc.record({ kind: fc.constant('pay' as const), amount }),
+  );
+  fc.assert(
+    fc.property(
+      fc.bigInt({ min: 10_000n, max: 50_000_000n }),
+      fc.array(op, { maxLength: 60 }),
+      fc.boolean(),
+      (principal, ops, writeOffAtEnd) => {
+        const fee = principal / 100n;
+        const entries: Entry[] = [disbursement(principal, fee)];
+        const check = () => {
+          const b = balances(entries);
+          assert.equal(sum(b), 0n, 'debits equal credits');
+          const o = owed(b);
+          for (const v of Object.values(o)) assert.ok(v >= 0n, 'nothing owed is negative');
+          assert.ok((b.get('CUSTOMER_ADVANCE') ?? 0n) <= 0n, 'an advance is owed to the customer');
+        };
+        check();
+        for (const o of ops) {
+          if (o.kind === 'accrue') entries.push(interestAccrual(o.amount));
+          else if (o.kind === 'fee') entries.push(feeCharge(o.amount));
+          else if (o.kind === 'penalty') entries.push(penaltyCharge(o.amount));
+          else {
+            const due = owed(balances(entries));
+            const { applied, advanceMinor } = allocate(o.amount, due);
+            for (const k of Object.keys(applied) as (keyof typeof applied)[]) assert.ok(applied[k] <= due[k]);
+            entries.push(repayment(applied, advanceMinor));
+          }
+          check();
+        }
+        const left = owed(balances(entries));
+        if (writeOffAtEnd && Object.values(left).some((v) => v > 0n)) {
+          entries.push(writeOff(left));
+          check();
+          assert.deepEqual(Object.values(owed(balances(entries))), [0n, 0n, 0n, 0n]);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

@@ -1,0 +1,144 @@
+import { AppError } from '../../../platform/errors';
+
+/**
+ * The loan's double-entry accounts. Asset accounts (receivables, bank) carry debit balances, income and
+ * the customer's advance carry credit balances; every entry's debits equal its credits, so the sum of all
+ * balances is always zero and the amount owed is read from the receivables — never stored twice.
+ */
+export type Account =
+  | 'LOAN_PRINCIPAL'
+  | 'INTEREST_RECEIVABLE'
+  | 'FEES_RECEIVABLE'
+  | 'PENALTY_RECEIVABLE'
+  | 'BANK'
+  | 'INTEREST_INCOME'
+  | 'FEE_INCOME'
+  | 'PENALTY_INCOME'
+  | 'WRITE_OFF_EXPENSE'
+  | 'CUSTOMER_ADVANCE';
+
+export type EntryKind = 'DISBURSEMENT' | 'INTEREST_ACCRUAL' | 'FEE' | 'PENALTY' | 'REPAYMENT' | 'WRITE_OFF';
+
+export interface Line {
+  account: Account;
+  debitMinor: bigint;
+  creditMinor: bigint;
+}
+
+export interface Entry {
+  kind: EntryKind;
+  lines: Line[];
+}
+
+const dr = (account: Account, amount: bigint): Line => ({ account, debitMinor: amount, creditMinor: 0n });
+const cr = (account: Account, amount: bigint): Line => ({ account, debitMinor: 0n, creditMinor: amount });
+
+/** A journal entry, refused unless it balances and every line moves a positive amount one way. */
+export function journal(kind: EntryKind, lines: Line[]): Entry {
+  const kept = lines.filter((l) => l.debitMinor !== 0n || l.creditMinor !== 0n);
+  for (const l of kept) {
+    if (l.debitMinor < 0n || l.creditMinor < 0n || (l.debitMinor > 0n && l.creditMinor > 0n)) {
+      throw new AppError('BAD_USER_INPUT', `a ${kind} line must move a positive amount one way`);
+    }
+  }
+  const debits = kept.reduce((s, l) => s + l.debitMinor, 0n);
+  const credits = kept.reduce((s, l) => s + l.creditMinor, 0n);
+  if (debits !== credits || debits === 0n) {
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `a ${kind} entry must balance (debits ${debits}, credits ${credits})`,
+    );
+  }
+  return { kind, lines: kept };
+}
+
+/** Paying out the loan: the whole principal is owed; the fee is kept back as income. */
+export const disbursement = (principalMinor: bigint, feeMinor: bigint) =>
+  journal('DISBURSEMENT', [
+    dr('LOAN_PRINCIPAL', principalMinor),
+    cr('BANK', principalMinor - feeMinor),
+    cr('FEE_INCOME', feeMinor),
+  ]);
+
+export const interestAccrual = (amountMinor: bigint) =>
+  journal('INTEREST_ACCRUAL', [dr('INTEREST_RECEIVABLE', amountMinor), cr('INTEREST_INCOME', amountMinor)]);
+
+export const feeCharge = (amountMinor: bigint) =>
+  journal('FEE', [dr('FEES_RECEIVABLE', amountMinor), cr('FEE_INCOME', amountMinor)]);
+
+export const penaltyCharge = (amountMinor: bigint) =>
+  journal('PENALTY', [dr('PENALTY_RECEIVABLE', amountMinor), cr('PENALTY_INCOME', amountMinor)]);
+
+export interface Dues {
+  penaltyMinor: bigint;
+  feesMinor: bigint;
+  interestMinor: bigint;
+  principalMinor: bigint;
+}
+
+export type Bucket = keyof Dues;
+export const DEFAULT_ORDER: readonly Bucket[] = [
+  'penaltyMinor',
+  'feesMinor',
+  'interestMinor',
+  'principalMinor',
+];
+
+const ACCOUNT_OF: Record<Bucket, Account> = {
+  penaltyMinor: 'PENALTY_RECEIVABLE',
+  feesMinor: 'FEES_RECEIVABLE',
+  interestMinor: 'INTEREST_RECEIVABLE',
+  principalMinor: 'LOAN_PRINCIPAL',
+};
+
+/** Splits a payment over what is due in the given order; what is left over is an advance. */
+export function allocate(amountMinor: bigint, dues: Dues, order: readonly Bucket[] = DEFAULT_ORDER) {
+  if (amountMinor <= 0n) throw new AppError('BAD_USER_INPUT', 'a payment must be a positive amount');
+  let left = amountMinor;
+  const applied: Dues = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
+  for (const bucket of order) {
+    const take = left < dues[bucket] ? left : dues[bucket];
+    applied[bucket] = take;
+    left -= take;
+  }
+  return { applied, advanceMinor: left };
+}
+
+/** A repayment as allocated: the bank receives it all, each receivable is reduced, any excess is owed back. */
+export function repayment(applied: Dues, advanceMinor: bigint) {
+  const total =
+    applied.penaltyMinor + applied.feesMinor + applied.interestMinor + applied.principalMinor + advanceMinor;
+  return journal('REPAYMENT', [
+    dr('BANK', total),
+    ...(Object.keys(ACCOUNT_OF) as Bucket[]).map((b) => cr(ACCOUNT_OF[b], applied[b])),
+    cr('CUSTOMER_ADVANCE', advanceMinor),
+  ]);
+}
+
+/** Writing off what is still owed. */
+export function writeOff(owed: Dues) {
+  const total = owed.penaltyMinor + owed.feesMinor + owed.interestMinor + owed.principalMinor;
+  return journal('WRITE_OFF', [
+    dr('WRITE_OFF_EXPENSE', total),
+    ...(Object.keys(ACCOUNT_OF) as Bucket[]).map((b) => cr(ACCOUNT_OF[b], owed[b])),
+  ]);
+}
+
+/** Debit-minus-credit balance of every account touched. */
+export function balances(entries: readonly Entry[]): Map<Account, bigint> {
+  const out = new Map<Account, bigint>();
+  for (const e of entries) {
+    for (const l of e.lines) out.set(l.account, (out.get(l.account) ?? 0n) + l.debitMinor - l.creditMinor);
+  }
+  return out;
+}
+
+/** What the borrower owes now, read from the receivable accounts. */
+export function owed(b: Map<Account, bigint>): Dues {
+  return {
+    penaltyMinor: b.get('PENALTY_RECEIVABLE') ?? 0n,
+    feesMinor: b.get('FEES_RECEIVABLE') ?? 0n,
+    interestMinor: b.get('INTEREST_RECEIVABLE') ?? 0n,
+    principalMinor: b.get('LOAN_PRINCIPAL') ?? 0n,
+  };
+}
