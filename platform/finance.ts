@@ -86,3 +86,6 @@ export function aprBps(receivedMinor: bigint, paymentsMinor: readonly bigint[]):
   }
   return low.plus(high).div(2).mul(12).mul(10_000).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
 }
+
+/** The smaller of two amounts. */
+export const minAmount = (a: bigint, b: bigint) => (a < b ? a : b);

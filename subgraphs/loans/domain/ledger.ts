@@ -1,4 +1,5 @@
 import { AppError } from '../../../platform/errors';
+import { minAmount } from '../../../platform/finance';
 
 /**
  * The loan's double-entry accounts. Asset accounts (receivables, bank) carry debit balances, income and
@@ -97,7 +98,7 @@ export function allocate(amountMinor: bigint, dues: Dues, order: readonly Bucket
   let left = amountMinor;
   const applied: Dues = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
   for (const bucket of order) {
-    const take = left < dues[bucket] ? left : dues[bucket];
+    const take = minAmount(left, dues[bucket]);
     applied[bucket] = take;
     left -= take;
   }

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { AppError } from '../../../platform/errors';
+import { minAmount } from '../../../platform/finance';
 
 export type Frequency = 'WEEKLY' | 'FORTNIGHTLY' | 'MONTHLY' | 'QUARTERLY';
 export type Method = 'EMI' | 'EQUAL_PRINCIPAL';
@@ -137,11 +138,10 @@ export function buildSchedule(input: ScheduleInput): ScheduledInstalment[] {
     let principal: bigint;
     if (n <= moratorium) principal = 0n;
     else if (n === total) principal = balance;
-    else if (method === 'EQUAL_PRINCIPAL') principal = level < balance ? level : balance;
+    else if (method === 'EQUAL_PRINCIPAL') principal = minAmount(level, balance);
     else {
       const part = level - standard;
-      // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints.
-      principal = part < 0n ? 0n : part < balance ? part : balance;
+      principal = part < 0n ? 0n : minAmount(part, balance);
     }
     rows.push({
       n,
