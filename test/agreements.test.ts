@@ -105,7 +105,7 @@ async function storedPdf(fileVersion: number, agreementId: string) {
   return { fileId: row.file_id as string, bytes: new Uint8Array(file.content) };
 }
 
-test('RISK-APPROVED → SIGNED: offer, approvals, agreement PDF, OTP e-sign; one query returns it all', async () => {
+test('RISK-APPROVED → SIGNED → ACTIVE: offer, approvals, agreement PDF, OTP e-sign, loan; one query returns it all', async () => {
   const c = await agreementReady(true);
   const a = c.agreement;
   assert.equal(a.fileVersion, 1);
@@ -145,7 +145,31 @@ test('RISK-APPROVED → SIGNED: offer, approvals, agreement PDF, OTP e-sign; one
   );
   assert.equal(firstError(await platform.gql(CONFIRM, { a: a.id, otp }, c.token)), 'FAILED_PRECONDITION');
 
-  await reaches(platform.gql, c.applicationId, c.token, 'SIGNED');
+  // Signing activates the loan at once (SIGNED → ACTIVE), with its schedule and the disbursement booked.
+  await reaches(platform.gql, c.applicationId, c.token, 'ACTIVE');
+  const loan = (
+    await platform.gql(
+      `query($id: ID!) { application(id: $id) { loan { accountNumber status principal { minor } instalments
+          schedule { n dueDate total { minor } closing { minor } }
+          account { principalOutstanding { minor } interestDue { minor } nextDueDate nextDueAmount { minor } daysPastDue } } } }`,
+      { id: c.applicationId },
+      c.token,
+    )
+  ).data?.application.loan;
+  assert.equal(loan.status, 'ACTIVE');
+  assert.equal(loan.principal.minor, '300000000');
+  assert.equal(loan.schedule.length, 36);
+  assert.equal(loan.schedule.at(-1).closing.minor, '0');
+  assert.equal(loan.account.principalOutstanding.minor, '300000000', 'read from the ledger');
+  assert.equal(loan.account.nextDueDate, loan.schedule[0].dueDate);
+  assert.equal(loan.account.daysPastDue, 0);
+  const [books] = await platform
+    .db('loans')
+    .query(
+      `SELECT sum(debit_minor)::text AS d, sum(credit_minor)::text AS c FROM journal_lines l JOIN journal j ON j.id = l.entry_id JOIN loans n ON n.id = j.loan_id WHERE n.application_id = $1`,
+      [c.applicationId],
+    );
+  assert.equal(books.d, books.c, 'the books balance');
   const all = await platform.gql(
     `query($id: ID!) { application(id: $id) { status
         offers { version status keyFacts { aprBps } }
@@ -173,7 +197,13 @@ test('RISK-APPROVED → SIGNED: offer, approvals, agreement PDF, OTP e-sign; one
     { version: 2, kind: 'SIGNED' },
   ]);
   const actions = app.timeline.map((t: { action: string }) => t.action);
-  for (const x of ['OFFER_ACCEPTED', 'APPROVAL_APPROVED', 'AGREEMENT_GENERATED', 'AGREEMENT_SIGNED'])
+  for (const x of [
+    'OFFER_ACCEPTED',
+    'APPROVAL_APPROVED',
+    'AGREEMENT_GENERATED',
+    'AGREEMENT_SIGNED',
+    'LOAN_ACTIVATED',
+  ])
     assert.ok(actions.includes(x), x);
 
   const check = await platform.gql(
@@ -256,5 +286,5 @@ test('five wrong codes lock e-sign (timeline entry); a signed copy uploaded inst
   assert.equal(firstError(await platform.gql(VERIFY, { a: a.id, ok: true }, c.token)), 'FORBIDDEN');
   const verified = await platform.gql(VERIFY, { a: a.id, ok: true }, manager.token);
   assert.deepEqual(verified.data?.verifySignedAgreement, { status: 'SIGNED', signMethod: 'UPLOAD' });
-  await reaches(platform.gql, c.applicationId, c.token, 'SIGNED');
+  await reaches(platform.gql, c.applicationId, c.token, 'ACTIVE');
 });

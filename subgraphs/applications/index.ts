@@ -36,6 +36,7 @@ export const applications: SubgraphDefinition = {
     'agreement.uploaded': onMilestone('AGREEMENT_UPLOADED'),
     'agreement.esign.locked': onMilestone('ESIGN_LOCKED', (d) => String(d.reason)),
     'agreement.signed': onDomainEvent('agreement.signed'),
+    'loan.activated': onDomainEvent('loan.activated'),
   }),
 };
 

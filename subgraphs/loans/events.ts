@@ -1,5 +1,7 @@
 import { newEvent } from '../../platform/events';
+import type { ScheduledInstalment } from './domain/schedule';
 import type { AgreementRow } from './model/agreement';
+import type { LoanRow } from './model/loan';
 
 const source = '/loanflow/loans';
 
@@ -45,5 +47,52 @@ export const agreementEvents = {
       type: 'agreement.esign.locked',
       ...base(a, actorId),
       data: { ...ids(a), reason: 'too many wrong one-time passwords; a signed copy can be uploaded instead' },
+    }),
+};
+
+const loanBase = (l: LoanRow, actorId?: string) => ({
+  source,
+  subject: l.id,
+  partitionKey: l.applicationId,
+  ...(actorId ? { actorId } : {}),
+});
+const loanIds = (l: LoanRow) => ({ loanId: l.id, applicationId: l.applicationId, customerId: l.customerId });
+
+/** Published by loans about the loan account, keyed by application. */
+export const loanEvents = {
+  activated: (l: LoanRow, actorId?: string) =>
+    newEvent({
+      type: 'loan.activated',
+      ...loanBase(l, actorId),
+      data: {
+        ...loanIds(l),
+        accountNumber: l.accountNumber,
+        principalMinor: l.principalMinor,
+        currency: l.currency,
+      },
+    }),
+  scheduleCreated: (l: LoanRow, rows: ScheduledInstalment[]) =>
+    newEvent({
+      type: 'repayment.schedule.created',
+      ...loanBase(l),
+      data: {
+        ...loanIds(l),
+        instalments: rows.length,
+        firstDueDate: rows[0]?.dueDate ?? '',
+        lastDueDate: rows.at(-1)?.dueDate ?? '',
+        totalInterestMinor: rows.reduce((s, r) => s + r.interestMinor, 0n).toString(),
+      },
+    }),
+  disbursementInitiated: (l: LoanRow) =>
+    newEvent({
+      type: 'disbursement.initiated',
+      ...loanBase(l),
+      data: { ...loanIds(l), amountMinor: (BigInt(l.principalMinor) - BigInt(l.feeMinor)).toString() },
+    }),
+  disbursementCompleted: (l: LoanRow) =>
+    newEvent({
+      type: 'disbursement.completed',
+      ...loanBase(l),
+      data: { ...loanIds(l), amountMinor: (BigInt(l.principalMinor) - BigInt(l.feeMinor)).toString() },
     }),
 };

@@ -1,8 +1,11 @@
 import { afterCommitOf } from '../../platform/db';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
+import { onAgreementSigned } from './loan-service';
 import { Agreements1732500000800 } from './migrations/1732500000800-agreements';
+import { Loans1732500000801 } from './migrations/1732500000801-loans';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
+import { InstalmentRow, JournalRow, LoanRow } from './model/loan';
 import { loansSchema } from './schema';
 import {
   AGREEMENTS,
@@ -17,14 +20,24 @@ import {
 export const loans: SubgraphDefinition = {
   name: 'loans',
   dbSchema: 'loans',
-  entities: [ContractRow, ContactRow, SignedUploadRow, AgreementRow, AgreementFileRow],
-  migrations: [Agreements1732500000800],
+  entities: [
+    ContractRow,
+    ContactRow,
+    SignedUploadRow,
+    AgreementRow,
+    AgreementFileRow,
+    LoanRow,
+    InstalmentRow,
+    JournalRow,
+  ],
+  migrations: [Agreements1732500000800, Loans1732500000801],
   schema: loansSchema,
   consumes: () => ({
     'customer.contact.updated': (event, m) => onContact(m, event),
     'discussion.offer.accepted': (event, m) => onOfferAccepted(m, event),
     'approval.final.approved': (event, m) => onFinalApproved(m, event),
     'document.uploaded': (event, m) => onDocumentUploaded(m, event),
+    'agreement.signed': (event, m) => onAgreementSigned(m, event),
   }),
   // Agreements are generated off the request path: woken when a sanction queues one, polling for leftovers.
   worker: (ds) => {

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Money } from '../../../platform/graphql/money';
 import { AgreementStatus } from '../domain/esign';
 
 registerEnumType(AgreementStatus, {
@@ -58,4 +59,44 @@ export class AgreementIntegrity {
 @Directive('@key(fields: "id")')
 export class ApplicationAgreement {
   @Field(() => ID) id!: string;
+}
+
+@ObjectType({ description: 'One instalment of the loan schedule.' })
+export class LoanInstalment {
+  @Field(() => Int) n!: number;
+  @Field(() => String, { description: 'Calendar date in the loan’s time zone (YYYY-MM-DD).' })
+  dueDate!: string;
+  @Field(() => Money) opening!: Money;
+  @Field(() => Money) principal!: Money;
+  @Field(() => Money) interest!: Money;
+  @Field(() => Money) total!: Money;
+  @Field(() => Money) closing!: Money;
+  @Field(() => String, { description: 'DUE or PAID' }) status!: string;
+}
+
+@ObjectType({ description: 'The account today, read from the ledger and the schedule.' })
+export class LoanAccount {
+  @Field(() => Money) principalOutstanding!: Money;
+  @Field(() => Money) interestDue!: Money;
+  @Field(() => Money) feesDue!: Money;
+  @Field(() => Money) penaltiesDue!: Money;
+  @Field(() => String, { nullable: true }) nextDueDate!: string | null;
+  @Field(() => Money, { nullable: true }) nextDueAmount!: Money | null;
+  @Field(() => Int) daysPastDue!: number;
+}
+
+@ObjectType({ description: 'A loan account: opened when the agreement is signed.' })
+@Directive('@key(fields: "id")')
+export class Loan {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) applicationId!: string;
+  @Field(() => String) accountNumber!: string;
+  @Field(() => String, { description: 'ACTIVE or CLOSED' }) status!: string;
+  @Field(() => Money) principal!: Money;
+  @Field(() => Int) annualRateBps!: number;
+  @Field(() => Int) instalments!: number;
+  @Field(() => String) frequency!: string;
+  @Field(() => String, { description: 'EMI or EQUAL_PRINCIPAL' }) method!: string;
+  @Field(() => String) disbursedOn!: string;
+  @Field(() => Date) activatedAt!: Date;
 }

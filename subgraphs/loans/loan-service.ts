@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type Caller, canSee } from '../../platform/auth';
+import { AppError, isUuid, notFound } from '../../platform/errors';
+import { type CloudEvent, recordEvent } from '../../platform/events';
+import { Role } from '../../platform/roles';
+import { AgreementStatus } from './domain/esign';
+import { balances, disbursement, type Entry, owed } from './domain/ledger';
+import { buildSchedule } from './domain/schedule';
+import { loanEvents } from './events';
+import { AgreementRow, ContractRow } from './model/agreement';
+import { InstalmentRow, JournalRow, LoanRow } from './model/loan';
+
+export const LOAN_ACTIVATORS = [Role.SYSTEM, Role.ADMIN];
+
+/** Today's calendar date where the loan lives (schedules are in the loan's time zone). */
+export const today = (at = new Date()) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
+
+/** Posts a balanced entry (the database checks the balance again at commit). */
+export async function post(m: EntityManager, loanId: string, entry: Entry, reference: string | null) {
+  const id = randomUUID();
+  await m.insert(JournalRow, { id, loanId, kind: entry.kind, reference, postedAt: new Date() });
+  for (const l of entry.lines) {
+    await m.query(
+      'INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor) VALUES ($1, $2, $3, $4)',
+      [id, l.account, l.debitMinor.toString(), l.creditMinor.toString()],
+    );
+  }
+}
+
+/**
+ * Activates the loan of a signed agreement (once, however often asked): the account, its schedule and the
+ * disbursement entry, with loan.activated, repayment.schedule.created and the disbursement events.
+ * Disbursement is direct for now; the lender waterfall (issue 8) will take over that step.
+ */
+export async function activate(m: EntityManager, applicationId: string, actorId: string | undefined) {
+  const existing = await m.findOne(LoanRow, { where: { applicationId } });
+  if (existing) return existing;
+  const agreement = await m.findOne(AgreementRow, { where: { applicationId } });
+  if (!agreement) throw notFound('agreement');
+  if (agreement.status !== AgreementStatus.SIGNED) {
+    throw new AppError('FAILED_PRECONDITION', `the agreement is ${agreement.status}, not signed`);
+  }
+  const contract = await m.findOneOrFail(ContractRow, { where: { applicationId } });
+  const o = contract.offer as Record<string, string | number>;
+  const principal = BigInt(o.amountMinor as string);
+  const fee = BigInt(o.processingFeeMinor as string);
+  const disbursedOn = today();
+  const schedule = buildSchedule({
+    principalMinor: principal,
+    annualRateBps: Number(o.annualRateBps),
+    instalments: Number(o.tenureMonths),
+    frequency: 'MONTHLY',
+    method: 'EMI',
+    disbursementDate: disbursedOn,
+  });
+  const id = randomUUID();
+  const loan = m.create(LoanRow, {
+    id,
+    applicationId,
+    customerId: agreement.customerId,
+    accountNumber: `LN${Date.now().toString(36).toUpperCase()}${id.slice(0, 4).toUpperCase()}`,
+    status: 'ACTIVE',
+    principalMinor: principal.toString(),
+    feeMinor: fee.toString(),
+    currency: String(o.currency),
+    annualRateBps: Number(o.annualRateBps),
+    instalments: schedule.length,
+    frequency: 'MONTHLY',
+    method: 'EMI',
+    disbursedOn,
+    activatedAt: new Date(),
+    version: 1,
+  });
+  await m.insert(LoanRow, loan);
+  await m.insert(
+    InstalmentRow,
+    schedule.map((r) => ({
+      loanId: id,
+      n: r.n,
+      dueDate: r.dueDate,
+      openingMinor: r.openingMinor.toString(),
+      principalMinor: r.principalMinor.toString(),
+      interestMinor: r.interestMinor.toString(),
+      totalMinor: r.totalMinor.toString(),
+      closingMinor: r.closingMinor.toString(),
+      status: 'DUE',
+    })),
+  );
+  await recordEvent(m, loanEvents.activated(loan, actorId));
+  await recordEvent(m, loanEvents.scheduleCreated(loan, schedule));
+  await recordEvent(m, loanEvents.disbursementInitiated(loan));
+  await post(m, id, disbursement(principal, fee), `disbursement of ${loan.accountNumber}`);
+  await recordEvent(m, loanEvents.disbursementCompleted(loan));
+  return loan;
+}
+
+/** loans → loans: a signed agreement activates its loan. */
+export async function onAgreementSigned(m: EntityManager, event: CloudEvent) {
+  await activate(m, (event.data as { applicationId: string }).applicationId, undefined);
+}
+
+export function activateLoan(db: DataSource, caller: Caller, applicationId: string) {
+  if (!isUuid(applicationId)) throw notFound('application');
+  return db.transaction((m) => activate(m, applicationId, caller.userId));
+}
+
+export async function getLoan(db: DataSource, caller: Caller | null, id: string) {
+  const loan = isUuid(id) ? await db.getRepository(LoanRow).findOne({ where: { id } }) : null;
+  if (!loan || !canSee(caller, loan.customerId)) throw notFound('loan');
+  return loan;
+}
+
+export async function loanFor(db: DataSource, caller: Caller | null, applicationId: string) {
+  const loan = isUuid(applicationId)
+    ? await db.getRepository(LoanRow).findOne({ where: { applicationId } })
+    : null;
+  return loan && canSee(caller, loan.customerId) ? loan : null;
+}
+
+export const scheduleOf = (db: DataSource, loanId: string) =>
+  db.getRepository(InstalmentRow).find({ where: { loanId }, order: { n: 'ASC' } });
+
+/** The account as the ledger and the schedule say it is today. */
+export async function accountOf(db: DataSource, loan: LoanRow) {
+  const lines: { account: string; debit: string; credit: string }[] = await db.query(
+    `SELECT l.account, sum(l.debit_minor)::text AS debit, sum(l.credit_minor)::text AS credit
+       FROM journal_lines l JOIN journal j ON j.id = l.entry_id WHERE j.loan_id = $1 GROUP BY l.account`,
+    [loan.id],
+  );
+  const b = balances([
+    {
+      kind: 'REPAYMENT',
+      lines: lines.map((l) => ({
+        account: l.account as never,
+        debitMinor: BigInt(l.debit),
+        creditMinor: BigInt(l.credit),
+      })),
+    },
+  ]);
+  const dues = owed(b);
+  const [next] = await db.query(
+    `SELECT due_date::text AS due, total_minor::text AS total FROM instalments
+      WHERE loan_id = $1 AND status <> 'PAID' ORDER BY n LIMIT 1`,
+    [loan.id],
+  );
+  const now = today();
+  const daysPastDue =
+    next && next.due < now ? Math.round((Date.parse(now) - Date.parse(next.due)) / 86_400_000) : 0;
+  return {
+    ...dues,
+    nextDueDate: (next?.due as string) ?? null,
+    nextDueMinor: (next?.total as string) ?? null,
+    daysPastDue,
+  };
+}

@@ -1,0 +1,44 @@
+import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
+
+@Entity({ name: 'loans' })
+export class LoanRow {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('uuid', { name: 'application_id' }) applicationId!: string;
+  @Column('uuid', { name: 'customer_id' }) customerId!: string;
+  @Column('text', { name: 'account_number' }) accountNumber!: string;
+  @Column('text') status!: string;
+  @Column('bigint', { name: 'principal_minor' }) principalMinor!: string;
+  @Column('bigint', { name: 'fee_minor' }) feeMinor!: string;
+  @Column('text') currency!: string;
+  @Column('integer', { name: 'annual_rate_bps' }) annualRateBps!: number;
+  @Column('integer') instalments!: number;
+  @Column('text') frequency!: string;
+  @Column('text') method!: string;
+  @Column('date', { name: 'disbursed_on' }) disbursedOn!: string;
+  @Column('timestamptz', { name: 'activated_at' }) activatedAt!: Date;
+  @VersionColumn({ type: 'integer' }) version!: number;
+}
+
+@Entity({ name: 'instalments' })
+export class InstalmentRow {
+  @PrimaryColumn('uuid', { name: 'loan_id' }) loanId!: string;
+  @PrimaryColumn('integer') n!: number;
+  @Column('date', { name: 'due_date' }) dueDate!: string;
+  @Column('bigint', { name: 'opening_minor' }) openingMinor!: string;
+  @Column('bigint', { name: 'principal_minor' }) principalMinor!: string;
+  @Column('bigint', { name: 'interest_minor' }) interestMinor!: string;
+  @Column('bigint', { name: 'total_minor' }) totalMinor!: string;
+  @Column('bigint', { name: 'closing_minor' }) closingMinor!: string;
+  /** DUE until settled (payments, issue 5's next part), then PAID. */
+  @Column('text') status!: string;
+}
+
+/** One balanced journal entry; its lines are in journal_lines. */
+@Entity({ name: 'journal' })
+export class JournalRow {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('uuid', { name: 'loan_id' }) loanId!: string;
+  @Column('text') kind!: string;
+  @Column('text', { nullable: true }) reference!: string | null;
+  @Column('timestamptz', { name: 'posted_at' }) postedAt!: Date;
+}

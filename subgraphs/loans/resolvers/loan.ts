@@ -1,0 +1,84 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { requireRole } from '../../../platform/auth';
+import { money } from '../../../platform/graphql/money';
+import type { SubgraphContext } from '../../../platform/subgraph';
+import * as loans from '../loan-service';
+import type { LoanRow } from '../model/loan';
+import { ApplicationAgreement, Loan, LoanAccount, LoanInstalment } from './types';
+
+const toLoan = (l: LoanRow): Loan => ({
+  id: l.id,
+  applicationId: l.applicationId,
+  accountNumber: l.accountNumber,
+  status: l.status,
+  principal: money(l.principalMinor, l.currency),
+  annualRateBps: l.annualRateBps,
+  instalments: l.instalments,
+  frequency: l.frequency,
+  method: l.method,
+  disbursedOn: l.disbursedOn,
+  activatedAt: l.activatedAt,
+});
+
+@Resolver(() => Loan)
+export class LoanResolver {
+  @Query(() => Loan, { description: 'The borrower or staff.' })
+  async loan(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
+    return toLoan(await loans.getLoan(ctx.db, ctx.caller, id));
+  }
+
+  @Mutation(() => Loan, {
+    description: 'SYSTEM or ADMIN: activate the loan of a signed agreement (idempotent).',
+  })
+  async activateLoan(@Arg('applicationId', () => ID) applicationId: string, @Ctx() ctx: SubgraphContext) {
+    const caller = requireRole(ctx, ...loans.LOAN_ACTIVATORS);
+    return toLoan(await loans.activateLoan(ctx.db, caller, applicationId));
+  }
+
+  @FieldResolver(() => [LoanInstalment])
+  async schedule(@Root() loan: Loan, @Ctx() ctx: SubgraphContext): Promise<LoanInstalment[]> {
+    const c = loan.principal.currency;
+    return (await loans.scheduleOf(ctx.db, loan.id)).map((r) => ({
+      n: r.n,
+      dueDate: r.dueDate,
+      opening: money(r.openingMinor, c),
+      principal: money(r.principalMinor, c),
+      interest: money(r.interestMinor, c),
+      total: money(r.totalMinor, c),
+      closing: money(r.closingMinor, c),
+      status: r.status,
+    }));
+  }
+
+  @FieldResolver(() => LoanAccount)
+  async account(@Root() loan: Loan, @Ctx() ctx: SubgraphContext): Promise<LoanAccount> {
+    const row = await loans.getLoan(ctx.db, ctx.caller, loan.id);
+    const a = await loans.accountOf(ctx.db, row);
+    const c = row.currency;
+    return {
+      principalOutstanding: money(a.principalMinor, c),
+      interestDue: money(a.interestMinor, c),
+      feesDue: money(a.feesMinor, c),
+      penaltiesDue: money(a.penaltyMinor, c),
+      nextDueDate: a.nextDueDate,
+      nextDueAmount: a.nextDueMinor ? money(a.nextDueMinor, c) : null,
+      daysPastDue: a.daysPastDue,
+    };
+  }
+}
+
+@Resolver(() => ApplicationAgreement)
+export class ApplicationLoanResolver {
+  @FieldResolver(() => Loan, { nullable: true, description: 'Opened once the agreement is signed.' })
+  async loan(@Root() app: ApplicationAgreement, @Ctx() ctx: SubgraphContext) {
+    const l = await loans.loanFor(ctx.db, ctx.caller, app.id);
+    return l ? toLoan(l) : null;
+  }
+}
+
+export const loanReferences = {
+  Loan: {
+    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) =>
+      toLoan(await loans.getLoan(ctx.db, ctx.caller, ref.id)),
+  },
+};
