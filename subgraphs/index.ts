@@ -6,6 +6,7 @@ import { identity } from './identity';
 import { kyc } from './kyc';
 import { loans } from './loans';
 import { offers } from './offers';
+import { payments } from './payments';
 import { risk } from './risk';
 
 /** Every subgraph, in port order (SUBGRAPH_BASE_PORT + index). rover.yaml lists the same names. */
@@ -18,4 +19,5 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   offers,
   approvals,
   loans,
+  payments,
 ];

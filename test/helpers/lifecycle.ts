@@ -131,3 +131,52 @@ export async function applicationInApproval(gql: Gql, desk: Desk, amount = '4000
   await reaches(gql, c.applicationId, c.token, 'APPROVAL');
   return { ...c, offerId };
 }
+
+/**
+ * A customer with an ACTIVE loan: a small offer accepted, levels 1 and 2 approved by the given users, the
+ * agreement e-signed with the code read from the SMS simulator at `notifyUrl`.
+ */
+export async function activeLoan(
+  gql: Gql,
+  desk: Desk,
+  approvers: { internal: User; manager: User },
+  notifyUrl: string,
+  amount = '40000000',
+) {
+  const c = await applicationInApproval(gql, desk, amount);
+  const decide = (level: number, who: User) =>
+    gql(
+      `mutation($a: ID!, $l: Int!) { decideApproval(applicationId: $a, level: $l, approve: true, comment: "in order") { status } }`,
+      { a: c.applicationId, l: level },
+      who.token,
+    );
+  await eventually(async () => (await decide(1, approvers.internal)).data);
+  await decide(2, approvers.manager);
+  const agreementId = await eventually(async () => {
+    const a = (
+      await gql(
+        `query($id: ID!) { application(id: $id) { agreement { id status } } }`,
+        { id: c.applicationId },
+        c.token,
+      )
+    ).data?.application.agreement;
+    return a?.status === 'GENERATED' ? (a.id as string) : undefined;
+  }, 30_000);
+  await gql(`mutation($a: ID!) { startEsign(agreementId: $a) { sentTo } }`, { a: agreementId }, c.token);
+  const otp = await eventually(async () => {
+    const res = await fetch(`${notifyUrl}/admin/messages?to=${encodeURIComponent(c.phone)}`);
+    const { messages } = (await res.json()) as { messages: { text: string }[] };
+    return messages.at(-1)?.text.match(/\b(\d{6})\b/)?.[1];
+  });
+  const signed = await gql(
+    `mutation($a: ID!, $o: String!) { confirmEsign(agreementId: $a, otp: $o) { status } }`,
+    { a: agreementId, o: otp },
+    c.token,
+  );
+  assert.equal(signed.data?.confirmEsign.status, 'SIGNED', JSON.stringify(signed.errors));
+  await reaches(gql, c.applicationId, c.token, 'ACTIVE');
+  const loanId = (
+    await gql(`query($id: ID!) { application(id: $id) { loan { id } } }`, { id: c.applicationId }, c.token)
+  ).data?.application.loan.id as string;
+  return { ...c, agreementId, loanId };
+}

@@ -1,0 +1,20 @@
+import type { SubgraphDefinition } from '../../platform/subgraph';
+import { Payments1732500000900 } from './migrations/1732500000900-payments';
+import { LoanRefRow, PaymentRow } from './model/payment';
+import { paymentsSchema } from './schema';
+import { onLoanActivated } from './service';
+
+export const payments: SubgraphDefinition = {
+  name: 'payments',
+  dbSchema: 'payments',
+  entities: [LoanRefRow, PaymentRow],
+  migrations: [Payments1732500000900],
+  schema: paymentsSchema,
+  consumes: () => ({
+    'loan.activated': (event, m) => onLoanActivated(m, event),
+  }),
+};
+
+if (require.main === module) {
+  void import('../../platform/standalone').then((s) => s.runStandalone(payments));
+}
