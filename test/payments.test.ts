@@ -2,7 +2,7 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { registerCustomer, staffUser } from './helpers/flows';
-import { activeLoan, type Desk, staffDesk, type User } from './helpers/lifecycle';
+import { activeLoan, type Desk, reaches, staffDesk, type User } from './helpers/lifecycle';
 import { eventually, firstError, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -88,4 +88,77 @@ test('a payment is recorded once per Idempotency-Key; bad or foreign payments ar
     )
   ).data?.loan;
   assert.deepEqual(loan.payments.map((p: { status: string }) => p.status).sort(), ['RECEIVED', 'VERIFIED']);
+});
+
+test('verified payments are applied oldest instalment first; paying everything closes the loan and refuses more', async () => {
+  const c = await activeLoan(platform.gql, desk, { internal, manager }, platform.notifyUrl ?? '', '1000000');
+  const LOAN = `query($id: ID!) { loan(id: $id) { status schedule { n status total { minor } dueDate }
+      account { principalOutstanding { minor } interestDue { minor } nextDueDate } } }`;
+  const loanOf = async () => (await platform.gql(LOAN, { id: c.loanId }, c.token)).data?.loan;
+  const before = await loanOf();
+  const VERIFY = `mutation($p: ID!) { verifyPayment(paymentId: $p, accept: true, reason: "credited in the bank statement") { status } }`;
+  const pay = async (amount: bigint, key: string) => {
+    const r = await eventually(async () => {
+      const x = await platform.gql(
+        RECORD,
+        { i: { loanId: c.loanId, amount: amount.toString(), method: 'NEFT' }, k: key },
+        c.token,
+      );
+      return firstError(x) === 'NOT_FOUND' ? undefined : x;
+    });
+    const id = r.data?.recordPayment.id;
+    assert.ok(id, JSON.stringify(r.errors));
+    assert.equal(
+      (await platform.gql(VERIFY, { p: id }, manager.token)).data?.verifyPayment.status,
+      'VERIFIED',
+    );
+  };
+
+  const emi = BigInt(before.schedule[0].total.minor);
+  await pay(emi, 'first-emi-0001');
+  const afterFirst = await eventually(async () => {
+    const l = await loanOf();
+    return l.schedule[0].status === 'PAID' ? l : undefined;
+  });
+  assert.equal(afterFirst.schedule[1].status, 'DUE');
+  assert.equal(afterFirst.account.nextDueDate, before.schedule[1].dueDate);
+  assert.ok(BigInt(afterFirst.account.principalOutstanding.minor) < 1_000_000n);
+  assert.equal(afterFirst.account.interestDue.minor, '0', 'the instalment paid its own interest');
+
+  const rest = before.schedule
+    .slice(1)
+    .reduce((s: bigint, i: { total: { minor: string } }) => s + BigInt(i.total.minor), 0n);
+  await pay(rest + 500n, 'payoff-0001');
+  await reaches(platform.gql, c.applicationId, c.token, 'CLOSED');
+  const closed = await loanOf();
+  assert.equal(closed.status, 'CLOSED');
+  assert.ok(closed.schedule.every((i: { status: string }) => i.status === 'PAID'));
+  assert.equal(closed.account.principalOutstanding.minor, '0');
+  const books = await platform.db('loans').query(
+    `SELECT l.account, sum(l.debit_minor - l.credit_minor)::text AS balance FROM journal_lines l JOIN journal j ON j.id = l.entry_id
+        WHERE j.loan_id = $1 GROUP BY l.account`,
+    [c.loanId],
+  );
+  const balance = Object.fromEntries(
+    books.map((b: { account: string; balance: string }) => [b.account, BigInt(b.balance)]),
+  );
+  assert.equal(
+    Object.values(balance).reduce((s: bigint, v) => s + (v as bigint), 0n),
+    0n,
+    'the books balance',
+  );
+  assert.equal(balance.CUSTOMER_ADVANCE, -500n, 'the overpayment is owed back to the borrower');
+
+  // The closed loan takes no more payments: refused, and nothing stored.
+  const n = await count(c.loanId);
+  const late = await eventually(async () => {
+    const r = await platform.gql(
+      RECORD,
+      { i: { loanId: c.loanId, amount: '100', method: 'UPI' }, k: 'after-close-01' },
+      c.token,
+    );
+    return firstError(r) === 'FAILED_PRECONDITION' ? r : undefined;
+  });
+  assert.match(late.errors?.[0]?.message ?? '', /CLOSED/);
+  assert.equal(await count(c.loanId), n);
 });

@@ -37,6 +37,7 @@ export const applications: SubgraphDefinition = {
     'agreement.esign.locked': onMilestone('ESIGN_LOCKED', (d) => String(d.reason)),
     'agreement.signed': onDomainEvent('agreement.signed'),
     'loan.activated': onDomainEvent('loan.activated'),
+    'loan.closed': onDomainEvent('loan.closed'),
   }),
 };
 

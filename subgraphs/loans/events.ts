@@ -89,6 +89,22 @@ export const loanEvents = {
       ...loanBase(l),
       data: { ...loanIds(l), amountMinor: (BigInt(l.principalMinor) - BigInt(l.feeMinor)).toString() },
     }),
+  fullyRepaid: (l: LoanRow) =>
+    newEvent({
+      type: 'loan.fully.repaid',
+      ...loanBase(l),
+      data: { ...loanIds(l), accountNumber: l.accountNumber },
+    }),
+  closed: (l: LoanRow) =>
+    newEvent({
+      type: 'loan.closed',
+      ...loanBase(l),
+      data: {
+        ...loanIds(l),
+        accountNumber: l.accountNumber,
+        closedAt: (l.closedAt ?? new Date()).toISOString(),
+      },
+    }),
   disbursementCompleted: (l: LoanRow) =>
     newEvent({
       type: 'disbursement.completed',

@@ -1,9 +1,10 @@
 import { afterCommitOf } from '../../platform/db';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
-import { onAgreementSigned } from './loan-service';
+import { onAgreementSigned, onPaymentVerified } from './loan-service';
 import { Agreements1732500000800 } from './migrations/1732500000800-agreements';
 import { Loans1732500000801 } from './migrations/1732500000801-loans';
+import { Repayments1732500000802 } from './migrations/1732500000802-repayments';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow } from './model/loan';
 import { loansSchema } from './schema';
@@ -30,7 +31,7 @@ export const loans: SubgraphDefinition = {
     InstalmentRow,
     JournalRow,
   ],
-  migrations: [Agreements1732500000800, Loans1732500000801],
+  migrations: [Agreements1732500000800, Loans1732500000801, Repayments1732500000802],
   schema: loansSchema,
   consumes: () => ({
     'customer.contact.updated': (event, m) => onContact(m, event),
@@ -38,6 +39,7 @@ export const loans: SubgraphDefinition = {
     'approval.final.approved': (event, m) => onFinalApproved(m, event),
     'document.uploaded': (event, m) => onDocumentUploaded(m, event),
     'agreement.signed': (event, m) => onAgreementSigned(m, event),
+    'payment.verified': (event, m) => onPaymentVerified(m, event),
   }),
   // Agreements are generated off the request path: woken when a sanction queues one, polling for leftovers.
   worker: (ds) => {

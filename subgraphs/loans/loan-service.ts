@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Caller, canSee } from '../../platform/auth';
+import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
+import { applyPayment } from './domain/allocation';
 import { AgreementStatus } from './domain/esign';
-import { balances, disbursement, type Entry, owed } from './domain/ledger';
+import {
+  type Account,
+  balances,
+  disbursement,
+  type Entry,
+  interestAccrual,
+  owed,
+  repayment,
+} from './domain/ledger';
 import { buildSchedule } from './domain/schedule';
 import { loanEvents } from './events';
 import { AgreementRow, ContractRow } from './model/agreement';
@@ -71,6 +81,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     method: 'EMI',
     disbursedOn,
     activatedAt: new Date(),
+    closedAt: null,
     version: 1,
   });
   await m.insert(LoanRow, loan);
@@ -86,6 +97,9 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
       totalMinor: r.totalMinor.toString(),
       closingMinor: r.closingMinor.toString(),
       status: 'DUE',
+      principalPaidMinor: '0',
+      interestPaidMinor: '0',
+      interestAccrued: false,
     })),
   );
   await recordEvent(m, loanEvents.activated(loan, actorId));
@@ -122,24 +136,78 @@ export async function loanFor(db: DataSource, caller: Caller | null, application
 export const scheduleOf = (db: DataSource, loanId: string) =>
   db.getRepository(InstalmentRow).find({ where: { loanId }, order: { n: 'ASC' } });
 
-/** The account as the ledger and the schedule say it is today. */
-export async function accountOf(db: DataSource, loan: LoanRow) {
-  const lines: { account: string; debit: string; credit: string }[] = await db.query(
+/** The loan's account balances, summed in the database from its journal lines. */
+async function balancesOf(db: DataSource | EntityManager, loanId: string) {
+  const lines: { account: Account; debit: string; credit: string }[] = await db.query(
     `SELECT l.account, sum(l.debit_minor)::text AS debit, sum(l.credit_minor)::text AS credit
        FROM journal_lines l JOIN journal j ON j.id = l.entry_id WHERE j.loan_id = $1 GROUP BY l.account`,
-    [loan.id],
+    [loanId],
   );
-  const b = balances([
+  return balances([
     {
       kind: 'REPAYMENT',
       lines: lines.map((l) => ({
-        account: l.account as never,
+        account: l.account,
         debitMinor: BigInt(l.debit),
         creditMinor: BigInt(l.credit),
       })),
     },
   ]);
-  const dues = owed(b);
+}
+
+/** payments → loans: a verified payment is applied to the account; a loan with nothing left owing closes. */
+export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { paymentId: string; loanId: string; amountMinor: string };
+  const loan = await m.findOne(LoanRow, { where: { id: d.loanId }, lock: { mode: 'pessimistic_write' } });
+  if (!loan) throw new Error(`payment ${d.paymentId} names unknown loan ${d.loanId}`);
+  const amount = BigInt(d.amountMinor);
+  if (loan.status !== 'ACTIVE') {
+    // Money for a closed loan is owed back, never lost.
+    await post(m, loan.id, repayment(NOTHING, amount), `payment ${d.paymentId} after closure`);
+    return;
+  }
+  const rows = await m.find(InstalmentRow, { where: { loanId: loan.id }, order: { n: 'ASC' } });
+  const r = applyPayment(
+    amount,
+    owed(await balancesOf(m, loan.id)),
+    rows.map((i) => ({
+      n: i.n,
+      principalMinor: BigInt(i.principalMinor),
+      interestMinor: BigInt(i.interestMinor),
+      principalPaidMinor: BigInt(i.principalPaidMinor),
+      interestPaidMinor: BigInt(i.interestPaidMinor),
+    })),
+  );
+  for (const paid of r.instalments) {
+    const row = rows.find((i) => i.n === paid.n) as InstalmentRow;
+    if (!row.interestAccrued && BigInt(row.interestMinor) > 0n) {
+      await post(m, loan.id, interestAccrual(BigInt(row.interestMinor)), `interest of instalment ${row.n}`);
+    }
+    await m.update(
+      InstalmentRow,
+      { loanId: loan.id, n: paid.n },
+      {
+        interestAccrued: true,
+        interestPaidMinor: (BigInt(row.interestPaidMinor) + paid.interestMinor).toString(),
+        principalPaidMinor: (BigInt(row.principalPaidMinor) + paid.principalMinor).toString(),
+        status: paid.settled ? 'PAID' : 'PARTIAL',
+      },
+    );
+  }
+  await post(m, loan.id, repayment(r.applied, r.advanceMinor), `payment ${d.paymentId}`);
+  const left = owed(await balancesOf(m, loan.id));
+  if (Object.values(left).every((v) => v === 0n)) {
+    const closed = await updateVersioned(m, LoanRow, loan, { status: 'CLOSED', closedAt: new Date() });
+    await recordEvent(m, loanEvents.fullyRepaid(closed));
+    await recordEvent(m, loanEvents.closed(closed));
+  }
+}
+
+const NOTHING = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
+
+/** The account as the ledger and the schedule say it is today. */
+export async function accountOf(db: DataSource, loan: LoanRow) {
+  const dues = owed(await balancesOf(db, loan.id));
   const [next] = await db.query(
     `SELECT due_date::text AS due, total_minor::text AS total FROM instalments
       WHERE loan_id = $1 AND status <> 'PAID' ORDER BY n LIMIT 1`,

@@ -2,7 +2,7 @@ import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Payments1732500000900 } from './migrations/1732500000900-payments';
 import { LoanRefRow, PaymentRow } from './model/payment';
 import { paymentsSchema } from './schema';
-import { onLoanActivated } from './service';
+import { onLoanActivated, onLoanClosed } from './service';
 
 export const payments: SubgraphDefinition = {
   name: 'payments',
@@ -12,6 +12,7 @@ export const payments: SubgraphDefinition = {
   schema: paymentsSchema,
   consumes: () => ({
     'loan.activated': (event, m) => onLoanActivated(m, event),
+    'loan.closed': (event, m) => onLoanClosed(m, event),
   }),
 };
 

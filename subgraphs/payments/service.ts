@@ -143,3 +143,9 @@ export async function getPayment(db: DataSource, caller: Caller | null, id: stri
   if (!p || !canSee(caller, p.customerId)) throw notFound('payment');
   return p;
 }
+
+/** loans → payments: a closed loan takes no more payments. */
+export async function onLoanClosed(m: EntityManager, event: CloudEvent) {
+  const { loanId } = event.data as { loanId: string };
+  await m.update(LoanRefRow, { loanId }, { status: 'CLOSED' });
+}

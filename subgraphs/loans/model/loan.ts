@@ -16,6 +16,7 @@ export class LoanRow {
   @Column('text') method!: string;
   @Column('date', { name: 'disbursed_on' }) disbursedOn!: string;
   @Column('timestamptz', { name: 'activated_at' }) activatedAt!: Date;
+  @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
   @VersionColumn({ type: 'integer' }) version!: number;
 }
 
@@ -29,8 +30,12 @@ export class InstalmentRow {
   @Column('bigint', { name: 'interest_minor' }) interestMinor!: string;
   @Column('bigint', { name: 'total_minor' }) totalMinor!: string;
   @Column('bigint', { name: 'closing_minor' }) closingMinor!: string;
-  /** DUE until settled (payments, issue 5's next part), then PAID. */
+  /** DUE, PARTIAL (part paid) or PAID. */
   @Column('text') status!: string;
+  @Column('bigint', { name: 'principal_paid_minor' }) principalPaidMinor!: string;
+  @Column('bigint', { name: 'interest_paid_minor' }) interestPaidMinor!: string;
+  /** Its interest was booked as receivable (when it was first paid towards). */
+  @Column('boolean', { name: 'interest_accrued' }) interestAccrued!: boolean;
 }
 
 /** One balanced journal entry; its lines are in journal_lines. */
