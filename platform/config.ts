@@ -69,6 +69,10 @@ const schema = z
     MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
     /** Loans below this amount (minor units) are sanctioned at level 2; the credit committee is skipped. */
     APPROVAL_COMMITTEE_THRESHOLD_MINOR: z.coerce.bigint().positive().default(250_000_000n),
+    /** Charged once per overdue instalment (minor units). */
+    LATE_FEE_MINOR: z.coerce.bigint().nonnegative().default(50_000n),
+    /** How often the overdue run checks (it is idempotent for a business date). */
+    OVERDUE_POLL_MS: z.coerce.number().int().positive().default(3_600_000),
     OFFER_EXPIRY_POLL_MS: z.coerce.number().int().positive().default(30_000),
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
     CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),

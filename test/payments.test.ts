@@ -1,6 +1,7 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { runOverdue } from '../subgraphs/loans/loan-service';
 import { registerCustomer, staffUser } from './helpers/flows';
 import { activeLoan, type Desk, reaches, staffDesk, type User } from './helpers/lifecycle';
 import { eventually, firstError, startTestPlatform } from './helpers/platform';
@@ -125,10 +126,28 @@ test('verified payments are applied oldest instalment first; paying everything c
   assert.ok(BigInt(afterFirst.account.principalOutstanding.minor) < 1_000_000n);
   assert.equal(afterFirst.account.interestDue.minor, '0', 'the instalment paid its own interest');
 
+  // The overdue run for a date past instalment 2's due date: the late fee once, however often and on however
+  // many replicas it runs that day.
+  const asOf = new Date(Date.parse(before.schedule[1].dueDate) + 3 * 86_400_000).toISOString().slice(0, 10);
+  const loansDb = platform.db('loans');
+  await Promise.all([runOverdue(loansDb, asOf), runOverdue(loansDb, asOf, 1)]);
+  assert.equal(await runOverdue(loansDb, asOf), 0, 'a second run the same day changes nothing');
+  const notices = await loansDb.query(
+    `SELECT payload FROM outbox WHERE type = 'payment.overdue' AND payload->'data'->>'loanId' = $1`,
+    [c.loanId],
+  );
+  assert.equal(notices.length, 1, 'instalment 1 was paid; only instalment 2 is overdue, announced once');
+  const [overdue] = notices;
+  assert.equal(overdue.payload.data.instalment, 2);
+  assert.equal(overdue.payload.data.daysPastDue, 3);
+  assert.equal(overdue.payload.data.bucket, 'DPD_1_30');
+  const fee = BigInt(overdue.payload.data.lateFeeMinor);
+  assert.ok(fee > 0n);
+
   const rest = before.schedule
     .slice(1)
     .reduce((s: bigint, i: { total: { minor: string } }) => s + BigInt(i.total.minor), 0n);
-  await pay(rest + 500n, 'payoff-0001');
+  await pay(rest + fee + 500n, 'payoff-0001');
   await reaches(platform.gql, c.applicationId, c.token, 'CLOSED');
   const closed = await loanOf();
   assert.equal(closed.status, 'CLOSED');
@@ -148,6 +167,7 @@ test('verified payments are applied oldest instalment first; paying everything c
     'the books balance',
   );
   assert.equal(balance.CUSTOMER_ADVANCE, -500n, 'the overpayment is owed back to the borrower');
+  assert.equal(balance.PENALTY_INCOME, -fee, 'the late fee was earned once');
 
   // The closed loan takes no more payments: refused, and nothing stored.
   const n = await count(c.loanId);

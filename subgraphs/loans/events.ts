@@ -89,6 +89,22 @@ export const loanEvents = {
       ...loanBase(l),
       data: { ...loanIds(l), amountMinor: (BigInt(l.principalMinor) - BigInt(l.feeMinor)).toString() },
     }),
+  overdue: (
+    l: LoanRow,
+    o: { n: number; dueDate: string; daysPastDue: number; bucket: string; lateFeeMinor: bigint },
+  ) =>
+    newEvent({
+      type: 'payment.overdue',
+      ...loanBase(l),
+      data: {
+        ...loanIds(l),
+        instalment: o.n,
+        dueDate: o.dueDate,
+        daysPastDue: o.daysPastDue,
+        bucket: o.bucket,
+        lateFeeMinor: o.lateFeeMinor.toString(),
+      },
+    }),
   fullyRepaid: (l: LoanRow) =>
     newEvent({
       type: 'loan.fully.repaid',

@@ -1,10 +1,12 @@
+import { config } from '../../platform/config';
 import { afterCommitOf } from '../../platform/db';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
-import { onAgreementSigned, onPaymentVerified } from './loan-service';
+import { onAgreementSigned, onPaymentVerified, runOverdue } from './loan-service';
 import { Agreements1732500000800 } from './migrations/1732500000800-agreements';
 import { Loans1732500000801 } from './migrations/1732500000801-loans';
 import { Repayments1732500000802 } from './migrations/1732500000802-repayments';
+import { Overdue1732500000803 } from './migrations/1732500000803-overdue';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow } from './model/loan';
 import { loansSchema } from './schema';
@@ -31,7 +33,7 @@ export const loans: SubgraphDefinition = {
     InstalmentRow,
     JournalRow,
   ],
-  migrations: [Agreements1732500000800, Loans1732500000801, Repayments1732500000802],
+  migrations: [Agreements1732500000800, Loans1732500000801, Repayments1732500000802, Overdue1732500000803],
   schema: loansSchema,
   consumes: () => ({
     'customer.contact.updated': (event, m) => onContact(m, event),
@@ -44,11 +46,24 @@ export const loans: SubgraphDefinition = {
   // Agreements are generated off the request path: woken when a sanction queues one, polling for leftovers.
   worker: (ds) => {
     const generator = new Worker('agreement-generator', () => generateNext(ds), 2000);
+    // The overdue run for today; repeating it the same day changes nothing.
+    const overdue = new Worker(
+      'overdue',
+      async () => {
+        await runOverdue(ds);
+        return false;
+      },
+      config().OVERDUE_POLL_MS,
+    );
     afterCommitOf(ds, AGREEMENTS, () => generator.nudge());
     return {
-      start: () => generator.start(),
+      start: () => {
+        generator.start();
+        overdue.start();
+      },
       stop: async () => {
         await generator.stop();
+        await overdue.stop();
         await closeAgreementFiles();
       },
     };

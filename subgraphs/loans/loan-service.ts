@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Caller, canSee } from '../../platform/auth';
+import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
 import { applyPayment } from './domain/allocation';
+import { bucketOf, daysPastDue } from './domain/delinquency';
 import { AgreementStatus } from './domain/esign';
 import {
   type Account,
@@ -14,6 +16,7 @@ import {
   type Entry,
   interestAccrual,
   owed,
+  penaltyCharge,
   repayment,
 } from './domain/ledger';
 import { buildSchedule } from './domain/schedule';
@@ -100,6 +103,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
       principalPaidMinor: '0',
       interestPaidMinor: '0',
       interestAccrued: false,
+      lateFeeChargedOn: null,
     })),
   );
   await recordEvent(m, loanEvents.activated(loan, actorId));
@@ -203,6 +207,48 @@ export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
   }
 }
 
+/**
+ * The overdue run for a business date: every instalment past due and not paid is charged the late fee
+ * once (as a penalty in the ledger) and announced with `payment.overdue` (days past due, bucket). A run
+ * can be repeated, on any number of replicas at once: an instalment already charged is skipped, and rows
+ * are taken with SKIP LOCKED in batches.
+ */
+export async function runOverdue(db: DataSource, asOf = today(), batch = 100): Promise<number> {
+  let charged = 0;
+  for (;;) {
+    const n = await db.transaction(async (m) => {
+      const [rows]: [Record<string, unknown>[], number] = await m.query(
+        `UPDATE instalments SET late_fee_charged_on = $1
+          WHERE (loan_id, n) IN (
+            SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
+             WHERE l.status = 'ACTIVE' AND i.due_date < $1 AND i.status <> 'PAID' AND i.late_fee_charged_on IS NULL
+             ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
+          RETURNING loan_id, n, due_date::text AS due_date`,
+        [asOf, batch],
+      );
+      const fee = config().LATE_FEE_MINOR;
+      for (const row of rows) {
+        const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
+        const dpd = daysPastDue(row.due_date as string, asOf);
+        if (fee > 0n) await post(m, loan.id, penaltyCharge(fee), `late fee, instalment ${row.n}`);
+        await recordEvent(
+          m,
+          loanEvents.overdue(loan, {
+            n: row.n as number,
+            dueDate: row.due_date as string,
+            daysPastDue: dpd,
+            bucket: bucketOf(dpd),
+            lateFeeMinor: fee,
+          }),
+        );
+      }
+      return rows.length;
+    });
+    charged += n;
+    if (n < batch) return charged;
+  }
+}
+
 const NOTHING = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
 
 /** The account as the ledger and the schedule say it is today. */
@@ -213,13 +259,12 @@ export async function accountOf(db: DataSource, loan: LoanRow) {
       WHERE loan_id = $1 AND status <> 'PAID' ORDER BY n LIMIT 1`,
     [loan.id],
   );
-  const now = today();
-  const daysPastDue =
-    next && next.due < now ? Math.round((Date.parse(now) - Date.parse(next.due)) / 86_400_000) : 0;
+  const dpd = daysPastDue((next?.due as string) ?? null, today());
   return {
     ...dues,
     nextDueDate: (next?.due as string) ?? null,
     nextDueMinor: (next?.total as string) ?? null,
-    daysPastDue,
+    daysPastDue: dpd,
+    bucket: bucketOf(dpd),
   };
 }

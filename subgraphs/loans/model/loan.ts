@@ -36,6 +36,8 @@ export class InstalmentRow {
   @Column('bigint', { name: 'interest_paid_minor' }) interestPaidMinor!: string;
   /** Its interest was booked as receivable (when it was first paid towards). */
   @Column('boolean', { name: 'interest_accrued' }) interestAccrued!: boolean;
+  /** The business date the late fee was charged (once per instalment). */
+  @Column('date', { name: 'late_fee_charged_on', nullable: true }) lateFeeChargedOn!: string | null;
 }
 
 /** One balanced journal entry; its lines are in journal_lines. */

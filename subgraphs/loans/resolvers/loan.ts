@@ -63,6 +63,7 @@ export class LoanResolver {
       nextDueDate: a.nextDueDate,
       nextDueAmount: a.nextDueMinor ? money(a.nextDueMinor, c) : null,
       daysPastDue: a.daysPastDue,
+      bucket: a.bucket,
     };
   }
 }

@@ -83,6 +83,8 @@ export class LoanAccount {
   @Field(() => String, { nullable: true }) nextDueDate!: string | null;
   @Field(() => Money, { nullable: true }) nextDueAmount!: Money | null;
   @Field(() => Int) daysPastDue!: number;
+  @Field(() => String, { description: 'CURRENT, DPD_1_30, DPD_31_60, DPD_61_90 or NPA (over 90 days)' })
+  bucket!: string;
 }
 
 @ObjectType({ description: 'A loan account: opened when the agreement is signed.' })
