@@ -1,9 +1,12 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { runOverdue } from '../subgraphs/loans/loan-service';
+import { agreementFiles } from '../subgraphs/loans/service';
 import { registerCustomer, staffUser } from './helpers/flows';
 import { activeLoan, type Desk, reaches, staffDesk, type User } from './helpers/lifecycle';
+import { pdfText } from './helpers/pdf';
 import { eventually, firstError, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -168,6 +171,22 @@ test('verified payments are applied oldest instalment first; paying everything c
   );
   assert.equal(balance.CUSTOMER_ADVANCE, -500n, 'the overpayment is owed back to the borrower');
   assert.equal(balance.PENALTY_INCOME, -fee, 'the late fee was earned once');
+  const certificate = await eventually(async () => {
+    const r = await platform.gql(
+      `query($id: ID!) { loan(id: $id) { noDuesCertificate { sha256 } } }`,
+      { id: c.loanId },
+      c.token,
+    );
+    return r.data?.loan.noDuesCertificate;
+  });
+  const [stored] = await platform
+    .db('loans')
+    .query('SELECT file_id FROM no_dues_certificates WHERE loan_id = $1', [c.loanId]);
+  const file = await (await agreementFiles()).getFile('no-dues', stored.file_id);
+  assert.ok(file);
+  assert.equal(createHash('sha256').update(file.content).digest('hex'), certificate.sha256);
+  const text = (await pdfText(new Uint8Array(file.content))).join('\n');
+  assert.ok(text.includes('NO DUES CERTIFICATE') && text.includes('repaid in full'));
 
   // The closed loan takes no more payments: refused, and nothing stored.
   const n = await count(c.loanId);

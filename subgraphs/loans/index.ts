@@ -2,13 +2,14 @@ import { config } from '../../platform/config';
 import { afterCommitOf } from '../../platform/db';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
-import { onAgreementSigned, onPaymentVerified, runOverdue } from './loan-service';
+import { onAgreementSigned, onLoanClosed, onPaymentVerified, runOverdue } from './loan-service';
 import { Agreements1732500000800 } from './migrations/1732500000800-agreements';
 import { Loans1732500000801 } from './migrations/1732500000801-loans';
 import { Repayments1732500000802 } from './migrations/1732500000802-repayments';
 import { Overdue1732500000803 } from './migrations/1732500000803-overdue';
+import { NoDues1732500000804 } from './migrations/1732500000804-no-dues';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
-import { InstalmentRow, JournalRow, LoanRow } from './model/loan';
+import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
 import { loansSchema } from './schema';
 import {
   AGREEMENTS,
@@ -32,8 +33,15 @@ export const loans: SubgraphDefinition = {
     LoanRow,
     InstalmentRow,
     JournalRow,
+    NoDuesRow,
   ],
-  migrations: [Agreements1732500000800, Loans1732500000801, Repayments1732500000802, Overdue1732500000803],
+  migrations: [
+    Agreements1732500000800,
+    Loans1732500000801,
+    Repayments1732500000802,
+    Overdue1732500000803,
+    NoDues1732500000804,
+  ],
   schema: loansSchema,
   consumes: () => ({
     'customer.contact.updated': (event, m) => onContact(m, event),
@@ -42,6 +50,7 @@ export const loans: SubgraphDefinition = {
     'document.uploaded': (event, m) => onDocumentUploaded(m, event),
     'agreement.signed': (event, m) => onAgreementSigned(m, event),
     'payment.verified': (event, m) => onPaymentVerified(m, event),
+    'loan.closed': (event, m) => onLoanClosed(m, event),
   }),
   // Agreements are generated off the request path: woken when a sanction queues one, polling for leftovers.
   worker: (ds) => {

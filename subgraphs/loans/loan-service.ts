@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Caller, canSee } from '../../platform/auth';
 import { config } from '../../platform/config';
@@ -6,6 +6,7 @@ import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
+import { renderNoDues } from './domain/agreement-pdf';
 import { applyPayment } from './domain/allocation';
 import { bucketOf, daysPastDue } from './domain/delinquency';
 import { AgreementStatus } from './domain/esign';
@@ -22,7 +23,8 @@ import {
 import { buildSchedule } from './domain/schedule';
 import { loanEvents } from './events';
 import { AgreementRow, ContractRow } from './model/agreement';
-import { InstalmentRow, JournalRow, LoanRow } from './model/loan';
+import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
+import { agreementFiles, contactOf, LENDER } from './service';
 
 export const LOAN_ACTIVATORS = [Role.SYSTEM, Role.ADMIN];
 
@@ -268,3 +270,35 @@ export async function accountOf(db: DataSource, loan: LoanRow) {
     bucket: bucketOf(dpd),
   };
 }
+
+/** loans → loans: a closed loan gets its no-dues certificate (PDF in the document store, with its hash). */
+export async function onLoanClosed(m: EntityManager, event: CloudEvent) {
+  const { loanId } = event.data as { loanId: string };
+  if (await m.exists(NoDuesRow, { where: { loanId } })) return;
+  const loan = await m.findOneOrFail(LoanRow, { where: { id: loanId } });
+  const contact = await contactOf(m, loan.customerId);
+  const bytes = await renderNoDues({
+    accountNumber: loan.accountNumber,
+    borrower: contact?.name ?? loan.customerId,
+    customerId: loan.customerId,
+    lender: LENDER,
+    principalMinor: BigInt(loan.principalMinor),
+    currency: loan.currency,
+    disbursedOn: loan.disbursedOn,
+    closedOn: today(loan.closedAt ?? new Date()),
+  });
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const fileId = await (await agreementFiles()).putFile(
+    'no-dues',
+    `${loan.accountNumber}-no-dues.pdf`,
+    Buffer.from(bytes),
+    {
+      loanId,
+      sha256,
+    },
+  );
+  await m.insert(NoDuesRow, { loanId, fileId, sha256, issuedAt: new Date() });
+}
+
+export const noDuesOf = (db: DataSource, loanId: string) =>
+  db.getRepository(NoDuesRow).findOne({ where: { loanId } });

@@ -21,7 +21,7 @@ import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRo
 const log = logger('agreements');
 export const AGREEMENTS = 'agreements';
 const BUCKET = 'agreements';
-const LENDER = 'LoanFlow Finance Ltd.';
+export const LENDER = 'LoanFlow Finance Ltd.';
 /** Loan operations: who verifies a signed copy the customer uploaded. */
 export const SIGNATURE_VERIFIERS = [Role.INTERNAL_APPROVER, Role.MANAGER, Role.ADMIN];
 
@@ -112,7 +112,7 @@ export async function onFinalApproved(m: EntityManager, event: CloudEvent) {
 // ---- generation (background) -----------------------------------------------------------------------
 
 /** The contact card, decrypted for use; never logged. */
-async function contactOf(db: DataSource | EntityManager, customerId: string): Promise<Contact | null> {
+export async function contactOf(db: DataSource | EntityManager, customerId: string): Promise<Contact | null> {
   const row = await db.getRepository(ContactRow).findOne({ where: { customerId } });
   return row ? (JSON.parse(decryptPii(row.contact)) as Contact) : null;
 }

@@ -159,3 +159,31 @@ export async function stampSignature(unsigned: Uint8Array, s: SignatureRecord): 
   w.line(`SHA-256 of the agreement signed: ${s.unsignedSha256}`);
   return doc.save();
 }
+
+export interface NoDuesTerms {
+  accountNumber: string;
+  borrower: string;
+  customerId: string;
+  lender: string;
+  principalMinor: bigint;
+  currency: string;
+  disbursedOn: string;
+  closedOn: string;
+}
+
+/** The no-dues certificate issued when a loan closes: nothing is owed, the lender releases its claims. */
+export async function renderNoDues(t: NoDuesTerms): Promise<Uint8Array> {
+  const { doc, font, w } = await open();
+  w.newPage();
+  w.line('NO DUES CERTIFICATE', { size: 18, bold: true });
+  w.gap();
+  w.line(`Loan account ${t.accountNumber}`);
+  w.line(`Borrower: ${t.borrower} (customer ${t.customerId})`);
+  w.line(`Lender: ${t.lender}`);
+  w.line(`Loan of ${amount(t.principalMinor, t.currency)} disbursed on ${t.disbursedOn}`);
+  w.gap();
+  w.line(`This certifies that the loan was repaid in full and closed on ${t.closedOn}.`);
+  w.line('Nothing is due from the borrower under this loan, and the lender has no further claim on it.');
+  numberPages(doc, font, `No dues ${t.accountNumber}`);
+  return doc.save();
+}

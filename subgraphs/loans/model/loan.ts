@@ -49,3 +49,11 @@ export class JournalRow {
   @Column('text', { nullable: true }) reference!: string | null;
   @Column('timestamptz', { name: 'posted_at' }) postedAt!: Date;
 }
+
+@Entity({ name: 'no_dues_certificates' })
+export class NoDuesRow {
+  @PrimaryColumn('uuid', { name: 'loan_id' }) loanId!: string;
+  @Column('text', { name: 'file_id' }) fileId!: string;
+  @Column('text') sha256!: string;
+  @Column('timestamptz', { name: 'issued_at' }) issuedAt!: Date;
+}

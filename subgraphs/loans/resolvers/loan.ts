@@ -4,7 +4,7 @@ import { money } from '../../../platform/graphql/money';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import * as loans from '../loan-service';
 import type { LoanRow } from '../model/loan';
-import { ApplicationAgreement, Loan, LoanAccount, LoanInstalment } from './types';
+import { ApplicationAgreement, Loan, LoanAccount, LoanInstalment, NoDuesCertificate } from './types';
 
 const toLoan = (l: LoanRow): Loan => ({
   id: l.id,
@@ -48,6 +48,15 @@ export class LoanResolver {
       closing: money(r.closingMinor, c),
       status: r.status,
     }));
+  }
+
+  @FieldResolver(() => NoDuesCertificate, { nullable: true })
+  async noDuesCertificate(
+    @Root() loan: Loan,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<NoDuesCertificate | null> {
+    const c = await loans.noDuesOf(ctx.db, loan.id);
+    return c ? { sha256: c.sha256, issuedAt: c.issuedAt } : null;
   }
 
   @FieldResolver(() => LoanAccount)

@@ -87,6 +87,12 @@ export class LoanAccount {
   bucket!: string;
 }
 
+@ObjectType({ description: 'Issued when the loan closes.' })
+export class NoDuesCertificate {
+  @Field(() => String) sha256!: string;
+  @Field(() => Date) issuedAt!: Date;
+}
+
 @ObjectType({ description: 'A loan account: opened when the agreement is signed.' })
 @Directive('@key(fields: "id")')
 export class Loan {
