@@ -6,6 +6,7 @@ import { IDENTITY_HEADERS } from '../platform/auth';
 import { config } from '../platform/config';
 import { applicationInput, CREATE, KYC, kycInput, registerCustomer } from '../test/helpers/flows';
 import { startTestPlatform } from '../test/helpers/platform';
+import { load, type Stats } from './load';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -17,36 +18,6 @@ const THROUGH_GATEWAY = `query($id: ID!) {
 const DIRECT = `query($id: ID!) {
   application(id: $id) { id status amount { formatted } customer { id } }
 }`;
-
-interface Stats {
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-}
-
-async function load(send: () => Promise<Response>, total: number): Promise<Stats> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) {
-        next++;
-        const t = performance.now();
-        const res = await send();
-        const body = (await res.json()) as { errors?: unknown };
-        if (!res.ok || body.errors)
-          throw new Error(`request failed: ${res.status} ${JSON.stringify(body.errors)}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { rps: latencies.length / seconds, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
-}
 
 async function main() {
   const platform = await startTestPlatform();
@@ -76,10 +47,10 @@ async function main() {
         body: JSON.stringify({ query: DIRECT, variables: { id } }),
       });
 
-    await load(direct, WARMUP);
-    await load(viaGateway, WARMUP);
-    const d = await load(direct, REQUESTS);
-    const g = await load(viaGateway, REQUESTS);
+    await load(direct, WARMUP, CONCURRENCY);
+    await load(viaGateway, WARMUP, CONCURRENCY);
+    const d = await load(direct, REQUESTS, CONCURRENCY);
+    const g = await load(viaGateway, REQUESTS, CONCURRENCY);
 
     const row = (name: string, s: Stats) =>
       `${name.padEnd(34)} ${s.rps.toFixed(0).padStart(8)} ${s.p50.toFixed(2).padStart(8)} ${s.p95.toFixed(2).padStart(8)} ${s.p99.toFixed(2).padStart(8)}`;
