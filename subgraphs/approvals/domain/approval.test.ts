@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Role } from '../../../platform/roles';
+import { errorCode } from '../../../test/helpers/errors';
 import { decideLevel, type LevelState, planLevels, ApprovalStatus as S } from './approval';
 
 const THRESHOLD = 250_000_000n;
@@ -11,14 +12,6 @@ const state = (amount: bigint): LevelState[] =>
     status: l.status,
     decidedBy: null,
   }));
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { extensions?: { code?: string } }).extensions?.code;
-  }
-  return 'no error';
-};
 const internal = { userId: 'u1', roles: [Role.INTERNAL_APPROVER] };
 const manager = { userId: 'u2', roles: [Role.MANAGER] };
 
@@ -38,15 +31,15 @@ test('large loans need three levels, small ones two (the committee is skipped, a
 test('levels go strictly in order, each by its own role', () => {
   const levels = state(THRESHOLD);
   assert.equal(
-    code(() => decideLevel(levels, 2, manager, true)),
+    errorCode(() => decideLevel(levels, 2, manager, true)),
     'FAILED_PRECONDITION',
   );
   assert.equal(
-    code(() => decideLevel(levels, 1, manager, true)),
+    errorCode(() => decideLevel(levels, 1, manager, true)),
     'FORBIDDEN',
   );
   assert.equal(
-    code(() => decideLevel(levels, 4, internal, true)),
+    errorCode(() => decideLevel(levels, 4, internal, true)),
     'BAD_USER_INPUT',
   );
   assert.deepEqual(decideLevel(levels, 1, internal, true), { kind: 'passed', level: 1, next: 2 });
@@ -60,7 +53,7 @@ test('four eyes: whoever decided one level cannot decide another, whatever roles
     { level: 3, role: Role.CREDIT_HEAD, status: S.WAITING, decidedBy: null },
   ];
   assert.equal(
-    code(() => decideLevel(levels, 2, both, true)),
+    errorCode(() => decideLevel(levels, 2, both, true)),
     'FORBIDDEN',
   );
   assert.deepEqual(decideLevel(levels, 2, manager, true), { kind: 'passed', level: 2, next: 3 });
@@ -75,12 +68,12 @@ test('the last needed level gives the final approval; any rejection ends the flo
   assert.deepEqual(decideLevel(small, 2, manager, true), { kind: 'approved', level: 2 });
   assert.deepEqual(decideLevel(small, 2, manager, false), { kind: 'rejected', level: 2 });
   assert.equal(
-    code(() => decideLevel(small, 3, { userId: 'u3', roles: [Role.CREDIT_HEAD] }, true)),
+    errorCode(() => decideLevel(small, 3, { userId: 'u3', roles: [Role.CREDIT_HEAD] }, true)),
     'FAILED_PRECONDITION',
   );
   const closed = small.map((l) => ({ ...l, status: l.status === S.PENDING ? S.REJECTED : l.status }));
   assert.equal(
-    code(() => decideLevel(closed, 2, manager, true)),
+    errorCode(() => decideLevel(closed, 2, manager, true)),
     'ILLEGAL_TRANSITION',
   );
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { errorCode } from '../../../test/helpers/errors';
 import { checkOtp, OTP_MAX_ATTEMPTS, otpHash, AgreementStatus as S } from './esign';
 
 const now = new Date('2026-11-25T10:00:00Z');
@@ -9,14 +10,6 @@ const sent = (attempts = 0) => ({
   otpExpiresAt: new Date(now.getTime() + 60_000),
   otpAttempts: attempts,
 });
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { extensions?: { code?: string } }).extensions?.code;
-  }
-  return 'no error';
-};
 
 test('the right code within its time signs; a wrong one counts', () => {
   const key = 'k'.repeat(16);
@@ -32,15 +25,15 @@ test('the fifth wrong code locks e-sign; a locked, expired or unsent code is ref
   assert.equal(!fifth.ok && fifth.locked, true);
   const right = otpHash(key, 'a1', '123456');
   assert.equal(
-    code(() => checkOtp({ ...sent(), status: S.ESIGN_LOCKED }, '123456', right, now)),
+    errorCode(() => checkOtp({ ...sent(), status: S.ESIGN_LOCKED }, '123456', right, now)),
     'FAILED_PRECONDITION',
   );
   assert.equal(
-    code(() => checkOtp({ ...sent(), otpExpiresAt: now }, '123456', right, now)),
+    errorCode(() => checkOtp({ ...sent(), otpExpiresAt: now }, '123456', right, now)),
     'FAILED_PRECONDITION',
   );
   assert.equal(
-    code(() => checkOtp({ ...sent(), status: S.GENERATED }, '123456', right, now)),
+    errorCode(() => checkOtp({ ...sent(), status: S.GENERATED }, '123456', right, now)),
     'FAILED_PRECONDITION',
   );
 });

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { errorCode } from '../../../test/helpers/errors';
 import { offerTransition, OfferStatus as S } from './offer';
 
 const now = new Date('2026-11-25T10:00:00Z');
 const later = new Date('2026-12-01T00:00:00Z');
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { extensions?: { code?: string } }).extensions?.code;
-  }
-  return 'no error';
-};
 
 test('an open offer can be accepted, countered, declined, superseded or expire', () => {
   const open = { status: S.OPEN, validUntil: later };
@@ -26,7 +19,7 @@ test('accepted, declined, expired and superseded offers never change', () => {
   for (const status of [S.ACCEPTED, S.DECLINED, S.EXPIRED, S.SUPERSEDED]) {
     for (const action of ['accept', 'counter', 'decline', 'expire'] as const) {
       assert.equal(
-        code(() => offerTransition({ status, validUntil: later }, action, now)),
+        errorCode(() => offerTransition({ status, validUntil: later }, action, now)),
         'ILLEGAL_TRANSITION',
       );
     }
@@ -36,11 +29,11 @@ test('accepted, declined, expired and superseded offers never change', () => {
 test('past its validity an offer can be neither accepted nor countered, only declined or expired', () => {
   const stale = { status: S.OPEN, validUntil: now };
   assert.equal(
-    code(() => offerTransition(stale, 'accept', now)),
+    errorCode(() => offerTransition(stale, 'accept', now)),
     'FAILED_PRECONDITION',
   );
   assert.equal(
-    code(() => offerTransition(stale, 'counter', now)),
+    errorCode(() => offerTransition(stale, 'counter', now)),
     'FAILED_PRECONDITION',
   );
   assert.equal(offerTransition(stale, 'decline', now), S.DECLINED);
@@ -50,7 +43,7 @@ test('past its validity an offer can be neither accepted nor countered, only dec
 test('a countered offer waits for the officer; the customer may still walk away', () => {
   const countered = { status: S.COUNTERED, validUntil: later };
   assert.equal(
-    code(() => offerTransition(countered, 'accept', now)),
+    errorCode(() => offerTransition(countered, 'accept', now)),
     'ILLEGAL_TRANSITION',
   );
   assert.equal(offerTransition(countered, 'decline', now), S.DECLINED);
