@@ -1,17 +1,26 @@
 import Decimal from 'decimal.js';
 
+// Level instalments involve a power of the periodic rate; 40 digits keep their rounding exact in practice.
+const Precise = Decimal.clone({ precision: 40 });
+
+/** a / b rounded half-up, exactly, for a ≥ 0 and b > 0. */
+export const divHalfUp = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
+
 /**
- * Equal monthly instalment of a reducing-balance loan, in minor units, rounded half-up to the unit
- * (the platform's rounding rule: the instalment is rounded, the last one absorbs the remainder).
- * Computed in decimal arithmetic, never in floats.
+ * Equal instalment of a reducing-balance loan, P·r·(1+r)^t / ((1+r)^t − 1) with r the periodic rate,
+ * rounded half-up to the minor unit (P / t without interest). Decimal arithmetic, never floats.
  */
-export function emiMinor(principalMinor: bigint, annualRateBps: number, months: number): bigint {
-  if (months <= 0) throw new Error('months must be positive');
-  const p = new Decimal(principalMinor.toString());
-  if (annualRateBps === 0) return BigInt(p.div(months).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0));
-  const r = new Decimal(annualRateBps).div(10_000).div(12);
-  const growth = r.plus(1).pow(months);
-  const emi = p.mul(r).mul(growth).div(growth.minus(1));
+export function emiMinor(
+  principalMinor: bigint,
+  annualRateBps: number,
+  periods: number,
+  perYear = 12,
+): bigint {
+  if (periods <= 0) throw new Error('periods must be positive');
+  if (annualRateBps === 0) return divHalfUp(principalMinor, BigInt(periods));
+  const r = new Precise(annualRateBps).div(10_000).div(perYear);
+  const growth = r.plus(1).pow(periods);
+  const emi = new Precise(principalMinor.toString()).mul(r).mul(growth).div(growth.minus(1));
   return BigInt(emi.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0));
 }
 
@@ -31,19 +40,49 @@ export interface Instalment {
   closingMinor: bigint;
 }
 
+export interface AmortizeInput {
+  principalMinor: bigint;
+  annualRateBps: number;
+  /** Instalments that repay principal (the moratorium's interest-only ones come before them). */
+  instalments: number;
+  /** Periods a year: 52, 26, 12 or 4. */
+  perYear: number;
+  method: 'EMI' | 'EQUAL_PRINCIPAL';
+  moratoriumPeriods?: number;
+  /** A broken first period, charged by the day (actual/365) instead of one period's rate. */
+  firstPeriodDays?: number;
+}
+
 /**
- * Monthly reducing-balance schedule with equal instalments: each month's interest is the opening balance
- * times the monthly rate, rounded half-up to the minor unit; the instalment is the rounded EMI, and the
- * last one pays off whatever balance is left (so it absorbs every rounding difference).
+ * The platform's one amortization (amounts only; loans adds the dates). Each instalment's interest is the
+ * opening balance × periodic rate rounded half-up to the minor unit, in exact integers (a broken first
+ * period by the day); EMI instalments repay EMI − the standard period's interest, equal-principal ones
+ * round(P / t); moratorium instalments pay interest only; the last one repays whatever balance is left.
  */
-export function emiSchedule(principalMinor: bigint, annualRateBps: number, months: number): Instalment[] {
-  const emi = emiMinor(principalMinor, annualRateBps, months);
-  const r = new Decimal(annualRateBps).div(10_000).div(12);
+export function amortize(input: AmortizeInput): Instalment[] {
+  const { principalMinor: p, annualRateBps, instalments: t, perYear, method } = input;
+  const moratorium = input.moratoriumPeriods ?? 0;
+  const bps = BigInt(annualRateBps);
+  const standardInterest = (opening: bigint) => divHalfUp(opening * bps, 10_000n * BigInt(perYear));
+  const level =
+    method === 'EQUAL_PRINCIPAL' ? divHalfUp(p, BigInt(t)) : emiMinor(p, annualRateBps, t, perYear);
   const rows: Instalment[] = [];
-  let balance = principalMinor;
-  for (let n = 1; n <= months; n++) {
-    const interest = BigInt(r.mul(balance.toString()).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0));
-    const principal = n === months ? balance : emi - interest < balance ? emi - interest : balance;
+  let balance = p;
+  const total = moratorium + t;
+  for (let n = 1; n <= total; n++) {
+    const standard = standardInterest(balance);
+    const interest =
+      n === 1 && input.firstPeriodDays !== undefined
+        ? divHalfUp(balance * bps * BigInt(input.firstPeriodDays), 10_000n * 365n)
+        : standard;
+    let principal: bigint;
+    if (n <= moratorium) principal = 0n;
+    else if (n === total) principal = balance;
+    else if (method === 'EQUAL_PRINCIPAL') principal = minAmount(level, balance);
+    else {
+      const part = level - standard;
+      principal = part < 0n ? 0n : minAmount(part, balance);
+    }
     rows.push({
       n,
       openingMinor: balance,

@@ -254,12 +254,12 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
 const NOTHING = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
 
 /** The account as the ledger and the schedule say it is today. */
-export async function accountOf(db: DataSource, loan: LoanRow) {
-  const dues = owed(await balancesOf(db, loan.id));
+export async function accountOf(db: DataSource, loanId: string) {
+  const dues = owed(await balancesOf(db, loanId));
   const [next] = await db.query(
     `SELECT due_date::text AS due, total_minor::text AS total FROM instalments
       WHERE loan_id = $1 AND status <> 'PAID' ORDER BY n LIMIT 1`,
-    [loan.id],
+    [loanId],
   );
   const dpd = daysPastDue((next?.due as string) ?? null, today());
   return {

@@ -421,9 +421,7 @@ export async function verifyAgreement(
   agreementId: string,
 ): Promise<Integrity> {
   const a = await getAgreement(db, caller, agreementId);
-  const rows = await db
-    .getRepository(AgreementFileRow)
-    .find({ where: { agreementId: a.id }, order: { fileVersion: 'ASC' } });
+  const rows = await filesOf(db, a.id);
   const files = await agreementFiles();
   const checked = await Promise.all(
     rows.map(async (r) => {
@@ -444,6 +442,10 @@ export async function verifyAgreement(
 }
 
 // ---- queries ---------------------------------------------------------------------------------------
+
+/** Every stored version of an agreement's file, oldest first. */
+export const filesOf = (db: DataSource, agreementId: string) =>
+  db.getRepository(AgreementFileRow).find({ where: { agreementId }, order: { fileVersion: 'ASC' } });
 
 export async function getAgreement(db: DataSource, caller: Caller | null, id: string) {
   const a = isUuid(id) ? await db.getRepository(AgreementRow).findOne({ where: { id } }) : null;

@@ -1,5 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage, StandardFonts } from 'pdf-lib';
-import { emiSchedule } from '../../../platform/finance';
+import { amortize } from '../../../platform/finance';
 import { money } from '../../../platform/graphql/money';
 
 export interface AgreementTerms {
@@ -118,7 +118,13 @@ export async function renderAgreement(t: AgreementTerms): Promise<Uint8Array> {
   const widths = [40, 95, 90, 90, 90, 95];
   const header = ['No.', 'Opening balance', 'Interest', 'Principal', 'Instalment', 'Closing balance'];
   w.row(header, widths, true);
-  const schedule = emiSchedule(t.amountMinor, t.annualRateBps, t.tenureMonths);
+  const schedule = amortize({
+    principalMinor: t.amountMinor,
+    annualRateBps: t.annualRateBps,
+    instalments: t.tenureMonths,
+    perYear: 12,
+    method: 'EMI',
+  });
   for (const [i, r] of schedule.entries()) {
     if (i > 0 && i % ROWS_PER_PAGE === 0) {
       w.newPage();

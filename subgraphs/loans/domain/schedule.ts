@@ -1,6 +1,5 @@
-import Decimal from 'decimal.js';
 import { AppError } from '../../../platform/errors';
-import { minAmount } from '../../../platform/finance';
+import { amortize, type Instalment } from '../../../platform/finance';
 
 export type Frequency = 'WEEKLY' | 'FORTNIGHTLY' | 'MONTHLY' | 'QUARTERLY';
 export type Method = 'EMI' | 'EQUAL_PRINCIPAL';
@@ -27,14 +26,8 @@ export interface ScheduleInput {
   firstDueDate?: string;
 }
 
-export interface ScheduledInstalment {
-  n: number;
+export interface ScheduledInstalment extends Instalment {
   dueDate: string;
-  openingMinor: bigint;
-  principalMinor: bigint;
-  interestMinor: bigint;
-  totalMinor: bigint;
-  closingMinor: bigint;
 }
 
 const DAY_MS = 86_400_000;
@@ -73,19 +66,10 @@ function advance(a: Date, frequency: Frequency, k: number): Date {
 export const periodAfter = (anchor: string, frequency: Frequency, k: number) =>
   iso(advance(parseDate(anchor), frequency, k));
 
-/** a / b rounded half-up, exactly, for a ≥ 0 and b > 0. */
-const divHalfUp = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
-// The EMI's power is computed once per schedule; 40 digits keep its rounding exact in practice.
-const Precise = Decimal.clone({ precision: 40 });
-
 /**
- * The repayment schedule. Rules (docs/decisions.md): periodic rate = annual rate / periods a year;
- * each instalment's interest = opening balance × periodic rate, rounded half-up to the minor unit (exact
- * integer arithmetic) — except a broken first period, charged by the day (actual/365); EMI =
- * P·r·(1+r)^t / ((1+r)^t − 1) rounded half-up (P / t without interest), or equal principal P / t rounded
- * half-up; the moratorium's instalments pay interest only; the principal part of an EMI instalment is the
- * EMI less the standard period's interest (so a broken period changes only the first instalment's
- * interest); the last instalment pays off whatever balance is left.
+ * The repayment schedule with its due dates: the platform's amortization (platform/finance.ts `amortize`,
+ * rules in docs/decisions.md) at the frequency's periodic rate, the first period charged by the day when
+ * the first due date is not one period after disbursement.
  */
 export function buildSchedule(input: ScheduleInput): ScheduledInstalment[] {
   const { principalMinor: p, annualRateBps, instalments: t, frequency, method } = input;
@@ -98,11 +82,6 @@ export function buildSchedule(input: ScheduleInput): ScheduledInstalment[] {
   if (!Number.isInteger(annualRateBps) || annualRateBps < 0 || annualRateBps > 10_000)
     throw new AppError('BAD_USER_INPUT', 'rate: 0 to 100% a year');
 
-  const perYear = PERIODS_PER_YEAR[frequency];
-  const bps = BigInt(annualRateBps);
-  const periodDen = 10_000n * BigInt(perYear);
-  const standardInterest = (opening: bigint) => divHalfUp(opening * bps, periodDen);
-
   const disbursed = parseDate(input.disbursementDate);
   const standardFirst = periodAfter(input.disbursementDate, frequency, 1);
   const firstDue = input.firstDueDate ?? standardFirst;
@@ -111,48 +90,16 @@ export function buildSchedule(input: ScheduleInput): ScheduledInstalment[] {
   const broken = firstDue !== standardFirst;
   // Anchored on disbursement (31 Jan, 28 Feb, 31 Mar …) or on a first due date chosen apart from it.
   const anchor = broken ? parseDate(firstDue) : disbursed;
-  const dueDate = (n: number) => iso(advance(anchor, frequency, broken ? n - 1 : n));
-
-  let level: bigint;
-  if (method === 'EQUAL_PRINCIPAL' || annualRateBps === 0) level = divHalfUp(p, BigInt(t));
-  else {
-    const r = new Precise(annualRateBps).div(10_000).div(perYear);
-    const growth = r.plus(1).pow(t);
-    level = BigInt(
-      new Precise(p.toString())
-        .mul(r)
-        .mul(growth)
-        .div(growth.minus(1))
-        .toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
-        .toFixed(0),
-    );
-  }
-
-  const rows: ScheduledInstalment[] = [];
-  let balance = p;
-  const total = moratorium + t;
-  for (let n = 1; n <= total; n++) {
-    const standard = standardInterest(balance);
-    const interest =
-      n === 1 && broken ? divHalfUp(balance * bps * BigInt(brokenDays), 10_000n * 365n) : standard;
-    let principal: bigint;
-    if (n <= moratorium) principal = 0n;
-    else if (n === total) principal = balance;
-    else if (method === 'EQUAL_PRINCIPAL') principal = minAmount(level, balance);
-    else {
-      const part = level - standard;
-      principal = part < 0n ? 0n : minAmount(part, balance);
-    }
-    rows.push({
-      n,
-      dueDate: dueDate(n),
-      openingMinor: balance,
-      principalMinor: principal,
-      interestMinor: interest,
-      totalMinor: principal + interest,
-      closingMinor: balance - principal,
-    });
-    balance -= principal;
-  }
+  const rows = amortize({
+    principalMinor: p,
+    annualRateBps,
+    instalments: t,
+    perYear: PERIODS_PER_YEAR[frequency],
+    method,
+    moratoriumPeriods: moratorium,
+    ...(broken ? { firstPeriodDays: brokenDays } : {}),
+  }) as ScheduledInstalment[];
+  // Dated in place: a second copy of 360 rows would cost more than computing them.
+  for (const row of rows) row.dueDate = iso(advance(anchor, frequency, broken ? row.n - 1 : row.n));
   return rows;
 }

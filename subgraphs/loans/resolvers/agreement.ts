@@ -3,7 +3,7 @@ import { requireCaller, requireRole } from '../../../platform/auth';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import { OTP_MAX_ATTEMPTS } from '../domain/esign';
-import { AgreementFileRow, type AgreementRow } from '../model/agreement';
+import type { AgreementRow } from '../model/agreement';
 import * as agreements from '../service';
 import { Agreement, AgreementFile, AgreementIntegrity, ApplicationAgreement, EsignStarted } from './types';
 
@@ -86,9 +86,7 @@ export class AgreementResolver {
 
   @FieldResolver(() => [AgreementFile], { description: 'Every stored version, oldest first.' })
   async files(@Root() a: Agreement, @Ctx() ctx: SubgraphContext): Promise<AgreementFile[]> {
-    const rows = await ctx.db
-      .getRepository(AgreementFileRow)
-      .find({ where: { agreementId: a.id }, order: { fileVersion: 'ASC' } });
+    const rows = await agreements.filesOf(ctx.db, a.id);
     return rows.map((r) => ({
       version: r.fileVersion,
       kind: r.kind,

@@ -61,9 +61,9 @@ export class LoanResolver {
 
   @FieldResolver(() => LoanAccount)
   async account(@Root() loan: Loan, @Ctx() ctx: SubgraphContext): Promise<LoanAccount> {
-    const row = await loans.getLoan(ctx.db, ctx.caller, loan.id);
-    const a = await loans.accountOf(ctx.db, row);
-    const c = row.currency;
+    // The loan was already checked against the caller when it was resolved.
+    const a = await loans.accountOf(ctx.db, loan.id);
+    const c = loan.principal.currency;
     return {
       principalOutstanding: money(a.principalMinor, c),
       interestDue: money(a.interestMinor, c),

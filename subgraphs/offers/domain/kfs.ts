@@ -1,4 +1,4 @@
-import { aprBps, emiSchedule, type Instalment } from '../../../platform/finance';
+import { amortize, aprBps, type Instalment } from '../../../platform/finance';
 
 export interface OfferTerms {
   amountMinor: bigint;
@@ -31,7 +31,13 @@ export const TERMS_LIMITS = {
 } as const;
 
 export function keyFacts(terms: OfferTerms): KeyFacts {
-  const schedule = emiSchedule(terms.amountMinor, terms.annualRateBps, terms.tenureMonths);
+  const schedule = amortize({
+    principalMinor: terms.amountMinor,
+    annualRateBps: terms.annualRateBps,
+    instalments: terms.tenureMonths,
+    perYear: 12,
+    method: 'EMI',
+  });
   const totalInterestMinor = schedule.reduce((sum, i) => sum + i.interestMinor, 0n);
   const netDisbursedMinor = terms.amountMinor - terms.processingFeeMinor;
   return {
