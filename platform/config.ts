@@ -71,6 +71,11 @@ const schema = z
     APPROVAL_COMMITTEE_THRESHOLD_MINOR: z.coerce.bigint().positive().default(250_000_000n),
     /** Charged once per overdue instalment (minor units). */
     LATE_FEE_MINOR: z.coerce.bigint().nonnegative().default(50_000n),
+    /**
+     * Charged on the principal outstanding when a loan is paid off early (basis points). None by default:
+     * RBI forbids it on floating-rate loans to individuals; a lender may set it for fixed-rate products.
+     */
+    FORECLOSURE_CHARGE_BPS: z.coerce.number().int().min(0).max(1000).default(0),
     /** How often the overdue run checks (it is idempotent for a business date). */
     OVERDUE_POLL_MS: z.coerce.number().int().positive().default(3_600_000),
     OFFER_EXPIRY_POLL_MS: z.coerce.number().int().positive().default(30_000),

@@ -201,3 +201,84 @@ test('verified payments are applied oldest instalment first; paying everything c
   assert.match(late.errors?.[0]?.message ?? '', /CLOSED/);
   assert.equal(await count(c.loanId), n);
 });
+
+test('foreclosure: a quote for a date; a short payment is held as credit; paying the rest closes the loan FORECLOSED', async () => {
+  const c = await activeLoan(platform.gql, desk, { internal, manager }, platform.notifyUrl ?? '', '1000000');
+  const QUOTE = `query($id: ID!, $d: String) { foreclosureQuote(loanId: $id, date: $d) {
+      asOf principal { minor } interestDue { minor } brokenPeriodInterest { minor } foreclosureCharge { minor } total { minor } } }`;
+  const quote = async (d?: string) => platform.gql(QUOTE, { id: c.loanId, d }, c.token);
+  for (const bad of ['not-a-date', '2026-02-30', '2000-01-01', '2999-01-01']) {
+    assert.equal(firstError(await quote(bad)), 'BAD_USER_INPUT', bad);
+  }
+  const stranger = await registerCustomer(platform.gql, 'Nosy Neighbour');
+  assert.equal(firstError(await platform.gql(QUOTE, { id: c.loanId }, stranger.token)), 'NOT_FOUND');
+
+  const loan = (
+    await platform.gql(
+      `query($id: ID!) { loan(id: $id) { disbursedOn schedule { dueDate interest { minor } } } }`,
+      { id: c.loanId },
+      c.token,
+    )
+  ).data?.loan;
+  const now = (await quote()).data?.foreclosureQuote;
+  assert.equal(now.asOf, loan.disbursedOn);
+  assert.equal(now.principal.minor, '1000000');
+  assert.equal(now.total.minor, '1000000', 'nothing has accrued on the day of disbursement');
+  // Ten days on: the first period's interest pro rata by days (half-up).
+  const day = 86_400_000;
+  const in10 = new Date(Date.parse(loan.disbursedOn) + 10 * day).toISOString().slice(0, 10);
+  const period = BigInt((Date.parse(loan.schedule[0].dueDate) - Date.parse(loan.disbursedOn)) / day);
+  const firstInterest = BigInt(loan.schedule[0].interest.minor);
+  const later = (await quote(in10)).data?.foreclosureQuote;
+  assert.equal(BigInt(later.brokenPeriodInterest.minor), (2n * firstInterest * 10n + period) / (2n * period));
+  assert.equal(BigInt(later.total.minor), 1_000_000n + BigInt(later.brokenPeriodInterest.minor));
+
+  const VERIFY = `mutation($p: ID!) { verifyPayment(paymentId: $p, accept: true, reason: "credited in the bank statement") { status } }`;
+  const payOff = async (amount: string, key: string) => {
+    const r = await eventually(async () => {
+      const x = await platform.gql(
+        RECORD,
+        { i: { loanId: c.loanId, amount, method: 'RTGS', purpose: 'FORECLOSURE' }, k: key },
+        c.token,
+      );
+      return firstError(x) === 'NOT_FOUND' ? undefined : x;
+    });
+    assert.ok(r.data?.recordPayment.id, JSON.stringify(r.errors));
+    await platform.gql(VERIFY, { p: r.data?.recordPayment.id }, manager.token);
+  };
+  await payOff('999900', 'foreclose-short-1');
+  const rest = await eventually(async () => {
+    const q = (await quote()).data?.foreclosureQuote;
+    return q?.total.minor === '100' ? q : undefined;
+  });
+  assert.equal(
+    rest.principal.minor,
+    '1000000',
+    'the short payment is held as credit, not spent on instalments',
+  );
+  await payOff('100', 'foreclose-rest-1');
+  await reaches(platform.gql, c.applicationId, c.token, 'CLOSED');
+  const closed = (
+    await platform.gql(
+      `query($id: ID!) { loan(id: $id) { status closureReason schedule { status } account { principalOutstanding { minor } } } }`,
+      { id: c.loanId },
+      c.token,
+    )
+  ).data?.loan;
+  assert.equal(closed.status, 'CLOSED');
+  assert.equal(closed.closureReason, 'FORECLOSED');
+  assert.ok(closed.schedule.every((i: { status: string }) => i.status === 'FORECLOSED'));
+  assert.equal(closed.account.principalOutstanding.minor, '0');
+  const books = await platform.db('loans').query(
+    `SELECT l.account, sum(l.debit_minor - l.credit_minor)::text AS balance FROM journal_lines l JOIN journal j ON j.id = l.entry_id
+        WHERE j.loan_id = $1 GROUP BY l.account`,
+    [c.loanId],
+  );
+  const balance = Object.fromEntries(
+    books.map((b: { account: string; balance: string }) => [b.account, b.balance]),
+  );
+  assert.equal(balance.CUSTOMER_ADVANCE, '0', 'the credit held was used up');
+  assert.equal(balance.LOAN_PRINCIPAL, '0');
+  assert.equal(balance.INTEREST_INCOME ?? '0', '0', 'no interest for periods not run');
+  assert.equal(firstError(await quote()), 'FAILED_PRECONDITION', 'a closed loan has no quote');
+});

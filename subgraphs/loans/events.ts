@@ -119,6 +119,7 @@ export const loanEvents = {
         ...loanIds(l),
         accountNumber: l.accountNumber,
         closedAt: (l.closedAt ?? new Date()).toISOString(),
+        reason: l.closureReason,
       },
     }),
   disbursementCompleted: (l: LoanRow) =>

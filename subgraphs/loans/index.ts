@@ -8,6 +8,7 @@ import { Loans1732500000801 } from './migrations/1732500000801-loans';
 import { Repayments1732500000802 } from './migrations/1732500000802-repayments';
 import { Overdue1732500000803 } from './migrations/1732500000803-overdue';
 import { NoDues1732500000804 } from './migrations/1732500000804-no-dues';
+import { Foreclosure1732500000805 } from './migrations/1732500000805-foreclosure';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
 import { loansSchema } from './schema';
@@ -41,6 +42,7 @@ export const loans: SubgraphDefinition = {
     Repayments1732500000802,
     Overdue1732500000803,
     NoDues1732500000804,
+    Foreclosure1732500000805,
   ],
   schema: loansSchema,
   consumes: () => ({

@@ -1,20 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
 import { type Caller, canSee } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
+import { parseInput } from '../../platform/validation';
 import { renderNoDues } from './domain/agreement-pdf';
 import { applyPayment } from './domain/allocation';
 import { bucketOf, daysPastDue } from './domain/delinquency';
 import { AgreementStatus } from './domain/esign';
+import { type ForeclosureQuote, foreclosureQuote as quoteFigures } from './domain/foreclosure';
 import {
   type Account,
   balances,
+  creditHeld,
   disbursement,
   type Entry,
+  feeCharge,
   interestAccrual,
   owed,
   penaltyCharge,
@@ -87,6 +92,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     disbursedOn,
     activatedAt: new Date(),
     closedAt: null,
+    closureReason: null,
     version: 1,
   });
   await m.insert(LoanRow, loan);
@@ -161,9 +167,70 @@ async function balancesOf(db: DataSource | EntityManager, loanId: string) {
   ]);
 }
 
-/** payments → loans: a verified payment is applied to the account; a loan with nothing left owing closes. */
+type InstalmentFigures = Pick<
+  InstalmentRow,
+  'n' | 'dueDate' | 'principalMinor' | 'interestMinor' | 'principalPaidMinor' | 'interestPaidMinor'
+>;
+const dueOf = (i: InstalmentFigures) => ({
+  n: i.n,
+  dueDate: i.dueDate,
+  principalMinor: BigInt(i.principalMinor),
+  interestMinor: BigInt(i.interestMinor),
+  principalPaidMinor: BigInt(i.principalPaidMinor),
+  interestPaidMinor: BigInt(i.interestPaidMinor),
+});
+
+/** What pays the loan off on a date, from its schedule and the charges in its ledger. */
+async function quoteOf(m: DataSource | EntityManager, loan: LoanRow, asOf: string, rows?: InstalmentRow[]) {
+  const instalments = rows ?? (await m.getRepository(InstalmentRow).find({ where: { loanId: loan.id } }));
+  const b = await balancesOf(m, loan.id);
+  return quoteFigures({
+    asOf,
+    disbursedOn: loan.disbursedOn,
+    charges: owed(b),
+    creditMinor: creditHeld(b),
+    instalments: instalments.map(dueOf),
+    chargeBps: config().FORECLOSURE_CHARGE_BPS,
+  });
+}
+
+const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), 'not a date');
+/** How far ahead a borrower can ask what paying off will cost. */
+export const QUOTE_HORIZON_DAYS = 30;
+
+/** The foreclosure quote for a date from the disbursement up to 30 days ahead (today by default). */
+export async function foreclosureQuote(db: DataSource, caller: Caller | null, loanId: string, date?: string) {
+  const loan = await getLoan(db, caller, loanId);
+  const asOf = date === undefined ? today() : parseInput(z.object({ date: dateSchema }), { date }).date;
+  const horizon = today(new Date(Date.now() + QUOTE_HORIZON_DAYS * 86_400_000));
+  if (asOf < loan.disbursedOn || asOf > horizon) {
+    throw new AppError('BAD_USER_INPUT', `a quote is for a date from ${loan.disbursedOn} to ${horizon}`, {
+      field: 'date',
+    });
+  }
+  if (loan.status !== 'ACTIVE') throw new AppError('FAILED_PRECONDITION', `the loan is ${loan.status}`);
+  return { loan, quote: await quoteOf(db, loan, asOf) };
+}
+
+type VerifiedPayment = {
+  paymentId: string;
+  loanId: string;
+  amountMinor: string;
+  purpose?: 'INSTALMENT' | 'FORECLOSURE';
+  receivedAt?: string;
+};
+
+/**
+ * payments → loans: a verified payment is applied to the account; a loan with nothing left owing closes.
+ * Credit held from earlier payments is spent with it. A foreclosure payment that covers the quote for the
+ * day it was received pays the loan off; one that falls short pays what is due by that day and the rest
+ * is held as credit towards the payoff — it never pays the interest of periods not yet run.
+ */
 export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { paymentId: string; loanId: string; amountMinor: string };
+  const d = event.data as VerifiedPayment;
   const loan = await m.findOne(LoanRow, { where: { id: d.loanId }, lock: { mode: 'pessimistic_write' } });
   if (!loan) throw new Error(`payment ${d.paymentId} names unknown loan ${d.loanId}`);
   const amount = BigInt(d.amountMinor);
@@ -172,63 +239,169 @@ export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
     await post(m, loan.id, repayment(NOTHING, amount), `payment ${d.paymentId} after closure`);
     return;
   }
-  const rows = await m.find(InstalmentRow, { where: { loanId: loan.id }, order: { n: 'ASC' } });
-  const r = applyPayment(
-    amount,
-    owed(await balancesOf(m, loan.id)),
-    rows.map((i) => ({
-      n: i.n,
-      principalMinor: BigInt(i.principalMinor),
-      interestMinor: BigInt(i.interestMinor),
-      principalPaidMinor: BigInt(i.principalPaidMinor),
-      interestPaidMinor: BigInt(i.interestPaidMinor),
-    })),
-  );
+  // Locked, so the daily accrual cannot book an instalment's interest while this payment does.
+  const rows = await m.find(InstalmentRow, {
+    where: { loanId: loan.id },
+    order: { n: 'ASC' },
+    lock: { mode: 'pessimistic_write' },
+  });
+  let payable = rows;
+  if (d.purpose === 'FORECLOSURE') {
+    const quote = await quoteOf(m, loan, today(new Date(d.receivedAt ?? Date.now())), rows);
+    if (amount >= quote.totalMinor) return payOff(m, loan, rows, quote, d.paymentId, amount);
+    payable = rows.filter((i) => i.dueDate <= quote.asOf);
+  }
+  const b = await balancesOf(m, loan.id);
+  const held = creditHeld(b);
+  const r = applyPayment(amount + held, owed(b), payable.map(dueOf));
   for (const paid of r.instalments) {
     const row = rows.find((i) => i.n === paid.n) as InstalmentRow;
-    if (!row.interestAccrued && BigInt(row.interestMinor) > 0n) {
-      await post(m, loan.id, interestAccrual(BigInt(row.interestMinor)), `interest of instalment ${row.n}`);
-    }
+    await accrueOnce(m, row);
     await m.update(
       InstalmentRow,
       { loanId: loan.id, n: paid.n },
       {
-        interestAccrued: true,
         interestPaidMinor: (BigInt(row.interestPaidMinor) + paid.interestMinor).toString(),
         principalPaidMinor: (BigInt(row.principalPaidMinor) + paid.principalMinor).toString(),
         status: paid.settled ? 'PAID' : 'PARTIAL',
       },
     );
   }
-  await post(m, loan.id, repayment(r.applied, r.advanceMinor), `payment ${d.paymentId}`);
+  await post(m, loan.id, repayment(r.applied, r.advanceMinor, held), `payment ${d.paymentId}`);
+  await closeIfRepaid(m, loan, 'REPAID');
+}
+
+/** Books an instalment's scheduled interest as receivable, once. */
+async function accrueOnce(m: EntityManager, row: InstalmentRow) {
+  if (row.interestAccrued) return;
+  if (BigInt(row.interestMinor) > 0n) {
+    await post(m, row.loanId, interestAccrual(BigInt(row.interestMinor)), `interest of instalment ${row.n}`);
+  }
+  await m.update(InstalmentRow, { loanId: row.loanId, n: row.n }, { interestAccrued: true });
+  row.interestAccrued = true;
+}
+
+/** Pays the loan off at its quote: the interest and charge it names are booked, then everything is settled. */
+async function payOff(
+  m: EntityManager,
+  loan: LoanRow,
+  rows: InstalmentRow[],
+  quote: ForeclosureQuote,
+  paymentId: string,
+  amount: bigint,
+) {
+  for (const row of rows.filter((i) => i.dueDate <= quote.asOf)) await accrueOnce(m, row);
+  if (quote.brokenPeriodInterestMinor > 0n) {
+    await post(
+      m,
+      loan.id,
+      interestAccrual(quote.brokenPeriodInterestMinor),
+      `interest of instalment ${quote.runningInstalment} to ${quote.asOf}`,
+    );
+  }
+  if (quote.chargeMinor > 0n) await post(m, loan.id, feeCharge(quote.chargeMinor), 'foreclosure charge');
+  for (const row of rows) {
+    if (row.status === 'PAID') continue;
+    const due = row.dueDate <= quote.asOf;
+    const interestPaid =
+      BigInt(row.interestPaidMinor) +
+      (due
+        ? BigInt(row.interestMinor) - BigInt(row.interestPaidMinor)
+        : row.n === quote.runningInstalment
+          ? quote.brokenPeriodInterestMinor
+          : 0n);
+    await m.update(
+      InstalmentRow,
+      { loanId: loan.id, n: row.n },
+      {
+        interestPaidMinor: interestPaid.toString(),
+        principalPaidMinor: row.principalMinor,
+        status: due ? 'PAID' : 'FORECLOSED',
+      },
+    );
+  }
+  const b = await balancesOf(m, loan.id);
+  const dues = owed(b);
+  const total = dues.penaltyMinor + dues.feesMinor + dues.interestMinor + dues.principalMinor;
+  const held = creditHeld(b);
+  await post(m, loan.id, repayment(dues, amount + held - total, held), `foreclosure payment ${paymentId}`);
+  await closeIfRepaid(m, loan, 'FORECLOSED');
+}
+
+async function closeIfRepaid(m: EntityManager, loan: LoanRow, reason: 'REPAID' | 'FORECLOSED') {
   const left = owed(await balancesOf(m, loan.id));
-  if (Object.values(left).every((v) => v === 0n)) {
-    const closed = await updateVersioned(m, LoanRow, loan, { status: 'CLOSED', closedAt: new Date() });
-    await recordEvent(m, loanEvents.fullyRepaid(closed));
-    await recordEvent(m, loanEvents.closed(closed));
+  if (!Object.values(left).every((v) => v === 0n)) return;
+  const closed = await updateVersioned(m, LoanRow, loan, {
+    status: 'CLOSED',
+    closedAt: new Date(),
+    closureReason: reason,
+  });
+  await recordEvent(m, loanEvents.fullyRepaid(closed));
+  await recordEvent(m, loanEvents.closed(closed));
+}
+
+/**
+ * Claims rows in batches with one UPDATE … FOR UPDATE SKIP LOCKED … RETURNING and handles each batch in
+ * the claiming transaction, until a batch comes back short: safe on any number of replicas at once.
+ */
+async function inBatches(
+  db: DataSource,
+  claim: string,
+  params: unknown[],
+  batch: number,
+  handle: (m: EntityManager, rows: Record<string, unknown>[]) => Promise<void>,
+) {
+  let done = 0;
+  for (;;) {
+    const n = await db.transaction(async (m) => {
+      const [rows]: [Record<string, unknown>[], number] = await m.query(claim, [...params, batch]);
+      await handle(m, rows);
+      return rows.length;
+    });
+    done += n;
+    if (n < batch) return done;
   }
 }
 
 /**
- * The overdue run for a business date: every instalment past due and not paid is charged the late fee
- * once (as a penalty in the ledger) and announced with `payment.overdue` (days past due, bucket). A run
- * can be repeated, on any number of replicas at once: an instalment already charged is skipped, and rows
- * are taken with SKIP LOCKED in batches.
+ * The daily servicing run for a business date. First, each instalment that has fallen due has its
+ * interest booked as receivable (so the account shows what is owed). Then every instalment past due and
+ * not paid is charged the late fee once (as a penalty in the ledger) and announced with `payment.overdue`
+ * (days past due, bucket). A run can be repeated, on any number of replicas at once: an instalment
+ * already accrued or charged is skipped. Returns the number of instalments charged.
  */
 export async function runOverdue(db: DataSource, asOf = today(), batch = 100): Promise<number> {
-  let charged = 0;
-  for (;;) {
-    const n = await db.transaction(async (m) => {
-      const [rows]: [Record<string, unknown>[], number] = await m.query(
-        `UPDATE instalments SET late_fee_charged_on = $1
-          WHERE (loan_id, n) IN (
-            SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
-             WHERE l.status = 'ACTIVE' AND i.due_date < $1 AND i.status <> 'PAID' AND i.late_fee_charged_on IS NULL
-             ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
-          RETURNING loan_id, n, due_date::text AS due_date`,
-        [asOf, batch],
-      );
-      const fee = config().LATE_FEE_MINOR;
+  await inBatches(
+    db,
+    `UPDATE instalments SET interest_accrued = true
+      WHERE (loan_id, n) IN (
+        SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
+         WHERE l.status = 'ACTIVE' AND i.due_date <= $1 AND i.status <> 'PAID' AND NOT i.interest_accrued
+         ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
+      RETURNING loan_id, n, interest_minor::text AS interest`,
+    [asOf],
+    batch,
+    async (m, rows) => {
+      for (const row of rows) {
+        const interest = BigInt(row.interest as string);
+        if (interest > 0n) {
+          await post(m, row.loan_id as string, interestAccrual(interest), `interest of instalment ${row.n}`);
+        }
+      }
+    },
+  );
+  const fee = config().LATE_FEE_MINOR;
+  return inBatches(
+    db,
+    `UPDATE instalments SET late_fee_charged_on = $1
+      WHERE (loan_id, n) IN (
+        SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
+         WHERE l.status = 'ACTIVE' AND i.due_date < $1 AND i.status <> 'PAID' AND i.late_fee_charged_on IS NULL
+         ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
+      RETURNING loan_id, n, due_date::text AS due_date`,
+    [asOf],
+    batch,
+    async (m, rows) => {
       for (const row of rows) {
         const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
         const dpd = daysPastDue(row.due_date as string, asOf);
@@ -244,11 +417,8 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
           }),
         );
       }
-      return rows.length;
-    });
-    charged += n;
-    if (n < batch) return charged;
-  }
+    },
+  );
 }
 
 const NOTHING = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
@@ -258,7 +428,7 @@ export async function accountOf(db: DataSource, loanId: string) {
   const dues = owed(await balancesOf(db, loanId));
   const [next] = await db.query(
     `SELECT due_date::text AS due, total_minor::text AS total FROM instalments
-      WHERE loan_id = $1 AND status <> 'PAID' ORDER BY n LIMIT 1`,
+      WHERE loan_id = $1 AND status IN ('DUE', 'PARTIAL') ORDER BY n LIMIT 1`,
     [loanId],
   );
   const dpd = daysPastDue((next?.due as string) ?? null, today());

@@ -16,6 +16,8 @@ const data = (p: PaymentRow) => ({
   amountMinor: p.amountMinor,
   currency: p.currency,
   method: p.method,
+  purpose: p.purpose,
+  receivedAt: p.receivedAt.toISOString(),
 });
 
 /** Published by payments, keyed by application. */

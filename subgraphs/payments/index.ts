@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Payments1732500000900 } from './migrations/1732500000900-payments';
+import { PaymentPurpose1732500000901 } from './migrations/1732500000901-purpose';
 import { LoanRefRow, PaymentRow } from './model/payment';
 import { paymentsSchema } from './schema';
 import { onLoanActivated, onLoanClosed } from './service';
@@ -8,7 +9,7 @@ export const payments: SubgraphDefinition = {
   name: 'payments',
   dbSchema: 'payments',
   entities: [LoanRefRow, PaymentRow],
-  migrations: [Payments1732500000900],
+  migrations: [Payments1732500000900, PaymentPurpose1732500000901],
   schema: paymentsSchema,
   consumes: () => ({
     'loan.activated': (event, m) => onLoanActivated(m, event),

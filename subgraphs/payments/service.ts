@@ -13,11 +13,14 @@ import { LoanRefRow, PaymentRow } from './model/payment';
 /** Collections staff who record payments on a borrower's behalf and verify them. */
 export const PAYMENT_STAFF = [Role.MANAGER, Role.ADMIN];
 export const METHODS = ['UPI', 'NEFT', 'IMPS', 'RTGS', 'NACH', 'CHEQUE', 'CASH'] as const;
+/** FORECLOSURE pays the loan off at the quote for the day it is received (see foreclosureQuote). */
+export const PURPOSES = ['INSTALMENT', 'FORECLOSURE'] as const;
 
 const paymentSchema = z.object({
   loanId: z.string().uuid('must be a loan id'),
   amountMinor: z.bigint().positive('must be a positive amount').max(100_000_000_000n),
   method: z.enum(METHODS),
+  purpose: z.enum(PURPOSES).default('INSTALMENT'),
   reference: z.string().trim().max(100).optional(),
   idempotencyKey: z
     .string()
@@ -39,9 +42,15 @@ export async function onLoanActivated(m: EntityManager, event: CloudEvent) {
     .execute();
 }
 
-const requestHash = (p: { loanId: string; amountMinor: bigint; method: string; reference?: string }) =>
+const requestHash = (p: {
+  loanId: string;
+  amountMinor: bigint;
+  method: string;
+  purpose: string;
+  reference?: string;
+}) =>
   createHash('sha256')
-    .update(JSON.stringify([p.loanId, p.amountMinor.toString(), p.method, p.reference ?? null]))
+    .update(JSON.stringify([p.loanId, p.amountMinor.toString(), p.method, p.purpose, p.reference ?? null]))
     .digest('hex');
 
 /**
@@ -85,6 +94,7 @@ export async function recordPayment(db: DataSource, caller: Caller, input: Payme
         amountMinor: p.amountMinor.toString(),
         currency: loan.currency,
         method: p.method,
+        purpose: p.purpose,
         reference: p.reference ?? null,
         status: 'RECEIVED',
         decisionReason: null,

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   allocate,
   balances,
+  creditHeld,
   disbursement,
   type Entry,
   feeCharge,
@@ -86,10 +87,13 @@ test('the ledger balances after every operation (random operation sequences)', (
           else if (o.kind === 'fee') entries.push(feeCharge(o.amount));
           else if (o.kind === 'penalty') entries.push(penaltyCharge(o.amount));
           else {
-            const due = owed(balances(entries));
-            const { applied, advanceMinor } = allocate(o.amount, due);
+            // Credit held from earlier overpayments is spent first, with the new money.
+            const b = balances(entries);
+            const due = owed(b);
+            const held = creditHeld(b);
+            const { applied, advanceMinor } = allocate(o.amount + held, due);
             for (const k of Object.keys(applied) as (keyof typeof applied)[]) assert.ok(applied[k] <= due[k]);
-            entries.push(repayment(applied, advanceMinor));
+            entries.push(repayment(applied, advanceMinor, held));
           }
           check();
         }

@@ -105,12 +105,16 @@ export function allocate(amountMinor: bigint, dues: Dues, order: readonly Bucket
   return { applied, advanceMinor: left };
 }
 
-/** A repayment as allocated: the bank receives it all, each receivable is reduced, any excess is owed back. */
-export function repayment(applied: Dues, advanceMinor: bigint) {
+/**
+ * A repayment as allocated: each receivable is reduced and any excess is held for (owed back to) the
+ * borrower. The money comes from the bank, and from credit already held when `fromCreditMinor` is given.
+ */
+export function repayment(applied: Dues, advanceMinor: bigint, fromCreditMinor = 0n) {
   const total =
     applied.penaltyMinor + applied.feesMinor + applied.interestMinor + applied.principalMinor + advanceMinor;
   return journal('REPAYMENT', [
-    dr('BANK', total),
+    dr('BANK', total - fromCreditMinor),
+    dr('CUSTOMER_ADVANCE', fromCreditMinor),
     ...(Object.keys(ACCOUNT_OF) as Bucket[]).map((b) => cr(ACCOUNT_OF[b], applied[b])),
     cr('CUSTOMER_ADVANCE', advanceMinor),
   ]);
@@ -133,6 +137,9 @@ export function balances(entries: readonly Entry[]): Map<Account, bigint> {
   }
   return out;
 }
+
+/** Money held for the borrower (paid beyond what was due), owed back or used by the next payment. */
+export const creditHeld = (b: Map<Account, bigint>) => -(b.get('CUSTOMER_ADVANCE') ?? 0n);
 
 /** What the borrower owes now, read from the receivable accounts. */
 export function owed(b: Map<Account, bigint>): Dues {

@@ -17,6 +17,8 @@ export class LoanRow {
   @Column('date', { name: 'disbursed_on' }) disbursedOn!: string;
   @Column('timestamptz', { name: 'activated_at' }) activatedAt!: Date;
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
+  /** REPAID (the schedule ran out) or FORECLOSED (paid off early at a quote). */
+  @Column('text', { name: 'closure_reason', nullable: true }) closureReason!: string | null;
   @VersionColumn({ type: 'integer' }) version!: number;
 }
 
@@ -30,11 +32,11 @@ export class InstalmentRow {
   @Column('bigint', { name: 'interest_minor' }) interestMinor!: string;
   @Column('bigint', { name: 'total_minor' }) totalMinor!: string;
   @Column('bigint', { name: 'closing_minor' }) closingMinor!: string;
-  /** DUE, PARTIAL (part paid) or PAID. */
+  /** DUE, PARTIAL (part paid), PAID, or FORECLOSED (its period ran when the loan was paid off early). */
   @Column('text') status!: string;
   @Column('bigint', { name: 'principal_paid_minor' }) principalPaidMinor!: string;
   @Column('bigint', { name: 'interest_paid_minor' }) interestPaidMinor!: string;
-  /** Its interest was booked as receivable (when it was first paid towards). */
+  /** Its interest was booked as receivable (on its due date, or when first paid towards). */
   @Column('boolean', { name: 'interest_accrued' }) interestAccrued!: boolean;
   /** The business date the late fee was charged (once per instalment). */
   @Column('date', { name: 'late_fee_charged_on', nullable: true }) lateFeeChargedOn!: string | null;

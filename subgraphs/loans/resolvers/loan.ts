@@ -4,13 +4,21 @@ import { money } from '../../../platform/graphql/money';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import * as loans from '../loan-service';
 import type { LoanRow } from '../model/loan';
-import { ApplicationAgreement, Loan, LoanAccount, LoanInstalment, NoDuesCertificate } from './types';
+import {
+  ApplicationAgreement,
+  ForeclosureQuote,
+  Loan,
+  LoanAccount,
+  LoanInstalment,
+  NoDuesCertificate,
+} from './types';
 
 const toLoan = (l: LoanRow): Loan => ({
   id: l.id,
   applicationId: l.applicationId,
   accountNumber: l.accountNumber,
   status: l.status,
+  closureReason: l.closureReason,
   principal: money(l.principalMinor, l.currency),
   annualRateBps: l.annualRateBps,
   instalments: l.instalments,
@@ -25,6 +33,29 @@ export class LoanResolver {
   @Query(() => Loan, { description: 'The borrower or staff.' })
   async loan(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return toLoan(await loans.getLoan(ctx.db, ctx.caller, id));
+  }
+
+  @Query(() => ForeclosureQuote, {
+    description: `The borrower or staff: the payoff amount for a date up to ${loans.QUOTE_HORIZON_DAYS} days ahead (today by default).`,
+  })
+  async foreclosureQuote(
+    @Arg('loanId', () => ID) loanId: string,
+    @Arg('date', () => String, { nullable: true }) date: string | undefined,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<ForeclosureQuote> {
+    const { loan, quote: q } = await loans.foreclosureQuote(ctx.db, ctx.caller, loanId, date ?? undefined);
+    const m = (v: bigint) => money(v, loan.currency);
+    return {
+      loanId: loan.id,
+      asOf: q.asOf,
+      principal: m(q.principalMinor),
+      interestDue: m(q.interestDueMinor),
+      brokenPeriodInterest: m(q.brokenPeriodInterestMinor),
+      penalties: m(q.penaltyMinor),
+      fees: m(q.feesMinor),
+      foreclosureCharge: m(q.chargeMinor),
+      total: m(q.totalMinor),
+    };
   }
 
   @Mutation(() => Loan, {

@@ -71,7 +71,7 @@ export class LoanInstalment {
   @Field(() => Money) interest!: Money;
   @Field(() => Money) total!: Money;
   @Field(() => Money) closing!: Money;
-  @Field(() => String, { description: 'DUE or PAID' }) status!: string;
+  @Field(() => String, { description: 'DUE, PARTIAL, PAID or FORECLOSED' }) status!: string;
 }
 
 @ObjectType({ description: 'The account today, read from the ledger and the schedule.' })
@@ -87,6 +87,25 @@ export class LoanAccount {
   bucket!: string;
 }
 
+@ObjectType({
+  description:
+    'What pays the loan off on a date: a FORECLOSURE payment of at least `total` received that day closes it.',
+})
+export class ForeclosureQuote {
+  @Field(() => ID) loanId!: string;
+  @Field(() => String, { description: 'The date the quote holds for (YYYY-MM-DD, the loan’s time zone).' })
+  asOf!: string;
+  @Field(() => Money) principal!: Money;
+  @Field(() => Money, { description: 'Unpaid interest of instalments already due.' }) interestDue!: Money;
+  @Field(() => Money, { description: 'Interest of the running period up to asOf.' })
+  brokenPeriodInterest!: Money;
+  @Field(() => Money) penalties!: Money;
+  @Field(() => Money) fees!: Money;
+  @Field(() => Money, { description: 'Foreclosure charge on the principal (none unless configured).' })
+  foreclosureCharge!: Money;
+  @Field(() => Money) total!: Money;
+}
+
 @ObjectType({ description: 'Issued when the loan closes.' })
 export class NoDuesCertificate {
   @Field(() => String) sha256!: string;
@@ -100,6 +119,8 @@ export class Loan {
   @Field(() => ID) applicationId!: string;
   @Field(() => String) accountNumber!: string;
   @Field(() => String, { description: 'ACTIVE or CLOSED' }) status!: string;
+  @Field(() => String, { nullable: true, description: 'REPAID or FORECLOSED, once closed' })
+  closureReason!: string | null;
   @Field(() => Money) principal!: Money;
   @Field(() => Int) annualRateBps!: number;
   @Field(() => Int) instalments!: number;

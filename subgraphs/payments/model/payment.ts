@@ -24,6 +24,8 @@ export class PaymentRow {
   @Column('bigint', { name: 'amount_minor' }) amountMinor!: string;
   @Column('text') currency!: string;
   @Column('text') method!: string;
+  /** INSTALMENT or FORECLOSURE. */
+  @Column('text') purpose!: string;
   @Column('text', { nullable: true }) reference!: string | null;
   /** RECEIVED (waiting for verification), VERIFIED (applied to the loan), REJECTED. */
   @Column('text') status!: string;

@@ -11,6 +11,7 @@ const toPayment = (p: PaymentRow): Payment => ({
   loanId: p.loanId,
   amount: money(p.amountMinor, p.currency),
   method: p.method,
+  purpose: p.purpose,
   reference: p.reference,
   status: p.status,
   decisionReason: p.decisionReason,
@@ -39,6 +40,7 @@ export class PaymentResolver {
       amountMinor: input.amount,
       method: input.method as (typeof payments.METHODS)[number],
       reference: input.reference ?? undefined,
+      purpose: (input.purpose ?? undefined) as (typeof payments.PURPOSES)[number] | undefined,
       idempotencyKey,
     });
     return toPayment(p);

@@ -8,6 +8,7 @@ export class Payment {
   @Field(() => ID) loanId!: string;
   @Field(() => Money) amount!: Money;
   @Field(() => String) method!: string;
+  @Field(() => String, { description: 'INSTALMENT or FORECLOSURE' }) purpose!: string;
   @Field(() => String, { nullable: true }) reference!: string | null;
   @Field(() => String, { description: 'RECEIVED, VERIFIED (applied to the loan) or REJECTED' })
   status!: string;
@@ -22,6 +23,11 @@ export class PaymentInput {
   @Field(() => MinorUnits) amount!: bigint;
   @Field(() => String, { description: 'UPI, NEFT, IMPS, RTGS, NACH, CHEQUE or CASH' }) method!: string;
   @Field(() => String, { nullable: true, description: 'The bank or UPI reference.' }) reference?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'INSTALMENT (default) or FORECLOSURE: pays the loan off at the quote for the day received.',
+  })
+  purpose?: string;
 }
 
 @ObjectType('Loan')
