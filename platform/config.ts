@@ -57,8 +57,11 @@ const schema = z
     DOCUMENT_URL_SECRET: z.string().min(16).default(DEV_DOCUMENT_URL_SECRET),
     DOCUMENT_URL_TTL_SECONDS: z.coerce.number().int().positive().default(300),
     /** Credit bureau; unset, `npm start` and the tests run the local bureau simulator. */
-    /** SMS and e-mail providers (their webhooks); `npm start` and the tests run a local simulator. */
+    /** SMS and push providers (their webhooks); `npm start` and the tests run a local simulator. */
     NOTIFY_URL: z.string().url().optional(),
+    /** Outgoing mail relay, e.g. smtp://user:pass@relay:587; unset, the simulator's SMTP sink is used. */
+    SMTP_URL: z.string().url().optional(),
+    MAIL_FROM: z.string().default('LoanFlow <no-reply@loanflow.local>'),
     /** Keys the HMAC of one-time passwords at rest. */
     OTP_SECRET: z.string().min(16).default(DEV_OTP_SECRET),
     BUREAU_URL: z.string().url().optional(),
@@ -76,6 +79,14 @@ const schema = z
      * RBI forbids it on floating-rate loans to individuals; a lender may set it for fixed-rate products.
      */
     FORECLOSURE_CHARGE_BPS: z.coerce.number().int().min(0).max(1000).default(0),
+    /** Notification sends per second per replica (all channels), so bulk reminders cannot flood providers. */
+    NOTIFY_RATE_PER_SECOND: z.coerce.number().int().positive().default(50),
+    /** A failed send is retried with doubling back-off from this, then recorded as FAILED. */
+    NOTIFY_BACKOFF_MS: z.coerce.number().int().positive().default(30_000),
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+    NOTIFY_POLL_MS: z.coerce.number().int().positive().default(1000),
+    /** Days before a due date that the borrower is reminded of the instalment. */
+    REMINDER_DAYS_AHEAD: z.coerce.number().int().min(0).max(30).default(3),
     /** How often the overdue run checks (it is idempotent for a business date). */
     OVERDUE_POLL_MS: z.coerce.number().int().positive().default(3_600_000),
     OFFER_EXPIRY_POLL_MS: z.coerce.number().int().positive().default(30_000),

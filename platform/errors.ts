@@ -51,11 +51,30 @@ const PASS_THROUGH = new Set([
 ]);
 
 /**
+ * @apollo/gateway checks request variables itself and returns graphql-js's coercion errors (an unknown enum
+ * value, a string for an Int) without a code, so they would pass for internal errors.
+ */
+function isVariableCoercionError(error: unknown) {
+  return (
+    error instanceof GraphQLError &&
+    !error.path &&
+    /^Variable "\$\w+" (got invalid value|of required type|of non-null type)/.test(error.message)
+  );
+}
+
+/**
  * Apollo `formatError`: typed errors pass with their code; anything else is an internal error whose
  * message (which may hold SQL, paths or PII) is logged, not returned.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
+  if (isVariableCoercionError(error)) {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: { code: 'BAD_USER_INPUT' },
+    };
+  }
   if (typeof code === 'string' && PASS_THROUGH.has(code)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };

@@ -113,3 +113,12 @@ export function blindIndex(kind: 'pan' | 'aadhaar' | 'name', normalized: string)
 
 /** Lets other services screen a name against a watchlist without ever receiving the name. */
 export const nameIndex = (fullName: string) => blindIndex('name', normalizeName(fullName));
+
+/** The contact card identity publishes encrypted (customer.contact.updated), for the services that write to people. */
+export interface Contact {
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+export const openContact = (encrypted: string) => JSON.parse(decryptPii(encrypted)) as Contact;

@@ -33,4 +33,15 @@ test('formatError: typed errors keep code and message; anything else is a bare i
   const out = formatError({ message: leak.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, leak);
   assert.equal(out.message, 'internal error');
   assert.deepEqual(out.extensions, { code: 'INTERNAL_SERVER_ERROR' });
+  // The gateway's own variable check: no code of its own, but the caller's mistake.
+  const coercion = new GraphQLError(
+    'Variable "$p" got invalid value "NOPE" at "p[0].category"; Value "NOPE" does not exist in "NotificationCategory" enum.',
+  );
+  assert.deepEqual(
+    formatError({ message: coercion.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, coercion)
+      .extensions,
+    {
+      code: 'BAD_USER_INPUT',
+    },
+  );
 });

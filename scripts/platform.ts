@@ -2,7 +2,7 @@ import { startGateway } from '../gateway/server';
 import { config } from '../platform/config';
 import { openDocumentStore } from '../platform/docstore';
 import { createBus, type EventBus } from '../platform/events';
-import { httpNotifier, useNotifier } from '../platform/notify/http';
+import { channelNotifier, useNotifier } from '../platform/notify/http';
 import { startMessagingSimulator } from '../platform/notify/simulator';
 import { type RunningSubgraph, runSubgraph } from '../platform/subgraph';
 import { SUBGRAPHS } from '../subgraphs';
@@ -17,9 +17,9 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
   // No bureau configured: run the local simulator, as the tests and the embedded mode do.
   const simulator = c.BUREAU_URL ? undefined : await startBureauSimulator();
   if (simulator) useBureau(httpBureau(simulator.url));
-  // Likewise the SMS and e-mail providers.
+  // Likewise the SMS and push providers and the mail relay.
   const messaging = c.NOTIFY_URL ? undefined : await startMessagingSimulator();
-  if (messaging) useNotifier(httpNotifier(messaging.url));
+  if (messaging) useNotifier(channelNotifier(messaging.url, messaging.smtpUrl));
   const running: RunningSubgraph[] = [];
   const basePort = options.basePort ?? c.SUBGRAPH_BASE_PORT;
   for (const [i, def] of SUBGRAPHS.entries()) {

@@ -5,6 +5,7 @@ import { documents } from './documents';
 import { identity } from './identity';
 import { kyc } from './kyc';
 import { loans } from './loans';
+import { notifications } from './notifications';
 import { offers } from './offers';
 import { payments } from './payments';
 import { risk } from './risk';
@@ -20,4 +21,5 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   approvals,
   loans,
   payments,
+  notifications,
 ];

@@ -9,6 +9,7 @@ import {
   applicationInApproval,
   applicationInOffer,
   type Desk,
+  latestOtp,
   offerTerms,
   reaches,
   SEND_OFFER,
@@ -84,12 +85,6 @@ async function agreementReady(full = false) {
   return { ...c, agreement };
 }
 
-const sms = async (phone: string) =>
-  (
-    (await (await fetch(`${platform.notifyUrl}/admin/messages?to=${encodeURIComponent(phone)}`)).json()) as {
-      messages: { text: string }[];
-    }
-  ).messages;
 const START = `mutation($a: ID!) { startEsign(agreementId: $a) { sentTo agreement { status } } }`;
 const CONFIRM = `mutation($a: ID!, $otp: String!) { confirmEsign(agreementId: $a, otp: $otp) { status fileVersion signMethod sha256 otpAttemptsLeft } }`;
 
@@ -122,7 +117,7 @@ test('RISK-APPROVED → SIGNED → ACTIVE: offer, approvals, agreement PDF, OTP 
   const started = await platform.gql(START, { a: a.id }, c.token);
   assert.equal(started.data?.startEsign.agreement.status, 'ESIGN_PENDING', JSON.stringify(started.errors));
   assert.match(started.data?.startEsign.sentTo, /\*{6}/);
-  const otp = (await eventually(async () => (await sms(c.phone)).at(-1)))?.text.match(/\b(\d{6})\b/)?.[1];
+  const otp = await eventually(() => latestOtp(platform.notifyUrl ?? '', c.phone));
   assert.ok(otp, 'the code arrived by SMS at the registered mobile');
   const other = await applicationInApproval(platform.gql, desk, '40000000', 'Someone Else');
   assert.equal(firstError(await platform.gql(CONFIRM, { a: a.id, otp }, other.token)), 'NOT_FOUND');
@@ -247,7 +242,7 @@ test('five wrong codes lock e-sign (timeline entry); a signed copy uploaded inst
   const c = await agreementReady();
   const a = c.agreement;
   await platform.gql(START, { a: a.id }, c.token);
-  const otp = (await eventually(async () => (await sms(c.phone)).at(-1)))?.text.match(/\b(\d{6})\b/)?.[1];
+  const otp = await eventually(() => latestOtp(platform.notifyUrl ?? '', c.phone));
   const bad = otp === '999999' ? '888888' : '999999';
   for (let i = 1; i <= 4; i++) {
     const r = await platform.gql(CONFIRM, { a: a.id, otp: bad }, c.token);

@@ -87,31 +87,55 @@ test('register → login → KYC → apply → submit → one query across ident
   assert.ok(sent.sent_at, 'the relay marked the row sent after the broker acknowledged it');
 });
 
-test('the MongoDB adapter round-trips through the real MongoDB-wire server', async () => {
-  const { MongoDocumentStore } = await import('../platform/docstore');
-  const store = await MongoDocumentStore.connect(config().MONGODB_URL as string, config().MONGODB_DB);
-  try {
-    await store.insert('notes', { _id: 'n1', owner: 'u1', text: 'hello', n: 1 });
-    await store.insert('notes', { _id: 'n2', owner: 'u2', text: 'other', n: 2 });
-    assert.deepEqual(await store.get('notes', 'n1'), { _id: 'n1', owner: 'u1', text: 'hello', n: 1 });
-    assert.deepEqual(
-      (await store.find('notes', { owner: 'u2' })).map((d) => d._id),
-      ['n2'],
-    );
-    assert.equal(await store.update('notes', 'n1', { text: 'changed' }), true);
-    assert.equal((await store.get<{ _id: string; text: string }>('notes', 'n1'))?.text, 'changed');
-    assert.equal(await store.delete('notes', 'n2'), true);
-    assert.equal(await store.get('notes', 'n2'), null);
+for (const kind of ['mongodb', 'postgres'] as const) {
+  test(`the ${kind} document store adapter round-trips through the real server`, async () => {
+    const { MongoDocumentStore, PostgresDocumentStore } = await import('../platform/docstore');
+    const { databaseUrl } = await import('../platform/db');
+    const store =
+      kind === 'mongodb'
+        ? await MongoDocumentStore.connect(config().MONGODB_URL as string, config().MONGODB_DB)
+        : await PostgresDocumentStore.connect(databaseUrl());
+    const notes = `notes-${Date.now().toString(36)}`;
+    try {
+      await store.insert(notes, { _id: 'n1', owner: 'u1', text: 'hello', n: 1 });
+      await store.insert(notes, { _id: 'n2', owner: 'u2', text: 'other', n: 2 });
+      assert.deepEqual(await store.get(notes, 'n1'), { _id: 'n1', owner: 'u1', text: 'hello', n: 1 });
+      assert.deepEqual(
+        (await store.find(notes, { owner: 'u2' })).map((d) => d._id),
+        ['n2'],
+      );
+      assert.equal(await store.insertIfAbsent(notes, { _id: 'n1', owner: 'u9', text: 'again', n: 9 }), false);
+      assert.equal((await store.get<{ _id: string; text: string }>(notes, 'n1'))?.text, 'hello');
+      for (const id of ['a3', 'a1', 'a2', 'B0']) {
+        assert.equal(await store.insertIfAbsent(notes, { _id: id, owner: 'u3', text: id, n: 0 }), true);
+      }
+      assert.equal(await store.count(notes, { owner: 'u3' }), 4);
+      // Keyset paging newest first, in byte order ('B' < 'a') on both adapters.
+      const page1 = await store.find(notes, { owner: 'u3' }, { newestFirst: true, limit: 2 });
+      assert.deepEqual(
+        page1.map((d) => d._id),
+        ['a3', 'a2'],
+      );
+      const page2 = await store.find(notes, { owner: 'u3' }, { newestFirst: true, limit: 2, before: 'a2' });
+      assert.deepEqual(
+        page2.map((d) => d._id),
+        ['a1', 'B0'],
+      );
+      assert.equal(await store.update(notes, 'n1', { text: 'changed' }), true);
+      assert.equal((await store.get<{ _id: string; text: string }>(notes, 'n1'))?.text, 'changed');
+      assert.equal(await store.delete(notes, 'n2'), true);
+      assert.equal(await store.get(notes, 'n2'), null);
 
-    const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(600_000, 7)]);
-    const fileId = await store.putFile('documents', 'statement.pdf', bytes, { owner: 'u1' });
-    const file = await store.getFile('documents', fileId);
-    assert.equal(file?.filename, 'statement.pdf');
-    assert.equal(file?.length, bytes.length);
-    assert.deepEqual(file?.metadata, { owner: 'u1' });
-    assert.ok(file?.content.equals(bytes), 'GridFS returns the same bytes across several chunks');
-    assert.equal(await store.getFile('documents', '000000000000000000000000'), null);
-  } finally {
-    await store.close();
-  }
-});
+      const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(600_000, 7)]);
+      const fileId = await store.putFile('documents', 'statement.pdf', bytes, { owner: 'u1' });
+      const file = await store.getFile('documents', fileId);
+      assert.equal(file?.filename, 'statement.pdf');
+      assert.equal(file?.length, bytes.length);
+      assert.deepEqual(file?.metadata, { owner: 'u1' });
+      assert.ok(file?.content.equals(bytes), 'the same bytes come back (GridFS: across several chunks)');
+      assert.equal(await store.getFile('documents', '000000000000000000000000'), null);
+    } finally {
+      await store.close();
+    }
+  });
+}

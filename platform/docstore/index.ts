@@ -7,6 +7,22 @@ import { PostgresDocumentStore } from './postgres';
 export * from './port';
 export { MongoDocumentStore, PostgresDocumentStore };
 
+/** A store opened on first use and closed with the subgraph that uses it. */
+export function lazyDocumentStore() {
+  let store: Promise<DocumentStore> | undefined;
+  return {
+    get: () => {
+      store ??= openDocumentStore();
+      return store;
+    },
+    async close() {
+      const s = store;
+      store = undefined;
+      await (await s)?.close();
+    },
+  };
+}
+
 /** MongoDB when MONGODB_URL is set, otherwise PostgreSQL behind the same port (the embedded mode). */
 export async function openDocumentStore(): Promise<DocumentStore> {
   const c = config();

@@ -1,5 +1,5 @@
 import { type Db, GridFSBucket, MongoClient, ObjectId } from 'mongodb';
-import type { Doc, DocumentStore, Filter, StoredFile } from './port';
+import type { Doc, DocumentStore, Filter, FindOptions, StoredFile } from './port';
 
 export class MongoDocumentStore implements DocumentStore {
   readonly kind = 'mongodb' as const;
@@ -18,14 +18,32 @@ export class MongoDocumentStore implements DocumentStore {
     await this.db.collection<Doc>(collection).insertOne(doc);
   }
 
+  async insertIfAbsent(collection: string, doc: Doc) {
+    try {
+      await this.db.collection<Doc>(collection).insertOne(doc);
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
   async get<T extends Doc>(collection: string, id: string) {
     return (await this.db.collection<Doc>(collection).findOne({ _id: id })) as T | null;
   }
 
-  async find<T extends Doc>(collection: string, filter: Filter, options: { limit?: number } = {}) {
-    const cursor = this.db.collection<Doc>(collection).find(filter).sort({ _id: 1 });
+  async find<T extends Doc>(collection: string, filter: Filter, options: FindOptions = {}) {
+    const query = options.before === undefined ? filter : { ...filter, _id: { $lt: options.before } };
+    const cursor = this.db
+      .collection<Doc>(collection)
+      .find(query)
+      .sort({ _id: options.newestFirst ? -1 : 1 });
     if (options.limit) cursor.limit(options.limit);
     return (await cursor.toArray()) as T[];
+  }
+
+  count(collection: string, filter: Filter) {
+    return this.db.collection<Doc>(collection).countDocuments(filter);
   }
 
   async update(collection: string, id: string, patch: Record<string, unknown>) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { logger } from '../log';
-import type { Doc, DocumentStore, Filter, StoredFile } from './port';
+import type { Doc, DocumentStore, Filter, FindOptions, StoredFile } from './port';
 
 const log = logger('docstore');
 
@@ -32,6 +32,14 @@ export class PostgresDocumentStore implements DocumentStore {
     ]);
   }
 
+  async insertIfAbsent(collection: string, doc: Doc) {
+    const r = await this.pool.query(
+      'INSERT INTO docstore.documents (collection, id, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [collection, doc._id, JSON.stringify(doc)],
+    );
+    return r.rowCount === 1;
+  }
+
   async get<T extends Doc>(collection: string, id: string) {
     const r = await this.pool.query('SELECT body FROM docstore.documents WHERE collection = $1 AND id = $2', [
       collection,
@@ -40,12 +48,23 @@ export class PostgresDocumentStore implements DocumentStore {
     return (r.rows[0]?.body ?? null) as T | null;
   }
 
-  async find<T extends Doc>(collection: string, filter: Filter, options: { limit?: number } = {}) {
+  async find<T extends Doc>(collection: string, filter: Filter, options: FindOptions = {}) {
+    // COLLATE "C": byte order, as MongoDB compares strings.
     const r = await this.pool.query(
-      'SELECT body FROM docstore.documents WHERE collection = $1 AND body @> $2::jsonb ORDER BY id LIMIT $3',
-      [collection, JSON.stringify(filter), options.limit ?? null],
+      `SELECT body FROM docstore.documents
+        WHERE collection = $1 AND body @> $2::jsonb AND ($3::text IS NULL OR id COLLATE "C" < $3)
+        ORDER BY id COLLATE "C" ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT $4`,
+      [collection, JSON.stringify(filter), options.before ?? null, options.limit ?? null],
     );
     return r.rows.map((row) => row.body as T);
+  }
+
+  async count(collection: string, filter: Filter) {
+    const r = await this.pool.query(
+      'SELECT count(*)::int AS n FROM docstore.documents WHERE collection = $1 AND body @> $2::jsonb',
+      [collection, JSON.stringify(filter)],
+    );
+    return r.rows[0].n as number;
   }
 
   async update(collection: string, id: string, patch: Record<string, unknown>) {

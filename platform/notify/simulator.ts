@@ -1,39 +1,42 @@
 import type { Server } from 'node:http';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { close, httpServer, listen, type Route, readBody, sendJson } from '../http';
 
 type Mode = 'ok' | 'fail' | 'slow';
+interface Sent {
+  channel: 'sms' | 'push' | 'email';
+  to: string;
+  subject?: string;
+  text: string;
+  at: string;
+}
 
 /**
- * Local SMS and e-mail providers for tests and the embedded mode: they keep what they were sent (so a test
- * can read an OTP the way a phone would) and can misbehave (`POST /admin/mode`: fail = HTTP 503, slow).
+ * Local SMS and push providers (webhooks) and an SMTP server for e-mail, for tests and the embedded mode:
+ * they keep what they were sent (so a test can read an OTP the way a phone would, or a reminder the way a
+ * mailbox would) and can misbehave (`POST /admin/mode`: fail = HTTP 503 / SMTP 451, slow = a delay).
  */
 export async function startMessagingSimulator(port = 0, host = '127.0.0.1') {
   let mode: Mode = 'ok';
   let delayMs = 0;
-  const sent: { channel: string; to: string; subject?: string; text: string; at: string }[] = [];
+  const sent: Sent[] = [];
+  const misbehave = async () => {
+    if (mode === 'slow') await new Promise((r) => setTimeout(r, delayMs));
+    return mode === 'fail';
+  };
   const accept =
-    (channel: 'sms' | 'email'): Route =>
+    (channel: 'sms' | 'push'): Route =>
     async (req, res) => {
-      const body = JSON.parse((await readBody(req)) || '{}') as {
-        to?: string;
-        subject?: string;
-        text?: string;
-      };
+      const body = JSON.parse((await readBody(req)) || '{}') as { to?: string; text?: string };
       if (!body.to || !body.text) return sendJson(res, 400, { error: 'to and text are required' });
-      if (mode === 'fail') return sendJson(res, 503, { error: 'provider down' });
-      if (mode === 'slow') await new Promise((r) => setTimeout(r, delayMs));
-      sent.push({
-        channel,
-        to: body.to,
-        subject: body.subject,
-        text: body.text,
-        at: new Date().toISOString(),
-      });
+      if (await misbehave()) return sendJson(res, 503, { error: 'provider down' });
+      sent.push({ channel, to: body.to, text: body.text, at: new Date().toISOString() });
       sendJson(res, 202, { accepted: true });
     };
   const server: Server = httpServer({
     '/v1/sms': accept('sms'),
-    '/v1/email': accept('email'),
+    '/v1/push': accept('push'),
     '/admin/messages': (req, res) => {
       const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
       sendJson(res, 200, { messages: sent.filter((m) => !to || m.to === to) });
@@ -45,6 +48,42 @@ export async function startMessagingSimulator(port = 0, host = '127.0.0.1') {
       sendJson(res, 200, { mode, delayMs });
     },
   });
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then(async (mail) => {
+          if (await misbehave()) {
+            return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
+          }
+          for (const rcpt of session.envelope.rcptTo) {
+            sent.push({
+              channel: 'email',
+              to: rcpt.address,
+              subject: mail.subject,
+              text: mail.text ?? '',
+              at: new Date().toISOString(),
+            });
+          }
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
   const actual = await listen(server, port, host);
-  return { url: `http://${host}:${actual}`, stop: () => close(server) };
+  await new Promise<void>((resolve, reject) => {
+    smtp.once('error', reject);
+    smtp.listen(0, host, () => resolve());
+  });
+  const smtpPort = (smtp.server.address() as { port: number }).port;
+  return {
+    url: `http://${host}:${actual}`,
+    smtpUrl: `smtp://${host}:${smtpPort}`,
+    async stop() {
+      await close(server);
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    },
+  };
 }

@@ -105,6 +105,12 @@ export const loanEvents = {
         lateFeeMinor: o.lateFeeMinor.toString(),
       },
     }),
+  reminder: (l: LoanRow, r: { n: number; dueDate: string; amountMinor: bigint }) =>
+    newEvent({
+      type: 'repayment.reminder',
+      ...loanBase(l),
+      data: { ...loanIds(l), instalment: r.n, dueDate: r.dueDate, amountMinor: r.amountMinor.toString() },
+    }),
   fullyRepaid: (l: LoanRow) =>
     newEvent({
       type: 'loan.fully.repaid',

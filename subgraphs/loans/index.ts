@@ -9,6 +9,7 @@ import { Repayments1732500000802 } from './migrations/1732500000802-repayments';
 import { Overdue1732500000803 } from './migrations/1732500000803-overdue';
 import { NoDues1732500000804 } from './migrations/1732500000804-no-dues';
 import { Foreclosure1732500000805 } from './migrations/1732500000805-foreclosure';
+import { Reminders1732500000806 } from './migrations/1732500000806-reminders';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
 import { loansSchema } from './schema';
@@ -43,6 +44,7 @@ export const loans: SubgraphDefinition = {
     Overdue1732500000803,
     NoDues1732500000804,
     Foreclosure1732500000805,
+    Reminders1732500000806,
   ],
   schema: loansSchema,
   consumes: () => ({

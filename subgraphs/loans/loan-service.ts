@@ -112,6 +112,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
       interestPaidMinor: '0',
       interestAccrued: false,
       lateFeeChargedOn: null,
+      remindedOn: null,
     })),
   );
   await recordEvent(m, loanEvents.activated(loan, actorId));
@@ -367,8 +368,9 @@ async function inBatches(
  * The daily servicing run for a business date. First, each instalment that has fallen due has its
  * interest booked as receivable (so the account shows what is owed). Then every instalment past due and
  * not paid is charged the late fee once (as a penalty in the ledger) and announced with `payment.overdue`
- * (days past due, bucket). A run can be repeated, on any number of replicas at once: an instalment
- * already accrued or charged is skipped. Returns the number of instalments charged.
+ * (days past due, bucket). Instalments falling due within REMINDER_DAYS_AHEAD get one
+ * `repayment.reminder` each. A run can be repeated, on any number of replicas at once: an instalment
+ * already accrued, charged or reminded is skipped. Returns the number of instalments charged.
  */
 export async function runOverdue(db: DataSource, asOf = today(), batch = 100): Promise<number> {
   await inBatches(
@@ -387,6 +389,35 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
         if (interest > 0n) {
           await post(m, row.loan_id as string, interestAccrual(interest), `interest of instalment ${row.n}`);
         }
+      }
+    },
+  );
+  const ahead = new Date(Date.parse(asOf) + config().REMINDER_DAYS_AHEAD * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  await inBatches(
+    db,
+    `UPDATE instalments SET reminded_on = $1
+      WHERE (loan_id, n) IN (
+        SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
+         WHERE l.status = 'ACTIVE' AND i.due_date BETWEEN $1 AND $2 AND i.status IN ('DUE', 'PARTIAL')
+           AND i.reminded_on IS NULL
+         ORDER BY i.due_date LIMIT $3 FOR UPDATE OF i SKIP LOCKED)
+      RETURNING loan_id, n, due_date::text AS due_date,
+                (total_minor - principal_paid_minor - interest_paid_minor)::text AS left`,
+    [asOf, ahead],
+    batch,
+    async (m, rows) => {
+      for (const row of rows) {
+        const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
+        await recordEvent(
+          m,
+          loanEvents.reminder(loan, {
+            n: row.n as number,
+            dueDate: row.due_date as string,
+            amountMinor: BigInt(row.left as string),
+          }),
+        );
       }
     },
   );

@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { type Caller, canSee } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db';
-import { type DocumentStore, openDocumentStore } from '../../platform/docstore';
+import { lazyDocumentStore } from '../../platform/docstore';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { logger } from '../../platform/log';
 import { notifier } from '../../platform/notify/http';
 import { NotifierUnavailable } from '../../platform/notify/port';
-import { decryptPii } from '../../platform/pii';
+import { type Contact, openContact } from '../../platform/pii';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderAgreement, stampSignature } from './domain/agreement-pdf';
@@ -25,25 +25,12 @@ export const LENDER = 'LoanFlow Finance Ltd.';
 /** Loan operations: who verifies a signed copy the customer uploaded. */
 export const SIGNATURE_VERIFIERS = [Role.INTERNAL_APPROVER, Role.MANAGER, Role.ADMIN];
 
-let store: Promise<DocumentStore> | undefined;
+const files = lazyDocumentStore();
 /** Agreement files live in the document store (GridFS), like every other file. */
-export const agreementFiles = () => {
-  store ??= openDocumentStore();
-  return store;
-};
-export async function closeAgreementFiles() {
-  const s = store;
-  store = undefined;
-  await (await s)?.close();
-}
+export const agreementFiles = files.get;
+export const closeAgreementFiles = files.close;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-interface Contact {
-  name: string;
-  email: string;
-  phone: string | null;
-}
 
 // ---- events in -------------------------------------------------------------------------------------
 
@@ -114,7 +101,7 @@ export async function onFinalApproved(m: EntityManager, event: CloudEvent) {
 /** The contact card, decrypted for use; never logged. */
 export async function contactOf(db: DataSource | EntityManager, customerId: string): Promise<Contact | null> {
   const row = await db.getRepository(ContactRow).findOne({ where: { customerId } });
-  return row ? (JSON.parse(decryptPii(row.contact)) as Contact) : null;
+  return row ? openContact(row.contact) : null;
 }
 
 const sanctionDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);

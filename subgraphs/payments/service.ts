@@ -154,6 +154,24 @@ export async function getPayment(db: DataSource, caller: Caller | null, id: stri
   return p;
 }
 
+/** What the loan's books say is owed, next to the caller's payments still waiting for verification. */
+export async function outstandingOf(
+  db: DataSource,
+  caller: Caller | null,
+  loanId: string,
+  dues: { principalMinor: bigint; interestMinor: bigint; feesMinor: bigint; penaltyMinor: bigint },
+) {
+  const pending = (await paymentsOf(db, caller, loanId))
+    .filter((p) => p.status === 'RECEIVED')
+    .reduce((s, p) => s + BigInt(p.amountMinor), 0n);
+  const total = dues.principalMinor + dues.interestMinor + dues.feesMinor + dues.penaltyMinor;
+  return {
+    totalMinor: total,
+    pendingMinor: pending,
+    afterPendingMinor: total > pending ? total - pending : 0n,
+  };
+}
+
 /** loans → payments: a closed loan takes no more payments. */
 export async function onLoanClosed(m: EntityManager, event: CloudEvent) {
   const { loanId } = event.data as { loanId: string };

@@ -20,4 +20,6 @@ Object.assign(process.env, {
   OUTBOX_POLL_MS: '100',
   CONSUMER_BACKOFF_MS: '50',
   OFFER_EXPIRY_POLL_MS: '200',
+  NOTIFY_BACKOFF_MS: '200',
+  NOTIFY_POLL_MS: '200',
 });

@@ -132,6 +132,25 @@ export async function applicationInApproval(gql: Gql, desk: Desk, amount = '4000
   return { ...c, offerId };
 }
 
+export interface SentMessage {
+  channel: 'sms' | 'push' | 'email';
+  to: string;
+  subject?: string;
+  text: string;
+}
+
+/** What the messaging simulator (SMS, push, SMTP) received for an address, oldest first. */
+export async function messagesTo(notifyUrl: string, to: string) {
+  const res = await fetch(`${notifyUrl}/admin/messages?to=${encodeURIComponent(to)}`);
+  return ((await res.json()) as { messages: SentMessage[] }).messages;
+}
+
+/** The newest e-sign code texted to a phone (other texts, e.g. payment notices, are skipped). */
+export async function latestOtp(notifyUrl: string, phone: string) {
+  const codes = (await messagesTo(notifyUrl, phone)).filter((m) => m.text.includes('is your LoanFlow code'));
+  return codes.at(-1)?.text.match(/\b(\d{6})\b/)?.[1];
+}
+
 /**
  * A customer with an ACTIVE loan: a small offer accepted, levels 1 and 2 approved by the given users, the
  * agreement e-signed with the code read from the SMS simulator at `notifyUrl`.
@@ -163,11 +182,7 @@ export async function activeLoan(
     return a?.status === 'GENERATED' ? (a.id as string) : undefined;
   }, 30_000);
   await gql(`mutation($a: ID!) { startEsign(agreementId: $a) { sentTo } }`, { a: agreementId }, c.token);
-  const otp = await eventually(async () => {
-    const res = await fetch(`${notifyUrl}/admin/messages?to=${encodeURIComponent(c.phone)}`);
-    const { messages } = (await res.json()) as { messages: { text: string }[] };
-    return messages.at(-1)?.text.match(/\b(\d{6})\b/)?.[1];
-  });
+  const otp = await eventually(() => latestOtp(notifyUrl, c.phone));
   const signed = await gql(
     `mutation($a: ID!, $o: String!) { confirmEsign(agreementId: $a, otp: $o) { status } }`,
     { a: agreementId, o: otp },

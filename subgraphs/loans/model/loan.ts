@@ -40,6 +40,8 @@ export class InstalmentRow {
   @Column('boolean', { name: 'interest_accrued' }) interestAccrued!: boolean;
   /** The business date the late fee was charged (once per instalment). */
   @Column('date', { name: 'late_fee_charged_on', nullable: true }) lateFeeChargedOn!: string | null;
+  /** The business date the borrower was reminded it falls due (once per instalment). */
+  @Column('date', { name: 'reminded_on', nullable: true }) remindedOn!: string | null;
 }
 
 /** One balanced journal entry; its lines are in journal_lines. */

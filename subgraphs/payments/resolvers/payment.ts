@@ -1,10 +1,10 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireCaller, requireRole } from '../../../platform/auth';
 import { money } from '../../../platform/graphql/money';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import type { PaymentRow } from '../model/payment';
 import * as payments from '../service';
-import { LoanPayments, Payment, PaymentInput } from './types';
+import { LoanOutstanding, LoanPayments, Payment, PaymentInput } from './types';
 
 const toPayment = (p: PaymentRow): Payment => ({
   id: p.id,
@@ -60,6 +60,27 @@ export class PaymentResolver {
 
 @Resolver(() => LoanPayments)
 export class LoanPaymentsResolver {
+  @FieldResolver(() => LoanOutstanding)
+  @Directive(
+    '@requires(fields: "account { principalOutstanding { minor currency } interestDue { minor } feesDue { minor } penaltiesDue { minor } }")',
+  )
+  async outstanding(@Root() loan: LoanPayments, @Ctx() ctx: SubgraphContext): Promise<LoanOutstanding> {
+    const a = loan.account;
+    if (!a) throw new Error('the gateway did not provide the loan account');
+    const o = await payments.outstandingOf(ctx.db, ctx.caller, loan.id, {
+      principalMinor: BigInt(a.principalOutstanding.minor),
+      interestMinor: BigInt(a.interestDue.minor),
+      feesMinor: BigInt(a.feesDue.minor),
+      penaltyMinor: BigInt(a.penaltiesDue.minor),
+    });
+    const c = a.principalOutstanding.currency;
+    return {
+      total: money(o.totalMinor, c),
+      pendingVerification: money(o.pendingMinor, c),
+      afterPending: money(o.afterPendingMinor, c),
+    };
+  }
+
   @FieldResolver(() => [Payment], { description: 'Newest first.' })
   async payments(@Root() loan: LoanPayments, @Ctx() ctx: SubgraphContext) {
     return (await payments.paymentsOf(ctx.db, ctx.caller, loan.id)).map(toPayment);
@@ -71,5 +92,5 @@ export const references = {
     __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) =>
       toPayment(await payments.getPayment(ctx.db, ctx.caller, ref.id)),
   },
-  Loan: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }) },
+  Loan: { __resolveReference: (ref: LoanPayments) => ref },
 };

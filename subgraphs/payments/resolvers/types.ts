@@ -30,8 +30,32 @@ export class PaymentInput {
   purpose?: string;
 }
 
+/** The part of the loan account (owned by loans) that outstanding is worked out from. */
+@ObjectType('LoanAccount')
+export class LoanAccountDues {
+  @Field(() => Money) @Directive('@external') principalOutstanding!: Money;
+  @Field(() => Money) @Directive('@external') interestDue!: Money;
+  @Field(() => Money) @Directive('@external') feesDue!: Money;
+  @Field(() => Money) @Directive('@external') penaltiesDue!: Money;
+}
+
+@ObjectType({ description: 'What is owed on the loan now, and what is already paid but not yet verified.' })
+export class LoanOutstanding {
+  @Field(() => Money, { description: 'Principal, interest due, fees and penalties in the loan’s books.' })
+  total!: Money;
+  @Field(() => Money, { description: 'Payments received and waiting for verification.' })
+  pendingVerification!: Money;
+  @Field(() => Money, {
+    description: 'What remains once the pending payments are credited (never negative).',
+  })
+  afterPending!: Money;
+}
+
 @ObjectType('Loan')
 @Directive('@key(fields: "id")')
 export class LoanPayments {
   @Field(() => ID) id!: string;
+  @Field(() => LoanAccountDues)
+  @Directive('@external')
+  account?: LoanAccountDues;
 }

@@ -1,0 +1,5 @@
+import { buildFederatedSchema } from '../../platform/subgraph';
+import { NotificationResolver, references } from './resolvers/notification';
+
+export const notificationsSchema = () =>
+  buildFederatedSchema({ resolvers: [NotificationResolver], references });

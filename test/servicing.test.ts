@@ -1,0 +1,205 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runOverdue } from '../subgraphs/loans/loan-service';
+import { staffUser } from './helpers/flows';
+import { activeLoan, type Desk, messagesTo, reaches, staffDesk, type User } from './helpers/lifecycle';
+import { eventually, firstError, startTestPlatform } from './helpers/platform';
+
+let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+let desk: Desk;
+let internal: User;
+let manager: User;
+
+before(async () => {
+  platform = await startTestPlatform();
+  desk = await staffDesk(platform.gql);
+  internal = await staffUser(platform.gql, 'INTERNAL_APPROVER');
+  manager = await staffUser(platform.gql, 'MANAGER');
+});
+after(async () => {
+  await platform?.stop();
+});
+
+const m = (x: { minor: string }) => BigInt(x.minor);
+interface Instalment {
+  n: number;
+  dueDate: string;
+  status: string;
+  principal: { minor: string };
+  interest: { minor: string };
+  total: { minor: string };
+}
+
+type Amount = { minor: string };
+interface WholeLoan {
+  status: string;
+  closureReason: string | null;
+  schedule: Instalment[];
+  account: { principalOutstanding: Amount; interestDue: Amount; feesDue: Amount; penaltiesDue: Amount };
+  outstanding: { total: Amount; pendingVerification: Amount; afterPending: Amount };
+  payments: { amount: Amount; purpose: string; status: string }[];
+  noDuesCertificate: { sha256: string } | null;
+}
+
+/** The loan across loans (schedule, account, certificate) and payments (payments, outstanding) in one query. */
+const WHOLE_LOAN = `query($id: ID!) { application(id: $id) { status loan {
+    id status closureReason principal { minor }
+    schedule { n dueDate status principal { minor } interest { minor } total { minor } }
+    account { principalOutstanding { minor } interestDue { minor } feesDue { minor } penaltiesDue { minor } }
+    outstanding { total { minor } pendingVerification { minor } afterPending { minor } }
+    payments { amount { minor } purpose status }
+    noDuesCertificate { sha256 } } } }`;
+
+test('from a signed agreement to a closed loan: on-time and late payments, overdue e-mail, foreclosure, no-dues', async () => {
+  const notifyUrl = platform.notifyUrl ?? '';
+  const amount = 3_000_000n;
+  const c = await activeLoan(platform.gql, desk, { internal, manager }, notifyUrl, amount.toString());
+  const whole = async () => {
+    const r = await platform.gql(WHOLE_LOAN, { id: c.applicationId }, c.token);
+    assert.ok(r.data, JSON.stringify(r.errors));
+    return r.data.application as { status: string; loan: WholeLoan };
+  };
+
+  // Activation: the schedule adds up to the loan exactly; everything is owed, nothing is due yet.
+  const start = await whole();
+  assert.equal(start.status, 'ACTIVE');
+  const schedule = start.loan.schedule;
+  assert.equal(schedule.length, 36);
+  assert.equal(
+    schedule.reduce((s, i) => s + m(i.principal), 0n),
+    amount,
+  );
+  assert.deepEqual(start.loan.outstanding, {
+    total: { minor: amount.toString() },
+    pendingVerification: { minor: '0' },
+    afterPending: { minor: amount.toString() },
+  });
+  const types = (
+    await platform
+      .db('loans')
+      .query(`SELECT type FROM outbox WHERE payload->'data'->>'applicationId' = $1 ORDER BY created_at`, [
+        c.applicationId,
+      ])
+  ).map((r: { type: string }) => r.type);
+  for (const t of [
+    'loan.activated',
+    'repayment.schedule.created',
+    'disbursement.initiated',
+    'disbursement.completed',
+  ]) {
+    assert.ok(types.includes(t), `${t} in ${types}`);
+  }
+
+  const RECORD = `mutation($i: PaymentInput!, $k: String!) { recordPayment(input: $i, idempotencyKey: $k) { id } }`;
+  const VERIFY = `mutation($p: ID!) { verifyPayment(paymentId: $p, accept: true, reason: "credited in the bank statement") { status } }`;
+  const pay = async (minor: bigint, key: string, purpose = 'INSTALMENT') => {
+    const r = await eventually(async () => {
+      const x = await platform.gql(
+        RECORD,
+        { i: { loanId: c.loanId, amount: minor.toString(), method: 'UPI', purpose }, k: key },
+        c.token,
+      );
+      return firstError(x) === 'NOT_FOUND' ? undefined : x;
+    });
+    const id = r.data?.recordPayment.id;
+    assert.ok(id, JSON.stringify(r.errors));
+    // Recorded but not verified: outstanding shows it as pending.
+    const pending = (await whole()).loan.outstanding;
+    assert.equal(pending.pendingVerification.minor, minor.toString());
+    assert.equal(
+      (await platform.gql(VERIFY, { p: id }, manager.token)).data?.verifyPayment.status,
+      'VERIFIED',
+    );
+  };
+  const until = (check: (l: Awaited<ReturnType<typeof whole>>) => boolean) =>
+    eventually(async () => {
+      const l = await whole();
+      return check(l) ? l : undefined;
+    }, 30_000);
+
+  // Two instalments paid on time.
+  await pay(m(schedule[0]!.total), 'emi-1-on-time');
+  await pay(m(schedule[1]!.total), 'emi-2-on-time');
+  await until((l) => l.loan.schedule[1]?.status === 'PAID');
+
+  // Instalment 3 is missed: five days after its due date the daily run charges the late fee and the
+  // borrower is told by e-mail (over SMTP), with the overdue disclosure.
+  const asOf = new Date(Date.parse(schedule[2]!.dueDate) + 5 * 86_400_000).toISOString().slice(0, 10);
+  await runOverdue(platform.db('loans'), asOf);
+  const overdue = await until((l) => m(l.loan.account.penaltiesDue) > 0n);
+  const fee = m(overdue.loan.account.penaltiesDue);
+  assert.equal(m(overdue.loan.account.interestDue), m(schedule[2]!.interest), 'interest booked when due');
+  const mail = await eventually(async () =>
+    (await messagesTo(notifyUrl, c.email)).find((x) => x.subject === 'Payment overdue'),
+  );
+  assert.match(mail.text, new RegExp(`Instalment 3 due on ${schedule[2]!.dueDate} is 5 days overdue`));
+  assert.match(mail.text, /credit information companies/);
+
+  // Paid late, with the fee.
+  await pay(m(schedule[2]!.total) + fee, 'emi-3-late');
+  const caughtUp = await until((l) => l.loan.schedule[2]?.status === 'PAID');
+  assert.equal(m(caughtUp.loan.account.penaltiesDue), 0n);
+
+  // The rest is paid off early at the quote.
+  const quote = (
+    await platform.gql(
+      `query($id: ID!) { foreclosureQuote(loanId: $id) { principal { minor } total { minor } } }`,
+      { id: c.loanId },
+      c.token,
+    )
+  ).data?.foreclosureQuote;
+  const principalLeft = schedule.slice(3).reduce((s, i) => s + m(i.principal), 0n);
+  assert.equal(m(quote.principal), principalLeft);
+  await pay(m(quote.total), 'foreclose-rest', 'FORECLOSURE');
+  await reaches(platform.gql, c.applicationId, c.token, 'CLOSED');
+
+  // One query across loans and payments: the closed loan, its schedule, every payment, nothing outstanding.
+  const closed = await until((l) => l.loan.noDuesCertificate !== null);
+  assert.equal(closed.loan.status, 'CLOSED');
+  assert.equal(closed.loan.closureReason, 'FORECLOSED');
+  assert.deepEqual(
+    closed.loan.schedule.map((i) => i.status),
+    [...Array(3).fill('PAID'), ...Array(33).fill('FORECLOSED')],
+  );
+  assert.deepEqual(closed.loan.outstanding, {
+    total: { minor: '0' },
+    pendingVerification: { minor: '0' },
+    afterPending: { minor: '0' },
+  });
+  assert.deepEqual(
+    closed.loan.payments.map((p) => `${p.purpose}:${p.status}`),
+    ['FORECLOSURE:VERIFIED', 'INSTALMENT:VERIFIED', 'INSTALMENT:VERIFIED', 'INSTALMENT:VERIFIED'],
+  );
+  const books = await platform.db('loans').query(
+    `SELECT l.account, sum(l.debit_minor - l.credit_minor)::text AS balance
+       FROM journal_lines l JOIN journal j ON j.id = l.entry_id WHERE j.loan_id = $1 GROUP BY l.account`,
+    [c.loanId],
+  );
+  const balance = Object.fromEntries(
+    books.map((b: { account: string; balance: string }) => [b.account, BigInt(b.balance)]),
+  );
+  assert.equal(
+    Object.values(balance).reduce((s, v) => s + (v as bigint), 0n),
+    0n,
+    'the books balance',
+  );
+  for (const receivable of [
+    'LOAN_PRINCIPAL',
+    'INTEREST_RECEIVABLE',
+    'FEES_RECEIVABLE',
+    'PENALTY_RECEIVABLE',
+  ]) {
+    assert.equal(balance[receivable] ?? 0n, 0n, receivable);
+  }
+  assert.equal(
+    -(balance.INTEREST_INCOME ?? 0n),
+    schedule.slice(0, 3).reduce((s, i) => s + m(i.interest), 0n),
+    'interest earned for the three periods that ran, none for the rest',
+  );
+  assert.equal(-(balance.PENALTY_INCOME ?? 0n), fee);
+  const closing = await eventually(async () =>
+    (await messagesTo(notifyUrl, c.email)).find((x) => x.subject === 'Loan closed'),
+  );
+  assert.match(closing.text, /paid off early/);
+});
