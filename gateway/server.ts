@@ -110,6 +110,27 @@ const introspectionForStaff: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
+/**
+ * The gateway's own variable check fails a request before execution with status 500; the caller's bad
+ * input is a 400, as for any other request refused before it ran.
+ */
+const badVariablesAre400: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const r = response.body.kind === 'single' ? response.body.singleResult : undefined;
+        if (
+          r?.data === undefined &&
+          r?.errors?.length &&
+          r.errors.every((e) => e.extensions?.code === 'BAD_USER_INPUT')
+        ) {
+          response.http.status = 400;
+        }
+      },
+    };
+  },
+};
+
 export interface GatewayOptions {
   port?: number;
   host?: string;
@@ -150,7 +171,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     formatError,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimit(c.MAX_QUERY_DEPTH)],
-    plugins: [costLimit(c.MAX_QUERY_COST), introspectionForStaff],
+    plugins: [costLimit(c.MAX_QUERY_COST), introspectionForStaff, badVariablesAre400],
   });
   await apollo.start();
 

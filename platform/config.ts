@@ -72,6 +72,22 @@ const schema = z
     MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
     /** Loans below this amount (minor units) are sanctioned at level 2; the credit committee is skipped. */
     APPROVAL_COMMITTEE_THRESHOLD_MINOR: z.coerce.bigint().positive().default(250_000_000n),
+    /**
+     * The order a repayment settles what is owed: a permutation of penalty, fees, interest, principal.
+     * Charges named after interest/principal are taken once the instalments due are paid.
+     */
+    ALLOCATION_ORDER: z
+      .string()
+      .default('penalty,fees,interest,principal')
+      .refine(
+        (v) =>
+          v
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .sort()
+            .join() === 'fees,interest,penalty,principal',
+        'name penalty, fees, interest and principal once each, comma-separated',
+      ),
     /** Charged once per overdue instalment (minor units). */
     LATE_FEE_MINOR: z.coerce.bigint().nonnegative().default(50_000n),
     /**

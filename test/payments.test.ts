@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { runOverdue } from '../subgraphs/loans/loan-service';
 import { agreementFiles } from '../subgraphs/loans/service';
-import { registerCustomer, staffUser } from './helpers/flows';
+import { fixtures, registerCustomer, staffUser, uploadDocument } from './helpers/flows';
 import { activeLoan, type Desk, reaches, staffDesk, type User } from './helpers/lifecycle';
 import { pdfText } from './helpers/pdf';
 import { eventually, firstError, startTestPlatform } from './helpers/platform';
@@ -73,6 +73,51 @@ test('a payment is recorded once per Idempotency-Key; bad or foreign payments ar
     'NOT_FOUND',
   );
   assert.equal(await count(c.loanId), 2, 'the refused requests stored nothing');
+
+  // The borrower uploads a receipt through documents and attaches it for the verifier.
+  const ATTACH = `mutation($p: ID!, $d: ID!) { attachPaymentProof(paymentId: $p, documentId: $d) { proof { id type sha256 } } }`;
+  const receipt = await uploadDocument(platform.gateway.url, c.token, {
+    applicationId: c.applicationId,
+    type: 'PAYMENT_PROOF',
+    bytes: fixtures.pdf(),
+    fileName: 'upi-receipt.pdf',
+  });
+  assert.equal(receipt.status, 201, JSON.stringify(receipt.body));
+  const attached = await eventually(async () => {
+    const r = await platform.gql(
+      ATTACH,
+      { p: first.data?.recordPayment.id, d: receipt.body.document.id },
+      c.token,
+    );
+    return firstError(r) === 'BAD_USER_INPUT' ? undefined : r;
+  });
+  assert.deepEqual(attached.data?.attachPaymentProof.proof, {
+    id: receipt.body.document.id,
+    type: 'PAYMENT_PROOF',
+    sha256: receipt.body.document.sha256,
+  });
+  const kyc = await uploadDocument(platform.gateway.url, c.token, {
+    applicationId: c.applicationId,
+    type: 'BANK_STATEMENT',
+    bytes: fixtures.pdf(),
+  });
+  assert.equal(
+    firstError(
+      await platform.gql(ATTACH, { p: first.data?.recordPayment.id, d: kyc.body.document.id }, c.token),
+    ),
+    'BAD_USER_INPUT',
+    'only a PAYMENT_PROOF of this loan',
+  );
+  assert.equal(
+    firstError(
+      await platform.gql(
+        ATTACH,
+        { p: first.data?.recordPayment.id, d: receipt.body.document.id },
+        stranger.token,
+      ),
+    ),
+    'NOT_FOUND',
+  );
 
   const VERIFY = `mutation($p: ID!) { verifyPayment(paymentId: $p, accept: true, reason: "credited in the bank statement") { status } }`;
   assert.equal(

@@ -9,7 +9,7 @@ import { type CloudEvent, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderNoDues } from './domain/agreement-pdf';
-import { applyPayment } from './domain/allocation';
+import { applyPayment, parseAllocationOrder } from './domain/allocation';
 import { bucketOf, daysPastDue } from './domain/delinquency';
 import { AgreementStatus } from './domain/esign';
 import { type ForeclosureQuote, foreclosureQuote as quoteFigures } from './domain/foreclosure';
@@ -246,15 +246,17 @@ export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
     order: { n: 'ASC' },
     lock: { mode: 'pessimistic_write' },
   });
+  const receivedOn = today(new Date(d.receivedAt ?? Date.now()));
   let payable = rows;
   if (d.purpose === 'FORECLOSURE') {
-    const quote = await quoteOf(m, loan, today(new Date(d.receivedAt ?? Date.now())), rows);
+    const quote = await quoteOf(m, loan, receivedOn, rows);
     if (amount >= quote.totalMinor) return payOff(m, loan, rows, quote, d.paymentId, amount);
-    payable = rows.filter((i) => i.dueDate <= quote.asOf);
+    payable = rows.filter((i) => i.dueDate <= receivedOn);
   }
   const b = await balancesOf(m, loan.id);
   const held = creditHeld(b);
-  const r = applyPayment(amount + held, owed(b), payable.map(dueOf));
+  const order = parseAllocationOrder(config().ALLOCATION_ORDER);
+  const r = applyPayment(amount + held, owed(b), payable.map(dueOf), order, receivedOn);
   for (const paid of r.instalments) {
     const row = rows.find((i) => i.n === paid.n) as InstalmentRow;
     await accrueOnce(m, row);

@@ -1,19 +1,21 @@
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Payments1732500000900 } from './migrations/1732500000900-payments';
 import { PaymentPurpose1732500000901 } from './migrations/1732500000901-purpose';
-import { LoanRefRow, PaymentRow } from './model/payment';
+import { PaymentProofs1732500000902 } from './migrations/1732500000902-proofs';
+import { LoanRefRow, PaymentRow, ProofDocumentRow } from './model/payment';
 import { paymentsSchema } from './schema';
-import { onLoanActivated, onLoanClosed } from './service';
+import { onLoanActivated, onLoanClosed, onProofUploaded } from './service';
 
 export const payments: SubgraphDefinition = {
   name: 'payments',
   dbSchema: 'payments',
-  entities: [LoanRefRow, PaymentRow],
-  migrations: [Payments1732500000900, PaymentPurpose1732500000901],
+  entities: [LoanRefRow, PaymentRow, ProofDocumentRow],
+  migrations: [Payments1732500000900, PaymentPurpose1732500000901, PaymentProofs1732500000902],
   schema: paymentsSchema,
   consumes: () => ({
     'loan.activated': (event, m) => onLoanActivated(m, event),
     'loan.closed': (event, m) => onLoanClosed(m, event),
+    'document.uploaded': (event, m) => onProofUploaded(m, event),
   }),
 };
 

@@ -8,7 +8,7 @@ import { type CloudEvent, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { paymentEvents } from './events';
-import { LoanRefRow, PaymentRow } from './model/payment';
+import { LoanRefRow, PaymentRow, ProofDocumentRow } from './model/payment';
 
 /** Collections staff who record payments on a borrower's behalf and verify them. */
 export const PAYMENT_STAFF = [Role.MANAGER, Role.ADMIN];
@@ -96,6 +96,7 @@ export async function recordPayment(db: DataSource, caller: Caller, input: Payme
         method: p.method,
         purpose: p.purpose,
         reference: p.reference ?? null,
+        proofDocumentId: null,
         status: 'RECEIVED',
         decisionReason: null,
         verifiedBy: null,
@@ -170,6 +171,43 @@ export async function outstandingOf(
     pendingMinor: pending,
     afterPendingMinor: total > pending ? total - pending : 0n,
   };
+}
+
+/** documents → payments: a payment proof the borrower (or staff) uploaded for the application. */
+export async function onProofUploaded(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { documentId: string; applicationId: string; ownerId: string; type: string };
+  if (d.type !== 'PAYMENT_PROOF') return;
+  await m
+    .createQueryBuilder()
+    .insert()
+    .into(ProofDocumentRow)
+    .values({ documentId: d.documentId, applicationId: d.applicationId, ownerId: d.ownerId })
+    .orIgnore()
+    .execute();
+}
+
+/**
+ * Attaches an uploaded PAYMENT_PROOF document of the same loan application to a payment waiting for
+ * verification, so the verifier can check it.
+ */
+export async function attachProof(db: DataSource, caller: Caller, paymentId: string, documentId: string) {
+  return db.transaction(async (m) => {
+    const p = isUuid(paymentId) ? await m.findOne(PaymentRow, { where: { id: paymentId } }) : null;
+    if (!p || !canSee(caller, p.customerId)) throw notFound('payment');
+    if (p.status !== 'RECEIVED')
+      throw new AppError('ILLEGAL_TRANSITION', `the payment is already ${p.status}`);
+    const doc = isUuid(documentId) ? await m.findOne(ProofDocumentRow, { where: { documentId } }) : null;
+    if (!doc || doc.applicationId !== p.applicationId) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        'not a PAYMENT_PROOF document of this loan (uploads take a moment to arrive)',
+        {
+          field: 'documentId',
+        },
+      );
+    }
+    return updateVersioned(m, PaymentRow, p, { proofDocumentId: doc.documentId });
+  });
 }
 
 /** loans → payments: a closed loan takes no more payments. */

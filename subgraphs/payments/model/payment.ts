@@ -11,6 +11,14 @@ export class LoanRefRow {
   @Column('text') status!: string;
 }
 
+/** PAYMENT_PROOF documents uploaded through documents (from document.uploaded). */
+@Entity({ name: 'proof_documents' })
+export class ProofDocumentRow {
+  @PrimaryColumn('uuid', { name: 'document_id' }) documentId!: string;
+  @Column('uuid', { name: 'application_id' }) applicationId!: string;
+  @Column('uuid', { name: 'owner_id' }) ownerId!: string;
+}
+
 @Entity({ name: 'payments' })
 export class PaymentRow {
   @PrimaryColumn('uuid') id!: string;
@@ -27,6 +35,8 @@ export class PaymentRow {
   /** INSTALMENT or FORECLOSURE. */
   @Column('text') purpose!: string;
   @Column('text', { nullable: true }) reference!: string | null;
+  /** A PAYMENT_PROOF document (receipt, bank screenshot) for the verifier. */
+  @Column('uuid', { name: 'proof_document_id', nullable: true }) proofDocumentId!: string | null;
   /** RECEIVED (waiting for verification), VERIFIED (applied to the loan), REJECTED. */
   @Column('text') status!: string;
   @Column('text', { name: 'decision_reason', nullable: true }) decisionReason!: string | null;

@@ -13,6 +13,7 @@ const toPayment = (p: PaymentRow): Payment => ({
   method: p.method,
   purpose: p.purpose,
   reference: p.reference,
+  proof: p.proofDocumentId ? { id: p.proofDocumentId } : null,
   status: p.status,
   decisionReason: p.decisionReason,
   receivedAt: p.receivedAt,
@@ -44,6 +45,18 @@ export class PaymentResolver {
       idempotencyKey,
     });
     return toPayment(p);
+  }
+
+  @Mutation(() => Payment, {
+    description:
+      'The borrower or staff: attach an uploaded PAYMENT_PROOF document to a payment awaiting verification.',
+  })
+  async attachPaymentProof(
+    @Arg('paymentId', () => ID) paymentId: string,
+    @Arg('documentId', () => ID) documentId: string,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return toPayment(await payments.attachProof(ctx.db, requireCaller(ctx), paymentId, documentId));
   }
 
   @Mutation(() => Payment, { description: 'MANAGER or ADMIN: the money arrived (it is applied) or not.' })

@@ -1,6 +1,12 @@
 import { Directive, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { MinorUnits, Money } from '../../../platform/graphql/money';
 
+@ObjectType('Document')
+@Directive('@key(fields: "id", resolvable: false)')
+export class DocumentRef {
+  @Field(() => ID) id!: string;
+}
+
 @ObjectType({ description: 'A payment towards a loan.' })
 @Directive('@key(fields: "id")')
 export class Payment {
@@ -10,6 +16,8 @@ export class Payment {
   @Field(() => String) method!: string;
   @Field(() => String, { description: 'INSTALMENT or FORECLOSURE' }) purpose!: string;
   @Field(() => String, { nullable: true }) reference!: string | null;
+  @Field(() => DocumentRef, { nullable: true, description: 'The uploaded proof (receipt, bank screenshot).' })
+  proof!: DocumentRef | null;
   @Field(() => String, { description: 'RECEIVED, VERIFIED (applied to the loan) or REJECTED' })
   status!: string;
   @Field(() => String, { nullable: true }) decisionReason!: string | null;
