@@ -156,7 +156,11 @@ test('preferences choose the channels per category; regulatory notices still go 
     ),
     'BAD_USER_INPUT',
   );
-  const unknownCategory = await platform.gql(SET, { p: [{ category: 'NOPE', ...quiet, inApp: true }] }, c.token);
+  const unknownCategory = await platform.gql(
+    SET,
+    { p: [{ category: 'NOPE', ...quiet, inApp: true }] },
+    c.token,
+  );
   assert.equal(firstError(unknownCategory), 'BAD_USER_INPUT');
   assert.equal(unknownCategory.status, 400, 'the caller’s mistake, not a server error');
   const set = await platform.gql(
