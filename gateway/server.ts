@@ -14,7 +14,7 @@ import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { bearerToken, type Caller, IDENTITY_HEADERS, isStaff, verifyAccessToken } from '../platform/auth';
 import { config } from '../platform/config';
 import { AppError, formatError, notFound } from '../platform/errors';
-import { close, handleGraphQL, httpServer, listen, requestId, sendJson } from '../platform/http';
+import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from '../platform/http';
 import { logger } from '../platform/log';
 import { graphiqlPage } from './graphiql';
 import { proxyToSubgraph } from './proxy';
@@ -166,6 +166,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       return new IdentityForwardingDataSource({ url: target, fetcher: fetch as unknown as Fetcher });
     },
   });
+  /** Proxies a file route to a subgraph's HTTP extension, with the caller's identity if a token came. */
+  const fileRoute =
+    (subgraph: string): Route =>
+    async (req, res) => {
+      const target = urls.get(subgraph);
+      if (!target) throw notFound('route');
+      const token = bearerToken(req.headers);
+      const caller = token ? await verifyAccessToken(token) : null;
+      await proxyToSubgraph(req, res, target.replace(/\/graphql$/, '/'), caller, requestId(req));
+    };
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -191,14 +201,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         ip: clientIp(req),
       }));
     },
-    // Files travel outside GraphQL: uploads and signed downloads go to the documents subgraph.
-    '/documents/*': async (req, res) => {
-      const documents = urls.get('documents');
-      if (!documents) throw notFound('route');
-      const token = bearerToken(req.headers);
-      const caller = token ? await verifyAccessToken(token) : null;
-      await proxyToSubgraph(req, res, documents.replace(/\/graphql$/, '/'), caller, requestId(req));
-    },
+    // Files travel outside GraphQL: uploads and signed downloads go to the subgraph that keeps them.
+    '/documents/*': fileRoute('documents'),
+    '/loan-files/*': fileRoute('loans'),
     '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
     '/ready': async (_req, res) => {
       const checks = await Promise.all(

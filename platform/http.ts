@@ -26,6 +26,21 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, typ
   res.end(JSON.stringify(body));
 }
 
+/** Sends a stored file as a download that browsers neither cache nor sniff. */
+export function sendFile(
+  res: ServerResponse,
+  file: { content: Buffer; contentType: string; fileName: string },
+) {
+  res.writeHead(200, {
+    'content-type': file.contentType,
+    'content-length': file.content.length,
+    'content-disposition': `attachment; filename="${file.fileName}"`,
+    'cache-control': 'private, no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(file.content);
+}
+
 /** Runs one GraphQL-over-HTTP request through Apollo Server with our own context function. */
 export async function handleGraphQL<C extends BaseContext>(
   server: ApolloServer<C>,

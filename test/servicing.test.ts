@@ -1,5 +1,6 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { runOverdue } from '../subgraphs/loans/loan-service';
 import { staffUser } from './helpers/flows';
@@ -39,7 +40,7 @@ interface WholeLoan {
   account: { principalOutstanding: Amount; interestDue: Amount; feesDue: Amount; penaltiesDue: Amount };
   outstanding: { total: Amount; pendingVerification: Amount; afterPending: Amount };
   payments: { amount: Amount; purpose: string; status: string }[];
-  noDuesCertificate: { sha256: string } | null;
+  noDuesCertificate: { sha256: string; downloadUrl: string } | null;
 }
 
 /** The loan across loans (schedule, account, certificate) and payments (payments, outstanding) in one query. */
@@ -49,7 +50,7 @@ const WHOLE_LOAN = `query($id: ID!) { application(id: $id) { status loan {
     account { principalOutstanding { minor } interestDue { minor } feesDue { minor } penaltiesDue { minor } }
     outstanding { total { minor } pendingVerification { minor } afterPending { minor } }
     payments { amount { minor } purpose status }
-    noDuesCertificate { sha256 } } } }`;
+    noDuesCertificate { sha256 downloadUrl } } agreement { sha256 downloadUrl } } }`;
 
 test('from a signed agreement to a closed loan: on-time and late payments, overdue e-mail, foreclosure, no-dues', async () => {
   const notifyUrl = platform.notifyUrl ?? '';
@@ -58,7 +59,11 @@ test('from a signed agreement to a closed loan: on-time and late payments, overd
   const whole = async () => {
     const r = await platform.gql(WHOLE_LOAN, { id: c.applicationId }, c.token);
     assert.ok(r.data, JSON.stringify(r.errors));
-    return r.data.application as { status: string; loan: WholeLoan };
+    return r.data.application as {
+      status: string;
+      loan: WholeLoan;
+      agreement: { sha256: string; downloadUrl: string };
+    };
   };
 
   // Activation: the schedule adds up to the loan exactly; everything is owed, nothing is due yet.
@@ -198,6 +203,24 @@ test('from a signed agreement to a closed loan: on-time and late payments, overd
     'interest earned for the three periods that ran, none for the rest',
   );
   assert.equal(-(balance.PENALTY_INCOME ?? 0n), fee);
+  // The borrower downloads the signed agreement and the no-dues certificate by their links (no token).
+  const base = platform.gateway.url.replace(/\/graphql$/, '');
+  for (const [what, file] of [
+    ['agreement', closed.agreement],
+    ['no-dues certificate', closed.loan.noDuesCertificate],
+  ] as const) {
+    assert.ok(file, what);
+    const res = await fetch(`${base}${file.downloadUrl}`);
+    assert.equal(res.status, 200, what);
+    assert.equal(res.headers.get('content-type'), 'application/pdf');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), file.sha256, `${what}: the stored bytes`);
+    assert.equal(
+      (await fetch(`${base}${file.downloadUrl.replace(/sig=(.)/, (_, c) => `sig=${c === 'A' ? 'B' : 'A'}`)}`))
+        .status,
+      403,
+    );
+  }
   const closing = await eventually(async () =>
     (await messagesTo(notifyUrl, c.email)).find((x) => x.subject === 'Loan closed'),
   );

@@ -5,8 +5,8 @@ import { callerFromGatewayHeaders } from '../../platform/auth';
 import { config } from '../../platform/config';
 import type { DocumentStore } from '../../platform/docstore';
 import { AppError, notFound, unauthenticated } from '../../platform/errors';
-import { sendJson } from '../../platform/http';
-import { checkDownload } from './domain/signed-url';
+import { sendFile, sendJson } from '../../platform/http';
+import { checkSignedPath } from '../../platform/signed-url';
 import { toDocument } from './resolvers/types';
 import { BUCKET, upload } from './service';
 
@@ -84,13 +84,7 @@ export function documentRoutes(db: DataSource, store: DocumentStore) {
     if (req.method === 'GET' && match?.[1]) {
       callerFromGatewayHeaders(req.headers);
       const id = match[1];
-      const check = checkDownload(
-        id,
-        url.searchParams.get('expires'),
-        url.searchParams.get('sig'),
-        Date.now(),
-        config().DOCUMENT_URL_SECRET,
-      );
+      const check = checkSignedPath(url);
       if (check !== 'ok') throw new AppError('FORBIDDEN', `download link ${check}`);
       const [row] = await db.query(
         'SELECT storage_id, file_name, content_type FROM documents WHERE id = $1',
@@ -98,15 +92,7 @@ export function documentRoutes(db: DataSource, store: DocumentStore) {
       );
       const file = row ? await store.getFile(BUCKET, row.storage_id) : null;
       if (!file) throw new AppError('NOT_FOUND', 'document not found');
-      res.writeHead(200, {
-        'content-type': row.content_type,
-        'content-length': file.content.length,
-        'content-disposition': `attachment; filename="${row.file_name}"`,
-        'cache-control': 'private, no-store',
-        'x-content-type-options': 'nosniff',
-      });
-      res.end(file.content);
-      return;
+      return sendFile(res, { content: file.content, contentType: row.content_type, fileName: row.file_name });
     }
     throw notFound('route');
   };

@@ -2,6 +2,7 @@ import { config } from '../../platform/config';
 import { afterCommitOf } from '../../platform/db';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
+import { LOAN_FILES, loanFileRoutes } from './http';
 import { onAgreementSigned, onLoanClosed, onPaymentVerified, runOverdue } from './loan-service';
 import { Agreements1732500000800 } from './migrations/1732500000800-agreements';
 import { Loans1732500000801 } from './migrations/1732500000801-loans';
@@ -47,6 +48,7 @@ export const loans: SubgraphDefinition = {
     Reminders1732500000806,
   ],
   schema: loansSchema,
+  http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),
   consumes: () => ({
     'customer.contact.updated': (event, m) => onContact(m, event),
     'discussion.offer.accepted': (event, m) => onOfferAccepted(m, event),

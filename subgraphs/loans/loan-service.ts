@@ -505,3 +505,12 @@ export async function onLoanClosed(m: EntityManager, event: CloudEvent) {
 
 export const noDuesOf = (db: DataSource, loanId: string) =>
   db.getRepository(NoDuesRow).findOne({ where: { loanId } });
+
+/** The no-dues certificate as a file to download (a signed link was checked before). */
+export async function noDuesDownload(db: DataSource, loanId: string) {
+  const row = isUuid(loanId) ? await noDuesOf(db, loanId) : null;
+  const loan = row ? await db.getRepository(LoanRow).findOne({ where: { id: loanId } }) : null;
+  const file = row ? await (await agreementFiles()).getFile('no-dues', row.fileId) : null;
+  if (!file || !loan) throw notFound('no-dues certificate');
+  return { content: file.content, fileName: `${loan.accountNumber}-no-dues.pdf` };
+}

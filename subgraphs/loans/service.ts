@@ -320,6 +320,18 @@ export async function confirmEsign(
   return outcome.agreement;
 }
 
+/** One stored version of an agreement as a file to download (a signed link was checked before). */
+export async function agreementDownload(db: DataSource, agreementId: string, fileVersion: number) {
+  const a = isUuid(agreementId)
+    ? await db.getRepository(AgreementRow).findOne({ where: { id: agreementId } })
+    : null;
+  if (!a) throw notFound('agreement');
+  return {
+    content: Buffer.from(await readVersion(db.manager, a, fileVersion)),
+    fileName: `${a.number}-v${fileVersion}.pdf`,
+  };
+}
+
 async function readVersion(m: EntityManager, a: AgreementRow, fileVersion: number) {
   const row = await m.findOne(AgreementFileRow, { where: { agreementId: a.id, fileVersion } });
   const file = row ? await (await agreementFiles()).getFile(BUCKET, row.fileId) : null;

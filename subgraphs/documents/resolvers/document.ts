@@ -1,9 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireRole } from '../../../platform/auth';
-import { config } from '../../../platform/config';
+import { signedPath } from '../../../platform/signed-url';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import { DocumentType } from '../domain/checklist';
-import { downloadPath } from '../domain/signed-url';
 import * as documents from '../service';
 import { ApplicationDocuments, Document, toDocument } from './types';
 
@@ -42,8 +41,7 @@ export class DocumentResolver {
       'A link (path on the gateway) that downloads the file without a token until it expires (5 min).',
   })
   downloadUrl(@Root() doc: DocumentView): string {
-    const c = config();
-    return downloadPath(doc.id, Date.now(), c.DOCUMENT_URL_TTL_SECONDS, c.DOCUMENT_URL_SECRET);
+    return signedPath(`/documents/${doc.id}/content`);
   }
 }
 

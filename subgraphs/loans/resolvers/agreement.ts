@@ -1,8 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireCaller, requireRole } from '../../../platform/auth';
 import { Role } from '../../../platform/roles';
+import { signedPath } from '../../../platform/signed-url';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import { OTP_MAX_ATTEMPTS } from '../domain/esign';
+import { agreementPath } from '../http';
 import type { AgreementRow } from '../model/agreement';
 import * as agreements from '../service';
 import { Agreement, AgreementFile, AgreementIntegrity, ApplicationAgreement, EsignStarted } from './types';
@@ -18,6 +20,7 @@ export const toAgreement = (a: AgreementRow): Agreement => ({
   signedAt: a.signedAt,
   otpAttemptsLeft: Math.max(0, OTP_MAX_ATTEMPTS - a.otpAttempts),
   createdAt: a.createdAt,
+  downloadUrl: a.fileVersion > 0 ? signedPath(agreementPath(a.id, a.fileVersion)) : null,
 });
 
 @Resolver(() => Agreement)

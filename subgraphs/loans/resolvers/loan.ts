@@ -1,7 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireRole } from '../../../platform/auth';
 import { money } from '../../../platform/graphql/money';
+import { signedPath } from '../../../platform/signed-url';
 import type { SubgraphContext } from '../../../platform/subgraph';
+import { noDuesPath } from '../http';
 import * as loans from '../loan-service';
 import type { LoanRow } from '../model/loan';
 import {
@@ -87,7 +89,9 @@ export class LoanResolver {
     @Ctx() ctx: SubgraphContext,
   ): Promise<NoDuesCertificate | null> {
     const c = await loans.noDuesOf(ctx.db, loan.id);
-    return c ? { sha256: c.sha256, issuedAt: c.issuedAt } : null;
+    return c
+      ? { sha256: c.sha256, issuedAt: c.issuedAt, downloadUrl: signedPath(noDuesPath(loan.id)) }
+      : null;
   }
 
   @FieldResolver(() => LoanAccount)

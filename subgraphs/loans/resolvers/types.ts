@@ -29,6 +29,12 @@ export class Agreement {
   @Field(() => String, { nullable: true, description: 'OTP or UPLOAD' }) signMethod!: string | null;
   @Field(() => Date, { nullable: true }) signedAt!: Date | null;
   @Field(() => Int, { description: 'Wrong codes left before e-sign locks.' }) otpAttemptsLeft!: number;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A link (path on the gateway) to download the current version, without a token, for 5 minutes.',
+  })
+  downloadUrl!: string | null;
   @Field(() => Date) createdAt!: Date;
 }
 
@@ -109,6 +115,8 @@ export class ForeclosureQuote {
 @ObjectType({ description: 'Issued when the loan closes.' })
 export class NoDuesCertificate {
   @Field(() => String) sha256!: string;
+  @Field(() => String, { description: 'A link (path on the gateway) to download it, for 5 minutes.' })
+  downloadUrl!: string;
   @Field(() => Date) issuedAt!: Date;
 }
 
