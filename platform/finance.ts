@@ -28,6 +28,52 @@ export function ratioBps(a: bigint, b: bigint): number {
   return Number((a * 10_000n) / b);
 }
 
+export const FREQUENCIES = ['WEEKLY', 'FORTNIGHTLY', 'MONTHLY', 'QUARTERLY'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+export const METHODS = ['EMI', 'EQUAL_PRINCIPAL'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const PERIODS_PER_YEAR: Record<Frequency, number> = {
+  WEEKLY: 52,
+  FORTNIGHTLY: 26,
+  MONTHLY: 12,
+  QUARTERLY: 4,
+};
+
+/** Instalments in a tenure of whole months at a frequency (36 months weekly = 156). */
+export const instalmentsFor = (tenureMonths: number, frequency: Frequency) =>
+  Math.round((tenureMonths * PERIODS_PER_YEAR[frequency]) / 12);
+
+/** How a loan is repaid: the offer states it, the agreement and the loan's schedule follow it. */
+export interface RepaymentTerms {
+  frequency: Frequency;
+  method: Method;
+  /** Interest-only instalments at the start, counted within the tenure. */
+  moratoriumPeriods: number;
+}
+
+export const DEFAULT_REPAYMENT: RepaymentTerms = {
+  frequency: 'MONTHLY',
+  method: 'EMI',
+  moratoriumPeriods: 0,
+};
+
+/** The amortization of a loan of `tenureMonths` repaid on these terms (the KFS, the agreement). */
+export const amortizeTerms = (
+  principalMinor: bigint,
+  annualRateBps: number,
+  tenureMonths: number,
+  r: RepaymentTerms,
+) =>
+  amortize({
+    principalMinor,
+    annualRateBps,
+    instalments: instalmentsFor(tenureMonths, r.frequency) - r.moratoriumPeriods,
+    perYear: PERIODS_PER_YEAR[r.frequency],
+    method: r.method,
+    moratoriumPeriods: r.moratoriumPeriods,
+  });
+
 export interface Instalment {
   /** 1-based. */
   n: number;
@@ -45,7 +91,7 @@ export interface AmortizeInput {
   instalments: number;
   /** Periods a year: 52, 26, 12 or 4. */
   perYear: number;
-  method: 'EMI' | 'EQUAL_PRINCIPAL';
+  method: Method;
   moratoriumPeriods?: number;
   /** A broken first period, charged by the day (actual/365) instead of one period's rate. */
   firstPeriodDays?: number;

@@ -192,6 +192,10 @@ test('bad offer terms are refused with the field named, and store nothing', asyn
     [{ annualRateBps: 9000 }, 'annualRateBps'],
     [{ tenureMonths: 1 }, 'tenureMonths'],
     [{ amount: '0' }, 'amountMinor'],
+    [{ frequency: 'QUARTERLY', tenureMonths: 13 }, 'tenureMonths'],
+    [{ frequency: 'DAILY' }, 'frequency'],
+    [{ method: 'BALLOON' }, 'method'],
+    [{ tenureMonths: 3, moratoriumPeriods: 3 }, 'moratoriumPeriods'],
   ];
   for (const [bad, field] of cases) {
     const r = await platform.gql(SEND, { a: c.applicationId, t: terms(bad) }, officer);

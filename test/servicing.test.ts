@@ -226,3 +226,58 @@ test('from a signed agreement to a closed loan: on-time and late payments, overd
   );
   assert.match(closing.text, /paid off early/);
 });
+
+test('the loan is repaid as the accepted offer says: fortnightly, equal principal, two interest-only instalments', async () => {
+  const amount = 2_600_000n;
+  const repayment = { frequency: 'FORTNIGHTLY', method: 'EQUAL_PRINCIPAL', moratoriumPeriods: 2 };
+  const c = await activeLoan(
+    platform.gql,
+    desk,
+    { internal, manager },
+    platform.notifyUrl ?? '',
+    amount.toString(),
+    {
+      tenureMonths: 12,
+      ...repayment,
+    },
+  );
+  const r = await platform.gql(
+    `query($id: ID!) { application(id: $id) { currentOffer { frequency method moratoriumPeriods keyFacts { instalments } }
+        loan { frequency method disbursedOn schedule { dueDate principal { minor } interest { minor } } } } }`,
+    { id: c.applicationId },
+    c.token,
+  );
+  assert.ok(r.data, JSON.stringify(r.errors));
+  const { currentOffer: offer, loan } = r.data.application;
+  assert.deepEqual(
+    { frequency: offer.frequency, method: offer.method, moratoriumPeriods: offer.moratoriumPeriods },
+    repayment,
+  );
+  assert.equal(loan.frequency, 'FORTNIGHTLY');
+  assert.equal(loan.method, 'EQUAL_PRINCIPAL');
+  const schedule = loan.schedule as {
+    dueDate: string;
+    principal: { minor: string };
+    interest: { minor: string };
+  }[];
+  assert.equal(schedule.length, 26);
+  assert.equal(offer.keyFacts.instalments, 26, 'the loan has the instalments the KFS promised');
+  assert.deepEqual(
+    schedule.slice(0, 2).map((i) => i.principal.minor),
+    ['0', '0'],
+  );
+  assert.equal(
+    schedule.reduce((s, i) => s + m(i.principal), 0n),
+    amount,
+  );
+  const days = schedule.map((i, k) =>
+    Math.round(
+      (Date.parse(i.dueDate) - Date.parse(k ? (schedule[k - 1]?.dueDate ?? '') : loan.disbursedOn)) /
+        86_400_000,
+    ),
+  );
+  assert.ok(
+    days.every((d) => d === 14),
+    `due every 14 days: ${days}`,
+  );
+});

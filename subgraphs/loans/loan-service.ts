@@ -6,6 +6,7 @@ import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
+import { instalmentsFor } from '../../platform/finance';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderNoDues } from './domain/agreement-pdf';
@@ -29,7 +30,7 @@ import { buildSchedule } from './domain/schedule';
 import { loanEvents } from './events';
 import { AgreementRow, ContractRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
-import { agreementFiles, contactOf, LENDER } from './service';
+import { agreementFiles, contactOf, LENDER, repaymentOf } from './service';
 
 export const LOAN_ACTIVATORS = [Role.SYSTEM, Role.ADMIN];
 
@@ -67,12 +68,14 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
   const principal = BigInt(o.amountMinor as string);
   const fee = BigInt(o.processingFeeMinor as string);
   const disbursedOn = today();
+  const repayment = repaymentOf(o);
   const schedule = buildSchedule({
     principalMinor: principal,
     annualRateBps: Number(o.annualRateBps),
-    instalments: Number(o.tenureMonths),
-    frequency: 'MONTHLY',
-    method: 'EMI',
+    instalments: instalmentsFor(Number(o.tenureMonths), repayment.frequency) - repayment.moratoriumPeriods,
+    frequency: repayment.frequency,
+    method: repayment.method,
+    moratoriumPeriods: repayment.moratoriumPeriods,
     disbursementDate: disbursedOn,
   });
   const id = randomUUID();
@@ -87,8 +90,8 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     currency: String(o.currency),
     annualRateBps: Number(o.annualRateBps),
     instalments: schedule.length,
-    frequency: 'MONTHLY',
-    method: 'EMI',
+    frequency: repayment.frequency,
+    method: repayment.method,
     disbursedOn,
     activatedAt: new Date(),
     closedAt: null,

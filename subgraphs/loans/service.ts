@@ -7,6 +7,7 @@ import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db
 import { lazyDocumentStore } from '../../platform/docstore';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
+import { DEFAULT_REPAYMENT, type Frequency, type Method, type RepaymentTerms } from '../../platform/finance';
 import { logger } from '../../platform/log';
 import { notifier } from '../../platform/notify/http';
 import { NotifierUnavailable } from '../../platform/notify/port';
@@ -98,6 +99,13 @@ export async function onFinalApproved(m: EntityManager, event: CloudEvent) {
 
 // ---- generation (background) -----------------------------------------------------------------------
 
+/** How the accepted offer says the loan is repaid (offers sent before repayment terms existed: monthly EMI). */
+export const repaymentOf = (offer: Record<string, unknown>): RepaymentTerms => ({
+  frequency: (offer.frequency as Frequency | undefined) ?? DEFAULT_REPAYMENT.frequency,
+  method: (offer.method as Method | undefined) ?? DEFAULT_REPAYMENT.method,
+  moratoriumPeriods: Number(offer.moratoriumPeriods ?? 0),
+});
+
 /** The contact card, decrypted for use; never logged. */
 export async function contactOf(db: DataSource | EntityManager, customerId: string): Promise<Contact | null> {
   const row = await db.getRepository(ContactRow).findOne({ where: { customerId } });
@@ -136,6 +144,7 @@ export async function generateNext(db: DataSource): Promise<boolean> {
     currency: String(o.currency),
     annualRateBps: Number(o.annualRateBps),
     tenureMonths: Number(o.tenureMonths),
+    repayment: repaymentOf(o),
     processingFeeMinor: BigInt(o.processingFeeMinor as string),
     emiMinor: BigInt(o.emiMinor as string),
     totalInterestMinor: BigInt(o.totalInterestMinor as string),

@@ -2,6 +2,7 @@ import { config } from '../../platform/config';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
 import { Offers1732500000600 } from './migrations/1732500000600-offers';
+import { OfferRepayment1732500000601 } from './migrations/1732500000601-repayment';
 import { NegotiationRow, OfferRow } from './model/offer';
 import { offersSchema } from './schema';
 import { expireDue, onApplicationSubmitted, onApplicationWithdrawn, onRiskApproved } from './service';
@@ -10,7 +11,7 @@ export const offers: SubgraphDefinition = {
   name: 'offers',
   dbSchema: 'offers',
   entities: [OfferRow, NegotiationRow],
-  migrations: [Offers1732500000600],
+  migrations: [Offers1732500000600, OfferRepayment1732500000601],
   schema: offersSchema,
   consumes: () => ({
     'application.submitted': (event, m) => onApplicationSubmitted(m, event),

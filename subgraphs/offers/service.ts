@@ -6,6 +6,7 @@ import { type Caller, canSee } from '../../platform/auth';
 import { entityFromRow, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
+import { FREQUENCIES, instalmentsFor, METHODS } from '../../platform/finance';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { keyFacts, TERMS_LIMITS } from './domain/kfs';
@@ -37,6 +38,17 @@ const termsSchema = z
     tenureMonths: tenure,
     processingFeeMinor: z.bigint().min(0n),
     validUntil: z.date(),
+    frequency: z.enum(FREQUENCIES).default('MONTHLY'),
+    method: z.enum(METHODS).default('EMI'),
+    moratoriumPeriods: z.number().int().min(0).max(24).default(0),
+  })
+  .refine((t) => t.frequency !== 'QUARTERLY' || t.tenureMonths % 3 === 0, {
+    message: 'must be whole quarters for quarterly instalments',
+    path: ['tenureMonths'],
+  })
+  .refine((t) => t.moratoriumPeriods < instalmentsFor(t.tenureMonths, t.frequency), {
+    message: 'must leave at least one instalment that repays principal',
+    path: ['moratoriumPeriods'],
   })
   .refine((t) => t.processingFeeMinor * 10n <= t.amountMinor, {
     message: 'may be at most 10% of the amount',
@@ -164,7 +176,12 @@ export async function sendOffer(
         respondedAt: new Date(),
       });
     }
-    const kfs = keyFacts(terms);
+    const repayment = {
+      frequency: terms.frequency,
+      method: terms.method,
+      moratoriumPeriods: terms.moratoriumPeriods,
+    };
+    const kfs = keyFacts({ ...terms, repayment });
     const offer = m.create(OfferRow, {
       id: randomUUID(),
       applicationId,
@@ -176,6 +193,7 @@ export async function sendOffer(
       annualRateBps: terms.annualRateBps,
       tenureMonths: terms.tenureMonths,
       processingFeeMinor: terms.processingFeeMinor.toString(),
+      ...repayment,
       validUntil: terms.validUntil,
       kfs: {
         emiMinor: kfs.emiMinor.toString(),

@@ -112,12 +112,21 @@ export const offerTerms = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** A customer who accepted an offer of `amount` minor units: status APPROVAL. */
-export async function applicationInApproval(gql: Gql, desk: Desk, amount = '40000000', name = 'Asha Rao') {
+/** A customer who accepted an offer of `amount` minor units (and any other terms given): status APPROVAL. */
+export async function applicationInApproval(
+  gql: Gql,
+  desk: Desk,
+  amount = '40000000',
+  name = 'Asha Rao',
+  terms: Record<string, unknown> = {},
+) {
   const c = await applicationInOffer(gql, desk, name);
   const sent = await gql(
     SEND_OFFER,
-    { a: c.applicationId, t: offerTerms({ amount, processingFee: (BigInt(amount) / 100n).toString() }) },
+    {
+      a: c.applicationId,
+      t: offerTerms({ amount, processingFee: (BigInt(amount) / 100n).toString(), ...terms }),
+    },
     desk.riskOfficer.token,
   );
   const offerId = sent.data?.sendOffer.id as string;
@@ -161,8 +170,9 @@ export async function activeLoan(
   approvers: { internal: User; manager: User },
   notifyUrl: string,
   amount = '40000000',
+  terms: Record<string, unknown> = {},
 ) {
-  const c = await applicationInApproval(gql, desk, amount);
+  const c = await applicationInApproval(gql, desk, amount, 'Asha Rao', terms);
   const decide = (level: number, who: User) =>
     gql(
       `mutation($a: ID!, $l: Int!) { decideApproval(applicationId: $a, level: $l, approve: true, comment: "in order") { status } }`,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { DEFAULT_REPAYMENT } from '../../../platform/finance';
 import { pdfText } from '../../../test/helpers/pdf';
 import { keyFacts } from '../../offers/domain/kfs';
 import { type AgreementTerms, renderAgreement, stampSignature } from './agreement-pdf';
@@ -20,6 +21,7 @@ const terms: AgreementTerms = {
   currency: 'INR',
   annualRateBps: 1400,
   tenureMonths: 60,
+  repayment: DEFAULT_REPAYMENT,
   processingFeeMinor: 500_000n,
   emiMinor: k.emiMinor,
   totalInterestMinor: k.totalInterestMinor,
@@ -48,6 +50,32 @@ test('the agreement parses back with parties, terms, KFS, every instalment and p
   const last = k.schedule.at(-1);
   assert.ok(all.includes('60') && last && all.includes('0.00'), 'the last instalment closes the loan');
   assert.ok(pages[0]?.includes('page 1 of 2') && pages[1]?.includes('page 2 of 2'));
+});
+
+test('the agreement states the repayment terms of the offer: frequency, method, moratorium', async () => {
+  const repayment = { frequency: 'FORTNIGHTLY', method: 'EQUAL_PRINCIPAL', moratoriumPeriods: 2 } as const;
+  const f = keyFacts({
+    amountMinor: 2_600_000n,
+    annualRateBps: 1300,
+    tenureMonths: 12,
+    processingFeeMinor: 0n,
+    repayment,
+  });
+  const all = (
+    await pdfText(
+      await renderAgreement({
+        ...terms,
+        tenureMonths: 12,
+        amountMinor: 2_600_000n,
+        repayment,
+        emiMinor: f.emiMinor,
+      }),
+    )
+  ).join('\n');
+  assert.ok(all.includes('Tenure: 26 fortnightly instalments, the first 2 of interest only'), all);
+  assert.ok(all.includes('reducing balance, fortnightly rests'));
+  assert.ok(all.includes('First fortnightly instalment of equal principal'));
+  assert.equal(f.instalments, 26);
 });
 
 test('the same terms give the same bytes; other terms do not', async () => {

@@ -1,5 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage, StandardFonts } from 'pdf-lib';
-import { amortize } from '../../../platform/finance';
+import { amortizeTerms, instalmentsFor, type RepaymentTerms } from '../../../platform/finance';
 import { money } from '../../../platform/graphql/money';
 
 export interface AgreementTerms {
@@ -11,6 +11,7 @@ export interface AgreementTerms {
   currency: string;
   annualRateBps: number;
   tenureMonths: number;
+  repayment: RepaymentTerms;
   processingFeeMinor: bigint;
   emiMinor: bigint;
   totalInterestMinor: bigint;
@@ -103,12 +104,21 @@ export async function renderAgreement(t: AgreementTerms): Promise<Uint8Array> {
   w.gap();
   w.line('2. Terms', { bold: true, size: 12 });
   w.line(`Loan amount: ${amount(t.amountMinor, c)}`);
-  w.line(`Interest: ${pct(t.annualRateBps)}, reducing balance, monthly rests`);
-  w.line(`Tenure: ${t.tenureMonths} monthly instalments`);
+  const r = t.repayment;
+  const every = r.frequency.toLowerCase();
+  w.line(`Interest: ${pct(t.annualRateBps)}, reducing balance, ${every} rests`);
+  w.line(
+    `Tenure: ${instalmentsFor(t.tenureMonths, r.frequency)} ${every} instalments` +
+      (r.moratoriumPeriods ? `, the first ${r.moratoriumPeriods} of interest only` : ''),
+  );
   w.line(`Processing fee: ${amount(t.processingFeeMinor, c)}, deducted from the amount disbursed`);
   w.gap();
   w.line('3. Key Fact Statement', { bold: true, size: 12 });
-  w.line(`Equated monthly instalment (EMI): ${amount(t.emiMinor, c)}`);
+  w.line(
+    r.method === 'EMI'
+      ? `Equated ${every} instalment (EMI): ${amount(t.emiMinor, c)}`
+      : `First ${every} instalment of equal principal (later ones fall with the balance): ${amount(t.emiMinor, c)}`,
+  );
   w.line(`Total interest: ${amount(t.totalInterestMinor, c)}`);
   w.line(`Total amount payable: ${amount(t.totalPayableMinor, c)}`);
   w.line(`Net amount disbursed: ${amount(t.amountMinor - t.processingFeeMinor, c)}`);
@@ -118,13 +128,7 @@ export async function renderAgreement(t: AgreementTerms): Promise<Uint8Array> {
   const widths = [40, 95, 90, 90, 90, 95];
   const header = ['No.', 'Opening balance', 'Interest', 'Principal', 'Instalment', 'Closing balance'];
   w.row(header, widths, true);
-  const schedule = amortize({
-    principalMinor: t.amountMinor,
-    annualRateBps: t.annualRateBps,
-    instalments: t.tenureMonths,
-    perYear: 12,
-    method: 'EMI',
-  });
+  const schedule = amortizeTerms(t.amountMinor, t.annualRateBps, t.tenureMonths, r);
   for (const [i, r] of schedule.entries()) {
     if (i > 0 && i % ROWS_PER_PAGE === 0) {
       w.newPage();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildSchedule, type Frequency, type Method } from './schedule';
+import type { Frequency, Method } from '../../../platform/finance';
+import { buildSchedule } from './schedule';
 
 // [principal, rate bps, instalments, frequency, method, moratorium, disbursement, first due,
 //  → count, first total, second total, last total, total interest, last due date], worked out

@@ -1,15 +1,11 @@
 import { AppError } from '../../../platform/errors';
-import { amortize, type Instalment } from '../../../platform/finance';
-
-export type Frequency = 'WEEKLY' | 'FORTNIGHTLY' | 'MONTHLY' | 'QUARTERLY';
-export type Method = 'EMI' | 'EQUAL_PRINCIPAL';
-
-export const PERIODS_PER_YEAR: Record<Frequency, number> = {
-  WEEKLY: 52,
-  FORTNIGHTLY: 26,
-  MONTHLY: 12,
-  QUARTERLY: 4,
-};
+import {
+  amortize,
+  type Frequency,
+  type Instalment,
+  type Method,
+  PERIODS_PER_YEAR,
+} from '../../../platform/finance';
 
 export interface ScheduleInput {
   principalMinor: bigint;

@@ -85,3 +85,46 @@ test('without a fee the APR is the nominal rate; a fee raises it', () => {
   assert.equal(plain.aprBps, 1325);
   assert.ok(withFee.aprBps > plain.aprBps);
 });
+
+test('repayment terms: weekly, fortnightly or quarterly instalments, equal principal, a moratorium within the tenure', () => {
+  const k = keyFacts({
+    amountMinor: 2_400_000n,
+    annualRateBps: 1200,
+    tenureMonths: 12,
+    processingFeeMinor: 0n,
+    repayment: { frequency: 'FORTNIGHTLY', method: 'EQUAL_PRINCIPAL', moratoriumPeriods: 2 },
+  });
+  assert.equal(k.instalments, 26);
+  assert.deepEqual(
+    k.schedule.slice(0, 2).map((i) => i.principalMinor),
+    [0n, 0n],
+    'interest only during the moratorium',
+  );
+  assert.equal(
+    k.schedule.reduce((s, i) => s + i.principalMinor, 0n),
+    2_400_000n,
+  );
+  assert.equal(k.schedule[2]?.principalMinor, 100_000n, '2,400,000 over 24 repaying instalments');
+  assert.equal(
+    k.emiMinor,
+    k.schedule[2]?.totalMinor,
+    'the regular instalment is the first that repays principal',
+  );
+  const weekly = keyFacts({
+    amountMinor: 2_400_000n,
+    annualRateBps: 1200,
+    tenureMonths: 36,
+    processingFeeMinor: 0n,
+    repayment: { frequency: 'WEEKLY', method: 'EMI', moratoriumPeriods: 0 },
+  });
+  assert.equal(weekly.instalments, 156);
+  const quarterly = keyFacts({
+    amountMinor: 2_400_000n,
+    annualRateBps: 1200,
+    tenureMonths: 36,
+    processingFeeMinor: 0n,
+    repayment: { frequency: 'QUARTERLY', method: 'EMI', moratoriumPeriods: 0 },
+  });
+  assert.equal(quarterly.instalments, 12);
+  assert.ok(quarterly.emiMinor > weekly.emiMinor * 12n, 'a quarter repays about 13 weeks');
+});

@@ -1,14 +1,23 @@
-import { amortize, aprBps, type Instalment } from '../../../platform/finance';
+import {
+  amortizeTerms,
+  aprBps,
+  DEFAULT_REPAYMENT,
+  type Instalment,
+  type RepaymentTerms,
+} from '../../../platform/finance';
 
 export interface OfferTerms {
   amountMinor: bigint;
   annualRateBps: number;
   tenureMonths: number;
   processingFeeMinor: bigint;
+  /** Monthly EMI without a moratorium unless stated. */
+  repayment?: RepaymentTerms;
 }
 
 /** What the borrower must be shown before accepting: the cost of the loan in money and as one rate. */
 export interface KeyFacts {
+  /** The regular instalment: the first one that repays principal (EMI, or the first of equal principal). */
   emiMinor: bigint;
   instalments: number;
   totalInterestMinor: bigint;
@@ -31,17 +40,12 @@ export const TERMS_LIMITS = {
 } as const;
 
 export function keyFacts(terms: OfferTerms): KeyFacts {
-  const schedule = amortize({
-    principalMinor: terms.amountMinor,
-    annualRateBps: terms.annualRateBps,
-    instalments: terms.tenureMonths,
-    perYear: 12,
-    method: 'EMI',
-  });
+  const r = terms.repayment ?? DEFAULT_REPAYMENT;
+  const schedule = amortizeTerms(terms.amountMinor, terms.annualRateBps, terms.tenureMonths, r);
   const totalInterestMinor = schedule.reduce((sum, i) => sum + i.interestMinor, 0n);
   const netDisbursedMinor = terms.amountMinor - terms.processingFeeMinor;
   return {
-    emiMinor: schedule[0]?.totalMinor ?? 0n,
+    emiMinor: schedule[r.moratoriumPeriods]?.totalMinor ?? 0n,
     instalments: schedule.length,
     totalInterestMinor,
     feesMinor: terms.processingFeeMinor,

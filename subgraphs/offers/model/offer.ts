@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
+import type { Frequency, Method } from '../../../platform/finance';
 import type { CounterProposal, OfferStatus } from '../domain/offer';
 
 /** One round of the negotiation; a new round never changes an earlier one except to supersede it. */
@@ -15,6 +16,10 @@ export class OfferRow {
   @Column('integer', { name: 'annual_rate_bps' }) annualRateBps!: number;
   @Column('integer', { name: 'tenure_months' }) tenureMonths!: number;
   @Column('bigint', { name: 'processing_fee_minor' }) processingFeeMinor!: string;
+  @Column('text') frequency!: Frequency;
+  @Column('text') method!: Method;
+  /** Interest-only instalments at the start, within the tenure. */
+  @Column('integer', { name: 'moratorium_periods' }) moratoriumPeriods!: number;
   @Column('timestamptz', { name: 'valid_until' }) validUntil!: Date;
   /** Key facts as sent (amounts as digit strings); the schedule is recomputed from the terms when asked. */
   @Column('jsonb') kfs!: StoredKeyFacts;

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireRole } from '../../../platform/auth';
+import type { Frequency, Method } from '../../../platform/finance';
 import { loadMany } from '../../../platform/graphql/loaders';
 import { money } from '../../../platform/graphql/money';
 import { Role } from '../../../platform/roles';
@@ -27,6 +28,9 @@ export function toOffer(o: OfferRow): Offer {
     annualRateBps: o.annualRateBps,
     tenureMonths: o.tenureMonths,
     processingFee: money(o.processingFeeMinor, c),
+    frequency: o.frequency,
+    method: o.method,
+    moratoriumPeriods: o.moratoriumPeriods,
     validUntil: o.validUntil,
     keyFacts: {
       emi: money(o.kfs.emiMinor, c),
@@ -41,6 +45,7 @@ export function toOffer(o: OfferRow): Offer {
         annualRateBps: o.annualRateBps,
         tenureMonths: o.tenureMonths,
         processingFeeMinor: BigInt(o.processingFeeMinor),
+        repayment: { frequency: o.frequency, method: o.method, moratoriumPeriods: o.moratoriumPeriods },
       },
     },
     counter: o.counter
@@ -89,6 +94,9 @@ export class OfferResolver {
         tenureMonths: terms.tenureMonths,
         processingFeeMinor: terms.processingFee,
         validUntil: terms.validUntil,
+        frequency: (terms.frequency ?? undefined) as Frequency | undefined,
+        method: (terms.method ?? undefined) as Method | undefined,
+        moratoriumPeriods: terms.moratoriumPeriods ?? undefined,
       }),
     );
   }

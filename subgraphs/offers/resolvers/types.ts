@@ -50,6 +50,11 @@ export class Offer {
   @Field(() => Int) annualRateBps!: number;
   @Field(() => Int) tenureMonths!: number;
   @Field(() => Money) processingFee!: Money;
+  @Field(() => String, { description: 'WEEKLY, FORTNIGHTLY, MONTHLY or QUARTERLY instalments' })
+  frequency!: string;
+  @Field(() => String, { description: 'EMI (equal instalments) or EQUAL_PRINCIPAL' }) method!: string;
+  @Field(() => Int, { description: 'Interest-only instalments at the start, within the tenure' })
+  moratoriumPeriods!: number;
   @Field(() => Date) validUntil!: Date;
   @Field(() => KeyFactStatement) keyFacts!: KeyFactStatement;
   @Field(() => CounterProposalView, { nullable: true }) counter!: CounterProposalView | null;
@@ -74,6 +79,11 @@ export class OfferTermsInput {
   @Field(() => Int) tenureMonths!: number;
   @Field(() => MinorUnits, { description: 'At most 10% of the amount.' }) processingFee!: bigint;
   @Field(() => Date, { description: 'In the future, at most 90 days ahead.' }) validUntil!: Date;
+  @Field(() => String, { nullable: true, description: 'WEEKLY, FORTNIGHTLY, MONTHLY (default) or QUARTERLY' })
+  frequency?: string;
+  @Field(() => String, { nullable: true, description: 'EMI (default) or EQUAL_PRINCIPAL' }) method?: string;
+  @Field(() => Int, { nullable: true, description: 'Interest-only instalments at the start (default 0)' })
+  moratoriumPeriods?: number;
 }
 
 @InputType({ description: 'At least one of amount, rate or tenure.' })
