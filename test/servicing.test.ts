@@ -4,7 +4,15 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { runOverdue } from '../subgraphs/loans/loan-service';
 import { staffUser } from './helpers/flows';
-import { activeLoan, type Desk, messagesTo, reaches, staffDesk, type User } from './helpers/lifecycle';
+import {
+  activeLoan,
+  booksOf,
+  type Desk,
+  messagesTo,
+  reaches,
+  staffDesk,
+  type User,
+} from './helpers/lifecycle';
 import { eventually, firstError, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -176,27 +184,7 @@ test('from a signed agreement to a closed loan: on-time and late payments, overd
     closed.loan.payments.map((p) => `${p.purpose}:${p.status}`),
     ['FORECLOSURE:VERIFIED', 'INSTALMENT:VERIFIED', 'INSTALMENT:VERIFIED', 'INSTALMENT:VERIFIED'],
   );
-  const books = await platform.db('loans').query(
-    `SELECT l.account, sum(l.debit_minor - l.credit_minor)::text AS balance
-       FROM journal_lines l JOIN journal j ON j.id = l.entry_id WHERE j.loan_id = $1 GROUP BY l.account`,
-    [c.loanId],
-  );
-  const balance = Object.fromEntries(
-    books.map((b: { account: string; balance: string }) => [b.account, BigInt(b.balance)]),
-  );
-  assert.equal(
-    Object.values(balance).reduce((s, v) => s + (v as bigint), 0n),
-    0n,
-    'the books balance',
-  );
-  for (const receivable of [
-    'LOAN_PRINCIPAL',
-    'INTEREST_RECEIVABLE',
-    'FEES_RECEIVABLE',
-    'PENALTY_RECEIVABLE',
-  ]) {
-    assert.equal(balance[receivable] ?? 0n, 0n, receivable);
-  }
+  const balance = await booksOf(platform.db('loans'), c.loanId, true);
   assert.equal(
     -(balance.INTEREST_INCOME ?? 0n),
     schedule.slice(0, 3).reduce((s, i) => s + m(i.interest), 0n),
@@ -280,4 +268,65 @@ test('the loan is repaid as the accepted offer says: fortnightly, equal principa
     days.every((d) => d === 14),
     `due every 14 days: ${days}`,
   );
+});
+
+test('a non-performing loan is written off by the credit head; money received later is a recovery', async () => {
+  const head = await staffUser(platform.gql, 'CREDIT_HEAD');
+  const c = await activeLoan(platform.gql, desk, { internal, manager }, platform.notifyUrl ?? '', '1000000');
+  const WRITE_OFF = `mutation($l: ID!, $r: String!) { writeOffLoan(loanId: $l, reason: $r) { status closureReason } }`;
+  const reason = 'no contact for 120 days; collection exhausted';
+  assert.equal(firstError(await platform.gql(WRITE_OFF, { l: c.loanId, r: reason }, c.token)), 'FORBIDDEN');
+  assert.equal(
+    firstError(await platform.gql(WRITE_OFF, { l: c.loanId, r: reason }, head.token)),
+    'FAILED_PRECONDITION',
+    'a performing loan is not written off',
+  );
+  // Four months on without a payment (the schedule moved back in time): 90+ days past due, an NPA.
+  const loansDb = platform.db('loans');
+  await loansDb.query(`UPDATE instalments SET due_date = due_date - 150 WHERE loan_id = $1`, [c.loanId]);
+  const asOf = new Date().toISOString().slice(0, 10);
+  await runOverdue(loansDb, asOf);
+  assert.equal(
+    firstError(await platform.gql(WRITE_OFF, { l: c.loanId, r: 'no' }, head.token)),
+    'BAD_USER_INPUT',
+  );
+  const done = await platform.gql(WRITE_OFF, { l: c.loanId, r: reason }, head.token);
+  assert.deepEqual(
+    done.data?.writeOffLoan,
+    { status: 'WRITTEN_OFF', closureReason: 'WRITTEN_OFF' },
+    JSON.stringify(done.errors),
+  );
+  assert.equal(
+    firstError(await platform.gql(WRITE_OFF, { l: c.loanId, r: reason }, head.token)),
+    'ILLEGAL_TRANSITION',
+  );
+  await reaches(platform.gql, c.applicationId, c.token, 'CLOSED');
+
+  const after = await booksOf(loansDb, c.loanId, true);
+  const [event] = await loansDb.query(
+    `SELECT payload FROM outbox WHERE type = 'loan.written.off' AND payload->'data'->>'loanId' = $1`,
+    [c.loanId],
+  );
+  assert.equal(after.WRITE_OFF_EXPENSE, BigInt(event.payload.data.amountMinor));
+  assert.ok((after.WRITE_OFF_EXPENSE ?? 0n) > 1_000_000n, 'principal, the interest due and the late fees');
+
+  // The borrower pays something after all: accepted, booked as recovery income.
+  const paid = await eventually(async () => {
+    const r = await platform.gql(
+      `mutation($i: PaymentInput!, $k: String!) { recordPayment(input: $i, idempotencyKey: $k) { id } }`,
+      { i: { loanId: c.loanId, amount: '25000', method: 'UPI' }, k: 'recovery-0001' },
+      c.token,
+    );
+    return r.data?.recordPayment.id as string | undefined;
+  });
+  await platform.gql(
+    `mutation($p: ID!) { verifyPayment(paymentId: $p, accept: true, reason: "credited in the bank statement") { status } }`,
+    { p: paid },
+    manager.token,
+  );
+  const recovered = await eventually(async () => {
+    const b = await booksOf(loansDb, c.loanId, true);
+    return b.RECOVERY_INCOME ? b : undefined;
+  });
+  assert.equal(recovered.RECOVERY_INCOME, -25_000n);
 });

@@ -38,6 +38,7 @@ export const applications: SubgraphDefinition = {
     'agreement.signed': onDomainEvent('agreement.signed'),
     'loan.activated': onDomainEvent('loan.activated'),
     'loan.closed': onDomainEvent('loan.closed'),
+    'loan.written.off': onDomainEvent('loan.written.off'),
   }),
 };
 

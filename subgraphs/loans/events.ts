@@ -111,6 +111,12 @@ export const loanEvents = {
       ...loanBase(l),
       data: { ...loanIds(l), instalment: r.n, dueDate: r.dueDate, amountMinor: r.amountMinor.toString() },
     }),
+  writtenOff: (l: LoanRow, amountMinor: bigint, reason: string, actorId: string) =>
+    newEvent({
+      type: 'loan.written.off',
+      ...loanBase(l, actorId),
+      data: { ...loanIds(l), accountNumber: l.accountNumber, amountMinor: amountMinor.toString(), reason },
+    }),
   fullyRepaid: (l: LoanRow) =>
     newEvent({
       type: 'loan.fully.repaid',

@@ -24,7 +24,9 @@ import {
   interestAccrual,
   owed,
   penaltyCharge,
+  recovery,
   repayment,
+  writeOff,
 } from './domain/ledger';
 import { buildSchedule } from './domain/schedule';
 import { loanEvents } from './events';
@@ -238,6 +240,10 @@ export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
   const loan = await m.findOne(LoanRow, { where: { id: d.loanId }, lock: { mode: 'pessimistic_write' } });
   if (!loan) throw new Error(`payment ${d.paymentId} names unknown loan ${d.loanId}`);
   const amount = BigInt(d.amountMinor);
+  if (loan.status === 'WRITTEN_OFF') {
+    await post(m, loan.id, recovery(amount), `recovery, payment ${d.paymentId}`);
+    return;
+  }
   if (loan.status !== 'ACTIVE') {
     // Money for a closed loan is owed back, never lost.
     await post(m, loan.id, repayment(NOTHING, amount), `payment ${d.paymentId} after closure`);
@@ -458,6 +464,46 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
 }
 
 const NOTHING = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
+
+/** Who may write a loan off: the credit committee's head (or an administrator). */
+export const WRITE_OFF_ROLES = [Role.CREDIT_HEAD, Role.ADMIN];
+
+/**
+ * Writes off a non-performing loan (over 90 days past due): everything still owed goes to the write-off
+ * expense in one entry, the loan is WRITTEN_OFF (no no-dues certificate: the debt is not forgiven), and
+ * money received later is booked as recovery income.
+ */
+export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string, reason: string) {
+  const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
+  return db.transaction(async (m) => {
+    const loan = isUuid(loanId)
+      ? await m.findOne(LoanRow, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!loan) throw notFound('loan');
+    if (loan.status !== 'ACTIVE') throw new AppError('ILLEGAL_TRANSITION', `the loan is ${loan.status}`);
+    const [oldest] = await m.query(
+      `SELECT min(due_date)::text AS due FROM instalments WHERE loan_id = $1 AND status IN ('DUE', 'PARTIAL')`,
+      [loan.id],
+    );
+    const dpd = daysPastDue((oldest?.due as string) ?? null, today());
+    if (bucketOf(dpd) !== 'NPA') {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `only a non-performing loan is written off (${dpd} days past due)`,
+      );
+    }
+    const dues = owed(await balancesOf(m, loan.id));
+    const total = dues.penaltyMinor + dues.feesMinor + dues.interestMinor + dues.principalMinor;
+    if (total > 0n) await post(m, loan.id, writeOff(dues), `write-off: ${why}`);
+    const done = await updateVersioned(m, LoanRow, loan, {
+      status: 'WRITTEN_OFF',
+      closedAt: new Date(),
+      closureReason: 'WRITTEN_OFF',
+    });
+    await recordEvent(m, loanEvents.writtenOff(done, total, why, staff.userId));
+    return done;
+  });
+}
 
 /** The account as the ledger and the schedule say it is today. */
 export async function accountOf(db: DataSource, loanId: string) {

@@ -4,7 +4,7 @@ import { PaymentPurpose1732500000901 } from './migrations/1732500000901-purpose'
 import { PaymentProofs1732500000902 } from './migrations/1732500000902-proofs';
 import { LoanRefRow, PaymentRow, ProofDocumentRow } from './model/payment';
 import { paymentsSchema } from './schema';
-import { onLoanActivated, onLoanClosed, onProofUploaded } from './service';
+import { onLoanActivated, onLoanClosed, onLoanWrittenOff, onProofUploaded } from './service';
 
 export const payments: SubgraphDefinition = {
   name: 'payments',
@@ -15,6 +15,7 @@ export const payments: SubgraphDefinition = {
   consumes: () => ({
     'loan.activated': (event, m) => onLoanActivated(m, event),
     'loan.closed': (event, m) => onLoanClosed(m, event),
+    'loan.written.off': (event, m) => onLoanWrittenOff(m, event),
     'document.uploaded': (event, m) => onProofUploaded(m, event),
   }),
 };

@@ -82,7 +82,8 @@ export async function recordPayment(db: DataSource, caller: Caller, input: Payme
       if (!hasRole(caller, Role.CUSTOMER) && !hasRole(caller, ...PAYMENT_STAFF)) {
         throw new AppError('FORBIDDEN', 'payments are recorded by the borrower or collections staff');
       }
-      if (loan.status !== 'ACTIVE') throw new AppError('FAILED_PRECONDITION', `the loan is ${loan.status}`);
+      // A written-off loan still takes payments: recoveries.
+      if (loan.status === 'CLOSED') throw new AppError('FAILED_PRECONDITION', `the loan is ${loan.status}`);
       const payment = m.create(PaymentRow, {
         id: randomUUID(),
         loanId: loan.loanId,
@@ -208,6 +209,12 @@ export async function attachProof(db: DataSource, caller: Caller, paymentId: str
     }
     return updateVersioned(m, PaymentRow, p, { proofDocumentId: doc.documentId });
   });
+}
+
+/** loans → payments: a written-off loan takes payments as recoveries. */
+export async function onLoanWrittenOff(m: EntityManager, event: CloudEvent) {
+  const { loanId } = event.data as { loanId: string };
+  await m.update(LoanRefRow, { loanId }, { status: 'WRITTEN_OFF' });
 }
 
 /** loans → payments: a closed loan takes no more payments. */

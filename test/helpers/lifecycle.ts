@@ -1,6 +1,7 @@
 // The stages of the loan lifecycle as staff and customers work them through the gateway, so a test of a
 // later stage can reach its starting point in one call.
 import assert from 'node:assert/strict';
+import type { DataSource } from 'typeorm';
 import { staffUser, submittedApplication } from './flows';
 import { type client, eventually } from './platform';
 
@@ -204,4 +205,33 @@ export async function activeLoan(
     await gql(`query($id: ID!) { application(id: $id) { loan { id } } }`, { id: c.applicationId }, c.token)
   ).data?.application.loan.id as string;
   return { ...c, agreementId, loanId };
+}
+
+/**
+ * A loan's books: the debit-minus-credit balance per account. Checks that they balance (the sum is zero)
+ * and, with `settled`, that nothing is owed any more.
+ */
+export async function booksOf(loansDb: DataSource, loanId: string, settled = false) {
+  const rows: { account: string; balance: string }[] = await loansDb.query(
+    `SELECT l.account, sum(l.debit_minor - l.credit_minor)::text AS balance
+       FROM journal_lines l JOIN journal j ON j.id = l.entry_id WHERE j.loan_id = $1 GROUP BY l.account`,
+    [loanId],
+  );
+  const books: Record<string, bigint> = Object.fromEntries(rows.map((r) => [r.account, BigInt(r.balance)]));
+  assert.equal(
+    Object.values(books).reduce((s, v) => s + v, 0n),
+    0n,
+    'the books balance',
+  );
+  if (settled) {
+    for (const receivable of [
+      'LOAN_PRINCIPAL',
+      'INTEREST_RECEIVABLE',
+      'FEES_RECEIVABLE',
+      'PENALTY_RECEIVABLE',
+    ]) {
+      assert.equal(books[receivable] ?? 0n, 0n, `nothing owed: ${receivable}`);
+    }
+  }
+  return books;
 }

@@ -36,7 +36,8 @@ export type Trigger =
   | 'approval.rejected'
   | 'agreement.signed'
   | 'loan.activated'
-  | 'loan.closed';
+  | 'loan.closed'
+  | 'loan.written.off';
 
 export const TRANSITIONS: Record<Trigger, { from: readonly ApplicationStatus[]; to: ApplicationStatus }> = {
   submit: { from: [S.DRAFT], to: S.SUBMITTED },
@@ -55,6 +56,8 @@ export const TRANSITIONS: Record<Trigger, { from: readonly ApplicationStatus[]; 
   'agreement.signed': { from: [S.AGREEMENT], to: S.SIGNED },
   'loan.activated': { from: [S.SIGNED], to: S.ACTIVE },
   'loan.closed': { from: [S.ACTIVE], to: S.CLOSED },
+  // The account is closed in the books; the reason says it was written off, not repaid.
+  'loan.written.off': { from: [S.ACTIVE], to: S.CLOSED },
 };
 
 export const TERMINAL: ReadonlySet<ApplicationStatus> = new Set([

@@ -16,9 +16,17 @@ export type Account =
   | 'FEE_INCOME'
   | 'PENALTY_INCOME'
   | 'WRITE_OFF_EXPENSE'
+  | 'RECOVERY_INCOME'
   | 'CUSTOMER_ADVANCE';
 
-export type EntryKind = 'DISBURSEMENT' | 'INTEREST_ACCRUAL' | 'FEE' | 'PENALTY' | 'REPAYMENT' | 'WRITE_OFF';
+export type EntryKind =
+  | 'DISBURSEMENT'
+  | 'INTEREST_ACCRUAL'
+  | 'FEE'
+  | 'PENALTY'
+  | 'REPAYMENT'
+  | 'WRITE_OFF'
+  | 'RECOVERY';
 
 export interface Line {
   account: Account;
@@ -128,6 +136,10 @@ export function writeOff(owed: Dues) {
     ...(Object.keys(ACCOUNT_OF) as Bucket[]).map((b) => cr(ACCOUNT_OF[b], owed[b])),
   ]);
 }
+
+/** Money received on a written-off loan: income, since the receivables were already written off. */
+export const recovery = (amountMinor: bigint) =>
+  journal('RECOVERY', [dr('BANK', amountMinor), cr('RECOVERY_INCOME', amountMinor)]);
 
 /** Debit-minus-credit balance of every account touched. */
 export function balances(entries: readonly Entry[]): Map<Account, bigint> {

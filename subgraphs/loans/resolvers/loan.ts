@@ -37,6 +37,19 @@ export class LoanResolver {
     return toLoan(await loans.getLoan(ctx.db, ctx.caller, id));
   }
 
+  @Mutation(() => Loan, {
+    description:
+      'CREDIT_HEAD or ADMIN: write off a non-performing loan (over 90 days past due), with the reason.',
+  })
+  async writeOffLoan(
+    @Arg('loanId', () => ID) loanId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    const staff = requireRole(ctx, ...loans.WRITE_OFF_ROLES);
+    return toLoan(await loans.writeOffLoan(ctx.db, staff, loanId, reason));
+  }
+
   @Query(() => ForeclosureQuote, {
     description: `The borrower or staff: the payoff amount for a date up to ${loans.QUOTE_HORIZON_DAYS} days ahead (today by default).`,
   })

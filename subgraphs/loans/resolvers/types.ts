@@ -126,8 +126,8 @@ export class Loan {
   @Field(() => ID) id!: string;
   @Field(() => ID) applicationId!: string;
   @Field(() => String) accountNumber!: string;
-  @Field(() => String, { description: 'ACTIVE or CLOSED' }) status!: string;
-  @Field(() => String, { nullable: true, description: 'REPAID or FORECLOSED, once closed' })
+  @Field(() => String, { description: 'ACTIVE, CLOSED or WRITTEN_OFF' }) status!: string;
+  @Field(() => String, { nullable: true, description: 'REPAID, FORECLOSED or WRITTEN_OFF, once closed' })
   closureReason!: string | null;
   @Field(() => Money) principal!: Money;
   @Field(() => Int) annualRateBps!: number;

@@ -7,7 +7,7 @@ export class LoanRefRow {
   @Column('uuid', { name: 'application_id' }) applicationId!: string;
   @Column('uuid', { name: 'customer_id' }) customerId!: string;
   @Column('text') currency!: string;
-  /** ACTIVE or CLOSED. */
+  /** ACTIVE, WRITTEN_OFF (payments are recoveries) or CLOSED. */
   @Column('text') status!: string;
 }
 
