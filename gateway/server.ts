@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { join } from 'node:path';
@@ -14,10 +15,12 @@ import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { bearerToken, type Caller, IDENTITY_HEADERS, isStaff, verifyAccessToken } from '../platform/auth';
 import { config } from '../platform/config';
 import { AppError, formatError, notFound } from '../platform/errors';
+import { createBus, type EventBus } from '../platform/events';
 import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from '../platform/http';
 import { logger } from '../platform/log';
 import { graphiqlPage } from './graphiql';
 import { proxyToSubgraph } from './proxy';
+import { startSubscriptions } from './subscriptions';
 
 const log = logger('gateway');
 
@@ -137,6 +140,8 @@ export interface GatewayOptions {
   /** Subgraph URL per name; otherwise SUBGRAPH_URL_<NAME>, otherwise the supergraph's routing URL. */
   subgraphUrls?: Record<string, string>;
   supergraphSdl?: string;
+  /** Where subscription events come from; by default the configured bus (Kafka, or in-process). */
+  bus?: EventBus;
 }
 
 export interface RunningGateway {
@@ -176,6 +181,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       const caller = token ? await verifyAccessToken(token) : null;
       await proxyToSubgraph(req, res, target.replace(/\/graphql$/, '/'), caller, requestId(req));
     };
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate((s) => {
+    apiSchema = s.apiSchema;
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -224,6 +233,24 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       });
     },
   });
+  const ownBus = options.bus ? undefined : createBus(`${c.KAFKA_CLIENT_ID}-gateway`);
+  const subscriptions = await startSubscriptions({
+    server,
+    bus: options.bus ?? (ownBus as EventBus),
+    apiSchema: () => {
+      if (!apiSchema) throw new Error('the supergraph is not loaded');
+      return apiSchema;
+    },
+    execute: async (query, variables, caller) => {
+      const r = await apollo.executeOperation(
+        { query, variables },
+        { contextValue: { caller, requestId: randomUUID() } },
+      );
+      return r.body.kind === 'single'
+        ? r.body.singleResult
+        : { errors: [{ message: 'unexpected incremental result' }] };
+    },
+  });
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? c.GATEWAY_PORT, host);
   const url = `http://${host}:${port}/graphql`;
@@ -233,8 +260,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     server,
     apollo,
     async stop() {
+      await subscriptions.stop();
       await close(server);
       await apollo.stop();
+      await ownBus?.close();
     },
   };
 }

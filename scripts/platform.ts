@@ -29,6 +29,7 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
   const seeded = identityDb ? await seed(identityDb) : undefined;
   const docstore = await openDocumentStore();
   const gateway = await startGateway({
+    bus,
     port: options.gatewayPort ?? c.GATEWAY_PORT,
     subgraphUrls: Object.fromEntries(running.map((r) => [r.name, r.url])),
   });

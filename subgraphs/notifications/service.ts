@@ -6,7 +6,7 @@ import { config } from '../../platform/config';
 import { markForCommit } from '../../platform/db';
 import { lazyDocumentStore } from '../../platform/docstore';
 import { AppError, isUuid, notFound } from '../../platform/errors';
-import type { CloudEvent } from '../../platform/events';
+import { type CloudEvent, newEvent, recordEvent } from '../../platform/events';
 import { logger } from '../../platform/log';
 import { notifier } from '../../platform/notify/http';
 import type { Message } from '../../platform/notify/port';
@@ -88,6 +88,17 @@ export async function onLifecycleEvent(m: EntityManager, event: CloudEvent) {
       createdAt: new Date(event.time).toISOString(),
       readAt: null,
     } satisfies NotificationDoc);
+    // Open apps are told at once (gateway subscriptions); the event carries ids only, no content.
+    await recordEvent(
+      m,
+      newEvent({
+        type: 'notification.created',
+        source: '/loanflow/notifications',
+        subject: id,
+        partitionKey: typeof data.applicationId === 'string' ? data.applicationId : recipientId,
+        data: { notificationId: id, recipientId, eventType: event.type, category: n.category },
+      }),
+    );
   }
   const external = channels.filter((c) => c !== 'IN_APP');
   for (const channel of external) {

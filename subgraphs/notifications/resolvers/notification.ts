@@ -47,6 +47,11 @@ export class NotificationResolver {
     };
   }
 
+  @Query(() => Notification, { description: 'One of the caller’s notifications.' })
+  async notification(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
+    return toNotification(await notifications.getNotification(requireCaller(ctx), id));
+  }
+
   @Mutation(() => Notification)
   async markNotificationRead(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return toNotification(await notifications.markRead(requireCaller(ctx), id));

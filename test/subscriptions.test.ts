@@ -1,0 +1,203 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startGateway } from '../gateway/server';
+import { signAccessToken } from '../platform/auth';
+import { Role } from '../platform/roles';
+import { registerCustomer, submittedApplication } from './helpers/flows';
+import { type Desk, passKyc, staffDesk } from './helpers/lifecycle';
+import { startTestPlatform } from './helpers/platform';
+
+let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+let desk: Desk;
+const clients: Client[] = [];
+
+before(async () => {
+  platform = await startTestPlatform();
+  desk = await staffDesk(platform.gql);
+});
+after(async () => {
+  for (const c of clients) await c.dispose();
+  await platform?.stop();
+});
+
+const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
+
+/** A graphql-ws client that reports how its socket closed. */
+function connect(token: string, url = platform.gateway.url) {
+  let closed: { code: number; reason: string } | undefined;
+  const client = createClient({
+    url: wsUrl(url),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: false,
+    on: {
+      closed: (e) => {
+        const ev = e as { code: number; reason: string };
+        closed = { code: ev.code, reason: String(ev.reason) };
+      },
+    },
+    onNonLazyError: () => undefined,
+  });
+  clients.push(client);
+  return { client, closed: () => closed };
+}
+
+interface Pushed<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** Collects what a subscription pushes; `next` waits for the next one (or fails after `ms`). */
+function subscribe<T>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const received: Pushed<T>[] = [];
+  let waiting: (() => void) | undefined;
+  let error: unknown;
+  const stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (v) => {
+        received.push(v as Pushed<T>);
+        waiting?.();
+      },
+      error: (e) => {
+        error = e;
+        waiting?.();
+      },
+      complete: () => waiting?.(),
+    },
+  );
+  return {
+    stop,
+    received,
+    error: () => error,
+    async until(check: (all: Pushed<T>[]) => boolean, ms = 20_000) {
+      const deadline = Date.now() + ms;
+      while (!check(received)) {
+        if (error) throw new Error(`subscription failed: ${JSON.stringify(error)}`);
+        if (Date.now() > deadline) throw new Error(`nothing pushed in time: ${JSON.stringify(received)}`);
+        await new Promise<void>((r) => {
+          waiting = r;
+          setTimeout(r, 200);
+        });
+      }
+      return received;
+    },
+  };
+}
+
+type StatusChange = {
+  applicationStatusChanged: {
+    from: string;
+    to: string;
+    application: {
+      status: string;
+      customer: { fullName: string };
+      kycReview: { status: string } | null;
+      documents: { id: string }[];
+    };
+  };
+};
+const STATUS = `subscription($id: ID!) { applicationStatusChanged(applicationId: $id) {
+    from to
+    application { status customer { fullName } kycReview { status } documents { id } } } }`;
+
+test('the owner receives their application’s status changes with fields from several subgraphs; others are refused', async () => {
+  const c = await submittedApplication(platform.gql, 'Meera Iyer');
+  const mine = subscribe<StatusChange>(connect(c.token).client, STATUS, { id: c.applicationId });
+  const stranger = await registerCustomer(platform.gql, 'Someone Else');
+  const theirs = subscribe<StatusChange>(connect(stranger.token).client, STATUS, { id: c.applicationId });
+  await new Promise((r) => setTimeout(r, 500));
+
+  await passKyc(platform.gql, desk, c.applicationId);
+  const pushed = await mine.until((all) =>
+    all.some((p) => p.data?.applicationStatusChanged.to === 'RISK_REVIEW'),
+  );
+  const toRisk = pushed.find((p) => p.data?.applicationStatusChanged.to === 'RISK_REVIEW');
+  assert.deepEqual(toRisk?.errors, undefined);
+  const change = toRisk?.data?.applicationStatusChanged;
+  assert.equal(change?.application.customer.fullName, 'Meera Iyer', 'identity');
+  assert.equal(change?.application.kycReview?.status, 'APPROVED', 'kyc');
+  assert.ok(Array.isArray(change?.application.documents), 'documents');
+  assert.ok(
+    ['RISK_REVIEW', 'OFFER'].includes(change?.application.status ?? ''),
+    'applications, resolved now',
+  );
+
+  await theirs.until(() => theirs.error() !== undefined || theirs.received.length > 0, 5000).catch(() => []);
+  const refused = theirs.received[0]?.errors?.[0] ?? (theirs.error() as Pushed<unknown>['errors'])?.[0];
+  assert.equal(refused?.extensions?.code, 'NOT_FOUND', 'another customer cannot follow the application');
+  assert.ok(!theirs.received.some((p) => p.data), 'and is never sent its events');
+});
+
+test('KYC officers follow the queue; a customer may not', async () => {
+  const officer = subscribe<{
+    kycQueueChanged: { type: string; applicationId: string; application: { status: string } };
+  }>(
+    connect(desk.kycOfficer.token).client,
+    `subscription { kycQueueChanged { type applicationId application { status } } }`,
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const c = await submittedApplication(platform.gql, 'Queue Newcomer');
+  const joined = await officer.until((all) =>
+    all.some((p) => p.data?.kycQueueChanged.applicationId === c.applicationId),
+  );
+  const event = joined.find((p) => p.data?.kycQueueChanged.applicationId === c.applicationId)?.data
+    ?.kycQueueChanged;
+  assert.equal(event?.type, 'application.submitted');
+
+  const customer = subscribe(connect(c.token).client, `subscription { kycQueueChanged { type } }`);
+  await customer
+    .until(() => customer.error() !== undefined || customer.received.length > 0, 5000)
+    .catch(() => []);
+  const refused = customer.received[0]?.errors?.[0] ?? (customer.error() as Pushed<unknown>['errors'])?.[0];
+  assert.equal(refused?.extensions?.code, 'FORBIDDEN');
+});
+
+test('a missing, forged or expired token closes the socket with 4403; a token that expires ends the connection', async () => {
+  for (const token of [
+    '',
+    'not-a-jwt',
+    await signAccessToken({ userId: desk.kycOfficer.id, roles: [Role.KYC_OFFICER] }, -10),
+  ]) {
+    const { client, closed } = connect(token);
+    const s = subscribe(client, `subscription { kycQueueChanged { type } }`);
+    await s.until(() => closed() !== undefined, 5000).catch(() => []);
+    assert.equal(closed()?.code, 4403, `token ${token.slice(0, 12)}…`);
+  }
+  const short = await signAccessToken({ userId: desk.kycOfficer.id, roles: [Role.KYC_OFFICER] }, 2);
+  const { client, closed } = connect(short);
+  const s = subscribe(client, `subscription { kycQueueChanged { type } }`);
+  await s.until(() => closed() !== undefined, 6000).catch(() => []);
+  assert.deepEqual(closed(), { code: 4403, reason: 'token expired' });
+});
+
+test('two gateway processes on one Kafka: a subscriber on each receives the same event', async () => {
+  const second = await startGateway({
+    port: 0,
+    subgraphUrls: Object.fromEntries(platform.subgraphs.map((s) => [s.name, s.url])),
+  });
+  try {
+    const officerToken = desk.kycOfficer.token;
+    const QUEUE = `subscription { kycQueueChanged { type applicationId } }`;
+    const one = subscribe<{ kycQueueChanged: { applicationId: string } }>(
+      connect(officerToken).client,
+      QUEUE,
+    );
+    const two = subscribe<{ kycQueueChanged: { applicationId: string } }>(
+      connect(officerToken, second.url).client,
+      QUEUE,
+    );
+    // The second gateway's consumer group joins from the newest offset; give it a moment.
+    await new Promise((r) => setTimeout(r, 3000));
+    const c = await submittedApplication(platform.gql, 'Seen Twice');
+    const seen = (s: typeof one) =>
+      s.until((all) => all.some((p) => p.data?.kycQueueChanged.applicationId === c.applicationId));
+    await Promise.all([seen(one), seen(two)]);
+  } finally {
+    await second.stop();
+  }
+});
