@@ -18,6 +18,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Caller, hasRole, isStaff, verifyAccessToken } from '../platform/auth';
+import { config } from '../platform/config';
 import type { Subscription as BusSubscription, CloudEvent, EventBus } from '../platform/events';
 import { logger } from '../platform/log';
 import { Role } from '../platform/roles';
@@ -26,7 +27,13 @@ const log = logger('subscriptions');
 
 /** The real-time part of the graph: each payload names the entity it is about, resolved through the gateway. */
 const SDL = `
+"""
+Pass the cursor of the last event you received as \`since\` when you reconnect: the events you missed
+come first (up to SUBSCRIPTION_REPLAY_SECONDS back, else CURSOR_EXPIRED), then live ones. Events of the
+few seconds before the cursor may come again; skip the cursors you have seen.
+"""
 type ApplicationStatusChange {
+  cursor: String!
   applicationId: ID!
   from: String!
   to: String!
@@ -36,6 +43,7 @@ type ApplicationStatusChange {
   application: Application
 }
 type LoanEvent {
+  cursor: String!
   "payment.received, payment.verified, payment.overdue, loan.fully.repaid, loan.closed or loan.written.off"
   type: String!
   loanId: ID!
@@ -43,6 +51,7 @@ type LoanEvent {
   loan: Loan
 }
 type KycQueueChange {
+  cursor: String!
   "application.submitted (joins the queue), kyc.verification.started, kyc.approved or kyc.rejected"
   type: String!
   applicationId: ID!
@@ -50,18 +59,19 @@ type KycQueueChange {
   application: Application
 }
 type NotificationPushed {
+  cursor: String!
   at: String!
   notification: Notification
 }
 type Subscription {
   "The owner or staff: every status change of one application."
-  applicationStatusChanged(applicationId: ID!): ApplicationStatusChange!
+  applicationStatusChanged(applicationId: ID!, since: String): ApplicationStatusChange!
   "The borrower or staff: payments, overdue notices and closure of one loan."
-  loanEvents(loanId: ID!): LoanEvent!
+  loanEvents(loanId: ID!, since: String): LoanEvent!
   "KYC officers and managers: applications joining, being taken from or leaving the queue."
-  kycQueueChanged: KycQueueChange!
+  kycQueueChanged(since: String): KycQueueChange!
   "The caller's new notifications, as they are stored."
-  myNotifications: NotificationPushed!
+  myNotifications(since: String): NotificationPushed!
 }
 extend schema { subscription: Subscription }`;
 
@@ -100,19 +110,97 @@ export const MAX_BUFFERED_EVENTS = 256;
 export const MAX_SOCKET_BUFFER = 1 << 20;
 const SLOW_CONSUMER = 4429;
 
-/** Fans the events this replica consumes out to its subscriptions. */
-class EventHub {
+/** Clock skew tolerated between the subgraphs' outboxes: a replay starts this long before the cursor. */
+export const CURSOR_SKEW_MS = 5_000;
+
+interface Cursor {
+  time: number;
+  id: string;
+}
+const timeOf = (e: CloudEvent) => Date.parse(e.time);
+export const encodeCursor = (e: CloudEvent) => Buffer.from(`${timeOf(e)}:${e.id}`).toString('base64url');
+function decodeCursor(raw: string): Cursor {
+  const [t = '', ...rest] = Buffer.from(raw, 'base64url').toString('utf8').split(':');
+  const time = Number(t);
+  const id = rest.join(':');
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(time) || !id) {
+    throw new GraphQLError('since is not a cursor this API gave out', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return { time, id };
+}
+
+/**
+ * Fans the events this replica consumes out to its subscriptions, and keeps the recent ones (by
+ * SUBSCRIPTION_REPLAY_SECONDS and _MAX_EVENTS) so a client that reconnects with `since` gets what it
+ * missed. On Kafka a new replica reads the replay window back from the topic before going live.
+ */
+export class EventHub {
   private readonly listeners = new Set<(e: CloudEvent) => void>();
+  private readonly recent: CloudEvent[] = [];
+  private head = 0;
+  /** The hub holds every event (of this replica's feed) committed at or after this instant. */
+  private coversFrom: number;
+
+  constructor(
+    private readonly startedAt: number,
+    private readonly replay: { windowMs: number; maxEvents: number; fromHistory: boolean },
+  ) {
+    this.coversFrom = replay.fromHistory ? startedAt - replay.windowMs : startedAt;
+  }
+
   publish(e: CloudEvent) {
+    this.remember(e);
     for (const l of this.listeners) l(e);
   }
-  /** The events passing `filter`, as an async iterator with a bounded buffer. */
-  stream(filter: (e: CloudEvent) => boolean, onOverflow: () => void): AsyncIterableIterator<CloudEvent> {
+
+  private remember(e: CloudEvent) {
+    if (this.replay.maxEvents === 0 || this.replay.windowMs === 0) {
+      this.coversFrom = Date.now();
+      return;
+    }
+    this.recent.push(e);
+    const oldest = Date.now() - this.replay.windowMs;
+    while (this.head < this.recent.length) {
+      const first = this.recent[this.head] as CloudEvent;
+      if (this.recent.length - this.head <= this.replay.maxEvents && timeOf(first) >= oldest) break;
+      this.coversFrom = Math.max(this.coversFrom, timeOf(first) + 1);
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.recent.length) {
+      this.recent.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /**
+   * The events passing `filter` as an async iterator: with `since`, first the remembered ones after it,
+   * then live ones. Live events wait in a bounded buffer; `onOverflow` is told when it is full.
+   */
+  stream(
+    filter: (e: CloudEvent) => boolean,
+    onOverflow: () => void,
+    since?: string,
+  ): AsyncIterableIterator<CloudEvent> {
+    const cursor = since === undefined ? undefined : decodeCursor(since);
+    const from = cursor ? cursor.time - CURSOR_SKEW_MS : undefined;
+    if (from !== undefined && from < this.coversFrom) {
+      throw new GraphQLError(
+        'the cursor is older than this server remembers: query the current state and subscribe again without since',
+        { extensions: { code: 'CURSOR_EXPIRED' } },
+      );
+    }
+    // Without a cursor only what happens from now on; events read back at start-up are history.
+    const wanted = (e: CloudEvent) =>
+      from === undefined ? timeOf(e) >= this.startedAt : timeOf(e) > from && e.id !== cursor?.id;
+    const replayed =
+      from === undefined ? [] : this.recent.slice(this.head).filter((e) => wanted(e) && filter(e));
     const queue: CloudEvent[] = [];
     let wake: ((r: IteratorResult<CloudEvent>) => void) | undefined;
     let done = false;
     const listener = (e: CloudEvent) => {
-      if (done || !filter(e)) return;
+      if (done || !wanted(e) || !filter(e)) return;
       if (wake) {
         const w = wake;
         wake = undefined;
@@ -128,9 +216,10 @@ class EventHub {
       wake?.({ value: undefined, done: true });
       return Promise.resolve({ value: undefined, done: true } as IteratorResult<CloudEvent>);
     };
+    let r = 0;
     return {
       next: () => {
-        const e = queue.shift();
+        const e = r < replayed.length ? replayed[r++] : queue.shift();
         if (e) return Promise.resolve({ value: e, done: false });
         if (done) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => {
@@ -198,7 +287,6 @@ const byResponseKey: GraphQLFieldResolver<unknown, unknown> = (source, args, ctx
 export function subscriptionSchema(apiSchema: GraphQLSchema, hub: EventHub): GraphQLSchema {
   const schema = extendSchema(apiSchema, parse(SDL));
   const fields = schema.getSubscriptionType()?.getFields() ?? {};
-  const at = (e: CloudEvent) => e.time;
   const on = (
     name: string,
     check: (args: Record<string, string>, ctx: SubscriptionContext) => Promise<void> | void,
@@ -212,9 +300,10 @@ export function subscriptionSchema(apiSchema: GraphQLSchema, hub: EventHub): Gra
       return hub.stream(
         (e) => filter(e, args, ctx),
         () => ctx.close(SLOW_CONSUMER, `slow consumer: more than ${MAX_BUFFERED_EVENTS} events waiting`),
+        args.since ?? undefined,
       );
     };
-    f.resolve = (e: CloudEvent) => payload(e);
+    f.resolve = (e: CloudEvent) => ({ ...payload(e), cursor: encodeCursor(e), at: e.time });
   };
   on(
     'applicationStatusChanged',
@@ -223,13 +312,13 @@ export function subscriptionSchema(apiSchema: GraphQLSchema, hub: EventHub): Gra
       e.type === 'application.status.changed' &&
       data(e).applicationId === args.applicationId &&
       mayFollow(ctx.caller, e),
-    (e) => ({ ...data(e), at: at(e) }),
+    (e) => data(e),
   );
   on(
     'loanEvents',
     (args, ctx) => mustSee(ctx, 'loan', args.loanId ?? ''),
     (e, args, ctx) => LOAN_EVENTS.has(e.type) && data(e).loanId === args.loanId && mayFollow(ctx.caller, e),
-    (e) => ({ type: e.type, loanId: data(e).loanId, at: at(e) }),
+    (e) => ({ type: e.type, loanId: data(e).loanId }),
   );
   on(
     'kycQueueChanged',
@@ -241,13 +330,13 @@ export function subscriptionSchema(apiSchema: GraphQLSchema, hub: EventHub): Gra
       }
     },
     (e) => KYC_QUEUE_EVENTS.has(e.type),
-    (e) => ({ type: e.type, applicationId: data(e).applicationId, at: at(e) }),
+    (e) => ({ type: e.type, applicationId: data(e).applicationId }),
   );
   on(
     'myNotifications',
     () => undefined,
     (e, _args, ctx) => e.type === 'notification.created' && data(e).recipientId === ctx.caller.userId,
-    (e) => ({ notificationId: data(e).notificationId, at: at(e) }),
+    (e) => ({ notificationId: data(e).notificationId }),
   );
   const resolveVia = (
     type: string,
@@ -300,7 +389,11 @@ export async function startSubscriptions(options: {
   apiSchema: () => GraphQLSchema;
   execute: GatewayExecutor;
 }) {
-  const hub = new EventHub();
+  const c = config();
+  const startedAt = Date.now();
+  const windowMs = c.SUBSCRIPTION_REPLAY_SECONDS * 1000;
+  const fromHistory = options.bus.kind === 'kafka' && windowMs > 0;
+  const hub = new EventHub(startedAt, { windowMs, maxEvents: c.SUBSCRIPTION_REPLAY_MAX_EVENTS, fromHistory });
   let schema: GraphQLSchema | undefined;
   let schemaOf: GraphQLSchema | undefined;
   const current = () => {
@@ -317,7 +410,7 @@ export async function startSubscriptions(options: {
     async (e) => {
       hub.publish(e);
     },
-    { fromBeginning: false },
+    fromHistory ? { since: new Date(startedAt - windowMs) } : { fromBeginning: false },
   );
   const wss = new WebSocketServer({ server: options.server, path: '/graphql' });
   const expiries = new WeakMap<object, NodeJS.Timeout>();

@@ -201,3 +201,58 @@ test('two gateway processes on one Kafka: a subscriber on each receives the same
     await second.stop();
   }
 });
+
+test('after a gateway restart a client catches up from its cursor with since', async () => {
+  const subgraphUrls = Object.fromEntries(platform.subgraphs.map((s) => [s.name, s.url]));
+  type Change = { applicationStatusChanged: { cursor: string; to: string } };
+  const QUERY = `subscription($id: ID!, $since: String) {
+    applicationStatusChanged(applicationId: $id, since: $since) { cursor to } }`;
+  const c = await submittedApplication(platform.gql, 'Back Again');
+  const all = subscribe<Change>(connect(c.token).client, QUERY, { id: c.applicationId });
+
+  const first = await startGateway({ port: 0, subgraphUrls });
+  let cursor: string | undefined;
+  try {
+    const early = subscribe<Change>(connect(c.token, first.url).client, QUERY, { id: c.applicationId });
+    await new Promise((r) => setTimeout(r, 3000));
+    void passKyc(platform.gql, desk, c.applicationId);
+    const got = await early.until((p) => p.some((x) => x.data));
+    cursor = got.find((x) => x.data)?.data?.applicationStatusChanged.cursor;
+  } finally {
+    await first.stop();
+  }
+  assert.ok(cursor);
+  // The rest of the flow happens while no gateway holds this client's subscription.
+  const seenByAll = await all.until((p) =>
+    p.some((x) => x.data?.applicationStatusChanged.to === 'RISK_REVIEW'),
+  );
+  const cursors = seenByAll.map((x) => x.data?.applicationStatusChanged.cursor);
+  const missed = cursors.slice(cursors.indexOf(cursor) + 1);
+  assert.ok(cursors.includes(cursor) && missed.length > 0, 'the flow went on after the cursor');
+
+  const restarted = await startGateway({ port: 0, subgraphUrls });
+  try {
+    const client = connect(c.token, restarted.url).client;
+    const back = subscribe<Change>(client, QUERY, { id: c.applicationId, since: cursor });
+    const caught = await back.until((p) =>
+      missed.every((m) => p.some((x) => x.data?.applicationStatusChanged.cursor === m)),
+    );
+    assert.ok(
+      !caught.some((x) => x.data?.applicationStatusChanged.cursor === cursor),
+      'not the cursor itself',
+    );
+
+    const stale = Buffer.from(`${Date.now() - 86_400_000}:gone`).toString('base64url');
+    for (const [since, code] of [
+      [stale, 'CURSOR_EXPIRED'],
+      ['not a cursor', 'BAD_USER_INPUT'],
+    ]) {
+      const s = subscribe(client, QUERY, { id: c.applicationId, since });
+      await s.until(() => s.error() !== undefined || s.received.length > 0, 5000).catch(() => []);
+      const refused = s.received[0]?.errors?.[0] ?? (s.error() as Pushed<unknown>['errors'])?.[0];
+      assert.equal(refused?.extensions?.code, code, String(since));
+    }
+  } finally {
+    await restarted.stop();
+  }
+});

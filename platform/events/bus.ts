@@ -9,6 +9,11 @@ export interface Subscription {
 export interface SubscribeOptions {
   /** A new group starts at the oldest retained event instead of the newest. */
   fromBeginning?: boolean;
+  /**
+   * A new group starts at the first event published at or after this time (the gateway's replay
+   * window). The in-process bus keeps no history and starts with the next event.
+   */
+  since?: Date;
 }
 
 /**

@@ -92,6 +92,7 @@ export class KafkaBus implements EventBus {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
     });
+    const startAt = options.since ? await this.offsetsAt(options.since) : [];
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topic, fromBeginning: options.fromBeginning ?? true });
     // Offsets are committed once a second rather than after every fetched batch (kafkajs's default, one
@@ -131,6 +132,9 @@ export class KafkaBus implements EventBus {
         done.set(partition, (BigInt(message.offset) + 1n).toString());
       },
     });
+    // A seek after run() applies once the group has its partitions; only new groups pass `since`.
+    for (const { partition, offset } of startAt)
+      consumer.seek({ topic: this.options.topic, partition, offset });
     const subscription = {
       stop: async () => {
         clearInterval(committer);
@@ -141,6 +145,17 @@ export class KafkaBus implements EventBus {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** Per partition, the offset of the first event published at or after `since`. */
+  private async offsetsAt(since: Date) {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await admin.fetchTopicOffsetsByTimestamp(this.options.topic, since.getTime());
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async deadLetter(event: unknown, error: unknown, group: string) {
