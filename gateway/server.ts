@@ -14,13 +14,13 @@ import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { bearerToken, type Caller, IDENTITY_HEADERS, isStaff, verifyAccessToken } from '../platform/auth';
 import { config } from '../platform/config';
-import { AppError, formatError, notFound } from '../platform/errors';
+import { formatError, notFound, refuseRequest } from '../platform/errors';
 import { createBus, type EventBus } from '../platform/events';
 import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from '../platform/http';
 import { logger } from '../platform/log';
-import { graphiqlPage } from './graphiql';
+import { graphiqlAsset, graphiqlPage } from './graphiql';
 import { proxyToSubgraph } from './proxy';
-import { startSubscriptions } from './subscriptions';
+import { Realtime } from './subscriptions';
 
 const log = logger('gateway');
 
@@ -88,7 +88,7 @@ function costLimit(max: number): ApolloServerPlugin<GatewayContext> {
             estimators: [simpleEstimator({ defaultComplexity: 1 })],
           });
           if (cost > max)
-            throw new AppError('QUERY_TOO_COMPLEX', `query cost ${cost} exceeds the limit of ${max}`);
+            throw refuseRequest('QUERY_TOO_COMPLEX', `query cost ${cost} exceeds the limit of ${max}`);
         },
       };
     },
@@ -107,7 +107,7 @@ const introspectionForStaff: ApolloServerPlugin<GatewayContext> = {
             if (node.name.value === '__schema' || node.name.value === '__type') introspects = true;
           },
         });
-        if (introspects) throw new AppError('FORBIDDEN', 'introspection is available to staff only');
+        if (introspects) throw refuseRequest('FORBIDDEN', 'introspection is available to staff only');
       },
     };
   },
@@ -181,12 +181,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       const caller = token ? await verifyAccessToken(token) : null;
       await proxyToSubgraph(req, res, target.replace(/\/graphql$/, '/'), caller, requestId(req));
     };
-  let apiSchema: GraphQLSchema | undefined;
-  gateway.onSchemaLoadOrUpdate((s) => {
-    apiSchema = s.apiSchema;
-  });
+  const ownBus = options.bus ? undefined : createBus(`${c.KAFKA_CLIENT_ID}-gateway`);
+  const realtime = new Realtime(options.bus ?? (ownBus as EventBus));
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: realtime.serve(gateway),
     formatError,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimit(c.MAX_QUERY_DEPTH)],
@@ -210,6 +208,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         ip: clientIp(req),
       }));
     },
+    '/graphiql/*': async (req, res) => graphiqlAsset(req, res),
     // Files travel outside GraphQL: uploads and signed downloads go to the subgraph that keeps them.
     '/documents/*': fileRoute('documents'),
     '/loan-files/*': fileRoute('loans'),
@@ -233,23 +232,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       });
     },
   });
-  const ownBus = options.bus ? undefined : createBus(`${c.KAFKA_CLIENT_ID}-gateway`);
-  const subscriptions = await startSubscriptions({
-    server,
-    bus: options.bus ?? (ownBus as EventBus),
-    apiSchema: () => {
-      if (!apiSchema) throw new Error('the supergraph is not loaded');
-      return apiSchema;
-    },
-    execute: async (query, variables, caller) => {
-      const r = await apollo.executeOperation(
-        { query, variables },
-        { contextValue: { caller, requestId: randomUUID() } },
-      );
-      return r.body.kind === 'single'
-        ? r.body.singleResult
-        : { errors: [{ message: 'unexpected incremental result' }] };
-    },
+  const subscriptions = await realtime.start(server, async (query, variables, caller) => {
+    const r = await apollo.executeOperation(
+      { query, variables },
+      { contextValue: { caller, requestId: randomUUID() } },
+    );
+    return r.body.kind === 'single'
+      ? r.body.singleResult
+      : { errors: [{ message: 'unexpected incremental result' }] };
   });
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? c.GATEWAY_PORT, host);

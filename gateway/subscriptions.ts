@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import {
   type DocumentNode,
   defaultFieldResolver,
   type ExecutionResult,
+  execute,
   extendSchema,
   GraphQLError,
   type GraphQLFieldResolver,
   type GraphQLFormattedError,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  Kind,
   parse,
   print,
   validate,
@@ -19,6 +22,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Caller, hasRole, isStaff, verifyAccessToken } from '../platform/auth';
 import { config } from '../platform/config';
+import { AppError } from '../platform/errors';
 import type { Subscription as BusSubscription, CloudEvent, EventBus } from '../platform/events';
 import { logger } from '../platform/log';
 import { Role } from '../platform/roles';
@@ -377,105 +381,161 @@ const tokenOf = (params: Record<string, unknown> | undefined) => {
   return typeof raw === 'string' ? raw.replace(/^Bearer\s+/i, '') : undefined;
 };
 
+type ServedGateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+
 /**
- * graphql-ws on the gateway's /graphql WebSocket. The token comes in `connection_init` (`authorization`
- * or `token`); a missing, forged or expired one closes the socket with 4403 Forbidden, and the connection
- * ends when the token expires. Events come from the bus in a group of this replica's own, so every
- * replica sees every event.
+ * Subscriptions for one gateway replica: the hub of events it consumes, the schema with the Subscription
+ * type, and graphql-ws on the gateway's /graphql WebSocket. The token comes in `connection_init`
+ * (`authorization` or `token`); a missing, forged or expired one closes the socket with 4403 Forbidden,
+ * and the connection ends when the token expires. Events come from the bus in a group of this replica's
+ * own, so every replica sees every event.
  */
-export async function startSubscriptions(options: {
-  server: Server;
-  bus: EventBus;
-  apiSchema: () => GraphQLSchema;
-  execute: GatewayExecutor;
-}) {
-  const c = config();
-  const startedAt = Date.now();
-  const windowMs = c.SUBSCRIPTION_REPLAY_SECONDS * 1000;
-  const fromHistory = options.bus.kind === 'kafka' && windowMs > 0;
-  const hub = new EventHub(startedAt, { windowMs, maxEvents: c.SUBSCRIPTION_REPLAY_MAX_EVENTS, fromHistory });
-  let schema: GraphQLSchema | undefined;
-  let schemaOf: GraphQLSchema | undefined;
-  const current = () => {
-    const api = options.apiSchema();
-    if (schemaOf !== api) {
-      schema = subscriptionSchema(api, hub);
-      schemaOf = api;
-    }
-    return schema as GraphQLSchema;
-  };
-  const group = `gateway-${randomUUID()}`;
-  const consumer: BusSubscription = await options.bus.subscribe(
-    group,
-    async (e) => {
-      hub.publish(e);
-    },
-    fromHistory ? { since: new Date(startedAt - windowMs) } : { fromBeginning: false },
-  );
-  const wss = new WebSocketServer({ server: options.server, path: '/graphql' });
-  const expiries = new WeakMap<object, NodeJS.Timeout>();
-  const disposable = useServer<Record<string, unknown>, { caller?: Caller }>(
-    {
-      schema: () => current(),
-      onConnect: async (ctx) => {
-        const token = tokenOf(ctx.connectionParams);
-        if (!token) return false;
-        try {
-          const caller = await verifyAccessToken(token);
-          ctx.extra.caller = { userId: caller.userId, roles: caller.roles };
-          const socket = ctx.extra.socket;
-          const timer = setTimeout(
-            () => socket.close(CloseCode.Forbidden, 'token expired'),
-            Math.max(0, caller.expiresAt * 1000 - Date.now()),
-          );
-          expiries.set(socket, timer);
-          socket.once('close', () => clearTimeout(timer));
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      context: (ctx): SubscriptionContext => ({
-        caller: ctx.extra.caller as Caller,
-        execute: options.execute,
-        close: (code, reason) => ctx.extra.socket.close(code, reason),
-      }),
-      onSubscribe: (_ctx, _id, payload) => {
-        if (payload.query.length > 20_000)
-          return [new GraphQLError('the subscription document is too large')];
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (err) {
-          return [err as GraphQLError];
-        }
-        const s = current();
-        const errors = validate(s, document);
-        if (errors.length) return errors;
+export class Realtime {
+  private readonly startedAt = Date.now();
+  private readonly windowMs: number;
+  private readonly fromHistory: boolean;
+  private readonly hub: EventHub;
+  private schema?: { api: GraphQLSchema; full: GraphQLSchema };
+
+  constructor(private readonly bus: EventBus) {
+    const c = config();
+    this.windowMs = c.SUBSCRIPTION_REPLAY_SECONDS * 1000;
+    this.fromHistory = bus.kind === 'kafka' && this.windowMs > 0;
+    this.hub = new EventHub(this.startedAt, {
+      windowMs: this.windowMs,
+      maxEvents: c.SUBSCRIPTION_REPLAY_MAX_EVENTS,
+      fromHistory: this.fromHistory,
+    });
+  }
+
+  private schemaFor(api: GraphQLSchema) {
+    if (this.schema?.api !== api) this.schema = { api, full: subscriptionSchema(api, this.hub) };
+    return this.schema.full;
+  }
+
+  private current() {
+    if (!this.schema) throw new Error('the supergraph is not loaded');
+    return this.schema.full;
+  }
+
+  /**
+   * The gateway as Apollo Server sees it: the API schema with the Subscription type, so introspection and
+   * GraphiQL know it, and a subscription sent over HTTP refused with a pointer to the WebSocket.
+   */
+  serve(gateway: ServedGateway): ServedGateway {
+    return {
+      onSchemaLoadOrUpdate: (callback) =>
+        gateway.onSchemaLoadOrUpdate((s) => callback({ ...s, apiSchema: this.schemaFor(s.apiSchema) })),
+      load: async (options) => {
+        const { executor } = await gateway.load(options);
+        if (!executor) return { executor };
         return {
-          schema: s,
-          document,
-          variableValues: payload.variables ?? undefined,
-          operationName: payload.operationName ?? undefined,
-          fieldResolver: byResponseKey,
+          executor: async (request) => {
+            const op = request.operation;
+            if (op.operation === 'subscription') {
+              return {
+                errors: [
+                  new AppError(
+                    'BAD_USER_INPUT',
+                    'subscriptions are served over the WebSocket at this URL (graphql-ws protocol)',
+                  ),
+                ],
+              };
+            }
+            // The gateway answers introspection from its own schema, which has no Subscription type.
+            const introspectionOnly = op.selectionSet.selections.every(
+              (f) => f.kind === Kind.FIELD && f.name.value.startsWith('__'),
+            );
+            if (op.operation === 'query' && introspectionOnly) {
+              return execute({
+                schema: request.schema,
+                document: request.document,
+                operationName: request.operationName,
+                variableValues: request.request.variables,
+              });
+            }
+            return executor(request);
+          },
         };
       },
-      onNext: (ctx, _id, _payload, _args, result: ExecutionResult) => {
-        // A client that does not read its socket would make the gateway hold every event for it.
-        if (ctx.extra.socket.bufferedAmount > MAX_SOCKET_BUFFER) {
-          ctx.extra.socket.close(SLOW_CONSUMER, 'slow consumer: send buffer full');
-        }
-        return result;
+      stop: () => gateway.stop(),
+    };
+  }
+
+  /** Starts consuming events and serving graphql-ws on `server`; operations go through `execute`. */
+  async start(server: Server, execute: GatewayExecutor) {
+    const hub = this.hub;
+    const group = `gateway-${randomUUID()}`;
+    const consumer: BusSubscription = await this.bus.subscribe(
+      group,
+      async (e) => {
+        hub.publish(e);
       },
-    },
-    wss,
-  );
-  log.info({ group }, 'subscriptions ready');
-  return {
-    async stop() {
-      await disposable.dispose();
-      wss.close();
-      await consumer.stop();
-    },
-  };
+      this.fromHistory ? { since: new Date(this.startedAt - this.windowMs) } : { fromBeginning: false },
+    );
+    const wss = new WebSocketServer({ server, path: '/graphql' });
+    const disposable = useServer<Record<string, unknown>, { caller?: Caller }>(
+      {
+        schema: () => this.current(),
+        onConnect: async (ctx) => {
+          const token = tokenOf(ctx.connectionParams);
+          if (!token) return false;
+          try {
+            const caller = await verifyAccessToken(token);
+            ctx.extra.caller = { userId: caller.userId, roles: caller.roles };
+            const socket = ctx.extra.socket;
+            const timer = setTimeout(
+              () => socket.close(CloseCode.Forbidden, 'token expired'),
+              Math.max(0, caller.expiresAt * 1000 - Date.now()),
+            );
+            socket.once('close', () => clearTimeout(timer));
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        context: (ctx): SubscriptionContext => ({
+          caller: ctx.extra.caller as Caller,
+          execute,
+          close: (code, reason) => ctx.extra.socket.close(code, reason),
+        }),
+        onSubscribe: (_ctx, _id, payload) => {
+          if (payload.query.length > 20_000)
+            return [new GraphQLError('the subscription document is too large')];
+          let document: DocumentNode;
+          try {
+            document = parse(payload.query);
+          } catch (err) {
+            return [err as GraphQLError];
+          }
+          const schema = this.current();
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
+          return {
+            schema,
+            document,
+            variableValues: payload.variables ?? undefined,
+            operationName: payload.operationName ?? undefined,
+            fieldResolver: byResponseKey,
+          };
+        },
+        onNext: (ctx, _id, _payload, _args, result: ExecutionResult) => {
+          // A client that does not read its socket would make the gateway hold every event for it.
+          if (ctx.extra.socket.bufferedAmount > MAX_SOCKET_BUFFER) {
+            ctx.extra.socket.close(SLOW_CONSUMER, 'slow consumer: send buffer full');
+          }
+          return result;
+        },
+      },
+      wss,
+    );
+    log.info({ group }, 'subscriptions ready');
+    return {
+      async stop() {
+        await disposable.dispose();
+        wss.close();
+        await consumer.stop();
+      },
+    };
+  }
 }

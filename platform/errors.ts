@@ -32,6 +32,16 @@ export class AppError extends GraphQLError {
 
 export const badInput = (message: string, field?: string) =>
   new AppError('BAD_USER_INPUT', message, field ? { field } : undefined);
+/**
+ * An AppError that refuses a whole request before it runs (a server plugin): Apollo then answers with the
+ * code's HTTP status instead of 500, and leaves the status out of the body.
+ */
+export function refuseRequest(code: ErrorCode, message: string): AppError {
+  const e = new AppError(code, message);
+  (e.extensions as Record<string, unknown>).http = { status: ErrorCodes[code] };
+  return e;
+}
+
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'not allowed') => new AppError('FORBIDDEN', message);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -249,14 +249,15 @@ describe('roles and limits', () => {
     assert.equal(firstError(r), 'QUERY_TOO_COMPLEX');
     assert.match(r.errors?.[0]?.message ?? '', /query cost 2200 exceeds the limit of 2000/);
     assert.equal(r.data, undefined);
+    assert.equal(r.status, 400);
   });
 
   test('introspection is for staff only', async () => {
     const c = await registerCustomer(platform.gql);
-    assert.equal(
-      firstError(await platform.gql('{ __schema { queryType { name } } }', {}, c.token)),
-      'FORBIDDEN',
-    );
+    const refused = await platform.gql('{ __schema { queryType { name } } }', {}, c.token);
+    assert.equal(firstError(refused), 'FORBIDDEN');
+    assert.equal(refused.status, 403);
+    assert.equal(JSON.stringify(refused.errors).includes('http'), false, 'the status stays out of the body');
     const staff = await signAccessToken({
       userId: '00000000-0000-4000-8000-000000000002',
       roles: [Role.KYC_OFFICER],

@@ -8,7 +8,7 @@ import { signAccessToken } from '../platform/auth';
 import { Role } from '../platform/roles';
 import { registerCustomer, submittedApplication } from './helpers/flows';
 import { type Desk, passKyc, staffDesk } from './helpers/lifecycle';
-import { startTestPlatform } from './helpers/platform';
+import { firstError, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
 let desk: Desk;
@@ -255,4 +255,23 @@ test('after a gateway restart a client catches up from its cursor with since', a
   } finally {
     await restarted.stop();
   }
+});
+
+test('over HTTP the schema shows the Subscription type, and a subscription is pointed to the WebSocket', async () => {
+  const r = await platform.gql(
+    '{ __schema { subscriptionType { fields { name } } } }',
+    {},
+    desk.kycOfficer.token,
+  );
+  const fields = r.data?.__schema.subscriptionType.fields.map((f: { name: string }) => f.name);
+  assert.deepEqual(fields?.sort(), [
+    'applicationStatusChanged',
+    'kycQueueChanged',
+    'loanEvents',
+    'myNotifications',
+  ]);
+  const http = await platform.gql('subscription { kycQueueChanged { type } }', {}, desk.kycOfficer.token);
+  assert.equal(http.status, 400);
+  assert.equal(firstError(http), 'BAD_USER_INPUT');
+  assert.match(http.errors?.[0]?.message ?? '', /WebSocket/);
 });

@@ -123,7 +123,12 @@ export async function staffUser(gql: Gql, role: string | string[]) {
   );
   if (!created.data) throw new Error(`createStaffUser failed: ${JSON.stringify(created.errors)}`);
   const login = await gql(LOGIN, { i: { email, password } });
-  return { id: login.data?.login.user.id as string, token: login.data?.login.accessToken as string };
+  return {
+    id: login.data?.login.user.id as string,
+    token: login.data?.login.accessToken as string,
+    email,
+    password,
+  };
 }
 
 /** A customer with KYC data and a SUBMITTED application. */

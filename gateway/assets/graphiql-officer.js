@@ -1,0 +1,139 @@
+// LoanFlow's GraphiQL fetcher and sign-in bar. Queries and mutations go over HTTP, subscriptions over
+// graphql-ws on the same /graphql (the token travels in connection_init). The signed-in token is used
+// unless the header editor sets an Authorization of its own.
+(() => {
+  const KEY = 'loanflow.session';
+  const endpoint = new URL(location.pathname, location.href).toString();
+  const wsUrl = endpoint.replace(/^http/, 'ws');
+
+  const load = () => {
+    try {
+      return JSON.parse(localStorage.getItem(KEY) || 'null');
+    } catch {
+      return null;
+    }
+  };
+  let session = load();
+  const save = (s) => {
+    session = s;
+    if (s) localStorage.setItem(KEY, JSON.stringify(s));
+    else localStorage.removeItem(KEY);
+    render();
+  };
+
+  const post = async (query, variables, headers = {}) => {
+    const r = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return r.json();
+  };
+  const AUTH = 'accessToken refreshToken expiresIn user { fullName roles }';
+  const remember = (p) => save({ ...p, expiresAt: Date.now() + p.expiresIn * 1000 });
+
+  async function signIn(email, password) {
+    const r = await post(`mutation($i: LoginInput!) { login(input: $i) { ${AUTH} } }`, {
+      i: { email, password },
+    });
+    if (!r.data?.login) throw new Error(r.errors?.[0]?.message ?? 'sign-in failed');
+    remember(r.data.login);
+    // GraphiQL loads the schema once; staff see it (introspection), so load it again as the officer.
+    location.reload();
+  }
+
+  /** A fresh access token: refreshed (single-use refresh token) when it has under a minute left. */
+  async function accessToken() {
+    if (!session) return undefined;
+    if (session.expiresAt - Date.now() < 60_000) {
+      const r = await post(`mutation($t: String!) { refresh(refreshToken: $t) { ${AUTH} } }`, {
+        t: session.refreshToken,
+      });
+      if (!r.data?.refresh) {
+        save(null);
+        return undefined;
+      }
+      remember(r.data.refresh);
+    }
+    return session.accessToken;
+  }
+
+  function operationType(query, operationName) {
+    const source = query.replace(/#[^\n]*/g, '');
+    const ops = [
+      ...source.matchAll(/(?:^|[}\s])(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/g),
+    ];
+    const op = ops.find((m) => operationName && m[2] === operationName) ?? ops[0];
+    return op ? op[1] : 'query';
+  }
+
+  let ws;
+  let wsAuth;
+  function socket(auth) {
+    if (ws && wsAuth === auth) return ws;
+    ws?.dispose();
+    wsAuth = auth;
+    ws = window.graphqlWs.createClient({
+      url: wsUrl,
+      connectionParams: auth ? { authorization: auth } : {},
+      lazy: true,
+      retryAttempts: 0,
+    });
+    return ws;
+  }
+
+  window.loanflowFetcher = async (params, options) => {
+    const headers = { ...(options?.headers ?? {}) };
+    const own = headers.Authorization ?? headers.authorization;
+    delete headers.Authorization;
+    delete headers.authorization;
+    const token = own ? undefined : await accessToken();
+    const auth = own || (token ? `Bearer ${token}` : undefined);
+    if (operationType(params.query, params.operationName) === 'subscription') {
+      return socket(auth).iterate({
+        query: params.query,
+        variables: params.variables,
+        operationName: params.operationName ?? undefined,
+      });
+    }
+    return post(params.query, params.variables, auth ? { ...headers, authorization: auth } : headers);
+  };
+
+  window.loanflowRender = (graphiql, root, options) =>
+    graphiql.renderYogaGraphiQL(root, { ...options, fetcher: window.loanflowFetcher });
+
+  function render() {
+    const bar = document.getElementById('loanflow-session');
+    if (!bar) return;
+    bar.replaceChildren();
+    if (session) {
+      const who = document.createElement('span');
+      who.id = 'loanflow-who';
+      who.textContent = `Signed in as ${session.user.fullName} (${session.user.roles.join(', ')})`;
+      const out = document.createElement('button');
+      out.textContent = 'Sign out';
+      out.onclick = () => {
+        save(null);
+        location.reload();
+      };
+      bar.append(who, out);
+      return;
+    }
+    const form = document.createElement('form');
+    form.innerHTML =
+      '<input name="email" type="email" placeholder="e-mail" autocomplete="username" required>' +
+      '<input name="password" type="password" placeholder="password" autocomplete="current-password" required>' +
+      '<button type="submit">Sign in</button><span id="loanflow-error" role="alert"></span>';
+    form.onsubmit = async (e) => {
+      e.preventDefault();
+      const data = new FormData(form);
+      try {
+        await signIn(String(data.get('email')), String(data.get('password')));
+      } catch (err) {
+        form.querySelector('#loanflow-error').textContent = err.message;
+      }
+    };
+    bar.append(form);
+  }
+  document.addEventListener('DOMContentLoaded', render);
+})();
