@@ -29,7 +29,12 @@ export async function load(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { rps: latencies.length / seconds, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+  return { rps: latencies.length / seconds, ...percentiles(latencies) };
+}
+
+/** p50, p95, p99 and the maximum of some measurements (sorted in place). */
+export function percentiles(values: number[]) {
+  values.sort((a, b) => a - b);
+  const q = (p: number) => values[Math.min(values.length - 1, Math.floor(p * values.length))] ?? 0;
+  return { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: values[values.length - 1] ?? 0 };
 }
