@@ -21,11 +21,11 @@
     render();
   };
 
-  const post = async (query, variables, headers = {}) => {
+  const post = async (request, headers = {}) => {
     const r = await fetch(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify(request),
     });
     return r.json();
   };
@@ -33,8 +33,9 @@
   const remember = (p) => save({ ...p, expiresAt: Date.now() + p.expiresIn * 1000 });
 
   async function signIn(email, password) {
-    const r = await post(`mutation($i: LoginInput!) { login(input: $i) { ${AUTH} } }`, {
-      i: { email, password },
+    const r = await post({
+      query: `mutation($i: LoginInput!) { login(input: $i) { ${AUTH} } }`,
+      variables: { i: { email, password } },
     });
     if (!r.data?.login) throw new Error(r.errors?.[0]?.message ?? 'sign-in failed');
     remember(r.data.login);
@@ -46,8 +47,9 @@
   async function accessToken() {
     if (!session) return undefined;
     if (session.expiresAt - Date.now() < 60_000) {
-      const r = await post(`mutation($t: String!) { refresh(refreshToken: $t) { ${AUTH} } }`, {
-        t: session.refreshToken,
+      const r = await post({
+        query: `mutation($t: String!) { refresh(refreshToken: $t) { ${AUTH} } }`,
+        variables: { t: session.refreshToken },
       });
       if (!r.data?.refresh) {
         save(null);
@@ -58,13 +60,16 @@
     return session.accessToken;
   }
 
-  function operationType(query, operationName) {
+  /** The operation to run: its type, and its name unless GraphiQL names one the document lacks. */
+  function operationOf(query, operationName) {
     const source = query.replace(/#[^\n]*/g, '');
     const ops = [
       ...source.matchAll(/(?:^|[}\s])(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/g),
     ];
-    const op = ops.find((m) => operationName && m[2] === operationName) ?? ops[0];
-    return op ? op[1] : 'query';
+    const named = ops.find((m) => operationName && m[2] === operationName);
+    // Right after a tab switch GraphiQL can still hold the previous tab's operation name.
+    const op = named ?? ops[0];
+    return { type: op ? op[1] : 'query', name: named || ops.length > 1 ? operationName : undefined };
   }
 
   let ws;
@@ -89,14 +94,10 @@
     delete headers.authorization;
     const token = own ? undefined : await accessToken();
     const auth = own || (token ? `Bearer ${token}` : undefined);
-    if (operationType(params.query, params.operationName) === 'subscription') {
-      return socket(auth).iterate({
-        query: params.query,
-        variables: params.variables,
-        operationName: params.operationName ?? undefined,
-      });
-    }
-    return post(params.query, params.variables, auth ? { ...headers, authorization: auth } : headers);
+    const op = operationOf(params.query, params.operationName);
+    const request = { query: params.query, variables: params.variables, operationName: op.name };
+    if (op.type === 'subscription') return socket(auth).iterate(request);
+    return post(request, auth ? { ...headers, authorization: auth } : headers);
   };
 
   window.loanflowRender = (graphiql, root, options) =>
