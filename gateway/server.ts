@@ -20,9 +20,13 @@ import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJs
 import { logger } from '../platform/log';
 import { graphiqlAsset, graphiqlPage } from './graphiql';
 import { proxyToSubgraph } from './proxy';
-import { Realtime } from './subscriptions';
+import { BASE as REST_BASE, restApi } from './rest';
+import { type GatewayExecutor, Realtime } from './subscriptions';
 
 const log = logger('gateway');
+const VERSION = (
+  JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export interface GatewayContext {
   caller: Caller | null;
@@ -192,7 +196,28 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   await apollo.start();
 
+  /** Runs an operation through the gateway as a caller: the same plan, auth and limits as /graphql. */
+  const execute: GatewayExecutor = async (query, variables, caller) => {
+    const r = await apollo.executeOperation(
+      { query, variables },
+      { contextValue: { caller, requestId: randomUUID() } },
+    );
+    return r.body.kind === 'single'
+      ? r.body.singleResult
+      : { errors: [{ message: 'unexpected incremental result' }] };
+  };
+  const rest = restApi({
+    schema: () => realtime.schema(),
+    execute,
+    caller: async (req) => {
+      const token = bearerToken(req.headers);
+      return token ? await verifyAccessToken(token) : null;
+    },
+    version: VERSION,
+  });
+
   const server = httpServer({
+    [`${REST_BASE}/*`]: (req, res) => rest.handle(req, res),
     '/graphql': async (req, res) => {
       if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -232,15 +257,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       });
     },
   });
-  const subscriptions = await realtime.start(server, async (query, variables, caller) => {
-    const r = await apollo.executeOperation(
-      { query, variables },
-      { contextValue: { caller, requestId: randomUUID() } },
-    );
-    return r.body.kind === 'single'
-      ? r.body.singleResult
-      : { errors: [{ message: 'unexpected incremental result' }] };
-  });
+  const subscriptions = await realtime.start(server, execute);
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? c.GATEWAY_PORT, host);
   const url = `http://${host}:${port}/graphql`;

@@ -98,7 +98,7 @@ const KYC_QUEUE_EVENTS = new Set([
 export type GatewayExecutor = (
   query: string,
   variables: Record<string, unknown>,
-  caller: Caller,
+  caller: Caller | null,
 ) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }>;
 
 interface SubscriptionContext {
@@ -395,7 +395,7 @@ export class Realtime {
   private readonly windowMs: number;
   private readonly fromHistory: boolean;
   private readonly hub: EventHub;
-  private schema?: { api: GraphQLSchema; full: GraphQLSchema };
+  private built?: { api: GraphQLSchema; full: GraphQLSchema };
 
   constructor(private readonly bus: EventBus) {
     const c = config();
@@ -409,13 +409,14 @@ export class Realtime {
   }
 
   private schemaFor(api: GraphQLSchema) {
-    if (this.schema?.api !== api) this.schema = { api, full: subscriptionSchema(api, this.hub) };
-    return this.schema.full;
+    if (this.built?.api !== api) this.built = { api, full: subscriptionSchema(api, this.hub) };
+    return this.built.full;
   }
 
-  private current() {
-    if (!this.schema) throw new Error('the supergraph is not loaded');
-    return this.schema.full;
+  /** The API schema with the Subscription type. */
+  schema() {
+    if (!this.built) throw new Error('the supergraph is not loaded');
+    return this.built.full;
   }
 
   /**
@@ -476,7 +477,7 @@ export class Realtime {
     const wss = new WebSocketServer({ server, path: '/graphql' });
     const disposable = useServer<Record<string, unknown>, { caller?: Caller }>(
       {
-        schema: () => this.current(),
+        schema: () => this.schema(),
         onConnect: async (ctx) => {
           const token = tokenOf(ctx.connectionParams);
           if (!token) return false;
@@ -508,7 +509,7 @@ export class Realtime {
           } catch (err) {
             return [err as GraphQLError];
           }
-          const schema = this.current();
+          const schema = this.schema();
           const errors = validate(schema, document);
           if (errors.length) return errors;
           return {

@@ -1,0 +1,166 @@
+import {
+  type FieldNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  isNonNullType,
+  Kind,
+  type OperationDefinitionNode,
+  parse,
+  typeFromAST,
+  validate,
+} from 'graphql';
+import { inputObjectOf, inputSchema, type JsonSchema, outputSchema } from './json-schema';
+import type { RestRoute } from './routes';
+
+export interface Param {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  schema: JsonSchema;
+  description?: string;
+}
+
+/** A route checked against the API schema, with everything the router and the document need. */
+export interface CompiledRoute {
+  route: RestRoute;
+  pattern: RegExp;
+  pathNames: string[];
+  params: Param[];
+  body?: { schema: JsonSchema; required: boolean };
+  response: JsonSchema;
+  rootKey: string;
+  /** Variables from the validated parts of a request. */
+  variables(parts: { params: Record<string, unknown>; body: unknown }): Record<string, unknown>;
+}
+
+const unNull = (s: JsonSchema): JsonSchema => {
+  const any = s.anyOf as JsonSchema[] | undefined;
+  if (any) return any.find((x) => x.type !== 'null') ?? s;
+  return Array.isArray(s.type) ? { ...s, type: (s.type as string[]).find((t) => t !== 'null') } : s;
+};
+
+export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledRoute {
+  const document = parse(route.operation);
+  const errors = validate(schema, document);
+  if (errors.length) throw new Error(`${route.method} ${route.path}: ${errors[0]?.message}`);
+  const op = document.definitions[0] as OperationDefinitionNode;
+  const root = op.selectionSet.selections[0] as FieldNode;
+  if (
+    document.definitions.length !== 1 ||
+    op.selectionSet.selections.length !== 1 ||
+    root.kind !== Kind.FIELD
+  ) {
+    throw new Error(`${route.method} ${route.path}: one operation with one root field`);
+  }
+  const rootType = op.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  const field = rootType?.getFields()[root.name.value];
+  if (!field) throw new Error(`${route.method} ${route.path}: no root field ${root.name.value}`);
+  let response = outputSchema(field.type, root.selectionSet);
+  if (route.pick) {
+    const picked = (unNull(response).properties as Record<string, JsonSchema> | undefined)?.[route.pick];
+    if (!picked) throw new Error(`${route.method} ${route.path}: nothing to pick at ${route.pick}`);
+    response = picked;
+  }
+  // A missing entity is a 404, so the body itself is never null.
+  response = unNull(response);
+
+  const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+  const pattern = new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`);
+  const params: Param[] = [];
+  const bodyProps: Record<string, JsonSchema> = {};
+  const bodyRequired: string[] = [];
+  let wholeBody: { name: string; schema: JsonSchema; required: boolean } | undefined;
+  const flattened = new Map<string, string[]>();
+  const takesQuery = route.method === 'GET' || route.method === 'DELETE';
+
+  for (const def of op.variableDefinitions ?? []) {
+    const name = def.variable.name.value;
+    const type = typeFromAST(schema, def.type as never) as GraphQLInputType;
+    const required = isNonNullType(type) && !def.defaultValue;
+    if (route.fixed && name in route.fixed) continue;
+    if (pathNames.includes(name)) {
+      params.push({ name, in: 'path', required: true, schema: unNull(inputSchema(type)) });
+    } else if (route.headers?.[name]) {
+      params.push({ name: route.headers[name], in: 'header', required, schema: inputSchema(type) });
+    } else if (takesQuery) {
+      const object = inputObjectOf(type);
+      if (object) {
+        const fields = Object.values(object.getFields());
+        flattened.set(
+          name,
+          fields.map((f) => f.name),
+        );
+        for (const f of fields) {
+          params.push({
+            name: f.name,
+            in: 'query',
+            required: required && isNonNullType(f.type) && f.defaultValue === undefined,
+            schema: unNull(inputSchema(f.type)),
+            ...(f.description ? { description: f.description } : {}),
+          });
+        }
+      } else params.push({ name, in: 'query', required, schema: unNull(inputSchema(type)) });
+    } else if (route.body === name) {
+      wholeBody = { name, schema: unNull(inputSchema(type)), required };
+    } else {
+      bodyProps[name] = inputSchema(type);
+      if (required) bodyRequired.push(name);
+    }
+  }
+  const seen = new Set<string>();
+  for (const p of params) {
+    if (seen.has(`${p.in}:${p.name}`))
+      throw new Error(`${route.method} ${route.path}: two parameters ${p.name}`);
+    seen.add(`${p.in}:${p.name}`);
+  }
+  const body = wholeBody
+    ? { schema: wholeBody.schema, required: wholeBody.required }
+    : Object.keys(bodyProps).length
+      ? {
+          schema: {
+            type: 'object',
+            properties: bodyProps,
+            required: bodyRequired,
+            additionalProperties: false,
+          } as JsonSchema,
+          required: bodyRequired.length > 0,
+        }
+      : undefined;
+  const headerVar = Object.entries(route.headers ?? {});
+
+  return {
+    route,
+    pattern,
+    pathNames,
+    params,
+    body,
+    response,
+    rootKey: root.alias?.value ?? root.name.value,
+    variables({ params: values, body: sent }) {
+      const vars: Record<string, unknown> = { ...route.fixed };
+      for (const p of params) {
+        if (p.in === 'path' && values[p.name] !== undefined) vars[p.name] = values[p.name];
+      }
+      for (const [v, header] of headerVar) {
+        if (values[header] !== undefined) vars[v] = values[header];
+      }
+      if (takesQuery) {
+        for (const p of params) {
+          if (p.in === 'query' && values[p.name] !== undefined) vars[p.name] = values[p.name];
+        }
+        for (const [v, fields] of flattened) {
+          const object = Object.fromEntries(
+            fields.filter((f) => values[f] !== undefined).map((f) => [f, values[f]]),
+          );
+          for (const f of fields) delete vars[f];
+          if (Object.keys(object).length) vars[v] = object;
+        }
+      } else if (wholeBody) {
+        if (sent !== undefined) vars[wholeBody.name] = sent;
+      } else if (sent && typeof sent === 'object') {
+        Object.assign(vars, sent);
+      }
+      return vars;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { CompiledRoute } from './compile';
+
+export const PROBLEM_SCHEMA = {
+  type: 'object',
+  description: 'RFC 9457 problem details.',
+  properties: {
+    type: { type: 'string', description: 'Stable per error code; resolves to its description.' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string', description: 'The GraphQL extensions.code behind the problem.' },
+    errors: {
+      type: 'array',
+      description: 'What was wrong with the request, for 400s.',
+      items: {
+        type: 'object',
+        properties: { in: { type: 'string' }, name: { type: 'string' }, message: { type: 'string' } },
+        required: ['in', 'message'],
+      },
+    },
+  },
+  required: ['type', 'title', 'status'],
+};
+
+const operationId = (r: CompiledRoute) =>
+  `${r.route.method.toLowerCase()}${r.route.path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/[{}]/g, ''))
+    .map((s) => s.charAt(0).toUpperCase() + s.slice(1))
+    .join('')}`;
+
+const who = (r: CompiledRoute) =>
+  r.route.roles === 'public'
+    ? 'Anyone.'
+    : r.route.roles === 'authenticated'
+      ? 'Any signed-in caller (ownership applies).'
+      : `Roles: ${r.route.roles.join(', ')}.`;
+
+/** The OpenAPI 3.1 document of the partner API, from the same compiled routes the router serves. */
+export function openApiDocument(routes: readonly CompiledRoute[], version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const status = r.route.status ?? 200;
+    paths[r.route.path] ??= {};
+    const entry = paths[r.route.path] as Record<string, unknown>;
+    entry[r.route.method.toLowerCase()] = {
+      operationId: operationId(r),
+      tags: [r.route.tag],
+      summary: r.route.summary,
+      description: `${who(r)} Runs the GraphQL operation:\n\n\`\`\`graphql\n${r.route.operation}\n\`\`\``,
+      parameters: r.params.map((p) => ({
+        name: p.name,
+        in: p.in,
+        required: p.required,
+        schema: p.schema,
+        ...(p.description ? { description: p.description } : {}),
+      })),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: r.body.required,
+              content: { 'application/json': { schema: r.body.schema } },
+            },
+          }
+        : {}),
+      responses: {
+        [String(status)]: {
+          description: status === 201 ? 'Created' : 'OK',
+          content: { 'application/json': { schema: r.response } },
+        },
+        default: {
+          description: 'The request was refused or failed (RFC 9457 problem details).',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+      },
+      security: r.route.roles === 'public' ? [] : [{ bearer: [] }],
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'LoanFlow partner API',
+      version,
+      description:
+        'A REST layer over the LoanFlow GraphQL graph: every route runs one GraphQL operation as the caller.',
+    },
+    servers: [{ url: '/api/v1' }],
+    paths,
+    components: {
+      schemas: { Problem: PROBLEM_SCHEMA },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

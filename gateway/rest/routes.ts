@@ -1,0 +1,390 @@
+import { Role } from '../../platform/roles';
+
+/**
+ * One REST route of the partner API, declared once: the router and the OpenAPI document are both built
+ * from these. Variables of the operation are filled by name from the path, then (GET/DELETE) the query
+ * string — an input-object variable's fields become query parameters — or (POST/PUT/PATCH) the JSON body.
+ */
+export interface RestRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Under /api/v1, OpenAPI-style: /applications/{id}. */
+  path: string;
+  tag: string;
+  summary: string;
+  /** Who may call it; the graph checks roles and ownership again. */
+  roles: 'public' | 'authenticated' | readonly Role[];
+  /** One GraphQL operation with one root field; that field's value is the response body. */
+  operation: string;
+  /** The variable that takes the whole JSON body (otherwise each body property is a variable). */
+  body?: string;
+  /** Variables the route fixes (not the caller). */
+  fixed?: Record<string, unknown>;
+  /** Variables taken from request headers, e.g. { idempotencyKey: 'Idempotency-Key' }. */
+  headers?: Record<string, string>;
+  /** A field of the root value to answer with instead of the whole value. */
+  pick?: string;
+  status?: 200 | 201;
+}
+
+const STAFF_KYC = [Role.KYC_OFFICER, Role.KYC_MANAGER, Role.ADMIN] as const;
+const STAFF_RISK = [Role.RISK_OFFICER, Role.RISK_MANAGER, Role.ADMIN] as const;
+
+const USER = 'id email fullName roles';
+const AUTH = `accessToken refreshToken expiresIn user { ${USER} }`;
+const MONEY = 'minor currency formatted';
+const CUSTOMER = `id fullName email phone dateOfBirth address { line1 line2 city state postalCode } pan aadhaar kycStatus kycSubmittedAt createdAt`;
+const APPLICATION = `id status amount { ${MONEY} } tenureMonths facilityType purpose submittedAt createdAt updatedAt kycDataReceived`;
+const TIMELINE = 'at action fromStatus toStatus actorKind actorId reason';
+const DOCUMENT = 'id type version fileName contentType size status';
+const PAGE_INFO = 'pageInfo { endCursor hasNextPage } totalCount';
+const REVIEW = 'id status assignedTo decisionReason decidedBy openedAt assignedAt verifiedAt decidedAt';
+const RISK = `id status score grade recommendation reasons bureauScore bureauBand proposedEmi { ${MONEY} } dtiBps foirBps ltvBps policyVersion manualReviewReason decision decisionReason decidedBy createdAt completedAt decidedAt`;
+const OFFER = `id applicationId version status amount { ${MONEY} } annualRateBps tenureMonths processingFee { ${MONEY} } frequency method moratoriumPeriods validUntil responseReason sentAt respondedAt`;
+const APPROVAL = 'id applicationId level role status comment decidedBy decidedAt pendingSince';
+const AGREEMENT =
+  'id applicationId number status sha256 fileVersion signMethod signedAt otpAttemptsLeft downloadUrl createdAt';
+const LOAN = `id applicationId accountNumber status closureReason principal { ${MONEY} } annualRateBps instalments frequency method disbursedOn activatedAt`;
+const INSTALMENT = `n dueDate opening { ${MONEY} } principal { ${MONEY} } interest { ${MONEY} } total { ${MONEY} } closing { ${MONEY} } status`;
+const ACCOUNT = `principalOutstanding { ${MONEY} } interestDue { ${MONEY} } feesDue { ${MONEY} } penaltiesDue { ${MONEY} } nextDueDate nextDueAmount { ${MONEY} } daysPastDue bucket`;
+const PAYMENT = `id loanId amount { ${MONEY} } method purpose reference status decisionReason receivedAt verifiedAt`;
+const NOTIFICATION = 'id eventType category title body regulatory read createdAt readAt';
+const PREFERENCE = 'category email sms push inApp';
+
+export const ROUTES: readonly RestRoute[] = [
+  // customers
+  {
+    method: 'POST',
+    path: '/customers/register',
+    tag: 'customers',
+    summary: 'Register a customer account; answers with tokens.',
+    roles: 'public',
+    operation: `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH} } }`,
+    body: 'input',
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/customers/profile',
+    tag: 'customers',
+    summary: 'The signed-in customer’s profile (PAN and Aadhaar masked).',
+    roles: [Role.CUSTOMER],
+    operation: `query { me { customer { ${CUSTOMER} } } }`,
+    pick: 'customer',
+  },
+  {
+    method: 'PUT',
+    path: '/customers/profile',
+    tag: 'customers',
+    summary: 'Change name, phone or address.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($input: ProfileInput!) { updateProfile(input: $input) { ${CUSTOMER} } }`,
+    body: 'input',
+  },
+  {
+    method: 'POST',
+    path: '/customers/kyc',
+    tag: 'customers',
+    summary: 'Submit KYC data (PAN, Aadhaar, date of birth, address).',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($input: KycInput!) { submitKyc(input: $input) { ${CUSTOMER} } }`,
+    body: 'input',
+  },
+  // auth
+  {
+    method: 'POST',
+    path: '/auth/login',
+    tag: 'auth',
+    summary: 'Sign in with e-mail and password.',
+    roles: 'public',
+    operation: `mutation($input: LoginInput!) { login(input: $input) { ${AUTH} } }`,
+    body: 'input',
+  },
+  {
+    method: 'POST',
+    path: '/auth/refresh',
+    tag: 'auth',
+    summary: 'Exchange a refresh token (single use) for a new pair.',
+    roles: 'public',
+    operation: `mutation($refreshToken: String!) { refresh(refreshToken: $refreshToken) { ${AUTH} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/auth/logout',
+    tag: 'auth',
+    summary: 'Revoke a refresh token.',
+    roles: 'public',
+    operation: `mutation($refreshToken: String!) { logout(refreshToken: $refreshToken) }`,
+  },
+  // applications
+  {
+    method: 'POST',
+    path: '/applications',
+    tag: 'applications',
+    summary: 'Create a draft loan application.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($input: ApplicationInput!) { createApplication(input: $input) { ${APPLICATION} } }`,
+    body: 'input',
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/applications/{id}',
+    tag: 'applications',
+    summary: 'One application (its owner or staff).',
+    roles: 'authenticated',
+    operation: `query($id: ID!) { application(id: $id) { ${APPLICATION} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/applications/{id}/submit',
+    tag: 'applications',
+    summary: 'Submit a draft for review.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($id: ID!) { submitApplication(id: $id) { ${APPLICATION} } }`,
+  },
+  {
+    method: 'GET',
+    path: '/applications/{id}/timeline',
+    tag: 'applications',
+    summary: 'Every status change and action on an application, oldest first.',
+    roles: 'authenticated',
+    operation: `query($id: ID!) { application(id: $id) { timeline { ${TIMELINE} } } }`,
+    pick: 'timeline',
+  },
+  // documents
+  {
+    method: 'GET',
+    path: '/applications/{id}/documents',
+    tag: 'documents',
+    summary: 'The documents uploaded for an application.',
+    roles: 'authenticated',
+    operation: `query($id: ID!, $latestOnly: Boolean) { application(id: $id) { documents(latestOnly: $latestOnly) { ${DOCUMENT} } } }`,
+    pick: 'documents',
+  },
+  // kyc
+  {
+    method: 'GET',
+    path: '/kyc/queue',
+    tag: 'kyc',
+    summary: 'KYC reviews waiting, oldest first (cursor pagination).',
+    roles: STAFF_KYC,
+    operation: `query($page: PageInput, $filter: KycQueueFilter) { kycQueue(page: $page, filter: $filter) { nodes { ${REVIEW} application { id status } } ${PAGE_INFO} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/kyc/{reviewId}/assign',
+    tag: 'kyc',
+    summary: 'Assign a review to an officer (KYC manager).',
+    roles: [Role.KYC_MANAGER, Role.ADMIN],
+    operation: `mutation($reviewId: ID!, $officerId: ID!) { assignKyc(reviewId: $reviewId, officerId: $officerId) { ${REVIEW} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/kyc/{reviewId}/verify',
+    tag: 'kyc',
+    summary: 'Record the officer’s checklist.',
+    roles: STAFF_KYC,
+    operation: `mutation($reviewId: ID!, $checklist: KycChecklistInput!) { verifyKyc(reviewId: $reviewId, checklist: $checklist) { ${REVIEW} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/kyc/{reviewId}/decision',
+    tag: 'kyc',
+    summary: 'Approve or reject a verified review (KYC manager).',
+    roles: [Role.KYC_MANAGER, Role.ADMIN],
+    operation: `mutation($reviewId: ID!, $approve: Boolean!, $reason: String!) { decideKyc(reviewId: $reviewId, approve: $approve, reason: $reason) { ${REVIEW} } }`,
+  },
+  // risk
+  {
+    method: 'POST',
+    path: '/risk/{applicationId}/assess',
+    tag: 'risk',
+    summary: 'Run (or re-run) the risk assessment.',
+    roles: STAFF_RISK,
+    operation: `mutation($applicationId: ID!) { assessRisk(applicationId: $applicationId) { ${RISK} } }`,
+  },
+  {
+    method: 'GET',
+    path: '/risk/{applicationId}/report',
+    tag: 'risk',
+    summary: 'The score, grade and affordability figures.',
+    roles: STAFF_RISK,
+    operation: `query($applicationId: ID!) { riskReport(applicationId: $applicationId) { ${RISK} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/risk/{applicationId}/decision',
+    tag: 'risk',
+    summary: 'Approve for discussion or reject (risk manager).',
+    roles: [Role.RISK_MANAGER, Role.ADMIN],
+    operation: `mutation($applicationId: ID!, $approve: Boolean!, $reason: String!) { decideRisk(applicationId: $applicationId, approve: $approve, reason: $reason) { ${RISK} } }`,
+  },
+  // discussion
+  {
+    method: 'POST',
+    path: '/discussion/{applicationId}/offer',
+    tag: 'discussion',
+    summary: 'Send an offer (a new round).',
+    roles: [Role.RISK_OFFICER, Role.RISK_MANAGER, Role.ADMIN],
+    operation: `mutation($applicationId: ID!, $terms: OfferTermsInput!) { sendOffer(applicationId: $applicationId, terms: $terms) { ${OFFER} } }`,
+    body: 'terms',
+    status: 201,
+  },
+  {
+    method: 'POST',
+    path: '/discussion/offers/{offerId}/accept',
+    tag: 'discussion',
+    summary: 'Accept the current offer.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($offerId: ID!) { acceptOffer(offerId: $offerId) { ${OFFER} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/discussion/offers/{offerId}/decline',
+    tag: 'discussion',
+    summary: 'Decline the current offer.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($offerId: ID!, $reason: String!) { declineOffer(offerId: $offerId, reason: $reason) { ${OFFER} } }`,
+  },
+  // approval
+  ...(
+    [
+      ['internal', 1, [Role.INTERNAL_APPROVER, Role.ADMIN]],
+      ['management', 2, [Role.MANAGER, Role.ADMIN]],
+      ['final', 3, [Role.CREDIT_HEAD, Role.ADMIN]],
+    ] as const
+  ).map(
+    ([name, level, roles]): RestRoute => ({
+      method: 'POST',
+      path: `/approval/{applicationId}/${name}`,
+      tag: 'approval',
+      summary: `Level ${level} (${name}) approval or rejection.`,
+      roles,
+      operation: `mutation($applicationId: ID!, $level: Int!, $approve: Boolean!, $comment: String!) { decideApproval(applicationId: $applicationId, level: $level, approve: $approve, comment: $comment) { ${APPROVAL} } }`,
+      fixed: { level },
+    }),
+  ),
+  // agreement
+  {
+    method: 'POST',
+    path: '/agreement/{agreementId}/esign',
+    tag: 'agreement',
+    summary: 'Send the e-sign OTP to the borrower’s phone.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($agreementId: ID!) { startEsign(agreementId: $agreementId) { sentTo agreement { ${AGREEMENT} } } }`,
+  },
+  {
+    method: 'POST',
+    path: '/agreement/{agreementId}/esign/confirm',
+    tag: 'agreement',
+    summary: 'Sign with the OTP.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($agreementId: ID!, $otp: String!) { confirmEsign(agreementId: $agreementId, otp: $otp) { ${AGREEMENT} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/agreement/{agreementId}/upload',
+    tag: 'agreement',
+    summary: 'Attach a wet-signed copy (an uploaded document) for verification.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($agreementId: ID!, $documentId: ID!) { uploadSignedAgreement(agreementId: $agreementId, documentId: $documentId) { ${AGREEMENT} } }`,
+  },
+  // activation
+  {
+    method: 'POST',
+    path: '/activation/{applicationId}/trigger',
+    tag: 'activation',
+    summary: 'Activate the loan of a signed application (normally automatic on signing).',
+    roles: [Role.ADMIN],
+    operation: `mutation($applicationId: ID!) { activateLoan(applicationId: $applicationId) { ${LOAN} } }`,
+  },
+  {
+    method: 'GET',
+    path: '/activation/{loanId}/schedule',
+    tag: 'activation',
+    summary: 'The dated repayment schedule.',
+    roles: 'authenticated',
+    operation: `query($loanId: ID!) { loan(id: $loanId) { schedule { ${INSTALMENT} } } }`,
+    pick: 'schedule',
+  },
+  {
+    method: 'GET',
+    path: '/activation/{loanId}/account',
+    tag: 'activation',
+    summary: 'Principal outstanding, dues, next instalment and days past due.',
+    roles: 'authenticated',
+    operation: `query($loanId: ID!) { loan(id: $loanId) { account { ${ACCOUNT} } } }`,
+    pick: 'account',
+  },
+  // payments
+  {
+    method: 'POST',
+    path: '/payments',
+    tag: 'payments',
+    summary: 'Record a payment (the Idempotency-Key makes a retry safe).',
+    roles: [Role.CUSTOMER, Role.MANAGER, Role.ADMIN],
+    operation: `mutation($input: PaymentInput!, $idempotencyKey: String!) { recordPayment(input: $input, idempotencyKey: $idempotencyKey) { ${PAYMENT} } }`,
+    body: 'input',
+    headers: { idempotencyKey: 'Idempotency-Key' },
+    status: 201,
+  },
+  {
+    method: 'POST',
+    path: '/payments/{paymentId}/proof',
+    tag: 'payments',
+    summary: 'Attach an uploaded PAYMENT_PROOF document to a payment awaiting verification.',
+    roles: [Role.CUSTOMER, Role.MANAGER, Role.ADMIN],
+    operation: `mutation($paymentId: ID!, $documentId: ID!) { attachPaymentProof(paymentId: $paymentId, documentId: $documentId) { ${PAYMENT} } }`,
+  },
+  {
+    method: 'GET',
+    path: '/payments/{loanId}/history',
+    tag: 'payments',
+    summary: 'Every payment on a loan.',
+    roles: 'authenticated',
+    operation: `query($loanId: ID!) { loan(id: $loanId) { payments { ${PAYMENT} } } }`,
+    pick: 'payments',
+  },
+  {
+    method: 'GET',
+    path: '/payments/{loanId}/outstanding',
+    tag: 'payments',
+    summary: 'What is owed, and what is owed once payments awaiting verification are applied.',
+    roles: 'authenticated',
+    operation: `query($loanId: ID!) { loan(id: $loanId) { outstanding { total { ${MONEY} } pendingVerification { ${MONEY} } afterPending { ${MONEY} } } } }`,
+    pick: 'outstanding',
+  },
+  // notifications
+  {
+    method: 'GET',
+    path: '/notifications/inbox',
+    tag: 'notifications',
+    summary: 'The caller’s notifications, newest first, with the unread count.',
+    roles: 'authenticated',
+    operation: `query($unreadOnly: Boolean, $after: String, $first: Int) { myNotifications(unreadOnly: $unreadOnly, after: $after, first: $first) { items { ${NOTIFICATION} } unreadCount pageInfo { endCursor hasNextPage } } }`,
+  },
+  {
+    method: 'POST',
+    path: '/notifications/{id}/read',
+    tag: 'notifications',
+    summary: 'Mark a notification read.',
+    roles: 'authenticated',
+    operation: `mutation($id: ID!) { markNotificationRead(id: $id) { ${NOTIFICATION} } }`,
+  },
+  {
+    method: 'GET',
+    path: '/notifications/preferences',
+    tag: 'notifications',
+    summary: 'Channels per category.',
+    roles: 'authenticated',
+    operation: `query { myNotificationPreferences { ${PREFERENCE} } }`,
+  },
+  {
+    method: 'PUT',
+    path: '/notifications/preferences',
+    tag: 'notifications',
+    summary: 'Choose channels per category.',
+    roles: 'authenticated',
+    operation: `mutation($preferences: [NotificationPreferenceInput!]!) { updateNotificationPreferences(preferences: $preferences) { ${PREFERENCE} } }`,
+  },
+];

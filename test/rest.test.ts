@@ -1,0 +1,106 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ROUTES } from '../gateway/rest/routes';
+import { applicationInput, kycInput } from './helpers/flows';
+import { startTestPlatform } from './helpers/platform';
+
+let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+let api: string;
+
+before(async () => {
+  platform = await startTestPlatform();
+  api = platform.gateway.url.replace(/\/graphql$/, '/api/v1');
+});
+after(async () => {
+  await platform?.stop();
+});
+
+type Json = any;
+
+async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    headers: res.headers,
+    body: (text ? JSON.parse(text) : undefined) as Json,
+  };
+}
+
+test('the OpenAPI document lists every declared route', async () => {
+  const doc = await call('GET', '/openapi.json');
+  assert.equal(doc.status, 200);
+  assert.equal(doc.body.openapi, '3.1.0');
+  const declared = ROUTES.map((r) => `${r.method} ${r.path}`).sort();
+  const documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
+    .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+    .sort();
+  assert.deepEqual(documented, declared);
+  const page = await fetch(`${api}/docs`);
+  assert.match(await page.text(), /swagger-ui-bundle\.js/);
+  assert.equal((await fetch(`${api}/docs/swagger-ui-bundle.js`)).status, 200);
+});
+
+test('a customer registers, submits KYC and an application, and reads it back over REST', async () => {
+  const email = `rest-${Date.now()}@example.com`;
+  const reg = await call('POST', '/customers/register', {
+    body: { email, password: 'a-long-password-1', fullName: 'Rest Customer', phone: '+919812345678' },
+  });
+  assert.equal(reg.status, 201, JSON.stringify(reg.body));
+  const token = reg.body.accessToken as string;
+  const kyc = await call('POST', '/customers/kyc', { token, body: kycInput() });
+  assert.equal(kyc.status, 200, JSON.stringify(kyc.body));
+  assert.match(kyc.body.pan, /X/, 'masked');
+  const created = await call('POST', '/applications', { token, body: applicationInput() });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id as string;
+  const submitted = await call('POST', `/applications/${id}/submit`, { token });
+  assert.equal(submitted.body.status, 'SUBMITTED');
+  const got = await call('GET', `/applications/${id}`, { token });
+  assert.equal(got.body.amount.minor, '50000000');
+  const timeline = await call('GET', `/applications/${id}/timeline`, { token });
+  assert.ok(Array.isArray(timeline.body) && timeline.body.length >= 2);
+});
+
+test('refusals are problem details with a stable type, and change nothing', async () => {
+  const problem = (r: Awaited<ReturnType<typeof call>>, status: number, type: string) => {
+    assert.equal(r.status, status, JSON.stringify(r.body));
+    assert.match(r.type, /^application\/problem\+json/);
+    assert.equal(r.body.type, `/api/v1/problems/${type}`);
+    assert.equal(r.body.status, status);
+  };
+  problem(await call('GET', '/no/such/route'), 404, 'not-found');
+  problem(await call('GET', '/kyc/queue'), 401, 'unauthenticated');
+  const reg = await call('POST', '/customers/register', {
+    body: { email: `p-${Date.now()}@example.com`, password: 'a-long-password-1', fullName: 'P C' },
+  });
+  const token = reg.body.accessToken as string;
+  problem(await call('GET', '/kyc/queue', { token }), 403, 'forbidden');
+  const wrong = await call('DELETE', '/applications', { token });
+  problem(wrong, 405, 'method-not-allowed');
+  assert.equal(wrong.headers.get('allow'), 'POST');
+  const bad = await call('POST', '/applications', {
+    token,
+    body: { ...applicationInput(), amountMinor: -5, extra: 1 },
+  });
+  problem(bad, 400, 'bad-user-input');
+  assert.ok(bad.body.errors.length >= 1);
+  const mine = await platform.gql('{ myApplications { totalCount } }', {}, token);
+  assert.equal(mine.data?.myApplications.totalCount, 0, 'the refused application was not stored');
+  problem(
+    await call('GET', '/applications/00000000-0000-4000-8000-000000000000', { token }),
+    404,
+    'not-found',
+  );
+  const type = await call('GET', '/problems/not-found');
+  assert.equal(type.body.status, 404);
+});
