@@ -10,6 +10,7 @@ import {
   GraphQLError,
   type GraphQLFieldResolver,
   type GraphQLFormattedError,
+  type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   Kind,
@@ -342,37 +343,17 @@ export function subscriptionSchema(apiSchema: GraphQLSchema, hub: EventHub): Gra
     (e, _args, ctx) => e.type === 'notification.created' && data(e).recipientId === ctx.caller.userId,
     (e) => ({ notificationId: data(e).notificationId }),
   );
-  const resolveVia = (
-    type: string,
-    field: string,
-    // biome-ignore lint/suspicious/noExplicitAny: graphql-js field resolvers are untyped at this point.
-    resolve: GraphQLFieldResolver<any, any>,
-  ) => {
-    const f = (schema.getType(type) as { getFields(): Record<string, { resolve?: unknown }> }).getFields()[
-      field
-    ];
-    if (f) f.resolve = resolve;
-  };
-  resolveVia(
-    'ApplicationStatusChange',
-    'application',
-    throughGateway('application', (p) => p.applicationId as string),
-  );
-  resolveVia(
-    'KycQueueChange',
-    'application',
-    throughGateway('application', (p) => p.applicationId as string),
-  );
-  resolveVia(
-    'LoanEvent',
-    'loan',
-    throughGateway('loan', (p) => p.loanId as string),
-  );
-  resolveVia(
-    'NotificationPushed',
-    'notification',
-    throughGateway('notification', (p) => p.notificationId as string),
-  );
+  // Each payload's entity field, resolved through the gateway by the id the event carries.
+  const entities = [
+    ['ApplicationStatusChange', 'application', 'applicationId'],
+    ['KycQueueChange', 'application', 'applicationId'],
+    ['LoanEvent', 'loan', 'loanId'],
+    ['NotificationPushed', 'notification', 'notificationId'],
+  ] as const;
+  for (const [type, field, id] of entities) {
+    const f = (schema.getType(type) as GraphQLObjectType).getFields()[field];
+    if (f) f.resolve = throughGateway(field, (p) => p[id] as string);
+  }
   return schema;
 }
 

@@ -1,10 +1,7 @@
 import {
   type GraphQLInputType,
-  GraphQLList,
   type GraphQLNamedType,
-  GraphQLNonNull,
   type GraphQLOutputType,
-  type GraphQLSchema,
   getNamedType,
   isEnumType,
   isInputObjectType,
@@ -114,16 +111,8 @@ function outputNonNull(type: GraphQLOutputType, selection: SelectionSetNode | un
   throw new Error(`no JSON Schema for ${String(type)} with this selection`);
 }
 
-/** Whether a named type is a GraphQL input object (flattened into query parameters on GET). */
-export const isInputObject = (t: GraphQLInputType) => isInputObjectType(getNamedType(t));
-
 /** Unwraps to the input object type, or undefined. */
 export function inputObjectOf(t: GraphQLInputType) {
   const named: GraphQLNamedType = getNamedType(t);
   return isInputObjectType(named) ? named : undefined;
 }
-
-export const unwrapped = (t: GraphQLInputType) =>
-  t instanceof GraphQLNonNull ? t.ofType : t instanceof GraphQLList ? t : t;
-
-export type { GraphQLSchema };
