@@ -9,6 +9,7 @@ import {
   typeFromAST,
   validate,
 } from 'graphql';
+import { constrained } from './constraints';
 import { inputObjectOf, inputSchema, type JsonSchema, outputSchema } from './json-schema';
 import type { RestRoute } from './routes';
 
@@ -77,11 +78,12 @@ export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledR
     const name = def.variable.name.value;
     const type = typeFromAST(schema, def.type as never) as GraphQLInputType;
     const required = isNonNullType(type) && !def.defaultValue;
+    const schemaOf = () => constrained(`${root.name.value}.${name}`, inputSchema(type));
     if (route.fixed && name in route.fixed) continue;
     if (pathNames.includes(name)) {
-      params.push({ name, in: 'path', required: true, schema: unNull(inputSchema(type)) });
+      params.push({ name, in: 'path', required: true, schema: unNull(schemaOf()) });
     } else if (route.headers?.[name]) {
-      params.push({ name: route.headers[name], in: 'header', required, schema: inputSchema(type) });
+      params.push({ name: route.headers[name], in: 'header', required, schema: schemaOf() });
     } else if (takesQuery) {
       const object = inputObjectOf(type);
       if (object) {
@@ -95,15 +97,15 @@ export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledR
             name: f.name,
             in: 'query',
             required: required && isNonNullType(f.type) && f.defaultValue === undefined,
-            schema: unNull(inputSchema(f.type)),
+            schema: unNull(constrained(`${object.name}.${f.name}`, inputSchema(f.type))),
             ...(f.description ? { description: f.description } : {}),
           });
         }
-      } else params.push({ name, in: 'query', required, schema: unNull(inputSchema(type)) });
+      } else params.push({ name, in: 'query', required, schema: unNull(schemaOf()) });
     } else if (route.body === name) {
-      wholeBody = { name, schema: unNull(inputSchema(type)), required };
+      wholeBody = { name, schema: unNull(schemaOf()), required };
     } else {
-      bodyProps[name] = inputSchema(type);
+      bodyProps[name] = schemaOf();
       if (required) bodyRequired.push(name);
     }
   }

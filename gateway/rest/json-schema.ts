@@ -13,6 +13,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
+import { constrained } from './constraints';
+
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
 export type JsonSchema = Record<string, unknown>;
 
@@ -62,17 +64,20 @@ function inputNonNull(type: GraphQLInputType): JsonSchema {
   if (isEnumType(type)) return { type: 'string', enum: type.getValues().map((v) => v.name) };
   if (isInputObjectType(type)) {
     const fields = Object.values(type.getFields());
-    return {
+    return constrained(type.name, {
       type: 'object',
       ...(type.description ? { description: type.description } : {}),
       properties: Object.fromEntries(
-        fields.map((f) => [f.name, withDescription(inputSchema(f.type), f.description)]),
+        fields.map((f) => [
+          f.name,
+          constrained(`${type.name}.${f.name}`, withDescription(inputSchema(f.type), f.description)),
+        ]),
       ),
       required: fields
         .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
         .map((f) => f.name),
       additionalProperties: false,
-    };
+    });
   }
   throw new Error(`no JSON Schema for ${String(type)}`);
 }

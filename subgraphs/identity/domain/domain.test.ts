@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseInput } from '../../../platform/validation';
-import { ageOn, maskEmail, maskPhone, parseKyc, registrationSchema } from './profile';
+import { ageOn, maskEmail, maskPhone, parseKyc, profileSchema, registrationSchema } from './profile';
 import { decideRefresh } from './refresh';
 
 const now = new Date('2026-11-25T10:00:00Z');
@@ -45,4 +45,19 @@ test('KYC: adults only, PIN code of six digits', () => {
 test('contact masks', () => {
   assert.equal(maskEmail('asha.rao@example.com'), 'a***@example.com');
   assert.equal(maskPhone('+919876543210'), 'XXXXXX3210');
+});
+
+test('a nullable GraphQL input given null counts as not given', () => {
+  const r = parseInput(registrationSchema, {
+    email: 'a@b.co',
+    password: 'a-long-password',
+    fullName: 'Asha Rao',
+    phone: null,
+  });
+  assert.equal(r.phone, undefined);
+  assert.deepEqual(parseInput(profileSchema, { fullName: null, phone: '9812345678', address: null }), {
+    fullName: undefined,
+    phone: '+919812345678',
+    address: undefined,
+  });
 });

@@ -41,13 +41,16 @@ const dateOfBirth = z
     return age >= 18 && age <= 100;
   }, 'the applicant must be between 18 and 100 years old');
 
-export const registrationSchema = z.object({ email, password, fullName, phone: phone.optional() });
+/** An optional GraphQL input: null (which GraphQL allows for a nullable field) means not given. */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+export const registrationSchema = z.object({ email, password, fullName, phone: optional(phone) });
 export const staffSchema = z.object({ email, password, fullName });
 export const loginSchema = z.object({ email, password: z.string().min(1).max(128) });
 export const profileSchema = z.object({
-  fullName: fullName.optional(),
-  phone: phone.optional(),
-  address: address.optional(),
+  fullName: optional(fullName),
+  phone: optional(phone),
+  address: optional(address),
 });
 
 export interface KycData {

@@ -1,0 +1,74 @@
+import type { JsonSchema } from './json-schema';
+
+// What the graph accepts beyond its GraphQL types, stated for the REST schemas. The router validates
+// requests against these schemas, so a rule here may be stricter than the subgraph's (the request is
+// refused either way) but never looser: schemathesis, run in CI, fails on a schema-valid request the
+// graph refuses. Keys are `InputType.field`, or `rootField.argument` for a variable given to a root field.
+
+/** zod's e-mail rule (identity), without its leading trim. */
+const EMAIL: JsonSchema = {
+  maxLength: 254,
+  pattern:
+    "^(?!\\.)(?!.*\\.\\.)[A-Za-z0-9_'+\\-.]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\\.)+[A-Za-z]{2,}$",
+};
+/** Text the subgraphs trim first: no surrounding spaces, so what is checked is what was sent. */
+const text = (min: number, max: number): JsonSchema => ({
+  minLength: min,
+  maxLength: max,
+  pattern: '^\\S(?:.*\\S)?$',
+});
+const MOBILE: JsonSchema = { pattern: '^(?:\\+91)?[6-9][0-9]{9}$' };
+const POSITIVE_MINOR: JsonSchema = {
+  anyOf: [
+    { type: 'string', pattern: '^[1-9][0-9]{0,11}$' },
+    { type: 'integer', minimum: 1, maximum: 100_000_000_000 },
+  ],
+};
+/** zod's uuid(): RFC 9562 versions 1–8. */
+const UUID: JsonSchema = {
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$',
+};
+const PAGE_SIZE: JsonSchema = { minimum: 1, maximum: 100 };
+
+export const PAYMENT_METHODS = ['UPI', 'NEFT', 'IMPS', 'RTGS', 'NACH', 'CHEQUE', 'CASH'];
+export const PAYMENT_PURPOSES = ['INSTALMENT', 'FORECLOSURE'];
+
+export const CONSTRAINTS: Record<string, JsonSchema> = {
+  'PageInput.first': PAGE_SIZE,
+  'myNotifications.first': PAGE_SIZE,
+  'RegisterInput.email': EMAIL,
+  'RegisterInput.password': { minLength: 10, maxLength: 128 },
+  'RegisterInput.fullName': text(2, 120),
+  'RegisterInput.phone': MOBILE,
+  'LoginInput.email': EMAIL,
+  'LoginInput.password': { minLength: 1, maxLength: 128 },
+  // A profile change names at least one field, and a named field is not null (nothing to clear).
+  ProfileInput: { minProperties: 1 },
+  'ProfileInput.fullName': { ...text(2, 120), not: { type: 'null' } },
+  'ProfileInput.phone': { ...MOBILE, not: { type: 'null' } },
+  'ProfileInput.address': { not: { type: 'null' } },
+  'AddressInput.line1': text(1, 200),
+  'AddressInput.line2': { maxLength: 200 },
+  'AddressInput.city': text(1, 100),
+  'AddressInput.state': text(1, 100),
+  'AddressInput.postalCode': { pattern: '^[1-9][0-9]{5}$' },
+  'PaymentInput.loanId': UUID,
+  'PaymentInput.amount': POSITIVE_MINOR,
+  'PaymentInput.method': { enum: PAYMENT_METHODS },
+  'PaymentInput.purpose': { enum: PAYMENT_PURPOSES },
+  'PaymentInput.reference': { maxLength: 100 },
+  'recordPayment.idempotencyKey': text(8, 100),
+  'updateNotificationPreferences.preferences': { minItems: 1, maxItems: 7, uniqueItems: true },
+};
+
+/** A derived schema with the graph's own rule for `key` laid over it. */
+export function constrained(key: string, schema: JsonSchema): JsonSchema {
+  const rule = CONSTRAINTS[key];
+  if (!rule) return schema;
+  // A replacement alternative (anyOf) drops the derived one; plain keywords add to it.
+  if (rule.anyOf) {
+    const { type: _t, anyOf: _a, pattern: _p, ...rest } = schema;
+    return { ...rest, ...rule };
+  }
+  return { ...schema, ...rule };
+}
