@@ -20,7 +20,7 @@ const text = (min: number, max: number): JsonSchema => ({
 const MOBILE: JsonSchema = { pattern: '^(?:\\+91)?[6-9][0-9]{9}$' };
 const POSITIVE_MINOR: JsonSchema = {
   anyOf: [
-    { type: 'string', pattern: '^[1-9][0-9]{0,11}$' },
+    { type: 'string', pattern: '^(?:[1-9][0-9]{0,10}|100000000000)$' },
     { type: 'integer', minimum: 1, maximum: 100_000_000_000 },
   ],
 };
