@@ -21,6 +21,7 @@ import { logger } from '../platform/log';
 import { graphiqlAsset, graphiqlPage } from './graphiql';
 import { proxyToSubgraph } from './proxy';
 import { BASE as REST_BASE, restApi } from './rest';
+import { RestStore } from './rest/store';
 import { type GatewayExecutor, Realtime } from './subscriptions';
 
 const log = logger('gateway');
@@ -146,6 +147,8 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Where subscription events come from; by default the configured bus (Kafka, or in-process). */
   bus?: EventBus;
+  /** REST requests a caller may make a minute (REST_RATE_LIMIT_PER_MINUTE by default). */
+  restRatePerMinute?: number;
 }
 
 export interface RunningGateway {
@@ -206,7 +209,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       ? r.body.singleResult
       : { errors: [{ message: 'unexpected incremental result' }] };
   };
+  const restStore = await RestStore.open();
   const rest = restApi({
+    store: restStore,
+    ratePerMinute: options.restRatePerMinute ?? c.REST_RATE_LIMIT_PER_MINUTE,
     schema: () => realtime.schema(),
     execute,
     caller: async (req) => {
@@ -268,8 +274,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     apollo,
     async stop() {
       await subscriptions.stop();
+      rest.stop();
       await close(server);
       await apollo.stop();
+      await restStore.close();
       await ownBus?.close();
     },
   };

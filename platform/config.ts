@@ -72,6 +72,8 @@ const schema = z
     MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
     /** How far back a reconnecting subscriber can catch up with `since` (the gateway keeps that much). */
     SUBSCRIPTION_REPLAY_SECONDS: z.coerce.number().int().min(0).default(900),
+    /** Partner API requests per caller (user or API key; IP when anonymous) per minute, across replicas. */
+    REST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     SUBSCRIPTION_REPLAY_MAX_EVENTS: z.coerce.number().int().min(0).default(50_000),
     /** Loans below this amount (minor units) are sanctioned at level 2; the credit committee is skipped. */
     APPROVAL_COMMITTEE_THRESHOLD_MINOR: z.coerce.bigint().positive().default(250_000_000n),

@@ -2,6 +2,7 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ROUTES } from '../gateway/rest/routes';
+import { startGateway } from '../gateway/server';
 import { applicationInput, kycInput } from './helpers/flows';
 import { startTestPlatform } from './helpers/platform';
 
@@ -18,12 +19,17 @@ after(async () => {
 
 type Json = any;
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const res = await fetch(`${api}${path}`, {
+async function call(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; key?: string; base?: string } = {},
+) {
+  const res = await fetch(`${options.base ?? api}${path}`, {
     method,
     headers: {
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.key ? { 'idempotency-key': options.key } : {}),
     },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
@@ -103,4 +109,60 @@ test('refusals are problem details with a stable type, and change nothing', asyn
   );
   const type = await call('GET', '/problems/not-found');
   assert.equal(type.body.status, 404);
+});
+
+test('an Idempotency-Key on a POST: the same request gets the first answer, another request a 422', async () => {
+  const reg = await call('POST', '/customers/register', {
+    body: { email: `i-${Date.now()}@example.com`, password: 'a-long-password-1', fullName: 'Idem Potent' },
+  });
+  const token = reg.body.accessToken as string;
+  const key = `key-${Date.now()}`;
+  const first = await call('POST', '/applications', { token, key, body: applicationInput() });
+  assert.equal(first.status, 201);
+  const again = await call('POST', '/applications', { token, key, body: applicationInput() });
+  assert.equal(again.status, 201);
+  assert.equal(again.body.id, first.body.id);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  const other = await call('POST', '/applications', {
+    token,
+    key,
+    body: applicationInput({ tenureMonths: 24 }),
+  });
+  assert.equal(other.status, 422);
+  assert.equal(other.body.type, '/api/v1/problems/failed-precondition');
+  const mine = await platform.gql('{ myApplications { totalCount } }', {}, token);
+  assert.equal(mine.data?.myApplications.totalCount, 1, 'one application for three requests');
+  const short = await call('POST', '/applications', { token, key: 'short', body: applicationInput() });
+  assert.equal(short.status, 400);
+});
+
+test('each caller has a budget per minute, told in RateLimit headers; beyond it a 429', async () => {
+  const limited = await startGateway({
+    port: 0,
+    subgraphUrls: Object.fromEntries(platform.subgraphs.map((s) => [s.name, s.url])),
+    restRatePerMinute: 3,
+  });
+  try {
+    const base = limited.url.replace(/\/graphql$/, '/api/v1');
+    // Registered through the main gateway: anonymous calls from this host share one budget (by IP).
+    const reg = await call('POST', '/customers/register', {
+      body: { email: `r-${Date.now()}@example.com`, password: 'a-long-password-1', fullName: 'Rate Limited' },
+    });
+    assert.equal(reg.status, 201, JSON.stringify(reg.body));
+    const token = reg.body.accessToken as string;
+    // Seven requests against a budget of three: even if a minute turns over among them, one window
+    // holds at least four.
+    const replies: Awaited<ReturnType<typeof call>>[] = [];
+    for (let i = 0; i < 7; i++)
+      replies.push(await call('GET', '/notifications/preferences', { base, token }));
+    const refused = replies.find((r) => r.status === 429);
+    assert.ok(refused, JSON.stringify(replies.map((r) => r.status)));
+    assert.equal(refused.headers.get('ratelimit-limit'), '3');
+    assert.equal(refused.headers.get('ratelimit-remaining'), '0');
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    assert.equal(refused.body.type, '/api/v1/problems/rate-limited');
+    assert.equal(replies[0]?.headers.get('ratelimit-remaining'), '2');
+  } finally {
+    await limited.stop();
+  }
 });

@@ -9,7 +9,7 @@ import {
   typeFromAST,
   validate,
 } from 'graphql';
-import { constrained } from './constraints';
+import { constrained, IDEMPOTENCY_KEY } from './constraints';
 import { inputObjectOf, inputSchema, type JsonSchema, outputSchema } from './json-schema';
 import type { RestRoute } from './routes';
 
@@ -108,6 +108,15 @@ export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledR
       bodyProps[name] = schemaOf();
       if (required) bodyRequired.push(name);
     }
+  }
+  if (route.method === 'POST' && !params.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')) {
+    params.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: IDEMPOTENCY_KEY,
+      description: 'A retry with the same key and body gets the first answer; another body gets 422.',
+    });
   }
   const seen = new Set<string>();
   for (const p of params) {

@@ -28,6 +28,8 @@ const POSITIVE_MINOR: JsonSchema = {
 const UUID: JsonSchema = {
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$',
 };
+/** Every POST may carry one; payments require it. */
+export const IDEMPOTENCY_KEY: JsonSchema = { type: 'string', pattern: '^\\S{8,100}$' };
 const PAGE_SIZE: JsonSchema = { minimum: 1, maximum: 100 };
 
 export const PAYMENT_METHODS = ['UPI', 'NEFT', 'IMPS', 'RTGS', 'NACH', 'CHEQUE', 'CASH'];
@@ -57,7 +59,7 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'PaymentInput.method': { enum: PAYMENT_METHODS },
   'PaymentInput.purpose': { enum: PAYMENT_PURPOSES },
   'PaymentInput.reference': { maxLength: 100 },
-  'recordPayment.idempotencyKey': text(8, 100),
+  'recordPayment.idempotencyKey': IDEMPOTENCY_KEY,
   'updateNotificationPreferences.preferences': { minItems: 1, maxItems: 7, uniqueItems: true },
 };
 

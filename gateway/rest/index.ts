@@ -10,8 +10,10 @@ import { readBody } from '../../platform/http';
 import { logger } from '../../platform/log';
 import type { GatewayExecutor } from '../subscriptions';
 import { type CompiledRoute, compileRoute } from './compile';
+import { IDEMPOTENCY_KEY } from './constraints';
 import { openApiDocument } from './openapi';
 import { ROUTES } from './routes';
+import { RestStore } from './store';
 
 const log = logger('rest');
 export const BASE = '/api/v1';
@@ -45,17 +47,22 @@ interface Problem {
   headers?: Record<string, string>;
 }
 
-function sendProblem(res: ServerResponse, instance: string, p: Problem) {
+/** An answer not yet sent: it can be kept for an Idempotency-Key and sent with the rate headers. */
+export interface Reply {
+  status: number;
+  type: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+function problem(instance: string, p: Problem): Reply {
   const code = p.code in STATUS ? p.code : 'INTERNAL_SERVER_ERROR';
   const status = STATUS[code] ?? 500;
-  res.writeHead(status, {
-    'content-type': 'application/problem+json; charset=utf-8',
-    'cache-control': 'no-store',
-    ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
-    ...p.headers,
-  });
-  res.end(
-    JSON.stringify({
+  return {
+    status,
+    type: 'application/problem+json',
+    headers: { ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}), ...p.headers },
+    body: JSON.stringify({
       type: problemType(code),
       title: TITLES[code] ?? code,
       status,
@@ -64,7 +71,17 @@ function sendProblem(res: ServerResponse, instance: string, p: Problem) {
       code,
       ...(p.errors ? { errors: p.errors } : {}),
     }),
-  );
+  };
+}
+
+function send(res: ServerResponse, reply: Reply, extra: Record<string, string> = {}) {
+  res.writeHead(reply.status, {
+    'content-type': `${reply.type}; charset=utf-8`,
+    'cache-control': 'no-store',
+    ...reply.headers,
+    ...extra,
+  });
+  res.end(reply.body);
 }
 
 const ajvErrors = (where: string, errors: ErrorObject[] | null | undefined) =>
@@ -98,12 +115,14 @@ interface Built {
 /**
  * The partner REST API: routes declared in routes.ts, each run as one GraphQL operation through the
  * gateway as the caller, answering JSON or RFC 9457 problem details. The OpenAPI document is built from
- * the same declarations.
+ * the same declarations. Every POST honours an Idempotency-Key; every caller has a per-minute budget.
  */
 export function restApi(options: {
   schema: () => GraphQLSchema;
   execute: GatewayExecutor;
   caller: (req: IncomingMessage) => Promise<Caller | null>;
+  store: RestStore;
+  ratePerMinute: number;
   version: string;
 }) {
   // Query strings and path segments are text: coerce them to the declared types (and single values to lists).
@@ -128,28 +147,19 @@ export function restApi(options: {
     built = { of: schema, routes, document: openApiDocument(routes, options.version), validators };
     return built;
   };
+  const pruner = setInterval(() => void options.store.prune().catch(() => undefined), 60_000);
+  pruner.unref();
 
-  async function serveRoute(req: IncomingMessage, res: ServerResponse, path: string, url: URL) {
-    const b = current();
-    const matching = b.routes.filter((r) => r.pattern.test(path));
-    if (!matching.length)
-      return sendProblem(res, url.pathname, { code: 'NOT_FOUND', detail: 'no such route' });
-    const r = matching.find((m) => m.route.method === req.method);
-    if (!r) {
-      return sendProblem(res, url.pathname, {
-        code: 'METHOD_NOT_ALLOWED',
-        headers: { allow: matching.map((m) => m.route.method).join(', ') },
-      });
-    }
-    const caller = await options.caller(req);
-    if (r.route.roles !== 'public') {
-      if (!caller)
-        return sendProblem(res, url.pathname, { code: 'UNAUTHENTICATED', detail: 'sign in first' });
-      if (r.route.roles !== 'authenticated' && !hasRole(caller, ...r.route.roles)) {
-        return sendProblem(res, url.pathname, { code: 'FORBIDDEN', detail: 'your roles do not allow this' });
-      }
-    }
-
+  /** Runs a matched route for a caller whose budget allows it. */
+  async function run(
+    r: CompiledRoute,
+    req: IncomingMessage,
+    url: URL,
+    path: string,
+    caller: Caller | null,
+    raw: string,
+  ) {
+    const instance = url.pathname;
     const params: Record<string, unknown> = {};
     const segments = path.match(r.pattern)?.slice(1) ?? [];
     try {
@@ -157,7 +167,7 @@ export function restApi(options: {
         params[name] = decodeURIComponent(segments[i] ?? '');
       });
     } catch {
-      return sendProblem(res, url.pathname, { code: 'BAD_USER_INPUT', detail: 'malformed path' });
+      return problem(instance, { code: 'BAD_USER_INPUT', detail: 'malformed path' });
     }
     for (const p of r.params) {
       if (p.in === 'query') {
@@ -168,46 +178,42 @@ export function restApi(options: {
         if (typeof v === 'string') params[p.name] = v;
       }
     }
-    const v = b.validators.get(r);
+    const v = current().validators.get(r);
     if (v && !v.params(params)) {
       const where = (name?: string) => r.params.find((p) => p.name === name)?.in ?? 'query';
-      return sendProblem(res, url.pathname, {
+      return problem(instance, {
         code: 'BAD_USER_INPUT',
         detail: 'a parameter is missing or not valid',
         errors: ajvErrors('parameter', v.params.errors).map((e) => ({ ...e, in: where(e.name) })),
       });
     }
-
     let body: unknown;
-    if (req.method !== 'GET' && req.method !== 'DELETE') {
-      const raw = await readBody(req);
-      if (raw.trim()) {
-        if (!/^application\/(.+\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
-          return sendProblem(res, url.pathname, {
-            code: 'UNSUPPORTED_MEDIA_TYPE',
-            detail: 'send the body as application/json',
-          });
-        }
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          return sendProblem(res, url.pathname, { code: 'BAD_USER_INPUT', detail: 'the body is not JSON' });
-        }
+    if (raw.trim()) {
+      if (!/^application\/(.+\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
+        return problem(instance, {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          detail: 'send the body as application/json',
+        });
+      }
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return problem(instance, { code: 'BAD_USER_INPUT', detail: 'the body is not JSON' });
       }
     }
     if (r.body) {
       if (body === undefined && r.body.required) {
-        return sendProblem(res, url.pathname, { code: 'BAD_USER_INPUT', detail: 'a JSON body is required' });
+        return problem(instance, { code: 'BAD_USER_INPUT', detail: 'a JSON body is required' });
       }
       if (body !== undefined && v?.body && !v.body(body)) {
-        return sendProblem(res, url.pathname, {
+        return problem(instance, {
           code: 'BAD_USER_INPUT',
           detail: 'the body does not match the schema',
           errors: ajvErrors('body', v.body.errors),
         });
       }
     } else if (body !== undefined && !(typeof body === 'object' && body && !Object.keys(body).length)) {
-      return sendProblem(res, url.pathname, { code: 'BAD_USER_INPUT', detail: 'this route takes no body' });
+      return problem(instance, { code: 'BAD_USER_INPUT', detail: 'this route takes no body' });
     }
 
     const result = await options.execute(r.route.operation, r.variables({ params, body }), caller);
@@ -218,34 +224,126 @@ export function restApi(options: {
       const code = (e?.extensions?.code as string | undefined) ?? (e ? 'INTERNAL_SERVER_ERROR' : 'NOT_FOUND');
       if (code === 'INTERNAL_SERVER_ERROR')
         log.error({ path: r.route.path, error: e?.message }, 'route failed');
-      return sendProblem(res, url.pathname, {
+      return problem(instance, {
         code: code === 'GRAPHQL_VALIDATION_FAILED' ? 'BAD_USER_INPUT' : code,
         detail: code === 'INTERNAL_SERVER_ERROR' ? undefined : (e?.message ?? 'not found'),
       });
     }
-    res.writeHead(r.route.status ?? 200, {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-store',
-    });
-    res.end(JSON.stringify(picked));
+    return { status: r.route.status ?? 200, type: 'application/json', body: JSON.stringify(picked) };
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, url: URL) {
+    const instance = url.pathname;
+    const matching = current().routes.filter((r) => r.pattern.test(path));
+    if (!matching.length) return send(res, problem(instance, { code: 'NOT_FOUND', detail: 'no such route' }));
+    const r = matching.find((m) => m.route.method === req.method);
+    if (!r) {
+      return send(
+        res,
+        problem(instance, {
+          code: 'METHOD_NOT_ALLOWED',
+          headers: { allow: matching.map((m) => m.route.method).join(', ') },
+        }),
+      );
+    }
+    const caller = await options.caller(req);
+    if (r.route.roles !== 'public') {
+      if (!caller) return send(res, problem(instance, { code: 'UNAUTHENTICATED', detail: 'sign in first' }));
+      if (r.route.roles !== 'authenticated' && !hasRole(caller, ...r.route.roles)) {
+        return send(res, problem(instance, { code: 'FORBIDDEN', detail: 'your roles do not allow this' }));
+      }
+    }
+
+    const who = caller ? `user:${caller.userId}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    const budget = await options.store.count(who);
+    const rate = {
+      'ratelimit-limit': String(options.ratePerMinute),
+      'ratelimit-remaining': String(Math.max(0, options.ratePerMinute - budget.count)),
+      'ratelimit-reset': String(budget.resetSeconds),
+    };
+    if (budget.count > options.ratePerMinute) {
+      return send(
+        res,
+        problem(instance, {
+          code: 'RATE_LIMITED',
+          detail: `at most ${options.ratePerMinute} requests a minute`,
+          headers: { 'retry-after': String(budget.resetSeconds) },
+        }),
+        rate,
+      );
+    }
+
+    const raw = req.method === 'GET' || req.method === 'DELETE' ? '' : await readBody(req);
+    const key = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
+    if (typeof key !== 'string') return send(res, await run(r, req, url, path, caller, raw), rate);
+    if (!new RegExp(IDEMPOTENCY_KEY.pattern as string).test(key)) {
+      return send(
+        res,
+        problem(instance, { code: 'BAD_USER_INPUT', detail: 'an Idempotency-Key is 8 to 100 characters' }),
+        rate,
+      );
+    }
+    const claim = await options.store.claim(
+      who,
+      key,
+      RestStore.requestHash(req.method ?? 'POST', instance, raw),
+    );
+    if (claim.kind === 'mismatch') {
+      return send(
+        res,
+        problem(instance, {
+          code: 'FAILED_PRECONDITION',
+          detail: 'this Idempotency-Key was used for another request',
+        }),
+        rate,
+      );
+    }
+    if (claim.kind === 'in-progress') {
+      return send(
+        res,
+        problem(instance, {
+          code: 'CONFLICT',
+          detail: 'a request with this Idempotency-Key is still running',
+        }),
+        rate,
+      );
+    }
+    if (claim.kind === 'replay') {
+      const type = claim.status >= 400 ? 'application/problem+json' : 'application/json';
+      return send(
+        res,
+        { status: claim.status, type, body: claim.response },
+        { ...rate, 'idempotent-replayed': 'true' },
+      );
+    }
+    let reply: Reply;
+    try {
+      reply = await run(r, req, url, path, caller, raw);
+    } catch (err) {
+      await options.store.settle(who, key, 500, '');
+      throw err;
+    }
+    await options.store.settle(who, key, reply.status, reply.body);
+    return send(res, reply, rate);
   }
 
   return {
     routes: () => current().routes,
     document: () => current().document,
+    stop: () => clearInterval(pruner),
     async handle(req: IncomingMessage, res: ServerResponse) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const path = url.pathname.slice(BASE.length) || '/';
       try {
         if (path === '/openapi.json' && req.method === 'GET') {
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-          res.end(JSON.stringify(current().document));
-          return;
+          return send(res, {
+            status: 200,
+            type: 'application/json',
+            body: JSON.stringify(current().document),
+          });
         }
         if ((path === '/docs' || path === '/docs/') && req.method === 'GET') {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-          res.end(DOCS_PAGE);
-          return;
+          return send(res, { status: 200, type: 'text/html', body: DOCS_PAGE });
         }
         const asset = path.startsWith('/docs/') ? path.slice('/docs/'.length) : undefined;
         if (asset && DOCS_ASSETS[asset] && req.method === 'GET') {
@@ -253,31 +351,23 @@ export function restApi(options: {
           res.end(readFileSync(join(SWAGGER, asset)));
           return;
         }
-        const problem = path
+        const code = path
           .match(/^\/problems\/([a-z-]+)$/)?.[1]
           ?.replace(/-/g, '_')
           .toUpperCase();
-        if (problem && TITLES[problem] && req.method === 'GET') {
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-          res.end(
-            JSON.stringify({
-              type: problemType(problem),
-              title: TITLES[problem],
-              status: STATUS[problem],
-              code: problem,
-            }),
-          );
-          return;
+        if (code && TITLES[code] && req.method === 'GET') {
+          const body = { type: problemType(code), title: TITLES[code], status: STATUS[code], code };
+          return send(res, { status: 200, type: 'application/json', body: JSON.stringify(body) });
         }
-        await serveRoute(req, res, path, url);
+        await route(req, res, path, url);
       } catch (err) {
         const code: ErrorCode = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
         if (!(err instanceof AppError)) log.error({ err, path }, 'REST request failed');
         if (!res.headersSent) {
-          sendProblem(res, url.pathname, {
-            code,
-            detail: err instanceof AppError ? err.message : undefined,
-          });
+          send(
+            res,
+            problem(url.pathname, { code, detail: err instanceof AppError ? err.message : undefined }),
+          );
         } else res.end();
       }
     },
