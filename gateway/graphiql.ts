@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { notFound } from '../platform/errors';
+import { staticFiles } from '../platform/http';
 
 const KYC_QUEUE = `# KYC officers and managers: reviews waiting, oldest first.
 query KycQueue($mine: Boolean) {
@@ -78,27 +77,18 @@ export const OFFICER_TABS = [
   { query: APPLICATIONS, variables: '{}' },
 ];
 
-const ASSETS: Record<string, string> = {
-  'graphql-ws.min.js': join(dirname(require.resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js'),
-  'officer.js': join(__dirname, 'assets', 'graphiql-officer.js'),
-};
-const assetCache = new Map<string, Buffer>();
+const JS = 'text/javascript; charset=utf-8';
+const assets = staticFiles({
+  'graphql-ws.min.js': {
+    path: join(dirname(require.resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js'),
+    type: JS,
+  },
+  'officer.js': { path: join(__dirname, 'assets', 'graphiql-officer.js'), type: JS },
+});
 
 /** GraphiQL's own scripts, served from node_modules and this folder: nothing from a CDN. */
 export function graphiqlAsset(req: IncomingMessage, res: ServerResponse) {
-  const name = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/graphiql\//, '');
-  const path = ASSETS[name];
-  if (!path) throw notFound('asset');
-  let body = assetCache.get(name);
-  if (!body) {
-    body = readFileSync(path);
-    assetCache.set(name, body);
-  }
-  res.writeHead(200, {
-    'content-type': 'text/javascript; charset=utf-8',
-    'cache-control': 'public, max-age=3600',
-  });
-  res.end(body);
+  assets(new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/graphiql\//, ''), res);
 }
 
 const BAR_STYLE = `<style>

@@ -12,7 +12,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError, type GraphQLSchema, Kind, visit } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { bearerToken, type Caller, IDENTITY_HEADERS, isStaff, verifyAccessToken } from '../platform/auth';
+import { type Caller, callerOf, IDENTITY_HEADERS, isStaff } from '../platform/auth';
 import { config } from '../platform/config';
 import { formatError, notFound, refuseRequest } from '../platform/errors';
 import { createBus, type EventBus } from '../platform/events';
@@ -184,8 +184,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     async (req, res) => {
       const target = urls.get(subgraph);
       if (!target) throw notFound('route');
-      const token = bearerToken(req.headers);
-      const caller = token ? await verifyAccessToken(token) : null;
+      const caller = await callerOf(req.headers);
       await proxyToSubgraph(req, res, target.replace(/\/graphql$/, '/'), caller, requestId(req));
     };
   const ownBus = options.bus ? undefined : createBus(`${c.KAFKA_CLIENT_ID}-gateway`);
@@ -215,10 +214,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     ratePerMinute: options.restRatePerMinute ?? c.REST_RATE_LIMIT_PER_MINUTE,
     schema: () => realtime.schema(),
     execute,
-    caller: async (req) => {
-      const token = bearerToken(req.headers);
-      return token ? await verifyAccessToken(token) : null;
-    },
+    caller: (req) => callerOf(req.headers),
     version: VERSION,
   });
 
@@ -231,8 +227,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         return;
       }
       // A bad token is refused here with 401 (httpServer answers the UNAUTHENTICATED error).
-      const token = bearerToken(req.headers);
-      const caller: Caller | null = token ? await verifyAccessToken(token) : null;
+      const caller: Caller | null = await callerOf(req.headers);
       await handleGraphQL(apollo, req, res, async () => ({
         caller,
         requestId: requestId(req),

@@ -51,6 +51,12 @@ export async function verifyAccessToken(token: string): Promise<Caller & { expir
   }
 }
 
+/** The verified caller of a request with a Bearer token, null without one; a bad token is refused. */
+export async function callerOf(headers: IncomingHttpHeaders) {
+  const token = bearerToken(headers);
+  return token ? await verifyAccessToken(token) : null;
+}
+
 export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   const h = headers.authorization;
   if (!h) return undefined;

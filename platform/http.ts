@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
@@ -131,4 +132,23 @@ export async function close(server: Server) {
 export function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+/**
+ * Serves a fixed set of files by name (read once, then kept in memory): local assets for browser pages,
+ * never a directory listing or a path from the request.
+ */
+export function staticFiles(files: Record<string, { path: string; type: string }>) {
+  const cache = new Map<string, Buffer>();
+  return (name: string, res: ServerResponse) => {
+    const file = files[name];
+    if (!file) throw notFound('asset');
+    let body = cache.get(name);
+    if (!body) {
+      body = readFileSync(file.path);
+      cache.set(name, body);
+    }
+    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'public, max-age=3600' });
+    res.end(body);
+  };
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
@@ -6,7 +5,7 @@ import addFormats from 'ajv-formats';
 import type { GraphQLSchema } from 'graphql';
 import { type Caller, hasRole } from '../../platform/auth';
 import { AppError, type ErrorCode, ErrorCodes } from '../../platform/errors';
-import { readBody } from '../../platform/http';
+import { readBody, staticFiles } from '../../platform/http';
 import { logger } from '../../platform/log';
 import type { GatewayExecutor } from '../subscriptions';
 import { type CompiledRoute, compileRoute } from './compile';
@@ -95,10 +94,10 @@ const ajvErrors = (where: string, errors: ErrorObject[] | null | undefined) =>
   }));
 
 const SWAGGER = dirname(require.resolve('swagger-ui-dist/package.json'));
-const DOCS_ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css',
-  'swagger-ui-bundle.js': 'text/javascript',
-};
+const docsAssets = staticFiles({
+  'swagger-ui.css': { path: join(SWAGGER, 'swagger-ui.css'), type: 'text/css' },
+  'swagger-ui-bundle.js': { path: join(SWAGGER, 'swagger-ui-bundle.js'), type: 'text/javascript' },
+});
 const DOCS_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LoanFlow partner API</title>
 <link rel="stylesheet" href="${BASE}/docs/swagger-ui.css"></head><body><div id="api"></div>
 <script src="${BASE}/docs/swagger-ui-bundle.js"></script>
@@ -345,12 +344,8 @@ export function restApi(options: {
         if ((path === '/docs' || path === '/docs/') && req.method === 'GET') {
           return send(res, { status: 200, type: 'text/html', body: DOCS_PAGE });
         }
-        const asset = path.startsWith('/docs/') ? path.slice('/docs/'.length) : undefined;
-        if (asset && DOCS_ASSETS[asset] && req.method === 'GET') {
-          res.writeHead(200, { 'content-type': DOCS_ASSETS[asset], 'cache-control': 'public, max-age=3600' });
-          res.end(readFileSync(join(SWAGGER, asset)));
-          return;
-        }
+        if (path.startsWith('/docs/') && req.method === 'GET')
+          return docsAssets(path.slice('/docs/'.length), res);
         const code = path
           .match(/^\/problems\/([a-z-]+)$/)?.[1]
           ?.replace(/-/g, '_')
