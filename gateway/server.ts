@@ -18,6 +18,7 @@ import { formatError, notFound, refuseRequest } from '../platform/errors';
 import { createBus, type EventBus } from '../platform/events';
 import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from '../platform/http';
 import { logger } from '../platform/log';
+import { API_KEY_HEADER, ApiKeyCallers } from './api-keys';
 import { graphiqlAsset, graphiqlPage } from './graphiql';
 import { proxyToSubgraph } from './proxy';
 import { BASE as REST_BASE, restApi } from './rest';
@@ -208,13 +209,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       ? r.body.singleResult
       : { errors: [{ message: 'unexpected incremental result' }] };
   };
+  const apiKeys = new ApiKeyCallers(execute, c.API_KEY_CACHE_SECONDS * 1000);
   const restStore = await RestStore.open();
   const rest = restApi({
     store: restStore,
     ratePerMinute: options.restRatePerMinute ?? c.REST_RATE_LIMIT_PER_MINUTE,
     schema: () => realtime.schema(),
     execute,
-    caller: (req) => callerOf(req.headers),
+    caller: async (req) => {
+      // A partner's key decides who calls, whatever else the request carries (an Authorization header
+      // its HTTP client adds is not a second identity).
+      const key = req.headers[API_KEY_HEADER];
+      return key === undefined ? callerOf(req.headers) : apiKeys.callerOf(String(key));
+    },
     version: VERSION,
   });
 
@@ -258,7 +265,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       });
     },
   });
-  const subscriptions = await realtime.start(server, execute);
+  const subscriptions = await realtime.start(server, execute, (e) => apiKeys.onEvent(e));
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? c.GATEWAY_PORT, host);
   const url = `http://${host}:${port}/graphql`;

@@ -444,14 +444,18 @@ export class Realtime {
     };
   }
 
-  /** Starts consuming events and serving graphql-ws on `server`; operations go through `execute`. */
-  async start(server: Server, execute: GatewayExecutor) {
+  /**
+   * Starts consuming events and serving graphql-ws on `server`; operations go through `execute`. Every
+   * event this replica consumes also goes to `onEvent` (the gateway's own caches listen there).
+   */
+  async start(server: Server, execute: GatewayExecutor, onEvent?: (e: CloudEvent) => void) {
     const hub = this.hub;
     const group = `gateway-${randomUUID()}`;
     const consumer: BusSubscription = await this.bus.subscribe(
       group,
       async (e) => {
         hub.publish(e);
+        onEvent?.(e);
       },
       this.fromHistory ? { since: new Date(this.startedAt - this.windowMs) } : { fromBeginning: false },
     );

@@ -9,7 +9,12 @@ import { parseRoles, Role, STAFF_ROLES } from './roles';
 export interface Caller {
   userId: string;
   roles: Role[];
+  /** Set when a partner API key (not a signed-in user) made the call; limits are counted per key. */
+  apiKeyId?: string;
 }
+
+/** The platform acting on its own behalf, e.g. the gateway asking identity who an API key stands for. */
+export const SYSTEM_CALLER: Caller = { userId: '00000000-0000-0000-0000-000000000000', roles: [Role.SYSTEM] };
 
 export interface RequestContext {
   caller: Caller | null;

@@ -74,6 +74,8 @@ const schema = z
     SUBSCRIPTION_REPLAY_SECONDS: z.coerce.number().int().min(0).default(900),
     /** Partner API requests per caller (user or API key; IP when anonymous) per minute, across replicas. */
     REST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    /** How long a gateway trusts what identity said about an API key (revocation also reaches it as an event). */
+    API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
     SUBSCRIPTION_REPLAY_MAX_EVENTS: z.coerce.number().int().min(0).default(50_000),
     /** Loans below this amount (minor units) are sanctioned at level 2; the credit committee is skipped. */
     APPROVAL_COMMITTEE_THRESHOLD_MINOR: z.coerce.bigint().positive().default(250_000_000n),

@@ -23,7 +23,7 @@ export async function seed(db: DataSource, env: NodeJS.ProcessEnv = process.env)
     created.push(email);
   }
   if (env.SEED_DEMO_STAFF === 'true') {
-    for (const role of STAFF_ROLES.filter((r) => r !== Role.ADMIN)) {
+    for (const role of STAFF_ROLES.filter((r) => r !== Role.ADMIN && r !== Role.SYSTEM)) {
       const staffEmail = `${role.toLowerCase().replace(/_/g, '.')}@loanflow.local`;
       if (await users.exists({ where: { email: staffEmail } })) continue;
       await createUser(db, { email: staffEmail, password, fullName: `Demo ${role}` }, [role]);

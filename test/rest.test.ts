@@ -1,10 +1,11 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ROUTES } from '../gateway/rest/routes';
 import { startGateway } from '../gateway/server';
-import { applicationInput, kycInput } from './helpers/flows';
-import { startTestPlatform } from './helpers/platform';
+import { applicationInput, kycInput, staffUser } from './helpers/flows';
+import { eventually, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
 let api: string;
@@ -22,7 +23,7 @@ type Json = any;
 async function call(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; key?: string; base?: string } = {},
+  options: { token?: string; body?: unknown; key?: string; base?: string; apiKey?: string } = {},
 ) {
   const res = await fetch(`${options.base ?? api}${path}`, {
     method,
@@ -30,6 +31,7 @@ async function call(
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(options.key ? { 'idempotency-key': options.key } : {}),
+      ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
     },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
@@ -144,12 +146,15 @@ test('each caller has a budget per minute, told in RateLimit headers; beyond it 
   });
   try {
     const base = limited.url.replace(/\/graphql$/, '/api/v1');
-    // Registered through the main gateway: anonymous calls from this host share one budget (by IP).
-    const reg = await call('POST', '/customers/register', {
-      body: { email: `r-${Date.now()}@example.com`, password: 'a-long-password-1', fullName: 'Rate Limited' },
+    // Set up through the main gateway: anonymous calls from this host share one budget (by IP).
+    const admin = await staffUser(platform.gql, 'ADMIN');
+    const partner = await staffUser(platform.gql, 'PARTNER');
+    const token = partner.token;
+    const issued = await call('POST', '/admin/api-keys', {
+      token: admin.token,
+      body: { userId: partner.id, name: 'Rate limited', roles: ['PARTNER'] },
     });
-    assert.equal(reg.status, 201, JSON.stringify(reg.body));
-    const token = reg.body.accessToken as string;
+    assert.equal(issued.status, 201, JSON.stringify(issued.body));
     // Seven requests against a budget of three: even if a minute turns over among them, one window
     // holds at least four.
     const replies: Awaited<ReturnType<typeof call>>[] = [];
@@ -162,7 +167,75 @@ test('each caller has a budget per minute, told in RateLimit headers; beyond it 
     assert.ok(Number(refused.headers.get('retry-after')) >= 1);
     assert.equal(refused.body.type, '/api/v1/problems/rate-limited');
     assert.equal(replies[0]?.headers.get('ratelimit-remaining'), '2');
+    // The account's API key has a budget of its own.
+    const byKey = await call('GET', '/notifications/preferences', { base, apiKey: issued.body.key });
+    assert.equal(byKey.status, 200, JSON.stringify(byKey.body));
+    assert.equal(byKey.headers.get('ratelimit-remaining'), '2');
   } finally {
     await limited.stop();
   }
+});
+
+test('partner API keys: issued by an admin and shown once, kept hashed, scoped to roles, revocable', async () => {
+  const admin = await staffUser(platform.gql, 'ADMIN');
+  const partner = await staffUser(platform.gql, ['PARTNER', 'KYC_OFFICER']);
+  const issue = (roles: string[]) =>
+    call('POST', '/admin/api-keys', {
+      token: admin.token,
+      body: { userId: partner.id, name: 'Acme checkout', roles },
+    });
+  const narrow = await issue(['PARTNER']);
+  assert.equal(narrow.status, 201, JSON.stringify(narrow.body));
+  const key = narrow.body.key as string;
+  assert.match(key, /^lfk_[A-Za-z0-9_-]{43}$/);
+  assert.ok(key.startsWith(narrow.body.apiKey.prefix));
+  const stored = await platform
+    .db('identity')
+    .query('SELECT * FROM api_keys WHERE id = $1', [narrow.body.apiKey.id]);
+  assert.equal(stored[0].key_hash, createHash('sha256').update(key).digest('hex'));
+  assert.ok(!JSON.stringify(stored).includes(key.slice(12)), 'the key itself is not stored');
+
+  // The key acts as the account, with only the roles it was given.
+  const forbidden = await call('GET', '/kyc/queue', { apiKey: key });
+  assert.equal(forbidden.status, 403, JSON.stringify(forbidden.body));
+  const officerKey = (await issue(['KYC_OFFICER'])).body.key as string;
+  const queue = await call('GET', '/kyc/queue', { apiKey: officerKey });
+  assert.equal(queue.status, 200, JSON.stringify(queue.body));
+  const beyond = await issue(['ADMIN']);
+  assert.equal(beyond.status, 400);
+  assert.match(beyond.body.detail, /does not have ADMIN/);
+  assert.equal((await issue(['CUSTOMER'])).status, 400);
+  const asPartner = await call('POST', '/admin/api-keys', {
+    apiKey: key,
+    body: { userId: partner.id, name: 'Self issued', roles: ['PARTNER'] },
+  });
+  assert.equal(asPartner.status, 403, 'only an admin issues keys');
+
+  const unknown = await call('GET', '/kyc/queue', { apiKey: `lfk_${'A'.repeat(43)}` });
+  assert.equal(unknown.status, 401);
+  assert.equal(unknown.body.type, '/api/v1/problems/unauthenticated');
+  // With both, the key decides: the account's token (which has KYC_OFFICER) does not widen a PARTNER key.
+  const both = await call('GET', '/kyc/queue', { apiKey: key, token: partner.token });
+  assert.equal(both.status, 403);
+
+  const listed = await call('GET', `/admin/api-keys?userId=${partner.id}`, { token: admin.token });
+  assert.equal(listed.body.totalCount, 2);
+  assert.ok(listed.body.nodes.every((k: Json) => !('key' in k) && k.lastUsedAt !== undefined));
+
+  // Revoked: refused at once by a gateway that had the key cached (the revocation travels as an event).
+  const officerKeyId = listed.body.nodes.find((k: Json) => k.roles[0] === 'KYC_OFFICER').id as string;
+  const revoked = await call('DELETE', `/admin/api-keys/${officerKeyId}`, { token: admin.token });
+  assert.equal(revoked.status, 200);
+  assert.ok(revoked.body.revokedAt);
+  // Well within API_KEY_CACHE_SECONDS (30 s), so it is the event, not the cache running out.
+  await eventually(
+    async () => (await call('GET', '/kyc/queue', { apiKey: officerKey })).status === 401,
+    15_000,
+  );
+  const remaining = await call('GET', `/admin/api-keys?userId=${partner.id}`, { token: admin.token });
+  assert.equal(remaining.body.totalCount, 1);
+  const all = await call('GET', `/admin/api-keys?userId=${partner.id}&includeRevoked=true`, {
+    token: admin.token,
+  });
+  assert.equal(all.body.totalCount, 2);
 });

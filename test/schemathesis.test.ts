@@ -16,10 +16,19 @@ after(async () => {
   await platform?.stop();
 });
 
-// The fuzz run the README documents: every check, against the generated document, as a staff caller.
+// The fuzz run the README documents: every check, against the generated document, with a partner API key.
+// The key's account also holds ADMIN, so the fuzzer gets past the role check of every staff route.
 test('schemathesis finds no server error, no response off its schema, and no wrong acceptance', async () => {
   const bin = schemathesis();
   const admin = await staffUser(platform.gql, 'ADMIN');
+  const partner = await staffUser(platform.gql, ['PARTNER', 'ADMIN']);
+  const issued = await platform.gql(
+    'mutation($i: ApiKeyInput!) { createApiKey(input: $i) { key } }',
+    { i: { userId: partner.id, name: 'schemathesis', roles: ['PARTNER', 'ADMIN'] } },
+    admin.token,
+  );
+  const key = issued.data?.createApiKey.key as string;
+  assert.ok(key, JSON.stringify(issued.errors));
   const api = platform.gateway.url.replace(/\/graphql$/, '/api/v1');
   const args = [
     'run',
@@ -27,7 +36,7 @@ test('schemathesis finds no server error, no response off its schema, and no wro
     '--url',
     api,
     '-H',
-    `Authorization: Bearer ${admin.token}`,
+    `X-API-Key: ${key}`,
     '--checks',
     'all',
     '--max-examples',
@@ -46,5 +55,5 @@ test('schemathesis finds no server error, no response off its schema, and no wro
   });
   const text = out.join('');
   assert.equal(code, 0, text.slice(-6000));
-  assert.match(text, /Tested: 39|passed/);
+  assert.match(text, /passed/);
 });

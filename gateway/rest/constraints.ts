@@ -1,3 +1,4 @@
+import { ALL_ROLES, Role } from '../../platform/roles';
 import type { JsonSchema } from './json-schema';
 
 // What the graph accepts beyond its GraphQL types, stated for the REST schemas. The router validates
@@ -11,11 +12,15 @@ const EMAIL: JsonSchema = {
   pattern:
     "^(?!\\.)(?!.*\\.\\.)[A-Za-z0-9_'+\\-.]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\\.)+[A-Za-z]{2,}$",
 };
-/** Text the subgraphs trim first: no surrounding spaces, so what is checked is what was sent. */
+/**
+ * Text the subgraphs trim first: no surrounding spaces, so what is checked is what was sent. Spelled so
+ * that JavaScript (ajv, zod's trim) and Python (schemathesis) agree: `.` stops at \r in one and not the
+ * other, and only JavaScript counts U+FEFF as a space.
+ */
 const text = (min: number, max: number): JsonSchema => ({
   minLength: min,
   maxLength: max,
-  pattern: '^\\S(?:.*\\S)?$',
+  pattern: '^[^\\s\\ufeff](?:[\\s\\S]*[^\\s\\ufeff])?$',
 });
 const MOBILE: JsonSchema = { pattern: '^(?:\\+91)?[6-9][0-9]{9}$' };
 const POSITIVE_MINOR: JsonSchema = {
@@ -34,6 +39,8 @@ const PAGE_SIZE: JsonSchema = { minimum: 1, maximum: 100 };
 
 export const PAYMENT_METHODS = ['UPI', 'NEFT', 'IMPS', 'RTGS', 'NACH', 'CHEQUE', 'CASH'];
 export const PAYMENT_PURPOSES = ['INSTALMENT', 'FORECLOSURE'];
+/** Roles a partner API key may carry (identity refuses CUSTOMER and SYSTEM). */
+export const KEY_ROLES = ALL_ROLES.filter((r) => r !== Role.CUSTOMER && r !== Role.SYSTEM);
 
 export const CONSTRAINTS: Record<string, JsonSchema> = {
   'PageInput.first': PAGE_SIZE,
@@ -61,6 +68,9 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'PaymentInput.reference': { maxLength: 100 },
   'recordPayment.idempotencyKey': IDEMPOTENCY_KEY,
   'updateNotificationPreferences.preferences': { minItems: 1, maxItems: 7, uniqueItems: true },
+  'ApiKeyInput.userId': UUID,
+  'ApiKeyInput.name': text(2, 80),
+  'ApiKeyInput.roles': { minItems: 1, items: { enum: KEY_ROLES } },
 };
 
 /** A derived schema with the graph's own rule for `key` laid over it. */

@@ -253,7 +253,12 @@ export function restApi(options: {
       }
     }
 
-    const who = caller ? `user:${caller.userId}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    // Each partner key has its own budget (and its own Idempotency-Keys), apart from its account's logins.
+    const who = caller?.apiKeyId
+      ? `key:${caller.apiKeyId}`
+      : caller
+        ? `user:${caller.userId}`
+        : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
     const budget = await options.store.count(who);
     const rate = {
       'ratelimit-limit': String(options.ratePerMinute),

@@ -75,7 +75,7 @@ export function openApiDocument(routes: readonly CompiledRoute[], version: strin
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },
-      security: r.route.roles === 'public' ? [] : [{ bearer: [] }],
+      security: r.route.roles === 'public' ? [] : [{ apiKey: [] }, { bearer: [] }],
     };
   }
   return {
@@ -90,7 +90,21 @@ export function openApiDocument(routes: readonly CompiledRoute[], version: strin
     paths,
     components: {
       schemas: { Problem: PROBLEM_SCHEMA },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description:
+            'A partner key issued by an admin (createApiKey); it acts with the roles it was given.',
+        },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'An access token from POST /auth/login.',
+        },
+      },
     },
   };
 }

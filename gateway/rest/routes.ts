@@ -49,6 +49,7 @@ const ACCOUNT = `principalOutstanding { ${MONEY} } interestDue { ${MONEY} } fees
 const PAYMENT = `id loanId amount { ${MONEY} } method purpose reference status decisionReason receivedAt verifiedAt`;
 const NOTIFICATION = 'id eventType category title body regulatory read createdAt readAt';
 const PREFERENCE = 'category email sms push inApp';
+const API_KEY = 'id userId name roles prefix createdBy createdAt expiresAt lastUsedAt revokedAt';
 
 export const ROUTES: readonly RestRoute[] = [
   // customers
@@ -386,5 +387,32 @@ export const ROUTES: readonly RestRoute[] = [
     summary: 'Choose channels per category.',
     roles: 'authenticated',
     operation: `mutation($preferences: [NotificationPreferenceInput!]!) { updateNotificationPreferences(preferences: $preferences) { ${PREFERENCE} } }`,
+  },
+  // admin: partner API keys
+  {
+    method: 'POST',
+    path: '/admin/api-keys',
+    tag: 'admin',
+    summary: 'Issue a partner API key for an account, with some or all of its roles. The key is shown once.',
+    roles: [Role.ADMIN],
+    operation: `mutation($input: ApiKeyInput!) { createApiKey(input: $input) { apiKey { ${API_KEY} } key } }`,
+    body: 'input',
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/admin/api-keys',
+    tag: 'admin',
+    summary: 'Partner API keys, newest first (revoked ones on request).',
+    roles: [Role.ADMIN],
+    operation: `query($userId: ID, $includeRevoked: Boolean, $page: PageInput) { apiKeys(userId: $userId, includeRevoked: $includeRevoked, page: $page) { nodes { ${API_KEY} } ${PAGE_INFO} } }`,
+  },
+  {
+    method: 'DELETE',
+    path: '/admin/api-keys/{id}',
+    tag: 'admin',
+    summary: 'Revoke a partner API key; it stops working on every gateway at once.',
+    roles: [Role.ADMIN],
+    operation: `mutation($id: ID!) { revokeApiKey(id: $id) { ${API_KEY} } }`,
   },
 ];

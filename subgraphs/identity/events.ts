@@ -43,4 +43,21 @@ export const identityEvents = {
       data: { customerId: c.id, contact, piiKeyId: piiKeyId(contact) ?? '' },
     });
   },
+  apiKeyCreated: (k: { id: string; userId: string; roles: string[]; createdBy: string }) =>
+    newEvent({
+      type: 'apikey.created',
+      source,
+      subject: k.id,
+      actorId: k.createdBy,
+      data: { apiKeyId: k.id, userId: k.userId, roles: k.roles },
+    }),
+  /** Gateways drop the key from their caches on this, so a revoked key stops working within moments. */
+  apiKeyRevoked: (k: { id: string; userId: string }, revokedBy: string) =>
+    newEvent({
+      type: 'apikey.revoked',
+      source,
+      subject: k.id,
+      actorId: revokedBy,
+      data: { apiKeyId: k.id, userId: k.userId },
+    }),
 };

@@ -1,5 +1,7 @@
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Identity1732500000100 } from './migrations/1732500000100-identity';
+import { ApiKeys1733300000000 } from './migrations/1733300000000-api-keys';
+import { ApiKeyRow } from './model/api-key';
 import { CustomerRow } from './model/customer';
 import { RefreshTokenRow } from './model/refresh-token';
 import { UserRow } from './model/user';
@@ -8,8 +10,8 @@ import { identitySchema } from './schema';
 export const identity: SubgraphDefinition = {
   name: 'identity',
   dbSchema: 'identity',
-  entities: [UserRow, CustomerRow, RefreshTokenRow],
-  migrations: [Identity1732500000100],
+  entities: [UserRow, CustomerRow, RefreshTokenRow, ApiKeyRow],
+  migrations: [Identity1732500000100, ApiKeys1733300000000],
   schema: identitySchema,
 };
 

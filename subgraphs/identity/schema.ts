@@ -1,6 +1,10 @@
 import { buildFederatedSchema } from '../../platform/subgraph';
+import { ApiKeyResolver } from './resolvers/api-key';
 import { AuthResolver } from './resolvers/auth';
 import { CustomerResolver, references, UserResolver } from './resolvers/customer';
 
 export const identitySchema = () =>
-  buildFederatedSchema({ resolvers: [AuthResolver, CustomerResolver, UserResolver], references });
+  buildFederatedSchema({
+    resolvers: [ApiKeyResolver, AuthResolver, CustomerResolver, UserResolver],
+    references,
+  });

@@ -103,6 +103,10 @@ export async function createUser(db: DataSource, input: unknown, roles: Role[]):
       field: 'roles',
     });
   }
+  // SYSTEM is the platform acting on its own (the gateway resolving API keys); no person holds it.
+  if (roles.includes(Role.SYSTEM)) {
+    throw new AppError('BAD_USER_INPUT', 'SYSTEM is not a role for accounts', { field: 'roles' });
+  }
   const data = parseInput(staffSchema, input);
   return db.transaction(async (m) => {
     const user = await insertUser(m, data, roles);

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Role } from '../../../platform/roles';
 import { parseInput } from '../../../platform/validation';
+import {
+  apiKeyInputSchema,
+  hashApiKey,
+  keyUsable,
+  looksLikeApiKey,
+  newApiKey,
+  scopeProblem,
+} from './api-key';
 import { ageOn, maskEmail, maskPhone, parseKyc, profileSchema, registrationSchema } from './profile';
 import { decideRefresh } from './refresh';
 
@@ -60,4 +69,28 @@ test('a nullable GraphQL input given null counts as not given', () => {
     phone: '+919812345678',
     address: undefined,
   });
+});
+
+test('API keys: 256 random bits behind a fixed prefix, only the hash kept, scope within the account', () => {
+  const a = newApiKey();
+  const b = newApiKey();
+  assert.ok(looksLikeApiKey(a.key) && looksLikeApiKey(b.key));
+  assert.notEqual(a.key, b.key);
+  assert.equal(a.keyHash, hashApiKey(a.key));
+  assert.ok(a.key.startsWith(a.prefix) && a.prefix.length === 12);
+  assert.ok(!looksLikeApiKey(`${a.key}x`) && !looksLikeApiKey('lfk_short'));
+  assert.equal(scopeProblem([Role.PARTNER, Role.KYC_OFFICER], [Role.PARTNER]), null);
+  assert.match(scopeProblem([Role.PARTNER], [Role.PARTNER, Role.ADMIN]) ?? '', /does not have ADMIN/);
+  assert.match(scopeProblem([Role.ADMIN, Role.SYSTEM], [Role.SYSTEM]) ?? '', /cannot carry SYSTEM/);
+  assert.equal(keyUsable({ revokedAt: null, expiresAt: null }, now), true);
+  assert.equal(keyUsable({ revokedAt: null, expiresAt: later }, now), true);
+  assert.equal(keyUsable({ revokedAt: null, expiresAt: now }, now), false);
+  assert.equal(keyUsable({ revokedAt: now, expiresAt: null }, now), false);
+  const input = parseInput(apiKeyInputSchema, {
+    userId: '0b4f8c3e-7a51-4a8e-9d2c-3f1e6b7a8c9d',
+    name: ' Acme checkout ',
+    roles: [Role.PARTNER, Role.PARTNER],
+  });
+  assert.deepEqual([input.name, input.roles, input.expiresAt], ['Acme checkout', [Role.PARTNER], null]);
+  assert.throws(() => parseInput(apiKeyInputSchema, { ...input, expiresAt: new Date(Date.now() - 1000) }));
 });
