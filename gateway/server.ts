@@ -18,9 +18,10 @@ import { formatError, notFound, refuseRequest } from '../platform/errors';
 import { createBus, type EventBus } from '../platform/events';
 import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from '../platform/http';
 import { logger } from '../platform/log';
+import { registry } from '../platform/metrics';
 import { API_KEY_HEADER, ApiKeyCallers } from './api-keys';
 import { graphiqlAsset, graphiqlPage } from './graphiql';
-import { proxyToSubgraph } from './proxy';
+import { postToSubgraph, proxyToSubgraph } from './proxy';
 import { BASE as REST_BASE, restApi } from './rest';
 import { RestStore } from './rest/store';
 import { type GatewayExecutor, Realtime } from './subscriptions';
@@ -179,6 +180,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       return new IdentityForwardingDataSource({ url: target, fetcher: fetch as unknown as Fetcher });
     },
   });
+  /** Whether a subgraph answers its readiness check (within 2 s); undefined for an unknown name. */
+  const readiness = async (name: string) => {
+    const url = urls.get(name);
+    if (!url) return undefined;
+    const ok = await fetch(url.replace(/\/graphql$/, '/ready'), { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    return { status: ok ? 'ready' : 'unavailable', service: name };
+  };
   /** Proxies a file route to a subgraph's HTTP extension, with the caller's identity if a token came. */
   const fileRoute =
     (subgraph: string): Route =>
@@ -223,48 +234,68 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       return key === undefined ? callerOf(req.headers) : apiKeys.callerOf(String(key));
     },
     version: VERSION,
+    maxUploadBytes: c.DOCUMENT_MAX_BYTES,
+    forward: async (subgraph, path, body, caller) => {
+      const target = urls.get(subgraph);
+      if (!target) throw notFound('route');
+      return postToSubgraph(new URL(path, target).toString(), body, caller, randomUUID());
+    },
+    serve: {
+      health: async ({ service }) => {
+        const status =
+          service === 'gateway'
+            ? { status: 'ok', service, version: VERSION }
+            : await readiness(String(service));
+        if (!status) throw notFound('service');
+        return {
+          status: status.status === 'unavailable' ? 503 : 200,
+          type: 'application/json',
+          body: JSON.stringify(status),
+        };
+      },
+      metrics: async () => ({
+        status: 200,
+        type: 'text/plain; version=0.0.4',
+        body: await registry.metrics(),
+      }),
+    },
   });
 
-  const server = httpServer({
-    [`${REST_BASE}/*`]: (req, res) => rest.handle(req, res),
-    '/graphql': async (req, res) => {
-      if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(graphiqlPage());
-        return;
-      }
-      // A bad token is refused here with 401 (httpServer answers the UNAUTHENTICATED error).
-      const caller: Caller | null = await callerOf(req.headers);
-      await handleGraphQL(apollo, req, res, async () => ({
-        caller,
-        requestId: requestId(req),
-        ip: clientIp(req),
-      }));
+  const server = httpServer(
+    {
+      [`${REST_BASE}/*`]: (req, res) => rest.handle(req, res),
+      '/graphql': async (req, res) => {
+        if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end(graphiqlPage());
+          return;
+        }
+        // A bad token is refused here with 401 (httpServer answers the UNAUTHENTICATED error).
+        const caller: Caller | null = await callerOf(req.headers);
+        await handleGraphQL(apollo, req, res, async () => ({
+          caller,
+          requestId: requestId(req),
+          ip: clientIp(req),
+        }));
+      },
+      '/graphiql/*': async (req, res) => graphiqlAsset(req, res),
+      // Files travel outside GraphQL: uploads and signed downloads go to the subgraph that keeps them.
+      '/documents/*': fileRoute('documents'),
+      '/loan-files/*': fileRoute('loans'),
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+      '/ready': async (_req, res) => {
+        const checks = await Promise.all(
+          [...urls.keys()].map(async (name) => [name, (await readiness(name))?.status] as const),
+        );
+        const ready = checks.length > 0 && checks.every(([, s]) => s === 'ready');
+        sendJson(res, ready ? 200 : 503, {
+          status: ready ? 'ready' : 'unavailable',
+          subgraphs: Object.fromEntries(checks),
+        });
+      },
     },
-    '/graphiql/*': async (req, res) => graphiqlAsset(req, res),
-    // Files travel outside GraphQL: uploads and signed downloads go to the subgraph that keeps them.
-    '/documents/*': fileRoute('documents'),
-    '/loan-files/*': fileRoute('loans'),
-    '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
-    '/ready': async (_req, res) => {
-      const checks = await Promise.all(
-        [...urls].map(async ([name, url]) => {
-          const ok = await fetch(url.replace(/\/graphql$/, '/ready'), {
-            signal: AbortSignal.timeout(2000),
-          }).then(
-            (r) => r.ok,
-            () => false,
-          );
-          return [name, ok ? 'ready' : 'unavailable'] as const;
-        }),
-      );
-      const ready = checks.length > 0 && checks.every(([, s]) => s === 'ready');
-      sendJson(res, ready ? 200 : 503, {
-        status: ready ? 'ready' : 'unavailable',
-        subgraphs: Object.fromEntries(checks),
-      });
-    },
-  });
+    'gateway',
+  );
   const subscriptions = await realtime.start(server, execute, (e) => apiKeys.onEvent(e));
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? c.GATEWAY_PORT, host);

@@ -5,13 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import { AppError, ErrorCodes, notFound } from './errors';
 import { logger } from './log';
+import { measure } from './metrics';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 const MAX_BODY = 1024 * 1024;
 const log = logger('http');
 
-export async function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<string> {
+export async function readBytes(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -19,7 +20,11 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<
     if (size > limit) throw new AppError('BAD_USER_INPUT', 'request body too large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<string> {
+  return (await readBytes(req, limit)).toString('utf8');
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
@@ -79,24 +84,27 @@ export async function handleGraphQL<C extends BaseContext>(
   res.end();
 }
 
-/** The route for a path: an exact key, or a `/prefix/*` key that matches `/prefix` and below. */
-function routeFor(routes: Record<string, Route>, path: string): Route | undefined {
-  const exact = routes[path];
-  if (exact) return exact;
-  for (const [key, route] of Object.entries(routes)) {
-    if (!key.endsWith('/*')) continue;
+/** The route key for a path: an exact key, or a `/prefix/*` key that matches `/prefix` and below. */
+function routeFor(routes: Record<string, Route>, path: string): string | undefined {
+  if (routes[path]) return path;
+  return Object.keys(routes).find((key) => {
+    if (!key.endsWith('/*')) return false;
     const base = key.slice(0, -2);
-    if (path === base || path.startsWith(`${base}/`)) return route;
-  }
-  return undefined;
+    return path === base || path.startsWith(`${base}/`);
+  });
 }
 
-/** A plain node:http server; errors (404 included) become typed JSON, never stack traces. */
-export function httpServer(routes: Record<string, Route>): Server {
+/**
+ * A plain node:http server; errors (404 included) become typed JSON, never stack traces. Every request is
+ * counted and timed under `service` and its route key (see platform/metrics).
+ */
+export function httpServer(routes: Record<string, Route>, service = 'http'): Server {
   return createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const key = routeFor(routes, path);
+    measure(service, key ?? 'unmatched', req.method ?? 'GET', res);
     try {
-      const route = routeFor(routes, path);
+      const route = key ? routes[key] : undefined;
       if (!route) throw notFound('route');
       await route(req, res);
     } catch (err) {

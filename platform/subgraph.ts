@@ -132,27 +132,30 @@ export async function runSubgraph(def: SubgraphDefinition, options: RunOptions):
   await apollo.start();
 
   const extension = def.http ? await def.http(ds) : undefined;
-  const server: Server = httpServer({
-    ...(extension ? { [`${extension.prefix}/*`]: extension.handle } : {}),
-    '/graphql': async (req, res) => {
-      const caller = callerFromGatewayHeaders(req.headers);
-      const ip = req.headers['x-loanflow-client-ip'];
-      await handleGraphQL(apollo, req, res, async () => ({
-        caller,
-        db: ds,
-        requestId: requestId(req),
-        ip: typeof ip === 'string' ? ip : undefined,
-      }));
+  const server: Server = httpServer(
+    {
+      ...(extension ? { [`${extension.prefix}/*`]: extension.handle } : {}),
+      '/graphql': async (req, res) => {
+        const caller = callerFromGatewayHeaders(req.headers);
+        const ip = req.headers['x-loanflow-client-ip'];
+        await handleGraphQL(apollo, req, res, async () => ({
+          caller,
+          db: ds,
+          requestId: requestId(req),
+          ip: typeof ip === 'string' ? ip : undefined,
+        }));
+      },
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),
+      '/ready': async (_req, res) => {
+        const ok = await ds.query('SELECT 1').then(
+          () => true,
+          () => false,
+        );
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: def.name });
+      },
     },
-    '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),
-    '/ready': async (_req, res) => {
-      const ok = await ds.query('SELECT 1').then(
-        () => true,
-        () => false,
-      );
-      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: def.name });
-    },
-  });
+    def.name,
+  );
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? 0, host);
   const url = `http://${host}:${port}/graphql`;

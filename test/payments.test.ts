@@ -89,7 +89,7 @@ test('a payment is recorded once per Idempotency-Key; bad or foreign payments ar
       { p: first.data?.recordPayment.id, d: receipt.body.document.id },
       c.token,
     );
-    return firstError(r) === 'BAD_USER_INPUT' ? undefined : r;
+    return firstError(r) === 'NOT_FOUND' ? undefined : r;
   });
   assert.deepEqual(attached.data?.attachPaymentProof.proof, {
     id: receipt.body.document.id,
@@ -105,7 +105,7 @@ test('a payment is recorded once per Idempotency-Key; bad or foreign payments ar
     firstError(
       await platform.gql(ATTACH, { p: first.data?.recordPayment.id, d: kyc.body.document.id }, c.token),
     ),
-    'BAD_USER_INPUT',
+    'NOT_FOUND',
     'only a PAYMENT_PROOF of this loan',
   );
   assert.equal(

@@ -11,7 +11,7 @@ import {
 } from 'graphql';
 import { constrained, IDEMPOTENCY_KEY } from './constraints';
 import { inputObjectOf, inputSchema, type JsonSchema, outputSchema } from './json-schema';
-import type { RestRoute } from './routes';
+import type { GatewayRoute, GraphQLRoute, RestRoute } from './routes';
 
 export interface Param {
   name: string;
@@ -27,8 +27,9 @@ export interface CompiledRoute {
   pattern: RegExp;
   pathNames: string[];
   params: Param[];
-  body?: { schema: JsonSchema; required: boolean };
+  body?: { schema: JsonSchema; required: boolean; type: 'application/json' | 'multipart/form-data' };
   response: JsonSchema;
+  responseType: 'application/json' | 'text/plain';
   rootKey: string;
   /** Variables from the validated parts of a request. */
   variables(parts: { params: Record<string, unknown>; body: unknown }): Record<string, unknown>;
@@ -40,7 +41,59 @@ const unNull = (s: JsonSchema): JsonSchema => {
   return Array.isArray(s.type) ? { ...s, type: (s.type as string[]).find((t) => t !== 'null') } : s;
 };
 
+const pathOf = (path: string) => ({
+  pathNames: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
+  pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '([^/]+)')}$`),
+});
+
+/** The Idempotency-Key header every POST takes. */
+const IDEMPOTENCY_PARAM: Param = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: IDEMPOTENCY_KEY,
+  description: 'A retry with the same key and body gets the first answer; another body gets 422.',
+};
+
 export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledRoute {
+  return 'serve' in route ? compileGatewayRoute(route) : compileGraphQLRoute(route, schema);
+}
+
+function compileGatewayRoute(route: GatewayRoute): CompiledRoute {
+  const { pathNames, pattern } = pathOf(route.path);
+  return {
+    route,
+    pattern,
+    pathNames,
+    params: [
+      ...pathNames.map((name) => ({
+        name,
+        in: 'path' as const,
+        required: true,
+        schema: route.pathParams?.[name] ?? { type: 'string' },
+      })),
+      ...(route.method === 'POST' ? [IDEMPOTENCY_PARAM] : []),
+    ],
+    response: route.response.schema,
+    responseType: route.response.type,
+    rootKey: '',
+    variables: ({ params }) => params,
+  };
+}
+
+/** The multipart form of an upload route: its declared fields, typed from the graph, and the file. */
+function uploadForm(upload: NonNullable<GraphQLRoute['upload']>, schema: GraphQLSchema): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, typeName] of Object.entries(upload.fields)) {
+    const type = schema.getType(typeName);
+    if (!type) throw new Error(`upload field ${name}: no type ${typeName}`);
+    properties[name] = unNull(constrained(`${upload.path}.${name}`, inputSchema(type as GraphQLInputType)));
+  }
+  properties.file = { type: 'string', format: 'binary', description: 'The file (PDF, JPEG or PNG).' };
+  return { type: 'object', properties, required: Object.keys(properties), additionalProperties: false };
+}
+
+function compileGraphQLRoute(route: GraphQLRoute, schema: GraphQLSchema): CompiledRoute {
   const document = parse(route.operation);
   const errors = validate(schema, document);
   if (errors.length) throw new Error(`${route.method} ${route.path}: ${errors[0]?.message}`);
@@ -65,8 +118,7 @@ export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledR
   // A missing entity is a 404, so the body itself is never null.
   response = unNull(response);
 
-  const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-  const pattern = new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`);
+  const { pathNames, pattern } = pathOf(route.path);
   const params: Param[] = [];
   const bodyProps: Record<string, JsonSchema> = {};
   const bodyRequired: string[] = [];
@@ -79,7 +131,7 @@ export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledR
     const type = typeFromAST(schema, def.type as never) as GraphQLInputType;
     const required = isNonNullType(type) && !def.defaultValue;
     const schemaOf = () => constrained(`${root.name.value}.${name}`, inputSchema(type));
-    if (route.fixed && name in route.fixed) continue;
+    if ((route.fixed && name in route.fixed) || route.upload?.variable === name) continue;
     if (pathNames.includes(name)) {
       params.push({ name, in: 'path', required: true, schema: unNull(schemaOf()) });
     } else if (route.headers?.[name]) {
@@ -110,13 +162,7 @@ export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledR
     }
   }
   if (route.method === 'POST' && !params.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')) {
-    params.push({
-      name: 'Idempotency-Key',
-      in: 'header',
-      required: false,
-      schema: IDEMPOTENCY_KEY,
-      description: 'A retry with the same key and body gets the first answer; another body gets 422.',
-    });
+    params.push(IDEMPOTENCY_PARAM);
   }
   const seen = new Set<string>();
   for (const p of params) {
@@ -124,19 +170,23 @@ export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledR
       throw new Error(`${route.method} ${route.path}: two parameters ${p.name}`);
     seen.add(`${p.in}:${p.name}`);
   }
-  const body = wholeBody
-    ? { schema: wholeBody.schema, required: wholeBody.required }
-    : Object.keys(bodyProps).length
-      ? {
-          schema: {
-            type: 'object',
-            properties: bodyProps,
-            required: bodyRequired,
-            additionalProperties: false,
-          } as JsonSchema,
-          required: bodyRequired.length > 0,
-        }
-      : undefined;
+  const json = 'application/json' as const;
+  const body = route.upload
+    ? { schema: uploadForm(route.upload, schema), required: true, type: 'multipart/form-data' as const }
+    : wholeBody
+      ? { schema: wholeBody.schema, required: wholeBody.required, type: json }
+      : Object.keys(bodyProps).length
+        ? {
+            schema: {
+              type: 'object',
+              properties: bodyProps,
+              required: bodyRequired,
+              additionalProperties: false,
+            } as JsonSchema,
+            required: bodyRequired.length > 0,
+            type: json,
+          }
+        : undefined;
   const headerVar = Object.entries(route.headers ?? {});
 
   return {
@@ -146,6 +196,7 @@ export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompiledR
     params,
     body,
     response,
+    responseType: json,
     rootKey: root.alias?.value ?? root.name.value,
     variables({ params: values, body: sent }) {
       const vars: Record<string, unknown> = { ...route.fixed };

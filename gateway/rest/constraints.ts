@@ -1,3 +1,4 @@
+import { FREQUENCIES, METHODS } from '../../platform/finance';
 import { ALL_ROLES, Role } from '../../platform/roles';
 import type { JsonSchema } from './json-schema';
 
@@ -39,7 +40,23 @@ const PAGE_SIZE: JsonSchema = { minimum: 1, maximum: 100 };
 
 export const PAYMENT_METHODS = ['UPI', 'NEFT', 'IMPS', 'RTGS', 'NACH', 'CHEQUE', 'CASH'];
 export const PAYMENT_PURPOSES = ['INSTALMENT', 'FORECLOSURE'];
-/** Roles a partner API key may carry (identity refuses CUSTOMER and SYSTEM). */
+/** The offer terms offers accepts field by field (domain/kfs TERMS_LIMITS; checked by the unit test). */
+export const OFFER_LIMITS = {
+  minAmountMinor: 100_000,
+  maxAmountMinor: 100_000_000_000,
+  maxRateBps: 5000,
+  minTenureMonths: 3,
+  maxTenureMonths: 360,
+};
+/** Minor units from `min` to 10^11, as digits (the pattern spells the same range) or an integer. */
+const minorFrom = (min: number, pattern: string): JsonSchema => ({
+  anyOf: [
+    { type: 'string', pattern },
+    { type: 'integer', minimum: min, maximum: OFFER_LIMITS.maxAmountMinor },
+  ],
+});
+
+/** Roles an account made by an admin, or a partner API key, may carry (identity refuses CUSTOMER and SYSTEM). */
 export const KEY_ROLES = ALL_ROLES.filter((r) => r !== Role.CUSTOMER && r !== Role.SYSTEM);
 
 export const CONSTRAINTS: Record<string, JsonSchema> = {
@@ -68,6 +85,27 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'PaymentInput.reference': { maxLength: 100 },
   'recordPayment.idempotencyKey': IDEMPOTENCY_KEY,
   'updateNotificationPreferences.preferences': { minItems: 1, maxItems: 7, uniqueItems: true },
+  'StaffUserInput.email': EMAIL,
+  'StaffUserInput.password': { minLength: 10, maxLength: 128 },
+  'StaffUserInput.fullName': text(2, 120),
+  'StaffUserInput.roles': { minItems: 1, items: { enum: KEY_ROLES } },
+  'verifyPayment.reason': text(3, 1000),
+  'foreclosureQuote.date': { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+  'OfferTermsInput.amount': minorFrom(OFFER_LIMITS.minAmountMinor, '^(?:[1-9][0-9]{5,10}|100000000000)$'),
+  'OfferTermsInput.annualRateBps': { minimum: 0, maximum: OFFER_LIMITS.maxRateBps },
+  'OfferTermsInput.tenureMonths': {
+    minimum: OFFER_LIMITS.minTenureMonths,
+    maximum: OFFER_LIMITS.maxTenureMonths,
+  },
+  'OfferTermsInput.processingFee': minorFrom(0, '^(?:0|[1-9][0-9]{0,10}|100000000000)$'),
+  'OfferTermsInput.frequency': { enum: [...FREQUENCIES, null] },
+  'OfferTermsInput.method': { enum: [...METHODS, null] },
+  'OfferTermsInput.moratoriumPeriods': { minimum: 0, maximum: 24 },
+  'assignKyc.officerId': UUID,
+  'decideKyc.reason': text(3, 1000),
+  'decideRisk.reason': text(3, 1000),
+  'declineOffer.reason': text(3, 1000),
+  'decideApproval.comment': text(3, 2000),
   'ApiKeyInput.userId': UUID,
   'ApiKeyInput.name': text(2, 80),
   'ApiKeyInput.roles': { minItems: 1, items: { enum: KEY_ROLES } },

@@ -5,13 +5,14 @@ import addFormats from 'ajv-formats';
 import type { GraphQLSchema } from 'graphql';
 import { type Caller, hasRole } from '../../platform/auth';
 import { AppError, type ErrorCode, ErrorCodes } from '../../platform/errors';
-import { readBody, staticFiles } from '../../platform/http';
+import { readBytes, staticFiles } from '../../platform/http';
 import { logger } from '../../platform/log';
+import { nameRoute } from '../../platform/metrics';
 import type { GatewayExecutor } from '../subscriptions';
 import { type CompiledRoute, compileRoute } from './compile';
 import { IDEMPOTENCY_KEY } from './constraints';
 import { openApiDocument } from './openapi';
-import { ROUTES } from './routes';
+import { type GatewayRoute, type GraphQLRoute, ROUTES } from './routes';
 import { RestStore } from './store';
 
 const log = logger('rest');
@@ -104,6 +105,16 @@ const DOCS_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <script>SwaggerUIBundle({ url: '${BASE}/openapi.json', dom_id: '#api', deepLinking: true });</script>
 </body></html>`;
 
+/**
+ * A multipart body with its boundary replaced: a client retrying an upload picks a new boundary, and the
+ * retry is still the same request.
+ */
+function sameForm(contentType: string | undefined, raw: Buffer): Buffer | string {
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  if (!boundary || !/^multipart\/form-data\b/i.test(contentType ?? '')) return raw;
+  return raw.toString('latin1').split(boundary).join('BOUNDARY');
+}
+
 interface Built {
   of: GraphQLSchema;
   routes: CompiledRoute[];
@@ -123,6 +134,17 @@ export function restApi(options: {
   store: RestStore;
   ratePerMinute: number;
   version: string;
+  /** Hands an upload's multipart body to a subgraph's file route as the caller; its status and JSON. */
+  forward: (
+    subgraph: string,
+    path: string,
+    body: { bytes: Buffer; contentType: string },
+    caller: Caller | null,
+  ) => Promise<{ status: number; json: unknown }>;
+  /** The routes the gateway answers itself. */
+  serve: Record<GatewayRoute['serve'], (params: Record<string, unknown>) => Promise<Reply>>;
+  /** Largest body an upload route takes. */
+  maxUploadBytes: number;
 }) {
   // Query strings and path segments are text: coerce them to the declared types (and single values to lists).
   const paramsAjv = addFormats(new Ajv({ coerceTypes: 'array', strict: false, allErrors: true }));
@@ -156,8 +178,8 @@ export function restApi(options: {
     url: URL,
     path: string,
     caller: Caller | null,
-    raw: string,
-  ) {
+    raw: Buffer,
+  ): Promise<Reply> {
     const instance = url.pathname;
     const params: Record<string, unknown> = {};
     const segments = path.match(r.pattern)?.slice(1) ?? [];
@@ -186,8 +208,11 @@ export function restApi(options: {
         errors: ajvErrors('parameter', v.params.errors).map((e) => ({ ...e, in: where(e.name) })),
       });
     }
+    if ('serve' in r.route) return options.serve[r.route.serve](params);
+    if (r.route.upload) return upload(r, r.route, req, instance, caller, raw);
+    const text = raw.toString('utf8');
     let body: unknown;
-    if (raw.trim()) {
+    if (text.trim()) {
       if (!/^application\/(.+\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
         return problem(instance, {
           code: 'UNSUPPORTED_MEDIA_TYPE',
@@ -195,7 +220,7 @@ export function restApi(options: {
         });
       }
       try {
-        body = JSON.parse(raw);
+        body = JSON.parse(text);
       } catch {
         return problem(instance, { code: 'BAD_USER_INPUT', detail: 'the body is not JSON' });
       }
@@ -215,20 +240,72 @@ export function restApi(options: {
       return problem(instance, { code: 'BAD_USER_INPUT', detail: 'this route takes no body' });
     }
 
-    const result = await options.execute(r.route.operation, r.variables({ params, body }), caller);
+    return answer(r, r.route, instance, r.variables({ params, body }), caller);
+  }
+
+  /** Runs the route's operation; its root value (or the picked part) is the body, an error a problem. */
+  async function answer(
+    r: CompiledRoute,
+    route: GraphQLRoute,
+    instance: string,
+    variables: Record<string, unknown>,
+    caller: Caller | null,
+    status = route.status ?? 200,
+  ): Promise<Reply> {
+    const result = await options.execute(route.operation, variables, caller);
     const value = (result.data?.[r.rootKey] ?? null) as Record<string, unknown> | null;
-    const picked = value && r.route.pick ? value[r.route.pick] : value;
+    const picked = value && route.pick ? value[route.pick] : value;
     if (picked === null || picked === undefined) {
       const e = result.errors?.[0];
-      const code = (e?.extensions?.code as string | undefined) ?? (e ? 'INTERNAL_SERVER_ERROR' : 'NOT_FOUND');
-      if (code === 'INTERNAL_SERVER_ERROR')
-        log.error({ path: r.route.path, error: e?.message }, 'route failed');
+      return failure(route, instance, e?.extensions?.code as string | undefined, e?.message, !!e);
+    }
+    return { status, type: 'application/json', body: JSON.stringify(picked) };
+  }
+
+  function failure(
+    route: GraphQLRoute,
+    instance: string,
+    code: string | undefined,
+    message?: string,
+    failed = true,
+  ) {
+    const c = code ?? (failed ? 'INTERNAL_SERVER_ERROR' : 'NOT_FOUND');
+    if (c === 'INTERNAL_SERVER_ERROR') log.error({ path: route.path, error: message }, 'route failed');
+    return problem(instance, {
+      code: c === 'GRAPHQL_VALIDATION_FAILED' ? 'BAD_USER_INPUT' : c,
+      detail: c === 'INTERNAL_SERVER_ERROR' ? undefined : (message ?? 'not found'),
+    });
+  }
+
+  /** An upload: the multipart body goes to the subgraph's file route, then the operation reads back what it made. */
+  async function upload(
+    r: CompiledRoute,
+    route: GraphQLRoute,
+    req: IncomingMessage,
+    instance: string,
+    caller: Caller | null,
+    raw: Buffer,
+  ): Promise<Reply> {
+    const up = route.upload as NonNullable<GraphQLRoute['upload']>;
+    const contentType = req.headers['content-type'] ?? '';
+    if (!/^multipart\/form-data\b/i.test(contentType)) {
       return problem(instance, {
-        code: code === 'GRAPHQL_VALIDATION_FAILED' ? 'BAD_USER_INPUT' : code,
-        detail: code === 'INTERNAL_SERVER_ERROR' ? undefined : (e?.message ?? 'not found'),
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        detail: 'send the file as multipart/form-data',
       });
     }
-    return { status: r.route.status ?? 200, type: 'application/json', body: JSON.stringify(picked) };
+    const sent = await options.forward(up.subgraph, up.path, { bytes: raw, contentType }, caller);
+    if (sent.status >= 400) {
+      const e = (sent.json as { errors?: { message?: string; extensions?: { code?: string } }[] } | null)
+        ?.errors?.[0];
+      return failure(route, instance, e?.extensions?.code, e?.message);
+    }
+    const id = up.id
+      .split('.')
+      .reduce<unknown>((v, k) => (v as Record<string, unknown> | null)?.[k], sent.json);
+    if (typeof id !== 'string')
+      return failure(route, instance, undefined, 'the upload answered without an id');
+    return answer(r, route, instance, { [up.variable]: id }, caller, sent.status === 201 ? 201 : 200);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, url: URL) {
@@ -277,7 +354,12 @@ export function restApi(options: {
       );
     }
 
-    const raw = req.method === 'GET' || req.method === 'DELETE' ? '' : await readBody(req);
+    nameRoute(res, `${BASE}${r.route.path}`);
+    const takesFile = 'upload' in r.route && !!r.route.upload;
+    const raw =
+      req.method === 'GET' || req.method === 'DELETE'
+        ? Buffer.alloc(0)
+        : await readBytes(req, takesFile ? options.maxUploadBytes + 64 * 1024 : undefined);
     const key = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
     if (typeof key !== 'string') return send(res, await run(r, req, url, path, caller, raw), rate);
     if (!new RegExp(IDEMPOTENCY_KEY.pattern as string).test(key)) {
@@ -290,7 +372,7 @@ export function restApi(options: {
     const claim = await options.store.claim(
       who,
       key,
-      RestStore.requestHash(req.method ?? 'POST', instance, raw),
+      RestStore.requestHash(req.method ?? 'POST', instance, sameForm(req.headers['content-type'], raw)),
     );
     if (claim.kind === 'mismatch') {
       return send(

@@ -38,6 +38,14 @@ const who = (r: CompiledRoute) =>
       ? 'Any signed-in caller (ownership applies).'
       : `Roles: ${r.route.roles.join(', ')}.`;
 
+/** Other statuses a route answers with the same body. */
+const alsoAnswers = (r: CompiledRoute): Record<string, string> =>
+  'serve' in r.route
+    ? (r.route.also ?? {})
+    : r.route.upload
+      ? { 200: 'The same file was uploaded for this application before: that document.' }
+      : {};
+
 /** The OpenAPI 3.1 document of the partner API, from the same compiled routes the router serves. */
 export function openApiDocument(routes: readonly CompiledRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -49,7 +57,10 @@ export function openApiDocument(routes: readonly CompiledRoute[], version: strin
       operationId: operationId(r),
       tags: [r.route.tag],
       summary: r.route.summary,
-      description: `${who(r)} Runs the GraphQL operation:\n\n\`\`\`graphql\n${r.route.operation}\n\`\`\``,
+      description:
+        'serve' in r.route
+          ? `${who(r)} Answered by the gateway itself.`
+          : `${who(r)}${r.route.upload ? ` The file goes to the ${r.route.upload.subgraph} service first; then` : ''} Runs the GraphQL operation:\n\n\`\`\`graphql\n${r.route.operation}\n\`\`\``,
       parameters: r.params.map((p) => ({
         name: p.name,
         in: p.in,
@@ -61,15 +72,21 @@ export function openApiDocument(routes: readonly CompiledRoute[], version: strin
         ? {
             requestBody: {
               required: r.body.required,
-              content: { 'application/json': { schema: r.body.schema } },
+              content: { [r.body.type]: { schema: r.body.schema } },
             },
           }
         : {}),
       responses: {
         [String(status)]: {
           description: status === 201 ? 'Created' : 'OK',
-          content: { 'application/json': { schema: r.response } },
+          content: { [r.responseType]: { schema: r.response } },
         },
+        ...Object.fromEntries(
+          Object.entries(alsoAnswers(r)).map(([s, description]) => [
+            s,
+            { description, content: { [r.responseType]: { schema: r.response } } },
+          ]),
+        ),
         default: {
           description: 'The request was refused or failed (RFC 9457 problem details).',
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },

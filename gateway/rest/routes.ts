@@ -1,11 +1,6 @@
 import { Role } from '../../platform/roles';
 
-/**
- * One REST route of the partner API, declared once: the router and the OpenAPI document are both built
- * from these. Variables of the operation are filled by name from the path, then (GET/DELETE) the query
- * string — an input-object variable's fields become query parameters — or (POST/PUT/PATCH) the JSON body.
- */
-export interface RestRoute {
+interface RouteBase {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Under /api/v1, OpenAPI-style: /applications/{id}. */
   path: string;
@@ -13,6 +8,15 @@ export interface RestRoute {
   summary: string;
   /** Who may call it; the graph checks roles and ownership again. */
   roles: 'public' | 'authenticated' | readonly Role[];
+  status?: 200 | 201;
+}
+
+/**
+ * One REST route of the partner API, declared once: the router and the OpenAPI document are both built
+ * from these. Variables of the operation are filled by name from the path, then (GET/DELETE) the query
+ * string — an input-object variable's fields become query parameters — or (POST/PUT/PATCH) the JSON body.
+ */
+export interface GraphQLRoute extends RouteBase {
   /** One GraphQL operation with one root field; that field's value is the response body. */
   operation: string;
   /** The variable that takes the whole JSON body (otherwise each body property is a variable). */
@@ -23,9 +27,42 @@ export interface RestRoute {
   headers?: Record<string, string>;
   /** A field of the root value to answer with instead of the whole value. */
   pick?: string;
-  status?: 200 | 201;
+  /**
+   * A file upload: the multipart body (these fields, typed by GraphQL type name, and `file`) goes to a
+   * subgraph's file route; the id in its answer then becomes the operation's `variable`.
+   */
+  upload?: { subgraph: string; path: string; fields: Record<string, string>; id: string; variable: string };
 }
 
+/** A route the gateway answers itself (no GraphQL behind it), with its declared parameters and answer. */
+export interface GatewayRoute extends RouteBase {
+  serve: 'health' | 'metrics';
+  /** Path parameters: name → JSON Schema. */
+  pathParams?: Record<string, Record<string, unknown>>;
+  response: { type: 'application/json' | 'text/plain'; schema: Record<string, unknown> };
+  /** Other statuses answered with the same body, e.g. { 503: 'unavailable' }. */
+  also?: Record<number, string>;
+}
+
+export type RestRoute = GraphQLRoute | GatewayRoute;
+
+/** The gateway and every subgraph (rover.yaml), as /health/{service} names them. */
+export const SERVICES = [
+  'gateway',
+  'identity',
+  'applications',
+  'documents',
+  'kyc',
+  'risk',
+  'offers',
+  'approvals',
+  'loans',
+  'payments',
+  'notifications',
+];
+
+/** Who reads the whole book: loan operations, the credit head and admins. */
+const MANAGEMENT = [Role.MANAGER, Role.CREDIT_HEAD, Role.ADMIN] as const;
 const STAFF_KYC = [Role.KYC_OFFICER, Role.KYC_MANAGER, Role.ADMIN] as const;
 const STAFF_RISK = [Role.RISK_OFFICER, Role.RISK_MANAGER, Role.ADMIN] as const;
 
@@ -33,7 +70,7 @@ const USER = 'id email fullName roles';
 const AUTH = `accessToken refreshToken expiresIn user { ${USER} }`;
 const MONEY = 'minor currency formatted';
 const CUSTOMER = `id fullName email phone dateOfBirth address { line1 line2 city state postalCode } pan aadhaar kycStatus kycSubmittedAt createdAt`;
-const APPLICATION = `id status amount { ${MONEY} } tenureMonths facilityType purpose submittedAt createdAt updatedAt kycDataReceived`;
+const APPLICATION = `id status amount { ${MONEY} } tenureMonths facilityType purpose submittedAt createdAt updatedAt kycDataReceived agreement { id status } loan { id status }`;
 const TIMELINE = 'at action fromStatus toStatus actorKind actorId reason';
 const DOCUMENT = 'id type version fileName contentType size status';
 const PAGE_INFO = 'pageInfo { endCursor hasNextPage } totalCount';
@@ -162,6 +199,32 @@ export const ROUTES: readonly RestRoute[] = [
     operation: `query($id: ID!, $latestOnly: Boolean) { application(id: $id) { documents(latestOnly: $latestOnly) { ${DOCUMENT} } } }`,
     pick: 'documents',
   },
+  {
+    method: 'POST',
+    path: '/documents',
+    tag: 'documents',
+    summary:
+      'Upload a document (multipart: applicationId, type, file — PDF, JPEG or PNG, checked by its bytes). The same file again answers 200 with the stored document.',
+    roles: 'authenticated',
+    operation: `query($id: ID!) { document(id: $id) { ${DOCUMENT} } }`,
+    upload: {
+      subgraph: 'documents',
+      path: '/documents',
+      fields: { applicationId: 'ID', type: 'DocumentType' },
+      id: 'document.id',
+      variable: 'id',
+    },
+    status: 201,
+  },
+  {
+    method: 'DELETE',
+    path: '/documents/{id}',
+    tag: 'documents',
+    summary:
+      'Delete a document awaiting review (kept on record as DELETED; the same file again restores it).',
+    roles: 'authenticated',
+    operation: `mutation($id: ID!) { deleteDocument(id: $id) { ${DOCUMENT} } }`,
+  },
   // kyc
   {
     method: 'GET',
@@ -176,7 +239,7 @@ export const ROUTES: readonly RestRoute[] = [
     path: '/kyc/{reviewId}/assign',
     tag: 'kyc',
     summary: 'Assign a review to an officer (KYC manager).',
-    roles: [Role.KYC_MANAGER, Role.ADMIN],
+    roles: [Role.KYC_MANAGER],
     operation: `mutation($reviewId: ID!, $officerId: ID!) { assignKyc(reviewId: $reviewId, officerId: $officerId) { ${REVIEW} } }`,
   },
   {
@@ -184,7 +247,7 @@ export const ROUTES: readonly RestRoute[] = [
     path: '/kyc/{reviewId}/verify',
     tag: 'kyc',
     summary: 'Record the officer’s checklist.',
-    roles: STAFF_KYC,
+    roles: [Role.KYC_OFFICER],
     operation: `mutation($reviewId: ID!, $checklist: KycChecklistInput!) { verifyKyc(reviewId: $reviewId, checklist: $checklist) { ${REVIEW} } }`,
   },
   {
@@ -192,7 +255,7 @@ export const ROUTES: readonly RestRoute[] = [
     path: '/kyc/{reviewId}/decision',
     tag: 'kyc',
     summary: 'Approve or reject a verified review (KYC manager).',
-    roles: [Role.KYC_MANAGER, Role.ADMIN],
+    roles: [Role.KYC_MANAGER],
     operation: `mutation($reviewId: ID!, $approve: Boolean!, $reason: String!) { decideKyc(reviewId: $reviewId, approve: $approve, reason: $reason) { ${REVIEW} } }`,
   },
   // risk
@@ -201,7 +264,7 @@ export const ROUTES: readonly RestRoute[] = [
     path: '/risk/{applicationId}/assess',
     tag: 'risk',
     summary: 'Run (or re-run) the risk assessment.',
-    roles: STAFF_RISK,
+    roles: [Role.RISK_OFFICER],
     operation: `mutation($applicationId: ID!) { assessRisk(applicationId: $applicationId) { ${RISK} } }`,
   },
   {
@@ -217,7 +280,7 @@ export const ROUTES: readonly RestRoute[] = [
     path: '/risk/{applicationId}/decision',
     tag: 'risk',
     summary: 'Approve for discussion or reject (risk manager).',
-    roles: [Role.RISK_MANAGER, Role.ADMIN],
+    roles: [Role.RISK_MANAGER],
     operation: `mutation($applicationId: ID!, $approve: Boolean!, $reason: String!) { decideRisk(applicationId: $applicationId, approve: $approve, reason: $reason) { ${RISK} } }`,
   },
   // discussion
@@ -226,7 +289,7 @@ export const ROUTES: readonly RestRoute[] = [
     path: '/discussion/{applicationId}/offer',
     tag: 'discussion',
     summary: 'Send an offer (a new round).',
-    roles: [Role.RISK_OFFICER, Role.RISK_MANAGER, Role.ADMIN],
+    roles: [Role.RISK_OFFICER, Role.RISK_MANAGER],
     operation: `mutation($applicationId: ID!, $terms: OfferTermsInput!) { sendOffer(applicationId: $applicationId, terms: $terms) { ${OFFER} } }`,
     body: 'terms',
     status: 201,
@@ -250,9 +313,9 @@ export const ROUTES: readonly RestRoute[] = [
   // approval
   ...(
     [
-      ['internal', 1, [Role.INTERNAL_APPROVER, Role.ADMIN]],
-      ['management', 2, [Role.MANAGER, Role.ADMIN]],
-      ['final', 3, [Role.CREDIT_HEAD, Role.ADMIN]],
+      ['internal', 1, [Role.INTERNAL_APPROVER]],
+      ['management', 2, [Role.MANAGER]],
+      ['final', 3, [Role.CREDIT_HEAD]],
     ] as const
   ).map(
     ([name, level, roles]): RestRoute => ({
@@ -266,6 +329,14 @@ export const ROUTES: readonly RestRoute[] = [
     }),
   ),
   // agreement
+  {
+    method: 'POST',
+    path: '/agreement/{applicationId}/generate',
+    tag: 'agreement',
+    summary: 'The sanctioned application’s agreement, generated now if still waiting (idempotent).',
+    roles: [Role.CUSTOMER, Role.CREDIT_HEAD, Role.ADMIN],
+    operation: `mutation($applicationId: ID!) { generateAgreement(applicationId: $applicationId) { ${AGREEMENT} } }`,
+  },
   {
     method: 'POST',
     path: '/agreement/{agreementId}/esign',
@@ -338,6 +409,14 @@ export const ROUTES: readonly RestRoute[] = [
     operation: `mutation($paymentId: ID!, $documentId: ID!) { attachPaymentProof(paymentId: $paymentId, documentId: $documentId) { ${PAYMENT} } }`,
   },
   {
+    method: 'POST',
+    path: '/payments/{paymentId}/verify',
+    tag: 'payments',
+    summary: 'Loan operations: the money arrived (it is applied to the loan) or it did not.',
+    roles: [Role.MANAGER, Role.ADMIN],
+    operation: `mutation($paymentId: ID!, $accept: Boolean!, $reason: String!) { verifyPayment(paymentId: $paymentId, accept: $accept, reason: $reason) { ${PAYMENT} } }`,
+  },
+  {
     method: 'GET',
     path: '/payments/{loanId}/history',
     tag: 'payments',
@@ -354,6 +433,23 @@ export const ROUTES: readonly RestRoute[] = [
     roles: 'authenticated',
     operation: `query($loanId: ID!) { loan(id: $loanId) { outstanding { total { ${MONEY} } pendingVerification { ${MONEY} } afterPending { ${MONEY} } } } }`,
     pick: 'outstanding',
+  },
+  // loans
+  {
+    method: 'GET',
+    path: '/loans/{loanId}/foreclosure-quote',
+    tag: 'loans',
+    summary: 'What pays the loan off on a date (today by default, up to 30 days ahead).',
+    roles: 'authenticated',
+    operation: `query($loanId: ID!, $date: String) { foreclosureQuote(loanId: $loanId, date: $date) { asOf principal { ${MONEY} } interestDue { ${MONEY} } brokenPeriodInterest { ${MONEY} } penalties { ${MONEY} } fees { ${MONEY} } foreclosureCharge { ${MONEY} } total { ${MONEY} } } }`,
+  },
+  {
+    method: 'POST',
+    path: '/loans/{loanId}/close',
+    tag: 'loans',
+    summary: 'Confirm the closure of a loan with nothing owed; otherwise a 422 says what is still owed.',
+    roles: [Role.CUSTOMER, Role.MANAGER, Role.ADMIN],
+    operation: `mutation($loanId: ID!) { closeLoan(loanId: $loanId) { ${LOAN} closedAt noDuesCertificate { sha256 issuedAt downloadUrl } } }`,
   },
   // notifications
   {
@@ -388,7 +484,33 @@ export const ROUTES: readonly RestRoute[] = [
     roles: 'authenticated',
     operation: `mutation($preferences: [NotificationPreferenceInput!]!) { updateNotificationPreferences(preferences: $preferences) { ${PREFERENCE} } }`,
   },
-  // admin: partner API keys
+  // admin
+  {
+    method: 'POST',
+    path: '/admin/users',
+    tag: 'admin',
+    summary: 'Create a staff or partner account (a partner then gets an API key).',
+    roles: [Role.ADMIN],
+    operation: `mutation($input: StaffUserInput!) { createStaffUser(input: $input) { ${USER} } }`,
+    body: 'input',
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/admin/loans',
+    tag: 'admin',
+    summary: 'Every loan, newest first, by status or customer (cursor pagination).',
+    roles: MANAGEMENT,
+    operation: `query($filter: LoanFilter, $page: PageInput) { loans(filter: $filter, page: $page) { nodes { ${LOAN} } ${PAGE_INFO} } }`,
+  },
+  {
+    method: 'GET',
+    path: '/admin/dashboard',
+    tag: 'admin',
+    summary: 'Applications and loans by status, and the portfolio by delinquency bucket.',
+    roles: MANAGEMENT,
+    operation: `query { dashboard { applicationsByStatus { status count oldestUpdate } loansByStatus { status count } portfolio { currency loans principalOutstanding { ${MONEY} } buckets { bucket loans principalOutstanding { ${MONEY} } } } } }`,
+  },
   {
     method: 'POST',
     path: '/admin/api-keys',
@@ -414,5 +536,38 @@ export const ROUTES: readonly RestRoute[] = [
     summary: 'Revoke a partner API key; it stops working on every gateway at once.',
     roles: [Role.ADMIN],
     operation: `mutation($id: ID!) { revokeApiKey(id: $id) { ${API_KEY} } }`,
+  },
+  // operations
+  {
+    method: 'GET',
+    path: '/health/{service}',
+    tag: 'operations',
+    summary: 'Whether the gateway or one service is up (503 when it is not).',
+    roles: 'public',
+    serve: 'health',
+    pathParams: { service: { type: 'string', enum: SERVICES } },
+    response: {
+      type: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: ['ok', 'ready', 'unavailable'] },
+          service: { type: 'string' },
+          version: { type: 'string' },
+        },
+        required: ['status', 'service'],
+        additionalProperties: false,
+      },
+    },
+    also: { 503: 'The service does not answer its readiness check.' },
+  },
+  {
+    method: 'GET',
+    path: '/metrics',
+    tag: 'operations',
+    summary: 'Prometheus metrics of this gateway process (text exposition format).',
+    roles: [Role.ADMIN],
+    serve: 'metrics',
+    response: { type: 'text/plain', schema: { type: 'string' } },
   },
 ];

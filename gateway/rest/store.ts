@@ -54,8 +54,8 @@ export class RestStore {
     );
   }
 
-  static requestHash(method: string, path: string, body: string) {
-    return createHash('sha256').update(`${method} ${path}\n${body}`).digest('hex');
+  static requestHash(method: string, path: string, body: string | Buffer) {
+    return createHash('sha256').update(`${method} ${path}\n`).update(body).digest('hex');
   }
 
   /** Claims `key` for this request, or says what an earlier request with the same key left. */

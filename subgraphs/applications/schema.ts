@@ -1,5 +1,13 @@
 import { buildFederatedSchema } from '../../platform/subgraph';
-import { ApplicationResolver, CustomerApplicationsResolver, references } from './resolvers/application';
+import {
+  ApplicationResolver,
+  CustomerApplicationsResolver,
+  DashboardResolver,
+  references,
+} from './resolvers/application';
 
 export const applicationsSchema = () =>
-  buildFederatedSchema({ resolvers: [ApplicationResolver, CustomerApplicationsResolver], references });
+  buildFederatedSchema({
+    resolvers: [ApplicationResolver, CustomerApplicationsResolver, DashboardResolver],
+    references,
+  });

@@ -289,3 +289,11 @@ export async function listApplications(
   if (filter.facilityType) qb.andWhere('a.facility_type = :f', { f: filter.facilityType });
   return keysetPage(qb, { sql: 'a.created_at', of: (a) => a.createdAt }, 'DESC', page);
 }
+
+/** Applications counted by status, and what is waiting longest at each open step. */
+export async function applicationsByStatus(db: DataSource) {
+  const rows: { status: string; count: number; oldest: Date }[] = await db.query(
+    `SELECT status, count(*)::int AS count, min(updated_at) AS oldest FROM applications GROUP BY status ORDER BY status`,
+  );
+  return rows.map((r) => ({ status: r.status as ApplicationStatus, count: r.count, oldestUpdate: r.oldest }));
+}

@@ -34,6 +34,15 @@ export const documentEvents = {
       actorId,
       data: data(d),
     }),
+  deleted: (d: DocumentRow, actorId: string) =>
+    newEvent({
+      type: 'document.deleted',
+      source,
+      subject: d.id,
+      partitionKey: d.applicationId,
+      actorId,
+      data: data(d),
+    }),
   rejected: (d: DocumentRow, actorId: string) =>
     newEvent({
       type: 'document.rejected',

@@ -2,6 +2,7 @@ import { openDocumentStore } from '../../platform/docstore';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { documentRoutes } from './http';
 import { Documents1732500000300 } from './migrations/1732500000300-documents';
+import { DocumentDeletion1733300000300 } from './migrations/1733300000300-document-deletion';
 import { ApplicationRefRow, DocumentRow } from './model/document';
 import { documentsSchema } from './schema';
 import { onApplicationTerms } from './service';
@@ -10,7 +11,7 @@ export const documents: SubgraphDefinition = {
   name: 'documents',
   dbSchema: 'documents',
   entities: [DocumentRow, ApplicationRefRow],
-  migrations: [Documents1732500000300],
+  migrations: [Documents1732500000300, DocumentDeletion1733300000300],
   schema: documentsSchema,
   consumes: () => ({
     'application.created': (event, m) => onApplicationTerms(m, event),

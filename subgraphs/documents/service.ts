@@ -7,7 +7,7 @@ import type { DocumentStore } from '../../platform/docstore';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
-import { DocumentType, missingDocuments } from './domain/checklist';
+import { DocumentType, deletionProblem, missingDocuments } from './domain/checklist';
 import { checkContent } from './domain/content';
 import { documentEvents } from './events';
 import { ApplicationRefRow, DocumentRow } from './model/document';
@@ -56,6 +56,8 @@ export async function upload(
   const existing = await db
     .getRepository(DocumentRow)
     .findOne({ where: { applicationId: app.applicationId, sha256 } });
+  if (existing?.status === 'DELETED')
+    return { document: await restore(db, existing, caller), duplicate: false };
   if (existing) return { document: existing, duplicate: true };
 
   // The bytes go first; should the metadata transaction fail, an unreferenced file is left, never a
@@ -94,6 +96,43 @@ export async function upload(
     return row;
   });
   return { document, duplicate: false };
+}
+
+/** The same bytes uploaded again after a deletion bring the deleted document back, awaiting review. */
+function restore(db: DataSource, doc: DocumentRow, caller: Caller) {
+  return db.transaction(async (m) => {
+    const back = await updateVersioned(m, DocumentRow, doc, {
+      status: 'UPLOADED',
+      deletedBy: null,
+      deletedAt: null,
+      uploadedBy: caller.userId,
+      uploadedAt: new Date(),
+    });
+    await recordEvent(m, documentEvents.uploaded(back, caller.userId));
+    return back;
+  });
+}
+
+/** The applicant (or KYC staff) deletes a document nobody has reviewed yet; its record and bytes are kept. */
+export async function deleteDocument(db: DataSource, caller: Caller, id: string) {
+  return db.transaction(async (m) => {
+    const doc = isUuid(id)
+      ? await m.findOne(DocumentRow, { where: { id }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!doc || !canSee(caller, doc.ownerId)) throw notFound('document');
+    if (caller.userId !== doc.ownerId && !hasRole(caller, ...REVIEWERS)) {
+      throw new AppError('FORBIDDEN', 'only the applicant or KYC staff delete documents');
+    }
+    const problem = deletionProblem(doc);
+    if (problem) throw new AppError('ILLEGAL_TRANSITION', problem);
+    const done = await updateVersioned(m, DocumentRow, doc, {
+      status: 'DELETED',
+      deletedBy: caller.userId,
+      deletedAt: new Date(),
+    });
+    await recordEvent(m, documentEvents.deleted(done, caller.userId));
+    return done;
+  });
 }
 
 async function decide(

@@ -1,17 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { type Caller, canSee } from '../../platform/auth';
+import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { instalmentsFor } from '../../platform/finance';
+import { money } from '../../platform/graphql/money';
+import { keysetPage } from '../../platform/graphql/page';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderNoDues } from './domain/agreement-pdf';
 import { applyPayment, parseAllocationOrder } from './domain/allocation';
-import { bucketOf, daysPastDue } from './domain/delinquency';
+import { bucketOf, daysPastDue, portfolioLines } from './domain/delinquency';
 import { AgreementStatus } from './domain/esign';
 import { type ForeclosureQuote, foreclosureQuote as quoteFigures } from './domain/foreclosure';
 import {
@@ -340,9 +342,11 @@ async function payOff(
   await closeIfRepaid(m, loan, 'FORECLOSED');
 }
 
+/** Closes a loan nothing is owed on; the amount still owed otherwise. */
 async function closeIfRepaid(m: EntityManager, loan: LoanRow, reason: 'REPAID' | 'FORECLOSED') {
   const left = owed(await balancesOf(m, loan.id));
-  if (!Object.values(left).every((v) => v === 0n)) return;
+  const total = Object.values(left).reduce((a, v) => a + v, 0n);
+  if (total !== 0n) return { closed: null, owedMinor: total };
   const closed = await updateVersioned(m, LoanRow, loan, {
     status: 'CLOSED',
     closedAt: new Date(),
@@ -350,6 +354,71 @@ async function closeIfRepaid(m: EntityManager, loan: LoanRow, reason: 'REPAID' |
   });
   await recordEvent(m, loanEvents.fullyRepaid(closed));
   await recordEvent(m, loanEvents.closed(closed));
+  return { closed, owedMinor: 0n };
+}
+
+/** Loan operations, besides the borrower, may ask for a closure. */
+export const CLOSERS = [Role.MANAGER, Role.ADMIN];
+
+/**
+ * Closes a loan once nothing is owed. A loan closes by itself on the payment that clears it, so this
+ * confirms a closure (a closed loan is returned as it is) or says what is still owed.
+ */
+export async function closeLoan(db: DataSource, caller: Caller, loanId: string) {
+  return db.transaction(async (m) => {
+    const loan = isUuid(loanId)
+      ? await m.findOne(LoanRow, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!loan || !canSee(caller, loan.customerId)) throw notFound('loan');
+    if (caller.userId !== loan.customerId && !hasRole(caller, ...CLOSERS)) {
+      throw new AppError('FORBIDDEN', 'only the borrower or loan operations close a loan');
+    }
+    if (loan.status === 'CLOSED') return loan;
+    if (loan.status !== 'ACTIVE') throw new AppError('ILLEGAL_TRANSITION', `the loan is ${loan.status}`);
+    const r = await closeIfRepaid(m, loan, 'REPAID');
+    if (!r.closed) {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `${money(r.owedMinor, loan.currency).formatted} is still owed; pay it (a foreclosure quote gives the amount for a date) and the loan closes`,
+      );
+    }
+    return r.closed;
+  });
+}
+
+export interface LoanFilter {
+  status?: string | null;
+  customerId?: string | null;
+}
+
+/** Staff: loans, newest first. */
+export function listLoans(
+  db: DataSource,
+  filter: LoanFilter,
+  page: { first: number; after?: string | null },
+) {
+  const qb = db.getRepository(LoanRow).createQueryBuilder('l');
+  if (filter.status) qb.andWhere('l.status = :s', { s: filter.status });
+  if (filter.customerId) {
+    if (!isUuid(filter.customerId)) qb.andWhere('false');
+    else qb.andWhere('l.customer_id = :c', { c: filter.customerId });
+  }
+  return keysetPage(qb, { sql: 'l.activated_at', of: (r) => r.activatedAt }, 'DESC', page);
+}
+
+/** Loans by status, and for active loans the principal outstanding by delinquency bucket, per currency. */
+export async function portfolio(db: DataSource, asOf = today()) {
+  const byStatus: { status: string; count: number }[] = (
+    await db.query('SELECT status, count(*)::int AS count FROM loans GROUP BY status ORDER BY status')
+  ).map((r: { status: string; count: number }) => ({ status: r.status, count: r.count }));
+  const active: { currency: string; oldest: string | null; outstanding: string }[] = await db.query(
+    `SELECT l.currency,
+            min(i.due_date) FILTER (WHERE i.status IN ('DUE', 'PARTIAL'))::text AS oldest,
+            sum(i.principal_minor - i.principal_paid_minor)::text AS outstanding
+       FROM loans l JOIN instalments i ON i.loan_id = l.id
+      WHERE l.status = 'ACTIVE' GROUP BY l.id, l.currency`,
+  );
+  return { byStatus, lines: portfolioLines(active, asOf) };
 }
 
 /**

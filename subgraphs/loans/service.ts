@@ -1,7 +1,7 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { type Caller, canSee } from '../../platform/auth';
+import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db';
 import { lazyDocumentStore } from '../../platform/docstore';
@@ -115,13 +115,20 @@ export async function contactOf(db: DataSource | EntityManager, customerId: stri
 const sanctionDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
 
 /** Generates the oldest waiting agreement; SKIP LOCKED lets several replicas share the work. */
-export async function generateNext(db: DataSource): Promise<boolean> {
+export const generateNext = (db: DataSource) => generate(db, null);
+
+/**
+ * Claims a waiting agreement (the oldest, or the one with `id`) and generates it. False when there was
+ * none to claim (another replica has it) or the borrower's contact card has not arrived yet.
+ */
+async function generate(db: DataSource, id: string | null): Promise<boolean> {
   const [rows]: [Record<string, unknown>[], number] = await db.query(
     `UPDATE agreements SET claimed_at = now() WHERE id IN (
        SELECT id FROM agreements WHERE status = $1 AND (claimed_at IS NULL OR claimed_at < now() - interval '1 minute')
+          AND ($2::uuid IS NULL OR id = $2)
         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING *`,
-    [AgreementStatus.PENDING],
+    [AgreementStatus.PENDING, id],
   );
   const claimed = rows[0];
   if (!claimed) return false;
@@ -459,6 +466,29 @@ export async function getAgreement(db: DataSource, caller: Caller | null, id: st
   const a = isUuid(id) ? await db.getRepository(AgreementRow).findOne({ where: { id } }) : null;
   if (!a || !canSee(caller, a.customerId)) throw notFound('agreement');
   return a;
+}
+
+/** Staff who may have an agreement generated now rather than by the background worker. */
+export const GENERATORS = [Role.CREDIT_HEAD, Role.ADMIN];
+
+/**
+ * The sanctioned application's agreement, generated now if it is still waiting for the worker (a
+ * generated or signed one is returned as it is). Before the final approval there is none.
+ */
+export async function generateAgreement(db: DataSource, caller: Caller, applicationId: string) {
+  const find = () =>
+    isUuid(applicationId)
+      ? db.getRepository(AgreementRow).findOne({ where: { applicationId } })
+      : Promise.resolve(null);
+  const a = await find();
+  const staff = hasRole(caller, ...GENERATORS);
+  if (!a && staff) {
+    throw new AppError('FAILED_PRECONDITION', 'the application has no final approval yet, so no agreement');
+  }
+  if (!a || !canSee(caller, a.customerId)) throw notFound('agreement');
+  if (!staff && caller.userId !== a.customerId) throw new AppError('FORBIDDEN', 'not allowed');
+  if (a.status === AgreementStatus.PENDING) await generate(db, a.id);
+  return (await find()) ?? a;
 }
 
 export async function agreementFor(db: DataSource, caller: Caller | null, applicationId: string) {

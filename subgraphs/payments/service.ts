@@ -200,8 +200,8 @@ export async function attachProof(db: DataSource, caller: Caller, paymentId: str
     const doc = isUuid(documentId) ? await m.findOne(ProofDocumentRow, { where: { documentId } }) : null;
     if (!doc || doc.applicationId !== p.applicationId) {
       throw new AppError(
-        'BAD_USER_INPUT',
-        'not a PAYMENT_PROOF document of this loan (uploads take a moment to arrive)',
+        'NOT_FOUND',
+        'no PAYMENT_PROOF document of this loan with that id (uploads take a moment to arrive)',
         {
           field: 'documentId',
         },

@@ -33,6 +33,14 @@ export const timelineOf = async (gql: Gql, id: string, token: string) =>
 export const reaches = (gql: Gql, id: string, token: string, status: string) =>
   eventually(async () => (await statusOf(gql, id, token)) === status, 30_000);
 
+/** An officer's checklist with every check passed. */
+export const KYC_CHECKLIST = {
+  identityMatchesPan: true,
+  addressProofOk: true,
+  documentsValidated: true,
+  projectFeasible: true,
+};
+
 /** The KYC desk's work: queue → assign → verify → approve. */
 export async function passKyc(gql: Gql, desk: Desk, applicationId: string) {
   const review = await eventually(async () => {
@@ -50,12 +58,7 @@ export async function passKyc(gql: Gql, desk: Desk, applicationId: string) {
     { r: review.id, o: desk.kycOfficer.id },
     desk.kycManager.token,
   );
-  const checklist = {
-    identityMatchesPan: true,
-    addressProofOk: true,
-    documentsValidated: true,
-    projectFeasible: true,
-  };
+  const checklist = KYC_CHECKLIST;
   await eventually(
     async () =>
       (

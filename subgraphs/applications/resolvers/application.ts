@@ -14,7 +14,9 @@ import {
   ApplicationFilter,
   ApplicationInput,
   ApplicationPatch,
+  ApplicationStatusCount,
   CustomerRef,
+  Dashboard,
   ProjectDetails,
   TimelineEntry,
 } from './types';
@@ -136,7 +138,23 @@ export class CustomerApplicationsResolver {
   }
 }
 
+@Resolver(() => Dashboard)
+export class DashboardResolver {
+  @Query(() => Dashboard, { description: 'Staff: the platform at a glance.' })
+  dashboard(@Ctx() ctx: SubgraphContext): Dashboard {
+    requireStaff(ctx);
+    return { id: 'platform' };
+  }
+
+  @FieldResolver(() => [ApplicationStatusCount], { description: 'Every application, counted by status.' })
+  applicationsByStatus(@Ctx() ctx: SubgraphContext) {
+    requireStaff(ctx);
+    return applications.applicationsByStatus(ctx.db);
+  }
+}
+
 export const references = {
+  Dashboard: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }) },
   Application: {
     __resolveReference: (ref: { id: string }, ctx: SubgraphContext) =>
       applications.getApplication(ctx.db, ctx.caller, ref.id),

@@ -101,3 +101,16 @@ export class ApplicationFilter {
   @Field(() => ID, { nullable: true }) customerId?: string;
   @Field(() => FacilityType, { nullable: true }) facilityType?: FacilityType;
 }
+
+@ObjectType()
+export class ApplicationStatusCount {
+  @Field(() => ApplicationStatus) status!: ApplicationStatus;
+  @Field(() => Int) count!: number;
+  @Field(() => Date, { description: 'When the longest-waiting of them last changed.' }) oldestUpdate!: Date;
+}
+
+@ObjectType({ description: 'Staff: the platform at a glance; each domain adds its own figures.' })
+@Directive('@key(fields: "id")')
+export class Dashboard {
+  @Field(() => ID, { description: 'Always "platform": there is one dashboard.' }) id!: string;
+}

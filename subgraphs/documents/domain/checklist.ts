@@ -23,11 +23,24 @@ export const REQUIRED_DOCUMENTS: Record<string, readonly DocumentType[]> = {
   PERSONAL_LOAN: [...IDENTITY, D.SALARY_SLIP],
 };
 
-/** Required types with no live document: none uploaded, or only rejected ones. */
+/** Types that are evidence handed to another service (loans, payments) as soon as they arrive. */
+export const EVIDENCE: readonly string[] = [DocumentType.PAYMENT_PROOF, DocumentType.SIGNED_AGREEMENT];
+
+/** Rejected and deleted documents count as not there. */
+export const isLive = (d: { status: string }) => d.status !== 'REJECTED' && d.status !== 'DELETED';
+
+/** Why a document cannot be deleted now; null when it can (only unreviewed, non-evidence documents). */
+export function deletionProblem(d: { type: string; status: string }): string | null {
+  if (d.status !== 'UPLOADED') return `the document is ${d.status}; only one awaiting review can be deleted`;
+  if (EVIDENCE.includes(d.type)) return `a ${d.type} is decided where it was handed in, not deleted`;
+  return null;
+}
+
+/** Required types with no live document: none uploaded, or only rejected or deleted ones. */
 export function missingDocuments(
   facilityType: string,
   documents: readonly { type: string; status: string }[],
 ): DocumentType[] {
-  const present = new Set(documents.filter((d) => d.status !== 'REJECTED').map((d) => d.type));
+  const present = new Set(documents.filter(isLive).map((d) => d.type));
   return (REQUIRED_DOCUMENTS[facilityType] ?? IDENTITY).filter((t) => !present.has(t));
 }

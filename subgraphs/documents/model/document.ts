@@ -20,6 +20,9 @@ export class DocumentRow {
   @Column('timestamptz', { name: 'uploaded_at' }) uploadedAt!: Date;
   @Column('uuid', { name: 'decided_by', nullable: true }) decidedBy!: string | null;
   @Column('timestamptz', { name: 'decided_at', nullable: true }) decidedAt!: Date | null;
+  /** Deleted by its owner before review: hidden from the checklist, the record and bytes kept. */
+  @Column('uuid', { name: 'deleted_by', nullable: true }) deletedBy!: string | null;
+  @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt!: Date | null;
   @VersionColumn({ type: 'integer' }) version!: number;
 }
 

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requireRole } from '../../../platform/auth';
+import { requireCaller, requireRole } from '../../../platform/auth';
 import { signedPath } from '../../../platform/signed-url';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import { DocumentType } from '../domain/checklist';
@@ -13,6 +13,14 @@ export class DocumentResolver {
   @Query(() => Document, { description: 'The owner or staff; anyone else gets NOT_FOUND.' })
   async document(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return toDocument(await documents.getDocument(ctx.db, ctx.caller, id));
+  }
+
+  @Mutation(() => Document, {
+    description:
+      'The applicant or KYC staff delete a document awaiting review (not payment proofs or signed agreements); it is kept, marked DELETED.',
+  })
+  async deleteDocument(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
+    return toDocument(await documents.deleteDocument(ctx.db, requireCaller(ctx), id));
   }
 
   @Mutation(() => Document, { description: 'KYC staff accept a document.' })
@@ -47,7 +55,10 @@ export class DocumentResolver {
 
 @Resolver(() => ApplicationDocuments)
 export class ApplicationDocumentsResolver {
-  @FieldResolver(() => [Document], { description: 'Every version, newest first within a type.' })
+  @FieldResolver(() => [Document], {
+    description:
+      'Every version, newest first within a type; with latestOnly, the newest not deleted of each type.',
+  })
   async documents(
     @Root() app: ApplicationDocuments,
     @Arg('latestOnly', () => Boolean, { defaultValue: false }) latestOnly: boolean,
@@ -55,7 +66,9 @@ export class ApplicationDocumentsResolver {
   ) {
     const rows = await documents.documentsFor(ctx.db, ctx.caller, app.id);
     const seen = new Set<string>();
-    return rows.filter((r) => !latestOnly || (!seen.has(r.type) && seen.add(r.type))).map(toDocument);
+    return rows
+      .filter((r) => !latestOnly || (r.status !== 'DELETED' && !seen.has(r.type) && seen.add(r.type)))
+      .map(toDocument);
   }
 
   @FieldResolver(() => [DocumentType], {

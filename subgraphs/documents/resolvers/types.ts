@@ -8,6 +8,8 @@ export enum DocumentStatus {
   UPLOADED = 'UPLOADED',
   VALIDATED = 'VALIDATED',
   REJECTED = 'REJECTED',
+  /** Deleted by the applicant (or KYC staff) before review; kept for the record, not counted. */
+  DELETED = 'DELETED',
 }
 registerEnumType(DocumentStatus, { name: 'DocumentStatus' });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bucketOf, daysPastDue } from './delinquency';
+import { bucketOf, daysPastDue, portfolioLines } from './delinquency';
 
 test('days past due and buckets: 1–30, 31–60, 61–90, then NPA', () => {
   assert.equal(daysPastDue(null, '2026-03-01'), 0);
@@ -15,5 +15,32 @@ test('days past due and buckets: 1–30, 31–60, 61–90, then NPA', () => {
     'DPD_61_90',
     'DPD_61_90',
     'NPA',
+  ]);
+});
+
+test('portfolio: principal outstanding summed per currency and bucket, in integers', () => {
+  const lines = portfolioLines(
+    [
+      { currency: 'INR', oldest: null, outstanding: '100000000' },
+      { currency: 'INR', oldest: '2026-11-20', outstanding: '25000050' },
+      { currency: 'INR', oldest: '2026-07-01', outstanding: '9007199254740993' },
+      { currency: 'USD', oldest: '2026-12-01', outstanding: '500' },
+    ],
+    '2026-12-01',
+  );
+  assert.deepEqual(
+    lines.map((l) => [l.currency, l.loans, l.outstandingMinor]),
+    [
+      ['INR', 3, 9007199379741043n],
+      ['USD', 1, 500n],
+    ],
+  );
+  const inr = lines[0]?.buckets
+    .filter((b) => b.loans > 0)
+    .map((b) => [b.bucket, b.loans, b.outstandingMinor]);
+  assert.deepEqual(inr, [
+    ['CURRENT', 1, 100000000n],
+    ['DPD_1_30', 1, 25000050n],
+    ['NPA', 1, 9007199254740993n],
   ]);
 });

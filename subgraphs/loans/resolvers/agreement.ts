@@ -46,6 +46,17 @@ export class AgreementResolver {
     };
   }
 
+  @Mutation(() => Agreement, {
+    description:
+      'CREDIT_HEAD, ADMIN or the borrower: the sanctioned application’s agreement, generated now if still waiting (idempotent).',
+  })
+  async generateAgreement(
+    @Arg('applicationId', () => ID) applicationId: string,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return toAgreement(await agreements.generateAgreement(ctx.db, requireCaller(ctx), applicationId));
+  }
+
   @Mutation(() => EsignStarted, {
     description: 'The borrower: send a 6-digit code to the registered mobile.',
   })

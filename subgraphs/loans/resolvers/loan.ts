@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requireRole } from '../../../platform/auth';
+import { requireCaller, requireRole, requireStaff } from '../../../platform/auth';
 import { money } from '../../../platform/graphql/money';
+import { PageInput } from '../../../platform/graphql/page';
 import { signedPath } from '../../../platform/signed-url';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import { noDuesPath } from '../http';
@@ -11,8 +12,13 @@ import {
   ForeclosureQuote,
   Loan,
   LoanAccount,
+  LoanConnection,
+  LoanFilter,
   LoanInstalment,
+  LoanStatusCount,
+  LoansDashboard,
   NoDuesCertificate,
+  PortfolioLine,
 } from './types';
 
 const toLoan = (l: LoanRow): Loan => ({
@@ -28,6 +34,7 @@ const toLoan = (l: LoanRow): Loan => ({
   method: l.method,
   disbursedOn: l.disbursedOn,
   activatedAt: l.activatedAt,
+  closedAt: l.closedAt,
 });
 
 @Resolver(() => Loan)
@@ -71,6 +78,25 @@ export class LoanResolver {
       foreclosureCharge: m(q.chargeMinor),
       total: m(q.totalMinor),
     };
+  }
+
+  @Query(() => LoanConnection, { description: 'Staff: loans, newest first.' })
+  async loans(
+    @Arg('filter', () => LoanFilter, { nullable: true }) filter: LoanFilter | undefined,
+    @Arg('page', () => PageInput, { nullable: true }) page: PageInput | undefined,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    requireStaff(ctx);
+    const p = await loans.listLoans(ctx.db, filter ?? {}, page ?? { first: 20 });
+    return { ...p, nodes: p.nodes.map(toLoan) };
+  }
+
+  @Mutation(() => Loan, {
+    description:
+      'The borrower, MANAGER or ADMIN: confirm the closure of a loan with nothing owed (a closed loan is returned as it is); otherwise says what is still owed.',
+  })
+  async closeLoan(@Arg('loanId', () => ID) loanId: string, @Ctx() ctx: SubgraphContext) {
+    return toLoan(await loans.closeLoan(ctx.db, requireCaller(ctx), loanId));
   }
 
   @Mutation(() => Loan, {
@@ -134,7 +160,34 @@ export class ApplicationLoanResolver {
   }
 }
 
+@Resolver(() => LoansDashboard)
+export class LoansDashboardResolver {
+  @FieldResolver(() => [LoanStatusCount], { description: 'Every loan, counted by status.' })
+  async loansByStatus(@Ctx() ctx: SubgraphContext) {
+    requireStaff(ctx);
+    return (await loans.portfolio(ctx.db)).byStatus;
+  }
+
+  @FieldResolver(() => [PortfolioLine], {
+    description: 'Active loans: principal outstanding in all and by delinquency bucket, per currency.',
+  })
+  async portfolio(@Ctx() ctx: SubgraphContext): Promise<PortfolioLine[]> {
+    requireStaff(ctx);
+    return (await loans.portfolio(ctx.db)).lines.map((l) => ({
+      currency: l.currency,
+      loans: l.loans,
+      principalOutstanding: money(l.outstandingMinor, l.currency),
+      buckets: l.buckets.map((b) => ({
+        bucket: b.bucket,
+        loans: b.loans,
+        principalOutstanding: money(b.outstandingMinor, l.currency),
+      })),
+    }));
+  }
+}
+
 export const loanReferences = {
+  Dashboard: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }) },
   Loan: {
     __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) =>
       toLoan(await loans.getLoan(ctx.db, ctx.caller, ref.id)),

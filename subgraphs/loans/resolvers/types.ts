@@ -1,5 +1,6 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Money } from '../../../platform/graphql/money';
+import { PageInfo } from '../../../platform/graphql/page';
 import { AgreementStatus } from '../domain/esign';
 
 registerEnumType(AgreementStatus, {
@@ -136,4 +137,45 @@ export class Loan {
   @Field(() => String, { description: 'EMI or EQUAL_PRINCIPAL' }) method!: string;
   @Field(() => String) disbursedOn!: string;
   @Field(() => Date) activatedAt!: Date;
+  @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+}
+
+@ObjectType()
+export class LoanConnection {
+  @Field(() => [Loan]) nodes!: Loan[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
+}
+
+@InputType()
+export class LoanFilter {
+  @Field(() => String, { nullable: true, description: 'ACTIVE, CLOSED or WRITTEN_OFF' }) status?: string;
+  @Field(() => ID, { nullable: true }) customerId?: string;
+}
+
+@ObjectType()
+export class LoanStatusCount {
+  @Field(() => String) status!: string;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({ description: 'Active loans in one delinquency bucket.' })
+export class PortfolioBucket {
+  @Field(() => String, { description: 'CURRENT, DPD_1_30, DPD_31_60, DPD_61_90 or NPA' }) bucket!: string;
+  @Field(() => Int) loans!: number;
+  @Field(() => Money) principalOutstanding!: Money;
+}
+
+@ObjectType({ description: 'Active loans in one currency.' })
+export class PortfolioLine {
+  @Field(() => String) currency!: string;
+  @Field(() => Int) loans!: number;
+  @Field(() => Money) principalOutstanding!: Money;
+  @Field(() => [PortfolioBucket]) buckets!: PortfolioBucket[];
+}
+
+@ObjectType('Dashboard')
+@Directive('@key(fields: "id")')
+export class LoansDashboard {
+  @Field(() => ID) id!: string;
 }
