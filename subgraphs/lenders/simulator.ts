@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { close, httpServer, listen, readBody, sendJson } from '../../platform/http';
+import { type Decision, type LenderDescriptor, pointer, setPointer } from './domain/descriptor';
+
+/** How a simulated lender answers a new loan request. */
+export type Mode = 'approve' | 'decline' | 'pending' | 'error' | 'slow' | 'timeout-after-approve';
+
+interface Loan {
+  reference: string;
+  decision: Decision;
+}
+
+interface Lender {
+  d: LenderDescriptor;
+  mode: Mode;
+  delayMs: number;
+  tokens: Map<string, number>;
+  loans: Map<string, Loan>;
+  applyCalls: number;
+  statusCalls: number;
+}
+
+const random = () => randomBytes(12).toString('hex');
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** An endpoint template as a pattern: each `{{value}}` becomes a captured path segment. */
+const pathPattern = (template: string) =>
+  new RegExp(
+    `^${template
+      .split(/\{\{\w+\}\}/)
+      .map(escape)
+      .join('([^/]+)')}$`,
+  );
+
+/** Where in the lender's request body the platform's idempotency token travels. */
+function tokenPointer(template: unknown, at = ''): string | null {
+  if (template === '{{idempotencyToken}}') return at;
+  if (template && typeof template === 'object') {
+    for (const [k, v] of Object.entries(template)) {
+      const found = tokenPointer(v, `${at}/${k}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * Partner lenders for tests and the embedded mode, each driven by its descriptor: the same auth scheme
+ * (API key, OAuth 2 client credentials, a multi-step session handshake), endpoints, field names and
+ * decision words as the real one. A lender can approve, decline, stay pending, fail with 5xx, be slow,
+ * approve and then not answer in time (the ghost loan), and drop its sessions. One loan per idempotency
+ * token: a repeated request gets the first answer. Lender `CODE` lives under `<url>/CODE`.
+ */
+export async function startLenderSimulator(
+  descriptors: LenderDescriptor[],
+  env: Record<string, string | undefined> = process.env,
+  port = 0,
+  host = '127.0.0.1',
+) {
+  const lenders = new Map<string, Lender>(
+    descriptors.map((d) => [
+      d.code,
+      { d, mode: 'approve', delayMs: 0, tokens: new Map(), loans: new Map(), applyCalls: 0, statusCalls: 0 },
+    ]),
+  );
+  const held = new Set<ServerResponse>();
+  const hold = (res: ServerResponse, ms: number, then: () => void) => {
+    held.add(res);
+    const t = setTimeout(() => {
+      held.delete(res);
+      if (!res.destroyed) then();
+    }, ms);
+    res.once('close', () => {
+      clearTimeout(t);
+      held.delete(res);
+    });
+  };
+
+  const answer = (l: Lender, loan: Loan | null) => {
+    const r = l.d.response;
+    const body: Record<string, unknown> = {};
+    const word =
+      loan?.decision === 'APPROVED'
+        ? r.approved[0]
+        : loan?.decision === 'DECLINED'
+          ? r.declined[0]
+          : (r.pending?.[0] ?? 'PENDING');
+    setPointer(body, r.decision, word);
+    if (loan && r.loanReference && loan.decision === 'APPROVED')
+      setPointer(body, r.loanReference, loan.reference);
+    if (loan?.decision === 'DECLINED' && r.reason) setPointer(body, r.reason, 'outside our lending policy');
+    return body;
+  };
+
+  const secret = (name: string) => env[name] ?? '';
+  const authorized = (l: Lender, req: IncomingMessage) => {
+    const a = l.d.auth;
+    const now = Date.now();
+    const live = (t: string | undefined) => !!t && (l.tokens.get(t) ?? 0) > now;
+    switch (a.scheme) {
+      case 'apiKey':
+        return req.headers[a.header.toLowerCase()] === secret(a.secret.env);
+      case 'oauth2':
+        return live(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]);
+      case 'handshake':
+        return live(req.headers[a.tokenHeader.toLowerCase()] as string | undefined);
+      case 'mtls':
+        // A plain-HTTP simulator cannot check a client certificate.
+        return false;
+    }
+  };
+
+  async function handle(l: Lender, req: IncomingMessage, res: ServerResponse, path: string) {
+    const a = l.d.auth;
+    const raw = req.method === 'GET' ? '' : await readBody(req);
+    if (a.scheme === 'oauth2' && path === a.tokenPath && req.method === 'POST') {
+      const form = new URLSearchParams(raw);
+      if (
+        form.get('client_id') !== secret(a.clientId.env) ||
+        form.get('client_secret') !== secret(a.clientSecret.env)
+      ) {
+        return sendJson(res, 401, { error: 'invalid_client' });
+      }
+      const token = random();
+      l.tokens.set(token, Date.now() + 300_000);
+      return sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 300 });
+    }
+    if (a.scheme === 'handshake') {
+      const step = a.steps.findIndex((s) => s.path === path);
+      if (step >= 0 && req.method === 'POST') {
+        const body: Record<string, unknown> = {};
+        const last = step === a.steps.length - 1;
+        for (const [name, at] of Object.entries(a.steps[step]?.extract ?? {})) {
+          if (last && name === (a.tokenVariable ?? 'token')) {
+            const token = random();
+            l.tokens.set(token, Date.now() + 300_000);
+            setPointer(body, at, token);
+          } else if (last && name === a.expiresInVariable) setPointer(body, at, 300);
+          else setPointer(body, at, random());
+        }
+        return sendJson(res, 200, body);
+      }
+    }
+    const applying = req.method === l.d.apply.method && pathPattern(l.d.apply.path).test(path);
+    const asking = req.method === l.d.status.method && pathPattern(l.d.status.path).exec(path);
+    if (!applying && !asking) return sendJson(res, 404, { error: 'no such endpoint' });
+    if (!authorized(l, req)) return sendJson(res, 401, { error: 'unauthorized' });
+
+    if (applying) {
+      l.applyCalls++;
+      let body: unknown = null;
+      try {
+        body = raw ? JSON.parse(raw) : null;
+      } catch {
+        return sendJson(res, 400, { error: 'not JSON' });
+      }
+      const at = tokenPointer(l.d.request);
+      const token = at === null ? undefined : pointer(body, at);
+      if (typeof token !== 'string' || !token)
+        return sendJson(res, 400, { error: 'idempotency token missing' });
+      const seen = l.loans.get(token);
+      if (seen) return sendJson(res, 200, answer(l, seen));
+      if (l.mode === 'error') return sendJson(res, 503, { error: 'temporarily unavailable' });
+      const decision: Decision =
+        l.mode === 'decline' ? 'DECLINED' : l.mode === 'pending' ? 'PENDING' : 'APPROVED';
+      const loan = { reference: `${l.d.code}-${random().slice(0, 10)}`, decision };
+      l.loans.set(token, loan);
+      if (l.mode === 'slow') return hold(res, l.delayMs, () => sendJson(res, 200, answer(l, loan)));
+      // The ghost loan: approved and booked, but the answer arrives long after the caller gave up.
+      if (l.mode === 'timeout-after-approve') {
+        return hold(res, Math.max(l.delayMs, l.d.timeoutMs * 10), () => sendJson(res, 200, answer(l, loan)));
+      }
+      return sendJson(res, 200, answer(l, loan));
+    }
+    l.statusCalls++;
+    const token = decodeURIComponent((asking as RegExpExecArray)[1] ?? '');
+    const loan = l.loans.get(token);
+    if (!loan) return sendJson(res, 404, { error: 'unknown reference' });
+    return sendJson(res, 200, answer(l, loan));
+  }
+
+  const server: Server = httpServer(
+    {
+      '/*': async (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        const [, code, ...rest] = url.pathname.split('/');
+        const l = lenders.get(code ?? '');
+        if (!l) return sendJson(res, 404, { error: 'no such lender' });
+        await handle(l, req, res, `/${rest.join('/')}`);
+      },
+    },
+    'lender-simulator',
+  );
+  const bound = await listen(server, port, host);
+  const url = `http://${host}:${bound}`;
+  const lender = (code: string) => {
+    const l = lenders.get(code);
+    if (!l) throw new Error(`no simulated lender ${code}`);
+    return l;
+  };
+  return {
+    url,
+    /** LENDER_URL_<CODE> for each simulated lender. */
+    env: Object.fromEntries(descriptors.map((d) => [`LENDER_URL_${d.code}`, `${url}/${d.code}`])),
+    behave(code: string, mode: Mode, delayMs = 0) {
+      Object.assign(lender(code), { mode, delayMs });
+    },
+    /** Ends every OAuth token and handshake session: the next call must authenticate again. */
+    expireSessions(code: string) {
+      lender(code).tokens.clear();
+    },
+    stats(code: string) {
+      const l = lender(code);
+      return {
+        applyCalls: l.applyCalls,
+        statusCalls: l.statusCalls,
+        approvedLoans: [...l.loans.values()].filter((x) => x.decision === 'APPROVED').length,
+      };
+    },
+    async stop() {
+      for (const res of held) res.destroy();
+      await close(server);
+    },
+  };
+}
