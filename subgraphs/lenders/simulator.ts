@@ -22,7 +22,7 @@ interface Lender {
 }
 
 const random = () => randomBytes(12).toString('hex');
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** An endpoint template as a pattern: each `{{value}}` becomes a captured path segment. */
 const pathPattern = (template: string) =>
   new RegExp(

@@ -118,7 +118,10 @@ export function pointer(doc: unknown, path: string): unknown {
 export function setPointer(doc: Record<string, unknown>, path: string, value: unknown) {
   const keys = path.slice(1).split('/');
   let at = doc;
-  for (const key of keys.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    at[key] ??= {};
+    at = at[key] as Record<string, unknown>;
+  }
   at[keys.at(-1) as string] = value;
 }
 

@@ -123,7 +123,10 @@ function compileLender(r: LenderRules) {
     let reasons: string[] | null = paused ? [paused] : null;
     for (let i = 0; i < checks.length; i++) {
       const why = (checks[i] as Check)(f, lentToday);
-      if (why) (reasons ??= []).push(why);
+      if (why) {
+        reasons ??= [];
+        reasons.push(why);
+      }
     }
     const rank = r.priority - (f.bureauBand ? (bonus[f.bureauBand] ?? 0) : 0);
     return { lenderCode: code, eligible: reasons === null, reasons: reasons ?? [], rank };
