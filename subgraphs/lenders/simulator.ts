@@ -28,7 +28,7 @@ const pathPattern = (template: string) =>
   new RegExp(
     `^${template
       .split(/\{\{\w+\}\}/)
-      .map(escape)
+      .map(literal)
       .join('([^/]+)')}$`,
   );
 

@@ -1,0 +1,36 @@
+import { newEvent } from '../../platform/events';
+import type { DisbursementRow } from './model/lenders';
+
+const source = '/loanflow/lenders';
+
+/** Published by lenders, keyed by application. */
+export const lenderEvents = {
+  disbursed: (d: DisbursementRow, amountMinor: string) =>
+    newEvent({
+      type: 'lender.disbursed',
+      source,
+      subject: d.id,
+      partitionKey: d.applicationId,
+      data: {
+        disbursementId: d.id,
+        applicationId: d.applicationId,
+        lenderCode: d.lenderCode ?? '',
+        lenderLoanRef: d.lenderLoanRef ?? '',
+        amountMinor,
+      },
+    }),
+  /** Every lender declined or failed: holds are released, and the borrower and operations are told. */
+  failed: (d: DisbursementRow) =>
+    newEvent({
+      type: 'lender.waterfall.failed',
+      source,
+      subject: d.id,
+      partitionKey: d.applicationId,
+      data: {
+        disbursementId: d.id,
+        applicationId: d.applicationId,
+        reason: d.failureReason ?? '',
+        tried: d.plan,
+      },
+    }),
+};

@@ -1,0 +1,445 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { updateVersioned } from '../../platform/db';
+import { type CloudEvent, recordEvent } from '../../platform/events';
+import { logger } from '../../platform/log';
+import { LenderTimeout, LenderUnavailable } from './client';
+import type { LoanRequest, Outcome } from './domain/descriptor';
+import {
+  type BureauBand,
+  compileRuleSet,
+  type Facts,
+  type LenderRules,
+  ruleSetSchema,
+  type Selector,
+} from './domain/rules';
+import { lenderEvents } from './events';
+import { ApplicationFactsRow, DisbursementRow, LenderAttemptRow, RuleVersionRow } from './model/lenders';
+import type { LenderPool } from './pool';
+
+const log = logger('lenders');
+
+/** Tries at one lender when it fails (5xx), with back-off between them; a timeout is not retried. */
+export const TRIES = 3;
+const backoffMs = (tryNo: number) => 100 * 2 ** (tryNo - 1);
+/** How long a worker owns a waterfall before another may take it over. */
+const LEASE_SECONDS = 30;
+
+const lendingDay = (at = new Date()) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
+
+// ---- facts from other services' events -------------------------------------------------------------
+
+/** applications → lenders: what the application asks for. */
+export async function onApplicationTerms(m: EntityManager, event: CloudEvent) {
+  const d = event.data as {
+    applicationId: string;
+    customerId: string;
+    amountMinor: string;
+    currency: string;
+    tenureMonths: number;
+    facilityType: string;
+    monthlyIncomeMinor?: string;
+  };
+  await m.query(
+    `INSERT INTO application_facts (application_id, customer_id, amount_minor, currency, tenure_months, product, monthly_income_minor)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (application_id) DO UPDATE SET amount_minor = $3, currency = $4, tenure_months = $5, product = $6,
+       monthly_income_minor = $7`,
+    [
+      d.applicationId,
+      d.customerId,
+      d.amountMinor,
+      d.currency,
+      d.tenureMonths,
+      d.facilityType,
+      d.monthlyIncomeMinor ?? null,
+    ],
+  );
+}
+
+/** offers → lenders: the accepted terms are what is funded. */
+export async function onOfferAccepted(m: EntityManager, event: CloudEvent) {
+  const d = event.data as {
+    applicationId: string;
+    amountMinor: string;
+    tenureMonths: number;
+    annualRateBps: number;
+  };
+  await m.query(
+    `UPDATE application_facts SET amount_minor = $2, tenure_months = $3, annual_rate_bps = $4 WHERE application_id = $1`,
+    [d.applicationId, d.amountMinor, d.tenureMonths, d.annualRateBps],
+  );
+}
+
+/** risk → lenders: the bureau band lenders' appetites are written in. */
+export async function onRiskAssessed(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { applicationId: string; bureauBand?: string };
+  if (!d.bureauBand) return;
+  await m.query('UPDATE application_facts SET bureau_band = $2 WHERE application_id = $1', [
+    d.applicationId,
+    d.bureauBand,
+  ]);
+}
+
+// ---- rules -------------------------------------------------------------------------------------------
+
+let compiled: { version: number; rules: LenderRules[]; select: Selector } | undefined;
+
+/** The current rule version, compiled once per version and per process. */
+export async function currentRules(db: DataSource | EntityManager) {
+  const [row] = (await db.query(
+    'SELECT version, rules FROM rule_versions ORDER BY version DESC LIMIT 1',
+  )) as {
+    version: number;
+    rules: unknown;
+  }[];
+  if (!row) throw new Error('no lender rules');
+  if (compiled?.version !== row.version) {
+    const rules = ruleSetSchema.parse(row.rules);
+    compiled = { version: row.version, rules, select: compileRuleSet(rules) };
+  }
+  return compiled;
+}
+
+/** A new rule version from a risk manager; the next waterfall anywhere uses it. */
+export async function publishRules(db: DataSource, managerId: string, input: unknown) {
+  // Checked here, stored as given (JSON, amounts as digits), compiled where it is used.
+  const rules = ruleSetSchema.parse(input);
+  const row = await db
+    .getRepository(RuleVersionRow)
+    .save({ rules: input as unknown[], createdBy: managerId });
+  log.info({ version: row.version, lenders: rules.length }, 'lender rules published');
+  return row;
+}
+
+export const factsOf = (f: ApplicationFactsRow): Facts => ({
+  bureauBand: (f.bureauBand as BureauBand | null) ?? null,
+  ageYears: f.ageYears,
+  monthlyIncomeMinor: f.monthlyIncomeMinor === null ? null : BigInt(f.monthlyIncomeMinor),
+  amountMinor: BigInt(f.amountMinor),
+  tenureMonths: f.tenureMonths,
+  state: f.state,
+  product: f.product,
+  merchantCategory: f.merchantCategory,
+});
+
+async function lentToday(db: DataSource | EntityManager) {
+  const rows = (await db.query(
+    'SELECT lender_code, held_minor + lent_minor AS used FROM daily_exposure WHERE day = $1',
+    [lendingDay()],
+  )) as { lender_code: string; used: string }[];
+  const used = new Map(rows.map((r) => [r.lender_code, BigInt(r.used)]));
+  return (code: string) => used.get(code) ?? 0n;
+}
+
+// ---- the waterfall -----------------------------------------------------------------------------------
+
+/**
+ * Starts the waterfall for an application (once: a second start finds the first): the eligible lenders
+ * in the order the current rules rank them, fixed for this waterfall.
+ */
+export async function startWaterfall(m: EntityManager, applicationId: string, loanId: string | null) {
+  const existing = await m.findOne(DisbursementRow, { where: { applicationId } });
+  if (existing) return existing;
+  const facts = await m.findOne(ApplicationFactsRow, { where: { applicationId } });
+  const rules = await currentRules(m);
+  const verdicts = facts ? rules.select(factsOf(facts), await lentToday(m)) : [];
+  const row = m.create(DisbursementRow, {
+    id: randomUUID(),
+    applicationId,
+    loanId,
+    status: 'PENDING',
+    ruleVersion: rules.version,
+    plan: verdicts.filter((v) => v.eligible).map((v) => v.lenderCode),
+    lenderCode: null,
+    lenderLoanRef: null,
+    failureReason: facts ? null : 'nothing is known of this application',
+    leasedBy: null,
+    leasedUntil: null,
+    finishedAt: null,
+  });
+  await m.save(row);
+  return row;
+}
+
+/** loans → lenders: an activated loan is funded through the waterfall. */
+export async function onDisbursementInitiated(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { applicationId: string; loanId: string };
+  await startWaterfall(m, d.applicationId, d.loanId);
+}
+
+/** Takes the waterfall of an application for this worker, unless another holds a live lease or it ended. */
+async function lease(db: DataSource, applicationId: string, worker: string) {
+  const [rows] = (await db.query(
+    `UPDATE disbursements SET status = 'RUNNING', leased_by = $2, leased_until = now() + make_interval(secs => $3)
+      WHERE application_id = $1 AND status IN ('PENDING', 'RUNNING') AND (leased_until IS NULL OR leased_until < now())
+      RETURNING id`,
+    [applicationId, worker, LEASE_SECONDS],
+  )) as [{ id: string }[], number];
+  return rows[0]?.id;
+}
+
+/** Keeps the lease between lenders; false when it was lost (another worker took over). */
+async function renew(db: DataSource, id: string, worker: string) {
+  const [, count] = (await db.query(
+    `UPDATE disbursements SET leased_until = now() + make_interval(secs => $3) WHERE id = $1 AND leased_by = $2 AND status = 'RUNNING'`,
+    [id, worker, LEASE_SECONDS],
+  )) as [unknown, number];
+  return count === 1;
+}
+
+/** Holds the amount against the lender's daily cap; false when the cap would be passed. */
+async function hold(db: DataSource, code: string, amount: bigint, cap: bigint | undefined) {
+  // An INSERT … RETURNING answers its rows (an UPDATE answers rows and a count).
+  const rows = (await db.query(
+    `INSERT INTO daily_exposure (lender_code, day, held_minor) VALUES ($1, $2, $3)
+     ON CONFLICT (lender_code, day) DO UPDATE SET held_minor = daily_exposure.held_minor + $3
+       WHERE $4::bigint IS NULL OR daily_exposure.held_minor + daily_exposure.lent_minor + $3 <= $4::bigint
+     RETURNING lender_code`,
+    [code, lendingDay(), amount.toString(), cap?.toString() ?? null],
+  )) as unknown[];
+  return rows.length === 1 && (cap === undefined || amount <= cap);
+}
+
+const release = (db: DataSource | EntityManager, code: string, amount: bigint, lent: boolean) =>
+  db.query(
+    `UPDATE daily_exposure SET held_minor = held_minor - $3${lent ? ', lent_minor = lent_minor + $3' : ''}
+      WHERE lender_code = $1 AND day = $2`,
+    [code, lendingDay(), amount.toString()],
+  );
+
+interface Attempt {
+  lenderCode: string;
+  tryNo: number;
+  token: string;
+  outcome: string;
+  request?: unknown;
+  response?: unknown;
+  error?: string;
+  startedAt: Date;
+}
+
+async function record(db: DataSource, d: { id: string; applicationId: string }, a: Attempt) {
+  const finishedAt = new Date();
+  await db.getRepository(LenderAttemptRow).insert({
+    id: randomUUID(),
+    disbursementId: d.id,
+    applicationId: d.applicationId,
+    lenderCode: a.lenderCode,
+    tryNo: a.tryNo,
+    idempotencyToken: a.token,
+    outcome: a.outcome,
+    request: (a.request ?? null) as object | null,
+    response: (a.response ?? null) as object | null,
+    error: a.error ?? null,
+    startedAt: a.startedAt,
+    finishedAt,
+    durationMs: finishedAt.getTime() - a.startedAt.getTime(),
+  });
+}
+
+/** What one lender did: approved (with its loan), or it is time for the next lender. */
+type LenderResult = { approved: Outcome } | { next: string };
+
+/**
+ * One lender, with retries on failure. The idempotency token is the same on every try and every worker
+ * (application and lender), so the lender books one loan whatever happens here. A timeout may hide an
+ * approval: the lender is asked for the token's status before the waterfall moves on.
+ */
+async function tryLender(
+  db: DataSource,
+  pool: LenderPool,
+  d: { id: string; applicationId: string },
+  code: string,
+  req: LoanRequest,
+): Promise<LenderResult> {
+  for (let tryNo = 1; tryNo <= TRIES; tryNo++) {
+    const startedAt = new Date();
+    const base = { lenderCode: code, tryNo, token: req.idempotencyToken, startedAt, request: req };
+    try {
+      const outcome = await pool.call(code, (c) => c.apply(req));
+      await record(db, d, { ...base, outcome: outcome.decision, response: outcome });
+      if (outcome.decision === 'APPROVED') return { approved: outcome };
+      return {
+        next:
+          outcome.decision === 'DECLINED'
+            ? `declined: ${outcome.reason ?? 'no reason given'}`
+            : 'no decision in time',
+      };
+    } catch (err) {
+      if (err instanceof LenderTimeout) {
+        await record(db, d, { ...base, outcome: 'TIMEOUT', error: err.message });
+        return doubleCheck(db, pool, d, code, req.idempotencyToken, tryNo);
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      const open = pool.isOpen(code);
+      await record(db, d, { ...base, outcome: open ? 'CIRCUIT_OPEN' : 'UNAVAILABLE', error: message });
+      if (open || !(err instanceof LenderUnavailable) || tryNo === TRIES) return { next: message };
+      await new Promise((r) => setTimeout(r, backoffMs(tryNo)));
+    }
+  }
+  return { next: 'unavailable' };
+}
+
+async function doubleCheck(
+  db: DataSource,
+  pool: LenderPool,
+  d: { id: string; applicationId: string },
+  code: string,
+  token: string,
+  tryNo: number,
+): Promise<LenderResult> {
+  const startedAt = new Date();
+  const base = { lenderCode: code, tryNo, token, startedAt };
+  try {
+    const seen = await pool.call(code, (c) => c.status(token));
+    await record(db, d, { ...base, outcome: `STATUS_${seen?.decision ?? 'UNKNOWN'}`, response: seen });
+    if (seen?.decision === 'APPROVED') return { approved: seen };
+    return { next: `timed out; the lender reports ${seen?.decision ?? 'no such request'}` };
+  } catch (err) {
+    await record(db, d, {
+      ...base,
+      outcome: 'STATUS_UNKNOWN',
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return { next: 'timed out, and its status could not be read' };
+  }
+}
+
+/**
+ * Runs (or resumes) an application's waterfall as `worker`: lenders in the planned order, skipping those
+ * whose circuit is open or whose daily cap is reached, until one approves. Returns the final row, or
+ * undefined when another worker holds it or it has already ended.
+ */
+export async function runWaterfall(db: DataSource, pool: LenderPool, applicationId: string, worker: string) {
+  const id = await lease(db, applicationId, worker);
+  if (!id) return undefined;
+  const d = await db.getRepository(DisbursementRow).findOneByOrFail({ id });
+  const facts = await db.getRepository(ApplicationFactsRow).findOneBy({ applicationId });
+  const rules = await currentRules(db);
+  const caps = new Map(rules.rules.map((r) => [r.lenderCode, r.dailyExposureCapMinor]));
+  const done = new Set(
+    (
+      (await db.query(`SELECT DISTINCT lender_code FROM lender_attempts WHERE disbursement_id = $1`, [
+        id,
+      ])) as { lender_code: string }[]
+    ).map((r) => r.lender_code),
+  );
+  const reasons: string[] = [];
+  for (const code of facts ? d.plan : []) {
+    if (!(await renew(db, id, worker))) return undefined;
+    const startedAt = new Date();
+    const token = `${applicationId}:${code}`;
+    const skip = (outcome: string, why: string) =>
+      record(db, d, { lenderCode: code, tryNo: 0, token, outcome, error: why, startedAt }).then(() =>
+        reasons.push(`${code}: ${why}`),
+      );
+    // A lender tried by an earlier worker is asked for the token's status instead of being called again.
+    if (done.has(code)) {
+      const r = await doubleCheck(db, pool, d, code, token, 0);
+      if ('approved' in r) return finish(db, d, code, r.approved, BigInt(facts?.amountMinor ?? 0), false);
+      reasons.push(`${code}: ${r.next}`);
+      continue;
+    }
+    if (!pool.has(code)) {
+      await skip('NO_CONNECTOR', 'no connector descriptor');
+      continue;
+    }
+    if (pool.isOpen(code)) {
+      await skip('CIRCUIT_OPEN', 'circuit open after repeated failures');
+      continue;
+    }
+    const amount = BigInt((facts as ApplicationFactsRow).amountMinor);
+    if (!(await hold(db, code, amount, caps.get(code)))) {
+      await skip('CAP_REACHED', 'daily exposure cap reached');
+      continue;
+    }
+    const r = await tryLender(db, pool, d, code, requestFor(facts as ApplicationFactsRow, token));
+    if ('approved' in r) return finish(db, d, code, r.approved, amount, true);
+    await release(db, code, amount, false);
+    reasons.push(`${code}: ${r.next}`);
+  }
+  return fail(
+    db,
+    d,
+    facts ? (reasons.length ? reasons.join('; ') : 'no lender is eligible') : (d.failureReason ?? 'no facts'),
+  );
+}
+
+const requestFor = (f: ApplicationFactsRow, token: string): LoanRequest => ({
+  idempotencyToken: token,
+  applicationId: f.applicationId,
+  customerRef: f.customerId,
+  amountMinor: f.amountMinor,
+  currency: f.currency,
+  tenureMonths: f.tenureMonths,
+  annualRateBps: f.annualRateBps ?? 0,
+  product: f.product,
+  bureauBand: f.bureauBand,
+});
+
+async function finish(
+  db: DataSource,
+  d: DisbursementRow,
+  code: string,
+  outcome: Outcome,
+  amount: bigint,
+  held: boolean,
+) {
+  return db.transaction(async (m) => {
+    const current = await m.findOneOrFail(DisbursementRow, {
+      where: { id: d.id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const done = await updateVersioned(m, DisbursementRow, current, {
+      status: 'DISBURSED',
+      lenderCode: code,
+      lenderLoanRef: outcome.loanReference,
+      finishedAt: new Date(),
+      leasedBy: null,
+      leasedUntil: null,
+    });
+    if (held) await release(m, code, amount, true);
+    else
+      await m.query(
+        `INSERT INTO daily_exposure (lender_code, day, lent_minor) VALUES ($1, $2, $3)
+         ON CONFLICT (lender_code, day) DO UPDATE SET lent_minor = daily_exposure.lent_minor + $3`,
+        [code, lendingDay(), amount.toString()],
+      );
+    await recordEvent(m, lenderEvents.disbursed(done, amount.toString()));
+    log.info({ applicationId: d.applicationId, lender: code }, 'loan funded');
+    return done;
+  });
+}
+
+async function fail(db: DataSource, d: DisbursementRow, reason: string) {
+  return db.transaction(async (m) => {
+    const current = await m.findOneOrFail(DisbursementRow, {
+      where: { id: d.id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const done = await updateVersioned(m, DisbursementRow, current, {
+      status: 'FAILED',
+      failureReason: reason.slice(0, 2000),
+      finishedAt: new Date(),
+      leasedBy: null,
+      leasedUntil: null,
+    });
+    await recordEvent(m, lenderEvents.failed(done));
+    log.warn({ applicationId: d.applicationId }, 'no lender funded the loan');
+    return done;
+  });
+}
+
+/** The next waterfall due (new, or abandoned by a worker whose lease ran out). */
+export async function nextDue(db: DataSource) {
+  const [row] = (await db.query(
+    `SELECT application_id FROM disbursements WHERE status IN ('PENDING', 'RUNNING')
+        AND (leased_until IS NULL OR leased_until < now()) ORDER BY created_at LIMIT 1`,
+  )) as { application_id: string }[];
+  return row?.application_id;
+}
+
+export const attemptsOf = (db: DataSource, applicationId: string) =>
+  db.getRepository(LenderAttemptRow).find({ where: { applicationId }, order: { startedAt: 'ASC' } });

@@ -1,0 +1,183 @@
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../platform/db';
+import { bundledDescriptors } from '../subgraphs/lenders/descriptors';
+import { parseDescriptor } from '../subgraphs/lenders/domain/descriptor';
+import { Lenders1733300001100 } from '../subgraphs/lenders/migrations/1733300001100-lenders';
+import {
+  ApplicationFactsRow,
+  DisbursementRow,
+  LenderAttemptRow,
+  RuleVersionRow,
+} from '../subgraphs/lenders/model/lenders';
+import { LenderPool } from '../subgraphs/lenders/pool';
+import { attemptsOf, publishRules, runWaterfall, startWaterfall } from '../subgraphs/lenders/service';
+import { type Mode, startLenderSimulator } from '../subgraphs/lenders/simulator';
+import { createDatabase, dropDatabase } from './helpers/platform';
+
+const SECRETS = {
+  LENDER_ALPHA_API_KEY: 'alpha-key-123',
+  LENDER_BETA_CLIENT_ID: 'loanflow',
+  LENDER_BETA_CLIENT_SECRET: 'beta-secret-456',
+  LENDER_GAMMA_PARTNER_ID: 'lf-01',
+  LENDER_GAMMA_SECRET: 'gamma-secret-789',
+  LENDER_DELTA_API_KEY: 'delta-key-000',
+};
+// A lender that is nothing but a descriptor: no code of its own anywhere.
+const DELTA = parseDescriptor({
+  code: 'DELTA',
+  name: 'Delta Microfinance',
+  baseUrl: 'https://delta.example',
+  timeoutMs: 800,
+  auth: { scheme: 'apiKey', header: 'Authorization-Key', secret: { env: 'LENDER_DELTA_API_KEY' } },
+  apply: { method: 'POST', path: '/disburse' },
+  status: { method: 'GET', path: '/disburse/{{idempotencyToken}}' },
+  request: { txn: '{{idempotencyToken}}', principal: '{{amountMinor}}' },
+  response: { decision: '/ok', approved: ['true'], declined: ['false'], loanReference: '/ref' },
+});
+
+let db: DataSource;
+let sim: Awaited<ReturnType<typeof startLenderSimulator>>;
+let pool: LenderPool;
+
+before(async () => {
+  await createDatabase();
+  db = await openDatabase({
+    schema: 'lenders',
+    entities: [RuleVersionRow, ApplicationFactsRow, DisbursementRow, LenderAttemptRow],
+    migrations: [Lenders1733300001100],
+  });
+  sim = await startLenderSimulator([...bundledDescriptors(), DELTA], SECRETS);
+  pool = new LenderPool(bundledDescriptors(), { ...SECRETS, ...sim.env });
+});
+after(async () => {
+  await sim?.stop();
+  await db?.destroy();
+  await dropDatabase();
+});
+
+/** An application lenders knows of, ready for the waterfall. */
+async function application(amountMinor = '40000000') {
+  const applicationId = randomUUID();
+  await db.getRepository(ApplicationFactsRow).insert({
+    applicationId,
+    customerId: randomUUID(),
+    amountMinor,
+    currency: 'INR',
+    tenureMonths: 36,
+    annualRateBps: 1350,
+    product: 'TERM_LOAN',
+    monthlyIncomeMinor: '15000000',
+    bureauBand: 'GOOD',
+    ageYears: 34,
+    state: 'Maharashtra',
+    merchantCategory: null,
+  });
+  await db.transaction((m) => startWaterfall(m, applicationId, null));
+  return applicationId;
+}
+
+const behave = (modes: Record<string, Mode>) => {
+  for (const [code, mode] of Object.entries(modes)) sim.behave(code, mode);
+};
+const trail = async (applicationId: string) =>
+  (await attemptsOf(db, applicationId)).map((a) => `${a.lenderCode}:${a.outcome}`);
+
+test('first declines, second approves but answers too late: the double check finds the loan, the third is never called', async () => {
+  behave({ ALPHA: 'decline', BETA: 'timeout-after-approve', GAMMA: 'approve' });
+  const gammaBefore = sim.stats('GAMMA').applyCalls;
+  const id = await application();
+  const done = await runWaterfall(db, pool, id, 'worker-1');
+  assert.equal(done?.status, 'DISBURSED');
+  assert.equal(done?.lenderCode, 'BETA');
+  assert.match(done?.lenderLoanRef ?? '', /^BETA-/);
+  assert.deepEqual(await trail(id), ['ALPHA:DECLINED', 'BETA:TIMEOUT', 'BETA:STATUS_APPROVED']);
+  assert.equal(sim.stats('GAMMA').applyCalls, gammaBefore, 'GAMMA never called');
+  const outbox = await db.query(`SELECT type FROM outbox WHERE payload->'data'->>'applicationId' = $1`, [id]);
+  assert.deepEqual(
+    outbox.map((r: { type: string }) => r.type),
+    ['lender.disbursed'],
+  );
+});
+
+test('a lender whose circuit is open is skipped', async () => {
+  behave({ ALPHA: 'approve', BETA: 'approve' });
+  const close = pool.isolate('ALPHA');
+  try {
+    const id = await application();
+    const done = await runWaterfall(db, pool, id, 'worker-1');
+    assert.equal(done?.lenderCode, 'BETA');
+    assert.deepEqual(await trail(id), ['ALPHA:CIRCUIT_OPEN', 'BETA:APPROVED']);
+  } finally {
+    close();
+  }
+});
+
+test('5xx is retried with back-off at the same lender, with the same idempotency token', async () => {
+  behave({ ALPHA: 'error', BETA: 'approve' });
+  const id = await application();
+  const done = await runWaterfall(db, pool, id, 'worker-1');
+  assert.equal(done?.lenderCode, 'BETA');
+  const attempts = await attemptsOf(db, id);
+  assert.deepEqual(
+    attempts.map((a) => `${a.lenderCode}:${a.outcome}:${a.tryNo}`),
+    ['ALPHA:UNAVAILABLE:1', 'ALPHA:UNAVAILABLE:2', 'ALPHA:UNAVAILABLE:3', 'BETA:APPROVED:1'],
+  );
+  assert.equal(
+    new Set(attempts.filter((a) => a.lenderCode === 'ALPHA').map((a) => a.idempotencyToken)).size,
+    1,
+  );
+  behave({ ALPHA: 'approve' });
+});
+
+test('all decline: a clear final state, holds released, the failure published', async () => {
+  behave({ ALPHA: 'decline', BETA: 'decline', GAMMA: 'decline' });
+  const id = await application('12345600');
+  const done = await runWaterfall(db, pool, id, 'worker-1');
+  assert.equal(done?.status, 'FAILED');
+  assert.match(done?.failureReason ?? '', /ALPHA: declined.*BETA: declined.*GAMMA: declined/);
+  const [held] = await db.query(`SELECT coalesce(sum(held_minor), 0)::text AS held FROM daily_exposure`);
+  assert.equal(held.held, '0', 'nothing stays held');
+  const outbox = await db.query(`SELECT type FROM outbox WHERE payload->'data'->>'applicationId' = $1`, [id]);
+  assert.deepEqual(
+    outbox.map((r: { type: string }) => r.type),
+    ['lender.waterfall.failed'],
+  );
+  assert.equal(
+    await runWaterfall(db, pool, id, 'worker-2'),
+    undefined,
+    'an ended waterfall is not run again',
+  );
+  behave({ ALPHA: 'approve', BETA: 'approve', GAMMA: 'approve' });
+});
+
+test('two workers on the same application: exactly one loan', async () => {
+  behave({ ALPHA: 'slow' });
+  sim.behave('ALPHA', 'slow', 200);
+  const before = sim.stats('ALPHA').approvedLoans;
+  const id = await application();
+  const [a, b] = await Promise.all([
+    runWaterfall(db, pool, id, 'worker-a'),
+    runWaterfall(db, new LenderPool(bundledDescriptors(), { ...SECRETS, ...sim.env }), id, 'worker-b'),
+  ]);
+  assert.equal([a, b].filter((x) => x?.status === 'DISBURSED').length, 1);
+  assert.equal([a, b].filter((x) => x === undefined).length, 1, 'the other found it leased');
+  assert.equal(sim.stats('ALPHA').approvedLoans, before + 1);
+  behave({ ALPHA: 'approve' });
+});
+
+test('a new lender added by descriptor and a rule version alone is used by the next application', async () => {
+  pool.add(DELTA, { ...SECRETS, ...sim.env });
+  const current = (await db.getRepository(RuleVersionRow).find({ order: { version: 'DESC' }, take: 1 }))[0];
+  await publishRules(db, randomUUID(), [
+    { lenderCode: 'DELTA', priority: 1 },
+    ...((current?.rules ?? []) as { lenderCode: string }[]),
+  ]);
+  const id = await application();
+  const done = await runWaterfall(db, pool, id, 'worker-1');
+  assert.equal(done?.lenderCode, 'DELTA');
+  assert.equal(sim.stats('DELTA').approvedLoans, 1);
+});
