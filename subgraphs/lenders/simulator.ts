@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { close, httpServer, listen, readBody, sendJson } from '../../platform/http';
 import { type Decision, type LenderDescriptor, pointer, setPointer } from './domain/descriptor';
 
-/** How a simulated lender answers a new loan request. */
+/** How a simulated lender answers a new loan request (each after `delayMs`, when given). */
 export type Mode = 'approve' | 'decline' | 'pending' | 'error' | 'slow' | 'timeout-after-approve';
 
 interface Loan {
@@ -165,12 +165,11 @@ export async function startLenderSimulator(
         l.mode === 'decline' ? 'DECLINED' : l.mode === 'pending' ? 'PENDING' : 'APPROVED';
       const loan = { reference: `${l.d.code}-${random().slice(0, 10)}`, decision };
       l.loans.set(token, loan);
-      if (l.mode === 'slow') return hold(res, l.delayMs, () => sendJson(res, 200, answer(l, loan)));
+      const respond = () => sendJson(res, 200, answer(l, loan));
       // The ghost loan: approved and booked, but the answer arrives long after the caller gave up.
-      if (l.mode === 'timeout-after-approve') {
-        return hold(res, Math.max(l.delayMs, l.d.timeoutMs * 10), () => sendJson(res, 200, answer(l, loan)));
-      }
-      return sendJson(res, 200, answer(l, loan));
+      if (l.mode === 'timeout-after-approve') return hold(res, Math.max(l.delayMs, l.d.timeoutMs * 10), respond);
+      // Any decision can take its time (`slow` is an approval that does).
+      return l.delayMs > 0 ? hold(res, l.delayMs, respond) : respond();
     }
     l.statusCalls++;
     const token = decodeURIComponent((asking as RegExpExecArray)[1] ?? '');
