@@ -167,7 +167,8 @@ export async function startLenderSimulator(
       l.loans.set(token, loan);
       const respond = () => sendJson(res, 200, answer(l, loan));
       // The ghost loan: approved and booked, but the answer arrives long after the caller gave up.
-      if (l.mode === 'timeout-after-approve') return hold(res, Math.max(l.delayMs, l.d.timeoutMs * 10), respond);
+      if (l.mode === 'timeout-after-approve')
+        return hold(res, Math.max(l.delayMs, l.d.timeoutMs * 10), respond);
       // Any decision can take its time (`slow` is an approval that does).
       return l.delayMs > 0 ? hold(res, l.delayMs, respond) : respond();
     }
