@@ -56,7 +56,6 @@ const schema = z
       .default(10 * 1024 * 1024),
     DOCUMENT_URL_SECRET: z.string().min(16).default(DEV_DOCUMENT_URL_SECRET),
     DOCUMENT_URL_TTL_SECONDS: z.coerce.number().int().positive().default(300),
-    /** Credit bureau; unset, `npm start` and the tests run the local bureau simulator. */
     /** SMS and push providers (their webhooks); `npm start` and the tests run a local simulator. */
     NOTIFY_URL: z.string().url().optional(),
     /** Outgoing mail relay, e.g. smtp://user:pass@relay:587; unset, the simulator's SMTP sink is used. */
@@ -64,10 +63,16 @@ const schema = z
     MAIL_FROM: z.string().default('LoanFlow <no-reply@loanflow.local>'),
     /** Keys the HMAC of one-time passwords at rest. */
     OTP_SECRET: z.string().min(16).default(DEV_OTP_SECRET),
+    /** Credit bureau; unset, `npm start` and the tests run the local bureau simulator. */
     BUREAU_URL: z.string().url().optional(),
     BUREAU_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
     BUREAU_ATTEMPTS: z.coerce.number().int().positive().default(3),
     BUREAU_BACKOFF_MS: z.coerce.number().int().positive().default(200),
+    /**
+     * Partner lenders: `false` runs the local lender simulator with development secrets (npm start, tests);
+     * `true` calls the descriptors' URLs (LENDER_URL_<CODE> overrides) with the secrets they name.
+     */
+    LENDERS_LIVE: z.enum(['true', 'false']).default('false'),
     MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
     MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
     /** How far back a reconnecting subscriber can catch up with `since` (the gateway keeps that much). */

@@ -6,6 +6,10 @@ import { channelNotifier, useNotifier } from '../platform/notify/http';
 import { startMessagingSimulator } from '../platform/notify/simulator';
 import { type RunningSubgraph, runSubgraph } from '../platform/subgraph';
 import { SUBGRAPHS } from '../subgraphs';
+import { bundledDescriptors } from '../subgraphs/lenders/descriptors';
+import { LenderPool } from '../subgraphs/lenders/pool';
+import { useLenderPool } from '../subgraphs/lenders/service';
+import { SIMULATOR_SECRETS, startLenderSimulator } from '../subgraphs/lenders/simulator';
 import { startBureauSimulator } from '../subgraphs/risk/bureau/simulator';
 import { httpBureau, useBureau } from '../subgraphs/risk/service';
 import { seed } from './seed';
@@ -20,6 +24,16 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
   // Likewise the SMS and push providers and the mail relay.
   const messaging = c.NOTIFY_URL ? undefined : await startMessagingSimulator();
   if (messaging) useNotifier(channelNotifier(messaging.url, messaging.smtpUrl));
+  // And the partner lenders, each simulated from its descriptor.
+  const lenderSim =
+    c.LENDERS_LIVE === 'true'
+      ? undefined
+      : await startLenderSimulator(bundledDescriptors(), SIMULATOR_SECRETS);
+  if (lenderSim) {
+    useLenderPool(
+      new LenderPool(bundledDescriptors(), { ...process.env, ...SIMULATOR_SECRETS, ...lenderSim.env }),
+    );
+  }
   const running: RunningSubgraph[] = [];
   const basePort = options.basePort ?? c.SUBGRAPH_BASE_PORT;
   for (const [i, def] of SUBGRAPHS.entries()) {
@@ -40,6 +54,7 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
     docstore: docstore.kind,
     bureauUrl: simulator?.url ?? c.BUREAU_URL,
     notifyUrl: messaging?.url ?? c.NOTIFY_URL,
+    lenders: lenderSim,
     admin: seeded?.adminEmail,
     async stop() {
       await gateway.stop();
@@ -47,6 +62,8 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
       await docstore.close();
       await simulator?.stop();
       await messaging?.stop();
+      await lenderSim?.stop();
+      useLenderPool(undefined);
       useNotifier(undefined);
       await bus.close();
     },

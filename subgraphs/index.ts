@@ -4,6 +4,7 @@ import { approvals } from './approvals';
 import { documents } from './documents';
 import { identity } from './identity';
 import { kyc } from './kyc';
+import { lenders } from './lenders';
 import { loans } from './loans';
 import { notifications } from './notifications';
 import { offers } from './offers';
@@ -22,4 +23,5 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   loans,
   payments,
   notifications,
+  lenders,
 ];

@@ -165,6 +165,28 @@ test('RISK-APPROVED → SIGNED → ACTIVE: offer, approvals, agreement PDF, OTP 
       [c.applicationId],
     );
   assert.equal(books.d, books.c, 'the books balance');
+  // The activation sends the loan down the lender waterfall (simulated lenders, approving by default).
+  const funded = await eventually(async () => {
+    const r = await platform.gql(
+      `query($id: ID!) { application(id: $id) { disbursement { status plan lenderCode lenderLoanRef }
+          lenderAttempts { lenderCode outcome idempotencyToken } } }`,
+      { id: c.applicationId },
+      manager.token,
+    );
+    return r.data?.application.disbursement?.status === 'DISBURSED' ? r.data.application : undefined;
+  }, 30_000);
+  assert.equal(funded.disbursement.lenderCode, funded.disbursement.plan[0]);
+  assert.ok(funded.disbursement.lenderLoanRef.startsWith(funded.disbursement.lenderCode));
+  assert.deepEqual(
+    funded.lenderAttempts.map((x: { lenderCode: string; outcome: string }) => `${x.lenderCode}:${x.outcome}`),
+    [`${funded.disbursement.lenderCode}:APPROVED`],
+  );
+  const own = await platform.gql(
+    `query($id: ID!) { application(id: $id) { disbursement { status } lenderAttempts { outcome } } }`,
+    { id: c.applicationId },
+    c.token,
+  );
+  assert.equal(own.errors?.[0]?.extensions?.code, 'FORBIDDEN', 'lender calls are for staff');
   const all = await platform.gql(
     `query($id: ID!) { application(id: $id) { status
         offers { version status keyFacts { aprBps } }

@@ -59,6 +59,7 @@ export const SERVICES = [
   'loans',
   'payments',
   'notifications',
+  'lenders',
 ];
 
 /** Who reads the whole book: loan operations, the credit head and admins. */

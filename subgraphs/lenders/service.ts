@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { updateVersioned } from '../../platform/db';
+import { markForCommit, updateVersioned } from '../../platform/db';
+import { isUuid } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { logger } from '../../platform/log';
 import { LenderTimeout, LenderUnavailable } from './client';
+import { bundledDescriptors } from './descriptors';
 import type { LoanRequest, Outcome } from './domain/descriptor';
 import {
   type BureauBand,
@@ -15,7 +17,7 @@ import {
 } from './domain/rules';
 import { lenderEvents } from './events';
 import { ApplicationFactsRow, DisbursementRow, LenderAttemptRow, RuleVersionRow } from './model/lenders';
-import type { LenderPool } from './pool';
+import { LenderPool } from './pool';
 
 const log = logger('lenders');
 
@@ -160,8 +162,12 @@ export async function startWaterfall(m: EntityManager, applicationId: string, lo
     finishedAt: null,
   });
   await m.save(row);
+  markForCommit(m, WATERFALLS);
   return row;
 }
+
+/** Commit topic: a waterfall was queued (the worker wakes up). */
+export const WATERFALLS = 'lender-waterfalls';
 
 /** loans → lenders: an activated loan is funded through the waterfall. */
 export async function onDisbursementInitiated(m: EntityManager, event: CloudEvent) {
@@ -443,3 +449,43 @@ export async function nextDue(db: DataSource) {
 
 export const attemptsOf = (db: DataSource, applicationId: string) =>
   db.getRepository(LenderAttemptRow).find({ where: { applicationId }, order: { startedAt: 'ASC' } });
+
+// ---- reads -------------------------------------------------------------------------------------------
+
+let pool: LenderPool | undefined;
+
+/** The connectors this process uses (the platform sets them; alone, the bundled descriptors). */
+export function useLenderPool(p: LenderPool | undefined) {
+  pool = p;
+}
+export function lenderPool(): LenderPool {
+  pool ??= new LenderPool(bundledDescriptors());
+  return pool;
+}
+
+export async function currentRuleRow(db: DataSource) {
+  const row = (await db.getRepository(RuleVersionRow).find({ order: { version: 'DESC' }, take: 1 }))[0];
+  if (!row) throw new Error('no lender rules');
+  return row;
+}
+
+export async function lenderList(db: DataSource) {
+  const { rules } = await currentRules(db);
+  const p = lenderPool();
+  return [...rules]
+    .sort((a, b) => a.priority - b.priority)
+    .map((r) => ({
+      code: r.lenderCode,
+      active: r.active,
+      priority: r.priority,
+      connected: p.has(r.lenderCode),
+      circuitOpen: p.has(r.lenderCode) && p.isOpen(r.lenderCode),
+    }));
+}
+
+export async function disbursementOf(db: DataSource, applicationId: string) {
+  if (!isUuid(applicationId)) return null;
+  const row = await db.getRepository(DisbursementRow).findOneBy({ applicationId });
+  const facts = row ? await db.getRepository(ApplicationFactsRow).findOneBy({ applicationId }) : null;
+  return row && facts ? { row, customerId: facts.customerId } : null;
+}

@@ -3,6 +3,15 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { close, httpServer, listen, readBody, sendJson } from '../../platform/http';
 import { type Decision, type LenderDescriptor, pointer, setPointer } from './domain/descriptor';
 
+/** The secrets the bundled descriptors name, for the simulator (development and tests only). */
+export const SIMULATOR_SECRETS = {
+  LENDER_ALPHA_API_KEY: 'dev-alpha-key',
+  LENDER_BETA_CLIENT_ID: 'loanflow-dev',
+  LENDER_BETA_CLIENT_SECRET: 'dev-beta-secret',
+  LENDER_GAMMA_PARTNER_ID: 'loanflow-dev',
+  LENDER_GAMMA_SECRET: 'dev-gamma-secret',
+};
+
 /** How a simulated lender answers a new loan request (each after `delayMs`, when given). */
 export type Mode = 'approve' | 'decline' | 'pending' | 'error' | 'slow' | 'timeout-after-approve';
 

@@ -22,7 +22,12 @@ export const riskEvents = {
         status: a.status,
         policyVersion: a.policyVersion ?? 0,
         ...(a.result
-          ? { score: a.result.score, grade: a.result.grade, recommendation: a.result.recommendation }
+          ? {
+              score: a.result.score,
+              grade: a.result.grade,
+              recommendation: a.result.recommendation,
+              ...(a.result.bureauBand ? { bureauBand: a.result.bureauBand } : {}),
+            }
           : {}),
         ...(a.manualReason ? { reason: a.manualReason } : {}),
       },
