@@ -59,7 +59,7 @@ export interface SubgraphDefinition {
   /** Events this subgraph consumes, by type. */
   consumes?: (ds: DataSource) => EventHandlers;
   /** Background work started and stopped with the subgraph (e.g. a job runner). */
-  worker?: (ds: DataSource) => Pick<Worker, 'start' | 'stop'>;
+  worker?: (ds: DataSource, bus: EventBus) => Pick<Worker, 'start' | 'stop'>;
   /** HTTP endpoints besides GraphQL, under one path prefix (e.g. file uploads): `prefix` and below. */
   http?: (ds: DataSource) => Promise<HttpExtension>;
 }
@@ -102,7 +102,7 @@ export async function runSubgraph(def: SubgraphDefinition, options: RunOptions):
   });
   const relay = new OutboxRelay(ds, options.bus, c.OUTBOX_POLL_MS);
   if (options.relay !== false) relay.start();
-  const worker = def.worker?.(ds);
+  const worker = def.worker?.(ds, options.bus);
   worker?.start();
 
   let subscription: Subscription | undefined;

@@ -289,3 +289,53 @@ describe('roles and limits', () => {
     assert.ok(!JSON.stringify(stored).includes(numbers.pan), 'PAN is encrypted at rest');
   });
 });
+
+describe('lender rules', () => {
+  const RULES = `{ lenderRules { version rulesJson } }`;
+  const UPDATE = `mutation($r: String!) { updateLenderRules(rulesJson: $r) { version rulesJson } }`;
+
+  test('only a risk manager publishes a version; bad rules are a typed error and change nothing', async () => {
+    const manager = await signAccessToken({
+      userId: '00000000-0000-4000-8000-000000000021',
+      roles: [Role.RISK_MANAGER],
+    });
+    const officer = await signAccessToken({
+      userId: '00000000-0000-4000-8000-000000000022',
+      roles: [Role.RISK_OFFICER],
+    });
+    const before = (await platform.gql(RULES, {}, manager)).data?.lenderRules;
+    assert.ok(before?.version >= 1);
+    const rules = JSON.parse(before.rulesJson) as { lenderCode: string; priority: number }[];
+    const swapped = rules.map((r) => (r.lenderCode === 'GAMMA' ? { ...r, priority: 1 } : r));
+    assert.equal(
+      firstError(await platform.gql(UPDATE, { r: JSON.stringify(swapped) }, officer)),
+      'FORBIDDEN',
+    );
+    for (const bad of [
+      'not json',
+      '[]',
+      JSON.stringify([{ lenderCode: 'ALPHA', priority: 1, tenureMonths: { min: 9, max: 3 } }]),
+    ]) {
+      const r = await platform.gql(UPDATE, { r: bad }, manager);
+      assert.equal(firstError(r), 'BAD_USER_INPUT', bad);
+    }
+    assert.equal(
+      (await platform.gql(RULES, {}, manager)).data?.lenderRules.version,
+      before.version,
+      'nothing stored',
+    );
+    const published = await platform.gql(UPDATE, { r: JSON.stringify(swapped) }, manager);
+    assert.equal(
+      published.data?.updateLenderRules.version,
+      before.version + 1,
+      JSON.stringify(published.errors),
+    );
+    const order = await platform.gql(`{ lenders { code priority connected } }`, {}, manager);
+    assert.equal(order.data?.lenders[0].code, 'GAMMA', 'the new version is in force');
+    assert.ok(order.data?.lenders.every((l: { connected: boolean }) => l.connected));
+    const event = await db('lenders').query(
+      `SELECT payload FROM outbox WHERE type = 'lender.rules.published'`,
+    );
+    assert.equal(event.length, 1);
+  });
+});

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../platform/db';
+import { MemoryBus, newEvent } from '../platform/events';
+import { lenders } from '../subgraphs/lenders';
 import { bundledDescriptors } from '../subgraphs/lenders/descriptors';
 import { parseDescriptor } from '../subgraphs/lenders/domain/descriptor';
 import { Lenders1733300001100 } from '../subgraphs/lenders/migrations/1733300001100-lenders';
@@ -14,9 +16,15 @@ import {
   RuleVersionRow,
 } from '../subgraphs/lenders/model/lenders';
 import { LenderPool } from '../subgraphs/lenders/pool';
-import { attemptsOf, publishRules, runWaterfall, startWaterfall } from '../subgraphs/lenders/service';
+import {
+  attemptsOf,
+  currentRules,
+  publishRules,
+  runWaterfall,
+  startWaterfall,
+} from '../subgraphs/lenders/service';
 import { type Mode, startLenderSimulator } from '../subgraphs/lenders/simulator';
-import { createDatabase, dropDatabase } from './helpers/platform';
+import { createDatabase, dropDatabase, eventually } from './helpers/platform';
 
 const SECRETS = {
   LENDER_ALPHA_API_KEY: 'alpha-key-123',
@@ -181,3 +189,42 @@ test('a new lender added by descriptor and a rule version alone is used by the n
   assert.equal(done?.lenderCode, 'DELTA');
   assert.equal(sim.stats('DELTA').approvedLoans, 1);
 });
+
+test('a rule version published on another replica is in force here once its event arrives', async () => {
+  const bus = new MemoryBus();
+  const worker = lenders.worker?.(db, bus);
+  worker?.start();
+  try {
+    const before = await currentRules(db);
+    // Another replica publishes: its row is committed, this replica still holds the old compiled rules.
+    const [row] = await db.query(`INSERT INTO rule_versions (rules) VALUES ($1) RETURNING version`, [
+      JSON.stringify(pausedAlpha()),
+    ]);
+    assert.equal((await currentRules(db)).version, before.version, 'kept until told');
+    const started = Date.now();
+    await bus.publish([
+      newEvent({
+        type: 'lender.rules.published',
+        source: '/test',
+        subject: String(row.version),
+        data: { version: row.version, lenders: ['ALPHA'] },
+      }),
+    ]);
+    const now = await eventually(async () => {
+      const c = await currentRules(db);
+      return c.version === row.version ? c : undefined;
+    }, 1000);
+    assert.ok(Date.now() - started < 1000, 'within a second');
+    assert.equal(now.rules.find((r) => r.lenderCode === 'ALPHA')?.active, false);
+  } finally {
+    await worker?.stop();
+    await bus.close();
+  }
+});
+
+function pausedAlpha() {
+  return [
+    { lenderCode: 'ALPHA', priority: 10, active: false },
+    { lenderCode: 'BETA', priority: 20 },
+  ];
+}

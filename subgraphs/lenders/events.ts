@@ -19,6 +19,15 @@ export const lenderEvents = {
         amountMinor,
       },
     }),
+  /** A risk manager published a new rule version (for the audit trail and operations). */
+  rulesPublished: (version: number, lenders: string[], publishedBy: string) =>
+    newEvent({
+      type: 'lender.rules.published',
+      source,
+      subject: String(version),
+      actorId: publishedBy,
+      data: { version, lenders },
+    }),
   /** Every lender declined or failed: holds are released, and the borrower and operations are told. */
   failed: (d: DisbursementRow) =>
     newEvent({

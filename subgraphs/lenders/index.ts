@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { afterCommitOf } from '../../platform/db';
+import type { Subscription } from '../../platform/events';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
 import { Lenders1733300001100 } from './migrations/1733300001100-lenders';
 import { ApplicationFactsRow, DisbursementRow, LenderAttemptRow, RuleVersionRow } from './model/lenders';
 import { lendersSchema } from './schema';
 import {
+  forgetRules,
   lenderPool,
   nextDue,
   onApplicationTerms,
@@ -35,7 +37,7 @@ export const lenders: SubgraphDefinition = {
   }),
   // Lanes that each run one due waterfall at a time (the lease keeps lanes and replicas apart), woken when
   // a waterfall is queued and polling for ones a crashed worker left.
-  worker: (ds) => {
+  worker: (ds, bus) => {
     const me = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     const lanes = Array.from(
       { length: LANES },
@@ -52,12 +54,23 @@ export const lenders: SubgraphDefinition = {
         ),
     );
     afterCommitOf(ds, WATERFALLS, () => lanes.find((l) => !l.busy)?.nudge());
+    // Each replica hears of new rule versions in a consumer group of its own (as gateways do), so every
+    // replica switches within moments of a publication, not only the one that took it.
+    let rules: Promise<Subscription> | undefined;
     return {
       start: () => {
         for (const lane of lanes) lane.start();
+        rules = bus.subscribe(
+          `lenders-rules-${me}`,
+          async (e) => {
+            if (e.type === 'lender.rules.published') forgetRules((e.data as { version: number }).version);
+          },
+          { fromBeginning: false },
+        );
       },
       stop: async () => {
         await Promise.all(lanes.map((lane) => lane.stop()));
+        await (await rules)?.stop();
       },
     };
   },

@@ -86,31 +86,65 @@ export async function onRiskAssessed(m: EntityManager, event: CloudEvent) {
 
 // ---- rules -------------------------------------------------------------------------------------------
 
-let compiled: { version: number; rules: LenderRules[]; select: Selector } | undefined;
+let compiled: Promise<{ version: number; rules: LenderRules[]; select: Selector }> | undefined;
 
-/** The current rule version, compiled once per version and per process. */
-export async function currentRules(db: DataSource | EntityManager) {
-  const [row] = (await db.query(
-    'SELECT version, rules FROM rule_versions ORDER BY version DESC LIMIT 1',
-  )) as {
-    version: number;
-    rules: unknown;
-  }[];
-  if (!row) throw new Error('no lender rules');
-  if (compiled?.version !== row.version) {
+/**
+ * The rule version in force, compiled once per process and kept until `lender.rules.published` says a
+ * newer one exists (every replica listens for it; see the lenders worker).
+ */
+export function currentRules(db: DataSource | EntityManager) {
+  compiled ??= (async () => {
+    const [row] = (await db.query(
+      'SELECT version, rules FROM rule_versions ORDER BY version DESC LIMIT 1',
+    )) as {
+      version: number;
+      rules: unknown;
+    }[];
+    if (!row) throw new Error('no lender rules');
     const rules = ruleSetSchema.parse(row.rules);
-    compiled = { version: row.version, rules, select: compileRuleSet(rules) };
-  }
+    return { version: row.version, rules, select: compileRuleSet(rules) };
+  })().catch((err) => {
+    compiled = undefined;
+    throw err;
+  });
   return compiled;
+}
+
+/** A newer rule version was published: the next waterfall compiles it. */
+export function forgetRules(version?: number) {
+  const held = compiled;
+  if (!held || version === undefined) {
+    compiled = undefined;
+    return;
+  }
+  void held.then(
+    (c) => {
+      if (c.version < version && compiled === held) compiled = undefined;
+    },
+    () => undefined,
+  );
 }
 
 /** A new rule version from a risk manager; the next waterfall anywhere uses it. */
 export async function publishRules(db: DataSource, managerId: string, input: unknown) {
   // Checked here, stored as given (JSON, amounts as digits), compiled where it is used.
   const rules = ruleSetSchema.parse(input);
-  const row = await db
-    .getRepository(RuleVersionRow)
-    .save({ rules: input as unknown[], createdBy: managerId });
+  const row = await db.transaction(async (m) => {
+    const saved = await m
+      .getRepository(RuleVersionRow)
+      .save({ rules: input as unknown[], createdBy: managerId });
+    await recordEvent(
+      m,
+      lenderEvents.rulesPublished(
+        saved.version,
+        rules.map((r) => r.lenderCode),
+        managerId,
+      ),
+    );
+    return saved;
+  });
+  // This replica at once; the others when the event reaches them.
+  forgetRules();
   log.info({ version: row.version, lenders: rules.length }, 'lender rules published');
   return row;
 }
