@@ -315,7 +315,11 @@ test('contract: a loan from registration to closure through the REST shim alone'
   );
   const id = app.id as string;
   const pan = fixtures.pdf();
-  const first = await uploadOverRest(token, id, 'PAN_CARD', pan, `upload-${Date.now()}`);
+  // Documents learns of the application by its event: the first upload may come before it.
+  const first = await eventually(async () => {
+    const r = await uploadOverRest(token, id, 'PAN_CARD', pan);
+    return r.status === 404 ? undefined : r;
+  });
   assert.equal(first.status, 201, JSON.stringify(first.body));
   assert.equal(first.body.type, 'PAN_CARD');
   const again = await uploadOverRest(token, id, 'PAN_CARD', pan);
@@ -326,7 +330,7 @@ test('contract: a loan from registration to closure through the REST shim alone'
   assert.equal(deleted.status, 'DELETED');
   assert.equal((await call('DELETE', `/documents/${wrong.body.id}`, { token })).status, 409, 'only once');
   for (const type of ['AADHAAR', 'BANK_STATEMENT', 'ITR']) {
-    assert.equal((await uploadOverRest(token, id, type, fixtures.pdf())).status, 201);
+    assert.equal((await uploadOverRest(token, id, type, fixtures.pdf(), `upload-${type}-${id}`)).status, 201);
   }
   const docs = ok(await call('GET', `/applications/${id}/documents?latestOnly=true`, { token }));
   assert.deepEqual(docs.map((d: Json) => d.type).sort(), ['AADHAAR', 'BANK_STATEMENT', 'ITR', 'PAN_CARD']);
