@@ -18,7 +18,7 @@ import {
 } from '../subgraphs/lenders/model/lenders';
 import { LenderPool } from '../subgraphs/lenders/pool';
 import { runWaterfall, startWaterfall } from '../subgraphs/lenders/service';
-import { startLenderSimulator } from '../subgraphs/lenders/simulator';
+import { SIMULATOR_SECRETS, startLenderSimulator } from '../subgraphs/lenders/simulator';
 import { createDatabase, dropDatabase } from '../test/helpers/platform';
 
 const LENDERS = 10;
@@ -70,13 +70,7 @@ function rate(evaluate: (f: Facts) => unknown) {
 
 const LATENCY_MS = 100;
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 40);
-const SECRETS = {
-  LENDER_ALPHA_API_KEY: 'bench-alpha',
-  LENDER_BETA_CLIENT_ID: 'bench',
-  LENDER_BETA_CLIENT_SECRET: 'bench-beta',
-  LENDER_GAMMA_PARTNER_ID: 'bench',
-  LENDER_GAMMA_SECRET: 'bench-gamma',
-};
+const SECRETS = SIMULATOR_SECRETS;
 
 async function checkout() {
   await createDatabase();

@@ -23,17 +23,10 @@ import {
   runWaterfall,
   startWaterfall,
 } from '../subgraphs/lenders/service';
-import { type Mode, startLenderSimulator } from '../subgraphs/lenders/simulator';
+import { type Mode, SIMULATOR_SECRETS, startLenderSimulator } from '../subgraphs/lenders/simulator';
 import { createDatabase, dropDatabase, eventually } from './helpers/platform';
 
-const SECRETS = {
-  LENDER_ALPHA_API_KEY: 'alpha-key-123',
-  LENDER_BETA_CLIENT_ID: 'loanflow',
-  LENDER_BETA_CLIENT_SECRET: 'beta-secret-456',
-  LENDER_GAMMA_PARTNER_ID: 'lf-01',
-  LENDER_GAMMA_SECRET: 'gamma-secret-789',
-  LENDER_DELTA_API_KEY: 'delta-key-000',
-};
+const SECRETS = { ...SIMULATOR_SECRETS, LENDER_DELTA_API_KEY: 'delta-key-000' };
 // A lender that is nothing but a descriptor: no code of its own anywhere.
 const DELTA = parseDescriptor({
   code: 'DELTA',

@@ -3,15 +3,9 @@ import { after, before, test } from 'node:test';
 import { LenderClient, LenderTimeout, LenderUnavailable } from './client';
 import { bundledDescriptors } from './descriptors';
 import { InvalidDescriptor, type LoanRequest, parseDescriptor } from './domain/descriptor';
-import { startLenderSimulator } from './simulator';
+import { SIMULATOR_SECRETS, startLenderSimulator } from './simulator';
 
-const SECRETS = {
-  LENDER_ALPHA_API_KEY: 'alpha-key-123',
-  LENDER_BETA_CLIENT_ID: 'loanflow',
-  LENDER_BETA_CLIENT_SECRET: 'beta-secret-456',
-  LENDER_GAMMA_PARTNER_ID: 'lf-01',
-  LENDER_GAMMA_SECRET: 'gamma-secret-789',
-};
+const SECRETS = SIMULATOR_SECRETS;
 const descriptors = bundledDescriptors();
 let sim: Awaited<ReturnType<typeof startLenderSimulator>>;
 let env: Record<string, string>;
