@@ -64,8 +64,10 @@ export async function upKafka(port: number) {
     ].join('\n'),
   );
   if (!existsSync(join(dataDir, 'meta.properties'))) {
-    // A KRaft cluster id is 16 random bytes, base64url without padding (22 characters).
-    const clusterId = randomBytes(16).toString('base64url');
+    // A KRaft cluster id is 16 random bytes, base64url without padding (22 characters). One in 64 starts
+    // with '-', which the storage tool reads as an option (Kafka's own Uuid.randomUuid draws again too).
+    let clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     run(
       'java',
       java([
