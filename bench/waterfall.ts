@@ -4,21 +4,13 @@
 // funded loan, three simulated lenders answering after 100 ms each (two decline, the third approves),
 // against those 300 ms of lender time. Part 2 needs `npm run stack:up` (PostgreSQL).
 import '../test/helpers/env';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { openDatabase } from '../platform/db';
 import { bundledDescriptors } from '../subgraphs/lenders/descriptors';
 import { BUREAU_BANDS, compileRuleSet, type Facts, ruleSetSchema } from '../subgraphs/lenders/domain/rules';
-import { Lenders1733300001100 } from '../subgraphs/lenders/migrations/1733300001100-lenders';
-import {
-  ApplicationFactsRow,
-  DisbursementRow,
-  LenderAttemptRow,
-  RuleVersionRow,
-} from '../subgraphs/lenders/model/lenders';
 import { LenderPool } from '../subgraphs/lenders/pool';
-import { runWaterfall, startWaterfall } from '../subgraphs/lenders/service';
+import { runWaterfall } from '../subgraphs/lenders/service';
 import { SIMULATOR_SECRETS, startLenderSimulator } from '../subgraphs/lenders/simulator';
+import { knownApplication, openLendersDb } from '../test/helpers/lenders';
 import { createDatabase, dropDatabase } from '../test/helpers/platform';
 
 const LENDERS = 10;
@@ -74,11 +66,7 @@ const SECRETS = SIMULATOR_SECRETS;
 
 async function checkout() {
   await createDatabase();
-  const db = await openDatabase({
-    schema: 'lenders',
-    entities: [RuleVersionRow, ApplicationFactsRow, DisbursementRow, LenderAttemptRow],
-    migrations: [Lenders1733300001100],
-  });
+  const db = await openLendersDb();
   const descriptors = bundledDescriptors();
   const sim = await startLenderSimulator(descriptors, SECRETS);
   try {
@@ -88,23 +76,8 @@ async function checkout() {
     sim.behave('GAMMA', 'approve', LATENCY_MS);
     const times: number[] = [];
     for (let i = 0; i < CHECKOUTS; i++) {
-      const applicationId = randomUUID();
-      await db.getRepository(ApplicationFactsRow).insert({
-        applicationId,
-        customerId: randomUUID(),
-        amountMinor: '40000000',
-        currency: 'INR',
-        tenureMonths: 36,
-        annualRateBps: 1350,
-        product: 'TERM_LOAN',
-        monthlyIncomeMinor: '15000000',
-        bureauBand: 'GOOD',
-        ageYears: 34,
-        state: 'Maharashtra',
-        merchantCategory: null,
-      });
       const t0 = performance.now();
-      await db.transaction((m) => startWaterfall(m, applicationId, null));
+      const applicationId = await knownApplication(db);
       const done = await runWaterfall(db, pool, applicationId, 'bench');
       if (done?.lenderCode !== 'GAMMA') throw new Error(`checkout ${i} ended ${done?.status}`);
       times.push(performance.now() - t0);

@@ -172,3 +172,7 @@ export function aprBps(receivedMinor: bigint, paymentsMinor: readonly bigint[]):
 
 /** The smaller of two amounts. */
 export const minAmount = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/** The calendar date where loans live (schedules, sanction and lending days are Asia/Kolkata dates). */
+export const lendingDay = (at = new Date()) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);

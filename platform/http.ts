@@ -99,7 +99,12 @@ function routeFor(routes: Record<string, Route>, path: string): string | undefin
  * counted and timed under `service` and its route key (see platform/metrics).
  */
 export function httpServer(routes: Record<string, Route>, service = 'http'): Server {
-  return createServer(async (req, res) => {
+  return createServer(routeRequests(routes, service));
+}
+
+/** The request listener behind `httpServer`, for a server created otherwise (e.g. HTTPS). */
+export function routeRequests(routes: Record<string, Route>, service = 'http') {
+  return async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const key = routeFor(routes, path);
     measure(service, key ?? 'unmatched', req.method ?? 'GET', res);
@@ -118,7 +123,7 @@ export function httpServer(routes: Record<string, Route>, service = 'http'): Ser
         });
       } else res.end();
     }
-  });
+  };
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<number> {

@@ -122,3 +122,15 @@ export interface Contact {
 }
 
 export const openContact = (encrypted: string) => JSON.parse(decryptPii(encrypted)) as Contact;
+
+/**
+ * What partner lenders' rules need to know of a borrower (age and home state), published encrypted by
+ * identity with its KYC data and kept encrypted by the lenders service until a waterfall is planned.
+ */
+export interface LendingProfile {
+  dateOfBirth: string;
+  state: string;
+}
+
+export const sealLendingProfile = (p: LendingProfile) => encryptPii(JSON.stringify(p));
+export const openLendingProfile = (encrypted: string) => JSON.parse(decryptPii(encrypted)) as LendingProfile;

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { MongoClient, ObjectId } from 'mongodb';
 import { config } from '../platform/config';
+import { openLendingProfile } from '../platform/pii';
+import { bundledDescriptors } from '../subgraphs/lenders/descriptors';
 import { agreementFiles } from '../subgraphs/loans/service';
 import { fixtures, staffUser, uploadDocument } from './helpers/flows';
 import {
@@ -13,6 +15,7 @@ import {
   offerTerms,
   reaches,
   SEND_OFFER,
+  signedAgreement,
   staffDesk,
   timelineOf,
   type User,
@@ -140,11 +143,13 @@ test('RISK-APPROVED → SIGNED → ACTIVE: offer, approvals, agreement PDF, OTP 
   );
   assert.equal(firstError(await platform.gql(CONFIRM, { a: a.id, otp }, c.token)), 'FAILED_PRECONDITION');
 
-  // Signing activates the loan at once (SIGNED → ACTIVE), with its schedule and the disbursement booked.
+  // Signing opens the loan and sends it down the lender waterfall (simulated lenders, approving by default);
+  // it is ACTIVE once a lender funds it, with its schedule and the disbursement booked.
   await reaches(platform.gql, c.applicationId, c.token, 'ACTIVE');
   const loan = (
     await platform.gql(
       `query($id: ID!) { application(id: $id) { loan { accountNumber status principal { minor } instalments
+          fundedAt lenderCode
           schedule { n dueDate total { minor } closing { minor } }
           account { principalOutstanding { minor } interestDue { minor } nextDueDate nextDueAmount { minor } daysPastDue } } } }`,
       { id: c.applicationId },
@@ -165,7 +170,7 @@ test('RISK-APPROVED → SIGNED → ACTIVE: offer, approvals, agreement PDF, OTP 
       [c.applicationId],
     );
   assert.equal(books.d, books.c, 'the books balance');
-  // The activation sends the loan down the lender waterfall (simulated lenders, approving by default).
+  assert.ok(loan.fundedAt);
   const funded = await eventually(async () => {
     const r = await platform.gql(
       `query($id: ID!) { application(id: $id) { disbursement { status plan lenderCode lenderLoanRef }
@@ -176,6 +181,16 @@ test('RISK-APPROVED → SIGNED → ACTIVE: offer, approvals, agreement PDF, OTP 
     return r.data?.application.disbursement?.status === 'DISBURSED' ? r.data.application : undefined;
   }, 30_000);
   assert.equal(funded.disbursement.lenderCode, funded.disbursement.plan[0]);
+  assert.equal(loan.lenderCode, funded.disbursement.lenderCode, 'the loan names the lender that funded it');
+  // The borrower's age and state reached the lenders' rules, sealed with the PII key.
+  const [profile] = await platform
+    .db('lenders')
+    .query('SELECT lending_profile FROM customer_facts WHERE customer_id = $1', [c.id]);
+  assert.ok(!profile.lending_profile.includes('1990'), 'not readable at rest');
+  assert.deepEqual(openLendingProfile(profile.lending_profile), {
+    dateOfBirth: '1990-04-01',
+    state: 'Maharashtra',
+  });
   assert.ok(funded.disbursement.lenderLoanRef.startsWith(funded.disbursement.lenderCode));
   assert.deepEqual(
     funded.lenderAttempts.map((x: { lenderCode: string; outcome: string }) => `${x.lenderCode}:${x.outcome}`),
@@ -219,6 +234,7 @@ test('RISK-APPROVED → SIGNED → ACTIVE: offer, approvals, agreement PDF, OTP 
     'APPROVAL_APPROVED',
     'AGREEMENT_GENERATED',
     'AGREEMENT_SIGNED',
+    'DISBURSEMENT_INITIATED',
     'LOAN_ACTIVATED',
   ])
     assert.ok(actions.includes(x), x);
@@ -304,4 +320,58 @@ test('five wrong codes lock e-sign (timeline entry); a signed copy uploaded inst
   const verified = await platform.gql(VERIFY, { a: a.id, ok: true }, manager.token);
   assert.deepEqual(verified.data?.verifySignedAgreement, { status: 'SIGNED', signMethod: 'UPLOAD' });
   await reaches(platform.gql, c.applicationId, c.token, 'ACTIVE');
+});
+
+test('no partner lender funds the loan: DISBURSEMENT_FAILED, nothing booked or owed, holds released, the borrower told', async () => {
+  const lenders = bundledDescriptors().map((d) => d.code);
+  for (const code of lenders) platform.lenders?.behave(code, 'decline');
+  try {
+    const c = await signedAgreement(platform.gql, desk, { internal, manager }, platform.notifyUrl ?? '');
+    await reaches(platform.gql, c.applicationId, c.token, 'DISBURSEMENT_FAILED');
+    const app = (
+      await platform.gql(
+        `query($id: ID!) { application(id: $id) { status loan { id status fundedAt lenderCode
+            account { principalOutstanding { minor } } } disbursement { status failureReason }
+            lenderAttempts { lenderCode outcome } } }`,
+        { id: c.applicationId },
+        manager.token,
+      )
+    ).data?.application;
+    assert.equal(app.loan.status, 'DISBURSEMENT_FAILED');
+    assert.equal(app.loan.fundedAt, null);
+    assert.equal(app.loan.lenderCode, null);
+    assert.equal(app.loan.account.principalOutstanding.minor, '0', 'nothing is owed');
+    assert.equal(app.disbursement.status, 'FAILED');
+    assert.ok(app.disbursement.failureReason.includes('declined'), app.disbursement.failureReason);
+    assert.ok(app.lenderAttempts.every((a: { outcome: string }) => a.outcome === 'DECLINED'));
+    const [entries] = await platform
+      .db('loans')
+      .query('SELECT count(*)::int AS n FROM journal WHERE loan_id = $1', [app.loan.id]);
+    assert.equal(entries.n, 0, 'no disbursement is booked');
+    const held = await platform
+      .db('lenders')
+      .query('SELECT coalesce(sum(held_minor), 0)::text AS held FROM daily_exposure');
+    assert.equal(held[0].held, '0', 'every hold is released');
+    const notice = await eventually(async () => {
+      const r = await platform.gql(
+        '{ myNotifications(first: 50) { items { eventType title body regulatory } } }',
+        {},
+        c.token,
+      );
+      return r.data?.myNotifications.items.find(
+        (n: { eventType: string }) => n.eventType === 'disbursement.failed',
+      );
+    }, 30_000);
+    assert.equal(notice.title, 'Loan could not be disbursed');
+    assert.match(notice.body, /you owe nothing/);
+    // A loan no lender funded takes no payment.
+    const pay = await platform.gql(
+      `mutation($l: ID!) { recordPayment(input: { loanId: $l, amount: "1000", method: "UPI" }, idempotencyKey: "pay-unfunded-1") { id } }`,
+      { l: app.loan.id },
+      c.token,
+    );
+    assert.equal(firstError(pay), 'NOT_FOUND', 'payments never heard of the loan');
+  } finally {
+    for (const code of lenders) platform.lenders?.behave(code, 'approve');
+  }
 });

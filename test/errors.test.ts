@@ -58,6 +58,30 @@ describe('bad input gets a typed error and changes nothing', () => {
     );
   });
 
+  test('a merchant category is a 4-digit MCC; a good one is kept and published', async () => {
+    const c = await registerCustomer(platform.gql);
+    for (const merchantCategory of ['57', '57321', 'ABCD', ' 5732']) {
+      const r = await platform.gql(CREATE, { input: applicationInput({ merchantCategory }) }, c.token);
+      assert.equal(firstError(r), 'BAD_USER_INPUT', merchantCategory);
+    }
+    assert.equal(
+      await count('applications', 'SELECT count(*) n FROM applications WHERE customer_id = $1', [c.id]),
+      0,
+    );
+    const ok = await platform.gql(
+      `mutation($input: ApplicationInput!) { createApplication(input: $input) { id merchantCategory } }`,
+      { input: applicationInput({ merchantCategory: '5732' }) },
+      c.token,
+    );
+    assert.equal(ok.data?.createApplication.merchantCategory, '5732', JSON.stringify(ok.errors));
+    const [published] = await db('applications').query(
+      `SELECT payload->'data'->>'merchantCategory' AS mcc FROM outbox WHERE type = 'application.created'
+         AND payload->'data'->>'applicationId' = $1`,
+      [ok.data?.createApplication.id],
+    );
+    assert.equal(published.mcc, '5732');
+  });
+
   test('illegal transition', async () => {
     const c = await registerCustomer(platform.gql);
     const id = (await platform.gql(CREATE, { input: applicationInput() }, c.token)).data?.createApplication

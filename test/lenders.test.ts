@@ -3,37 +3,34 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../platform/db';
 import { MemoryBus, newEvent } from '../platform/events';
+import { type LendingProfile, sealLendingProfile } from '../platform/pii';
 import { lenders } from '../subgraphs/lenders';
 import { bundledDescriptors } from '../subgraphs/lenders/descriptors';
 import { parseDescriptor } from '../subgraphs/lenders/domain/descriptor';
-import { Lenders1733300001100 } from '../subgraphs/lenders/migrations/1733300001100-lenders';
-import {
-  ApplicationFactsRow,
-  DisbursementRow,
-  LenderAttemptRow,
-  RuleVersionRow,
-} from '../subgraphs/lenders/model/lenders';
+import { DisbursementRow, RuleVersionRow } from '../subgraphs/lenders/model/lenders';
 import { LenderPool } from '../subgraphs/lenders/pool';
 import {
   attemptsOf,
   currentRules,
+  onApplicationTerms,
+  onLendingProfile,
   publishRules,
   runWaterfall,
   startWaterfall,
 } from '../subgraphs/lenders/service';
 import { type Mode, SIMULATOR_SECRETS, startLenderSimulator } from '../subgraphs/lenders/simulator';
+import { knownApplication, openLendersDb } from './helpers/lenders';
 import { createDatabase, dropDatabase, eventually } from './helpers/platform';
 
-const SECRETS = { ...SIMULATOR_SECRETS, LENDER_DELTA_API_KEY: 'delta-key-000' };
+const SECRETS = { ...SIMULATOR_SECRETS, LENDER_KAPPA_API_KEY: 'kappa-key-000' };
 // A lender that is nothing but a descriptor: no code of its own anywhere.
-const DELTA = parseDescriptor({
-  code: 'DELTA',
-  name: 'Delta Microfinance',
-  baseUrl: 'https://delta.example',
+const KAPPA = parseDescriptor({
+  code: 'KAPPA',
+  name: 'Kappa Microfinance',
+  baseUrl: 'https://kappa.example',
   timeoutMs: 800,
-  auth: { scheme: 'apiKey', header: 'Authorization-Key', secret: { env: 'LENDER_DELTA_API_KEY' } },
+  auth: { scheme: 'apiKey', header: 'Authorization-Key', secret: { env: 'LENDER_KAPPA_API_KEY' } },
   apply: { method: 'POST', path: '/disburse' },
   status: { method: 'GET', path: '/disburse/{{idempotencyToken}}' },
   request: { txn: '{{idempotencyToken}}', principal: '{{amountMinor}}' },
@@ -46,12 +43,8 @@ let pool: LenderPool;
 
 before(async () => {
   await createDatabase();
-  db = await openDatabase({
-    schema: 'lenders',
-    entities: [RuleVersionRow, ApplicationFactsRow, DisbursementRow, LenderAttemptRow],
-    migrations: [Lenders1733300001100],
-  });
-  sim = await startLenderSimulator([...bundledDescriptors(), DELTA], SECRETS);
+  db = await openLendersDb();
+  sim = await startLenderSimulator([...bundledDescriptors(), KAPPA], SECRETS);
   pool = new LenderPool(bundledDescriptors(), { ...SECRETS, ...sim.env });
 });
 after(async () => {
@@ -60,26 +53,7 @@ after(async () => {
   await dropDatabase();
 });
 
-/** An application lenders knows of, ready for the waterfall. */
-async function application(amountMinor = '40000000') {
-  const applicationId = randomUUID();
-  await db.getRepository(ApplicationFactsRow).insert({
-    applicationId,
-    customerId: randomUUID(),
-    amountMinor,
-    currency: 'INR',
-    tenureMonths: 36,
-    annualRateBps: 1350,
-    product: 'TERM_LOAN',
-    monthlyIncomeMinor: '15000000',
-    bureauBand: 'GOOD',
-    ageYears: 34,
-    state: 'Maharashtra',
-    merchantCategory: null,
-  });
-  await db.transaction((m) => startWaterfall(m, applicationId, null));
-  return applicationId;
-}
+const application = (amountMinor = '40000000') => knownApplication(db, { amountMinor });
 
 const behave = (modes: Record<string, Mode>) => {
   for (const [code, mode] of Object.entries(modes)) sim.behave(code, mode);
@@ -171,16 +145,16 @@ test('two workers on the same application: exactly one loan', async () => {
 });
 
 test('a new lender added by descriptor and a rule version alone is used by the next application', async () => {
-  pool.add(DELTA, { ...SECRETS, ...sim.env });
+  pool.add(KAPPA, { ...SECRETS, ...sim.env });
   const current = (await db.getRepository(RuleVersionRow).find({ order: { version: 'DESC' }, take: 1 }))[0];
   await publishRules(db, randomUUID(), [
-    { lenderCode: 'DELTA', priority: 1 },
+    { lenderCode: 'KAPPA', priority: 1 },
     ...((current?.rules ?? []) as { lenderCode: string }[]),
   ]);
   const id = await application();
   const done = await runWaterfall(db, pool, id, 'worker-1');
-  assert.equal(done?.lenderCode, 'DELTA');
-  assert.equal(sim.stats('DELTA').approvedLoans, 1);
+  assert.equal(done?.lenderCode, 'KAPPA');
+  assert.equal(sim.stats('KAPPA').approvedLoans, 1);
 });
 
 test('a rule version published on another replica is in force here once its event arrives (not before)', async () => {
@@ -210,6 +184,53 @@ test('a rule version published on another replica is in force here once its even
   } finally {
     await worker?.stop();
     await bus.close();
+  }
+});
+
+test('age, state and merchant category reach the rules from identity and applications events', async () => {
+  const current = (await db.getRepository(RuleVersionRow).find({ order: { version: 'DESC' }, take: 1 }))[0];
+  await publishRules(db, randomUUID(), [
+    { lenderCode: 'ALPHA', priority: 10, ageYears: { min: 21, max: 60 } },
+    { lenderCode: 'BETA', priority: 20, states: ['Maharashtra', 'Gujarat'] },
+    { lenderCode: 'GAMMA', priority: 30, merchantCategories: ['5732'] },
+  ]);
+  const event = (type: string, data: Record<string, unknown>) =>
+    newEvent({ type, source: '/test', subject: String(data.customerId), data });
+  const planFor = async (profile: LendingProfile | null, merchantCategory?: string) => {
+    const customerId = randomUUID();
+    const applicationId = randomUUID();
+    await db.transaction(async (m) => {
+      if (profile) {
+        await onLendingProfile(
+          m,
+          event('customer.kyc.submitted', { customerId, lendingProfile: sealLendingProfile(profile) }),
+        );
+      }
+      await onApplicationTerms(
+        m,
+        event('application.created', {
+          applicationId,
+          customerId,
+          amountMinor: '40000000',
+          currency: 'INR',
+          tenureMonths: 36,
+          facilityType: 'TERM_LOAN',
+          ...(merchantCategory ? { merchantCategory } : {}),
+        }),
+      );
+      await startWaterfall(m, applicationId, null);
+    });
+    return (await db.getRepository(DisbursementRow).findOneByOrFail({ applicationId })).plan;
+  };
+  try {
+    assert.deepEqual(await planFor({ dateOfBirth: '1990-04-01', state: 'Maharashtra' }, '5411'), [
+      'ALPHA',
+      'BETA',
+    ]);
+    assert.deepEqual(await planFor({ dateOfBirth: '2012-06-30', state: 'Karnataka' }, '5732'), ['GAMMA']);
+    assert.deepEqual(await planFor(null), [], 'nothing known of the borrower or the merchant: no lender');
+  } finally {
+    await publishRules(db, randomUUID(), current?.rules ?? []);
   }
 });
 

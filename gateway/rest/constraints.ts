@@ -78,6 +78,8 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'AddressInput.city': text(1, 100),
   'AddressInput.state': text(1, 100),
   'AddressInput.postalCode': { pattern: '^[1-9][0-9]{5}$' },
+  'ApplicationInput.merchantCategory': { pattern: '^[0-9]{4}$' },
+  'ApplicationPatch.merchantCategory': { pattern: '^[0-9]{4}$' },
   'PaymentInput.loanId': UUID,
   'PaymentInput.amount': POSITIVE_MINOR,
   'PaymentInput.method': { enum: PAYMENT_METHODS },

@@ -81,7 +81,7 @@ const OFFER = `id applicationId version status amount { ${MONEY} } annualRateBps
 const APPROVAL = 'id applicationId level role status comment decidedBy decidedAt pendingSince';
 const AGREEMENT =
   'id applicationId number status sha256 fileVersion signMethod signedAt otpAttemptsLeft downloadUrl createdAt';
-const LOAN = `id applicationId accountNumber status closureReason principal { ${MONEY} } annualRateBps instalments frequency method disbursedOn activatedAt`;
+const LOAN = `id applicationId accountNumber status closureReason principal { ${MONEY} } annualRateBps instalments frequency method disbursedOn activatedAt fundedAt lenderCode`;
 const INSTALMENT = `n dueDate opening { ${MONEY} } principal { ${MONEY} } interest { ${MONEY} } total { ${MONEY} } closing { ${MONEY} } status`;
 const ACCOUNT = `principalOutstanding { ${MONEY} } interestDue { ${MONEY} } feesDue { ${MONEY} } penaltiesDue { ${MONEY} } nextDueDate nextDueAmount { ${MONEY} } daysPastDue bucket`;
 const PAYMENT = `id loanId amount { ${MONEY} } method purpose reference status decisionReason receivedAt verifiedAt`;

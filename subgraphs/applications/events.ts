@@ -25,6 +25,7 @@ const terms = (app: ApplicationRow) => ({
   facilityType: app.facilityType,
   ...(app.monthlyIncomeMinor ? { monthlyIncomeMinor: app.monthlyIncomeMinor } : {}),
   ...(app.collateralValueMinor ? { collateralValueMinor: app.collateralValueMinor } : {}),
+  ...(app.merchantCategory ? { merchantCategory: app.merchantCategory } : {}),
 });
 
 /** Published by applications; all keyed by application id so one application's events stay ordered. */

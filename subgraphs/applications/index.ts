@@ -2,6 +2,7 @@ import { money } from '../../platform/graphql/money';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Applications1732500000200 } from './migrations/1732500000200-applications';
 import { IncomeCollateral1732500000201 } from './migrations/1732500000201-income-collateral';
+import { MerchantCategory1732500000202 } from './migrations/1732500000202-merchant-category';
 import { ApplicationRow, CustomerKycRow, TimelineRow } from './model/application';
 import { applicationsSchema } from './schema';
 import { onDomainEvent, onKycSubmitted, onMilestone, onRiskAssessed } from './service';
@@ -10,7 +11,7 @@ export const applications: SubgraphDefinition = {
   name: 'applications',
   dbSchema: 'applications',
   entities: [ApplicationRow, TimelineRow, CustomerKycRow],
-  migrations: [Applications1732500000200, IncomeCollateral1732500000201],
+  migrations: [Applications1732500000200, IncomeCollateral1732500000201, MerchantCategory1732500000202],
   schema: applicationsSchema,
   consumes: () => ({
     'customer.kyc.submitted': (event, m) => onKycSubmitted(m, event),
@@ -36,7 +37,9 @@ export const applications: SubgraphDefinition = {
     'agreement.uploaded': onMilestone('AGREEMENT_UPLOADED'),
     'agreement.esign.locked': onMilestone('ESIGN_LOCKED', (d) => String(d.reason)),
     'agreement.signed': onDomainEvent('agreement.signed'),
+    'disbursement.initiated': onMilestone('DISBURSEMENT_INITIATED'),
     'loan.activated': onDomainEvent('loan.activated'),
+    'disbursement.failed': onDomainEvent('disbursement.failed'),
     'loan.closed': onDomainEvent('loan.closed'),
     'loan.written.off': onDomainEvent('loan.written.off'),
   }),

@@ -1,12 +1,13 @@
 import { newEvent } from '../../platform/events';
-import { encryptPii, nameIndex, piiKeyId } from '../../platform/pii';
+import { encryptPii, type LendingProfile, nameIndex, piiKeyId, sealLendingProfile } from '../../platform/pii';
 
 const source = '/loanflow/identity';
 
 /**
  * Published by identity. Event data carries ids and states, never PII: the name travels only as a keyed
- * blind index, which lets KYC screen it against a watchlist. The one exception is the contact card that
- * agreements and notifications need: it travels encrypted with the PII key, never readable on the wire.
+ * blind index, which lets KYC screen it against a watchlist. The exceptions are the contact card that
+ * agreements and notifications need and the lending profile (date of birth, state) that lenders' rules need:
+ * they travel encrypted with the PII key, never readable on the wire.
  */
 export const identityEvents = {
   customerRegistered: (customerId: string, fullName: string) =>
@@ -17,21 +18,39 @@ export const identityEvents = {
       actorId: customerId,
       data: { customerId, nameIndex: nameIndex(fullName) },
     }),
-  kycSubmitted: (customerId: string, submittedAt: Date, keyId: string, panIndex: string) =>
+  kycSubmitted: (
+    customerId: string,
+    submittedAt: Date,
+    keyId: string,
+    panIndex: string,
+    profile: LendingProfile,
+  ) =>
     newEvent({
       type: 'customer.kyc.submitted',
       source,
       subject: customerId,
       actorId: customerId,
-      data: { customerId, submittedAt: submittedAt.toISOString(), piiKeyId: keyId, panIndex },
+      data: {
+        customerId,
+        submittedAt: submittedAt.toISOString(),
+        piiKeyId: keyId,
+        panIndex,
+        lendingProfile: sealLendingProfile(profile),
+      },
     }),
-  profileUpdated: (customerId: string, fields: string[], fullName: string) =>
+  /** With the lending profile again when the address (and so perhaps the state) changed. */
+  profileUpdated: (customerId: string, fields: string[], fullName: string, profile: LendingProfile | null) =>
     newEvent({
       type: 'customer.profile.updated',
       source,
       subject: customerId,
       actorId: customerId,
-      data: { customerId, fields, nameIndex: nameIndex(fullName) },
+      data: {
+        customerId,
+        fields,
+        nameIndex: nameIndex(fullName),
+        ...(profile ? { lendingProfile: sealLendingProfile(profile) } : {}),
+      },
     }),
   contactUpdated: (c: { id: string; fullName: string; email: string; phone: string | null }) => {
     const contact = encryptPii(JSON.stringify({ name: c.fullName, email: c.email, phone: c.phone }));

@@ -214,6 +214,7 @@ export async function submitKyc(db: DataSource, customerId: string, input: unkno
         customer.kycSubmittedAt as Date,
         piiKeyId(panEnc) ?? '',
         panIndex,
+        { dateOfBirth: kyc.dateOfBirth, state: kyc.address.state },
       ),
     );
     return customer;
@@ -235,7 +236,11 @@ export async function updateProfile(
     Object.assign(customer, Object.fromEntries(fields.map((f) => [f, patch[f as keyof typeof patch]])));
     await m.save(customer);
     if (patch.fullName) await m.update(UserRow, { id: customerId }, { fullName: patch.fullName });
-    await recordEvent(m, identityEvents.profileUpdated(customerId, fields, customer.fullName));
+    const profile =
+      patch.address && customer.dateOfBirth
+        ? { dateOfBirth: customer.dateOfBirth, state: patch.address.state }
+        : null;
+    await recordEvent(m, identityEvents.profileUpdated(customerId, fields, customer.fullName, profile));
     await recordEvent(m, identityEvents.contactUpdated(customer));
     return customer;
   });

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { generate } from 'selfsigned';
 import { LenderClient, LenderTimeout, LenderUnavailable } from './client';
 import { bundledDescriptors } from './descriptors';
-import { InvalidDescriptor, type LoanRequest, parseDescriptor } from './domain/descriptor';
+import {
+  InvalidDescriptor,
+  type LenderDescriptor,
+  type LoanRequest,
+  parseDescriptor,
+} from './domain/descriptor';
 import { SIMULATOR_SECRETS, startLenderSimulator } from './simulator';
 
 const SECRETS = SIMULATOR_SECRETS;
@@ -34,7 +40,7 @@ const client = (code: string, over: Record<string, string> = {}) => {
   return new LenderClient(d, { ...env, ...over });
 };
 
-for (const code of ['ALPHA', 'BETA', 'GAMMA']) {
+for (const code of descriptors.map((d) => d.code)) {
   test(`${code}: approves once per idempotency token, declines with a reason, and fails typed`, async () => {
     const c = client(code);
     sim.behave(code, 'approve');
@@ -73,6 +79,38 @@ test('expired sessions are renewed on the next call (OAuth 2 token, handshake)',
     sim.expireSessions(code);
     assert.equal((await c.apply(request())).decision, 'APPROVED', `${code} renewed its session`);
   }
+});
+
+test('mutual TLS: only our certificate gets an answer, and we only talk to the lender our CA names', async () => {
+  assert.equal(descriptors.find((d) => d.code === 'DELTA')?.auth.scheme, 'mtls');
+  assert.ok(env.LENDER_URL_DELTA?.startsWith('https://'));
+  const stranger = await generate([{ name: 'commonName', value: 'someone-else' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    clientCertificate: { cn: 'someone-else' },
+  });
+  const refused = async (over: Record<string, string>, why: string) => {
+    const before = sim.stats('DELTA').applyCalls;
+    await assert.rejects(client('DELTA', over).apply(request()), LenderUnavailable, why);
+    assert.equal(sim.stats('DELTA').applyCalls, before, `${why}: the lender never saw the request`);
+  };
+  await refused(
+    {
+      LENDER_DELTA_CLIENT_CERT: stranger.clientcert ?? '',
+      LENDER_DELTA_CLIENT_KEY: stranger.clientprivate ?? '',
+    },
+    'a certificate another CA signed',
+  );
+  await refused({ LENDER_DELTA_CA: stranger.cert }, 'a server our CA did not sign');
+  await refused({ LENDER_URL_DELTA: `${sim.url}/DELTA` }, 'no TLS at all');
+  const plain = await fetch(`${sim.url}/DELTA/loan-proposals/x`);
+  assert.equal(plain.status, 401, 'the lender answers nothing without a client certificate');
+  await assert.rejects(
+    new LenderClient(descriptors.find((d) => d.code === 'DELTA') as LenderDescriptor, {
+      LENDER_URL_DELTA: env.LENDER_URL_DELTA,
+    }).apply(request()),
+    /secret LENDER_DELTA_CLIENT_CERT for lender DELTA is not set/,
+  );
 });
 
 test('wrong credentials are not a decline: the lender is unavailable to us', async () => {

@@ -32,7 +32,7 @@ type Env = Record<string, string | undefined>;
  */
 export class LenderClient {
   private token: { value: string; until: number } | null = null;
-  private readonly agent?: HttpsAgent;
+  private tlsAgent?: HttpsAgent;
   readonly baseUrl: string;
 
   constructor(
@@ -40,15 +40,24 @@ export class LenderClient {
     private readonly env: Env = process.env,
   ) {
     this.baseUrl = (env[`LENDER_URL_${descriptor.code}`] ?? descriptor.baseUrl).replace(/\/$/, '');
-    const a = descriptor.auth;
-    if (a.scheme === 'mtls') {
-      this.agent = new HttpsAgent({
-        cert: this.secret(a.cert.env),
-        key: this.secret(a.key.env),
-        ca: this.secret(a.ca.env),
-        keepAlive: true,
-      });
+  }
+
+  /** Our certificate and the lender's CA, read on first use (a lender not yet configured fails its calls). */
+  private agent(): HttpsAgent | undefined {
+    const a = this.descriptor.auth;
+    if (a.scheme !== 'mtls') return undefined;
+    if (!this.baseUrl.startsWith('https://')) {
+      throw new LenderUnavailable(
+        `lender ${this.descriptor.code} uses mutual TLS: its address must be https`,
+      );
     }
+    this.tlsAgent ??= new HttpsAgent({
+      cert: this.secret(a.cert.env),
+      key: this.secret(a.key.env),
+      ca: this.secret(a.ca.env),
+      keepAlive: true,
+    });
+    return this.tlsAgent;
   }
 
   private secret(name: string): string {
@@ -171,12 +180,13 @@ export class LenderClient {
     const url = new URL(`${this.baseUrl}${path}`);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const agent = this.agent();
     return new Promise((resolve, reject) => {
       const req = request(
         url,
         {
           method,
-          agent: this.agent,
+          agent,
           timeout: this.descriptor.timeoutMs,
           headers: {
             accept: 'application/json',

@@ -5,7 +5,14 @@ import type { Subscription } from '../../platform/events';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
 import { Lenders1733300001100 } from './migrations/1733300001100-lenders';
-import { ApplicationFactsRow, DisbursementRow, LenderAttemptRow, RuleVersionRow } from './model/lenders';
+import { CustomerFacts1733300001101 } from './migrations/1733300001101-customer-facts';
+import {
+  ApplicationFactsRow,
+  CustomerFactsRow,
+  DisbursementRow,
+  LenderAttemptRow,
+  RuleVersionRow,
+} from './model/lenders';
 import { lendersSchema } from './schema';
 import {
   forgetRules,
@@ -13,6 +20,7 @@ import {
   nextDue,
   onApplicationTerms,
   onDisbursementInitiated,
+  onLendingProfile,
   onOfferAccepted,
   onRiskAssessed,
   runWaterfall,
@@ -25,10 +33,12 @@ const LANES = 4;
 export const lenders: SubgraphDefinition = {
   name: 'lenders',
   dbSchema: 'lenders',
-  entities: [RuleVersionRow, ApplicationFactsRow, DisbursementRow, LenderAttemptRow],
-  migrations: [Lenders1733300001100],
+  entities: [RuleVersionRow, ApplicationFactsRow, CustomerFactsRow, DisbursementRow, LenderAttemptRow],
+  migrations: [Lenders1733300001100, CustomerFacts1733300001101],
   schema: lendersSchema,
   consumes: () => ({
+    'customer.kyc.submitted': (event, m) => onLendingProfile(m, event),
+    'customer.profile.updated': (event, m) => onLendingProfile(m, event),
     'application.created': (event, m) => onApplicationTerms(m, event),
     'application.updated': (event, m) => onApplicationTerms(m, event),
     'discussion.offer.accepted': (event, m) => onOfferAccepted(m, event),

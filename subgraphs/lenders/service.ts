@@ -3,11 +3,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { markForCommit, updateVersioned } from '../../platform/db';
 import { isUuid } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
+import { lendingDay } from '../../platform/finance';
 import { logger } from '../../platform/log';
+import { type LendingProfile, openLendingProfile } from '../../platform/pii';
 import { LenderTimeout, LenderUnavailable } from './client';
 import { bundledDescriptors } from './descriptors';
 import type { LoanRequest, Outcome } from './domain/descriptor';
 import {
+  ageOn,
   type BureauBand,
   compileRuleSet,
   type Facts,
@@ -16,7 +19,13 @@ import {
   type Selector,
 } from './domain/rules';
 import { lenderEvents } from './events';
-import { ApplicationFactsRow, DisbursementRow, LenderAttemptRow, RuleVersionRow } from './model/lenders';
+import {
+  ApplicationFactsRow,
+  CustomerFactsRow,
+  DisbursementRow,
+  LenderAttemptRow,
+  RuleVersionRow,
+} from './model/lenders';
 import { LenderPool } from './pool';
 
 const log = logger('lenders');
@@ -26,9 +35,6 @@ export const TRIES = 3;
 const backoffMs = (tryNo: number) => 100 * 2 ** (tryNo - 1);
 /** How long a worker owns a waterfall before another may take it over. */
 const LEASE_SECONDS = 30;
-
-const lendingDay = (at = new Date()) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
 
 // ---- facts from other services' events -------------------------------------------------------------
 
@@ -42,12 +48,13 @@ export async function onApplicationTerms(m: EntityManager, event: CloudEvent) {
     tenureMonths: number;
     facilityType: string;
     monthlyIncomeMinor?: string;
+    merchantCategory?: string;
   };
   await m.query(
-    `INSERT INTO application_facts (application_id, customer_id, amount_minor, currency, tenure_months, product, monthly_income_minor)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO application_facts (application_id, customer_id, amount_minor, currency, tenure_months, product, monthly_income_minor, merchant_category)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (application_id) DO UPDATE SET amount_minor = $3, currency = $4, tenure_months = $5, product = $6,
-       monthly_income_minor = $7`,
+       monthly_income_minor = $7, merchant_category = $8`,
     [
       d.applicationId,
       d.customerId,
@@ -56,8 +63,18 @@ export async function onApplicationTerms(m: EntityManager, event: CloudEvent) {
       d.tenureMonths,
       d.facilityType,
       d.monthlyIncomeMinor ?? null,
+      d.merchantCategory ?? null,
     ],
   );
+}
+
+/** identity → lenders: the borrower's lending profile (age and state), kept as sealed by identity. */
+export async function onLendingProfile(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { customerId: string; lendingProfile?: string };
+  if (!d.lendingProfile) return;
+  await m.upsert(CustomerFactsRow, { customerId: d.customerId, lendingProfile: d.lendingProfile }, [
+    'customerId',
+  ]);
 }
 
 /** offers → lenders: the accepted terms are what is funded. */
@@ -149,16 +166,26 @@ export async function publishRules(db: DataSource, managerId: string, input: unk
   return row;
 }
 
-export const factsOf = (f: ApplicationFactsRow): Facts => ({
+/** What the rules see of an application and its borrower on a lending day. */
+export const factsOf = (
+  f: ApplicationFactsRow,
+  profile: LendingProfile | null,
+  day = lendingDay(),
+): Facts => ({
   bureauBand: (f.bureauBand as BureauBand | null) ?? null,
-  ageYears: f.ageYears,
+  ageYears: profile ? ageOn(profile.dateOfBirth, day) : null,
   monthlyIncomeMinor: f.monthlyIncomeMinor === null ? null : BigInt(f.monthlyIncomeMinor),
   amountMinor: BigInt(f.amountMinor),
   tenureMonths: f.tenureMonths,
-  state: f.state,
+  state: profile?.state ?? null,
   product: f.product,
   merchantCategory: f.merchantCategory,
 });
+
+async function profileOf(m: EntityManager, customerId: string) {
+  const row = await m.findOne(CustomerFactsRow, { where: { customerId } });
+  return row ? openLendingProfile(row.lendingProfile) : null;
+}
 
 async function lentToday(db: DataSource | EntityManager) {
   const rows = (await db.query(
@@ -180,7 +207,9 @@ export async function startWaterfall(m: EntityManager, applicationId: string, lo
   if (existing) return existing;
   const facts = await m.findOne(ApplicationFactsRow, { where: { applicationId } });
   const rules = await currentRules(m);
-  const verdicts = facts ? rules.select(factsOf(facts), await lentToday(m)) : [];
+  const verdicts = facts
+    ? rules.select(factsOf(facts, await profileOf(m, facts.customerId)), await lentToday(m))
+    : [];
   const row = m.create(DisbursementRow, {
     id: randomUUID(),
     applicationId,

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { close, httpServer, listen, readBody, sendJson } from '../../platform/http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { generate } from 'selfsigned';
+import { close, httpServer, listen, readBody, routeRequests, sendJson } from '../../platform/http';
 import { type Decision, type LenderDescriptor, pointer, setPointer } from './domain/descriptor';
 
 /** The secrets the bundled descriptors name, for the simulator (development and tests only). */
@@ -31,6 +34,44 @@ interface Lender {
 }
 
 const random = () => randomBytes(12).toString('hex');
+
+/**
+ * A certificate authority of the simulator's own, with a server certificate for the loopback address and a
+ * client certificate for the platform, both signed by it: what a lender using mutual TLS exchanges with us.
+ */
+async function simulatorPki() {
+  const subject = (cn: string) => [{ name: 'commonName', value: cn }];
+  const ec = { keyType: 'ec', algorithm: 'sha256' } as const;
+  const ca = await generate(subject('LoanFlow lender simulator CA'), {
+    ...ec,
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
+  });
+  const signed = (cn: string, use: { serverAuth?: boolean; clientAuth?: boolean }) =>
+    generate(subject(cn), {
+      ...ec,
+      ca: { key: ca.private, cert: ca.cert },
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'extKeyUsage', ...use },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 7, ip: '127.0.0.1' },
+            { type: 2, value: 'localhost' },
+          ],
+        },
+      ],
+    });
+  return {
+    ca: ca.cert,
+    server: await signed('lender-simulator', { serverAuth: true }),
+    client: await signed('loanflow-platform', { clientAuth: true }),
+  };
+}
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** An endpoint template as a pattern: each `{{value}}` becomes a captured path segment. */
 const pathPattern = (template: string) =>
@@ -114,8 +155,8 @@ export async function startLenderSimulator(
       case 'handshake':
         return live(req.headers[a.tokenHeader.toLowerCase()] as string | undefined);
       case 'mtls':
-        // A plain-HTTP simulator cannot check a client certificate.
-        return false;
+        // Only on the TLS listener, which has already refused a certificate our CA did not sign.
+        return (req.socket as Partial<TLSSocket>).authorized === true;
     }
   };
 
@@ -188,29 +229,64 @@ export async function startLenderSimulator(
     return sendJson(res, 200, answer(l, loan));
   }
 
-  const server: Server = httpServer(
-    {
-      '/*': async (req, res) => {
-        const url = new URL(req.url ?? '/', 'http://x');
-        const [, code, ...rest] = url.pathname.split('/');
-        const l = lenders.get(code ?? '');
-        if (!l) return sendJson(res, 404, { error: 'no such lender' });
-        await handle(l, req, res, `/${rest.join('/')}`);
-      },
+  const routes = {
+    '/*': async (req: IncomingMessage, res: ServerResponse) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const [, code, ...rest] = url.pathname.split('/');
+      const l = lenders.get(code ?? '');
+      if (!l) return sendJson(res, 404, { error: 'no such lender' });
+      await handle(l, req, res, `/${rest.join('/')}`);
     },
-    'lender-simulator',
+  };
+  const server: Server = httpServer(routes, 'lender-simulator');
+  const url = `http://${host}:${await listen(server, port, host)}`;
+  // Lenders on mutual TLS get a second listener that asks for a client certificate and refuses others.
+  const mtls = descriptors.filter((d) => d.auth.scheme === 'mtls');
+  const pki = mtls.length ? await simulatorPki() : undefined;
+  const tls = pki
+    ? createHttpsServer(
+        {
+          key: pki.server.private,
+          cert: pki.server.cert,
+          ca: pki.ca,
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
+        routeRequests(routes, 'lender-simulator'),
+      )
+    : undefined;
+  const tlsUrl = tls ? `https://${host}:${await listen(tls, 0, host)}` : undefined;
+  /** The client certificate, its key and the CA, under the names the mTLS descriptors give them. */
+  const mtlsSecrets = Object.fromEntries(
+    mtls.flatMap((d) =>
+      d.auth.scheme === 'mtls' && pki
+        ? [
+            [d.auth.cert.env, pki.client.cert],
+            [d.auth.key.env, pki.client.private],
+            [d.auth.ca.env, pki.ca],
+          ]
+        : [],
+    ),
   );
-  const bound = await listen(server, port, host);
-  const url = `http://${host}:${bound}`;
   const lender = (code: string) => {
     const l = lenders.get(code);
     if (!l) throw new Error(`no simulated lender ${code}`);
     return l;
   };
   return {
+    /** The plain-HTTP address (an mTLS lender refuses every call there). */
     url,
-    /** LENDER_URL_<CODE> for each simulated lender. */
-    env: Object.fromEntries(descriptors.map((d) => [`LENDER_URL_${d.code}`, `${url}/${d.code}`])),
+    /** LENDER_URL_<CODE> for each simulated lender, and the certificates of those on mutual TLS. */
+    env: {
+      ...Object.fromEntries(
+        descriptors.map((d) => [
+          `LENDER_URL_${d.code}`,
+          `${d.auth.scheme === 'mtls' ? tlsUrl : url}/${d.code}`,
+        ]),
+      ),
+      ...mtlsSecrets,
+    } as Record<string, string>,
+
     behave(code: string, mode: Mode, delayMs = 0) {
       Object.assign(lender(code), { mode, delayMs });
     },
@@ -229,6 +305,7 @@ export async function startLenderSimulator(
     async stop() {
       for (const res of held) res.destroy();
       await close(server);
+      if (tls) await close(tls);
     },
   };
 }

@@ -83,10 +83,10 @@ export const loanEvents = {
         totalInterestMinor: rows.reduce((s, r) => s + r.interestMinor, 0n).toString(),
       },
     }),
-  disbursementInitiated: (l: LoanRow) =>
+  disbursementInitiated: (l: LoanRow, actorId?: string) =>
     newEvent({
       type: 'disbursement.initiated',
-      ...loanBase(l),
+      ...loanBase(l, actorId),
       data: { ...loanIds(l), amountMinor: (BigInt(l.principalMinor) - BigInt(l.feeMinor)).toString() },
     }),
   overdue: (
@@ -138,6 +138,17 @@ export const loanEvents = {
     newEvent({
       type: 'disbursement.completed',
       ...loanBase(l),
-      data: { ...loanIds(l), amountMinor: (BigInt(l.principalMinor) - BigInt(l.feeMinor)).toString() },
+      data: {
+        ...loanIds(l),
+        amountMinor: (BigInt(l.principalMinor) - BigInt(l.feeMinor)).toString(),
+        lenderCode: l.lenderCode ?? '',
+      },
+    }),
+  /** No partner lender funded the loan: nothing was paid out and nothing is owed. */
+  disbursementFailed: (l: LoanRow, reason: string) =>
+    newEvent({
+      type: 'disbursement.failed',
+      ...loanBase(l),
+      data: { ...loanIds(l), accountNumber: l.accountNumber, reason },
     }),
 };

@@ -3,7 +3,14 @@ import { afterCommitOf } from '../../platform/db';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
 import { LOAN_FILES, loanFileRoutes } from './http';
-import { onAgreementSigned, onLoanClosed, onPaymentVerified, runOverdue } from './loan-service';
+import {
+  onAgreementSigned,
+  onLenderDisbursed,
+  onLoanClosed,
+  onPaymentVerified,
+  onWaterfallFailed,
+  runOverdue,
+} from './loan-service';
 import { Agreements1732500000800 } from './migrations/1732500000800-agreements';
 import { Loans1732500000801 } from './migrations/1732500000801-loans';
 import { Repayments1732500000802 } from './migrations/1732500000802-repayments';
@@ -11,6 +18,7 @@ import { Overdue1732500000803 } from './migrations/1732500000803-overdue';
 import { NoDues1732500000804 } from './migrations/1732500000804-no-dues';
 import { Foreclosure1732500000805 } from './migrations/1732500000805-foreclosure';
 import { Reminders1732500000806 } from './migrations/1732500000806-reminders';
+import { Funding1732500000807 } from './migrations/1732500000807-funding';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
 import { loansSchema } from './schema';
@@ -46,6 +54,7 @@ export const loans: SubgraphDefinition = {
     NoDues1732500000804,
     Foreclosure1732500000805,
     Reminders1732500000806,
+    Funding1732500000807,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),
@@ -55,6 +64,8 @@ export const loans: SubgraphDefinition = {
     'approval.final.approved': (event, m) => onFinalApproved(m, event),
     'document.uploaded': (event, m) => onDocumentUploaded(m, event),
     'agreement.signed': (event, m) => onAgreementSigned(m, event),
+    'lender.disbursed': (event, m) => onLenderDisbursed(m, event),
+    'lender.waterfall.failed': (event, m) => onWaterfallFailed(m, event),
     'payment.verified': (event, m) => onPaymentVerified(m, event),
     'loan.closed': (event, m) => onLoanClosed(m, event),
   }),

@@ -6,9 +6,10 @@ import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
-import { instalmentsFor } from '../../platform/finance';
+import { instalmentsFor, lendingDay } from '../../platform/finance';
 import { money } from '../../platform/graphql/money';
 import { keysetPage } from '../../platform/graphql/page';
+import { logger } from '../../platform/log';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderNoDues } from './domain/agreement-pdf';
@@ -30,17 +31,17 @@ import {
   repayment,
   writeOff,
 } from './domain/ledger';
-import { buildSchedule } from './domain/schedule';
+import { buildSchedule, type ScheduledInstalment } from './domain/schedule';
 import { loanEvents } from './events';
 import { AgreementRow, ContractRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
 import { agreementFiles, contactOf, LENDER, repaymentOf } from './service';
 
 export const LOAN_ACTIVATORS = [Role.SYSTEM, Role.ADMIN];
+const log = logger('loans');
 
 /** Today's calendar date where the loan lives (schedules are in the loan's time zone). */
-export const today = (at = new Date()) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
+const today = lendingDay;
 
 /** Posts a balanced entry (the database checks the balance again at commit). */
 export async function post(m: EntityManager, loanId: string, entry: Entry, reference: string | null) {
@@ -54,27 +55,12 @@ export async function post(m: EntityManager, loanId: string, entry: Entry, refer
   }
 }
 
-/**
- * Activates the loan of a signed agreement (once, however often asked): the account, its schedule and the
- * disbursement entry, with loan.activated, repayment.schedule.created and the disbursement events.
- * Disbursement is direct for now; the lender waterfall (issue 8) will take over that step.
- */
-export async function activate(m: EntityManager, applicationId: string, actorId: string | undefined) {
-  const existing = await m.findOne(LoanRow, { where: { applicationId } });
-  if (existing) return existing;
-  const agreement = await m.findOne(AgreementRow, { where: { applicationId } });
-  if (!agreement) throw notFound('agreement');
-  if (agreement.status !== AgreementStatus.SIGNED) {
-    throw new AppError('FAILED_PRECONDITION', `the agreement is ${agreement.status}, not signed`);
-  }
-  const contract = await m.findOneOrFail(ContractRow, { where: { applicationId } });
+/** The repayment schedule of a contract for a disbursement date. */
+function scheduleFor(contract: ContractRow, disbursedOn: string) {
   const o = contract.offer as Record<string, string | number>;
-  const principal = BigInt(o.amountMinor as string);
-  const fee = BigInt(o.processingFeeMinor as string);
-  const disbursedOn = today();
   const repayment = repaymentOf(o);
-  const schedule = buildSchedule({
-    principalMinor: principal,
+  return buildSchedule({
+    principalMinor: BigInt(o.amountMinor as string),
     annualRateBps: Number(o.annualRateBps),
     instalments: instalmentsFor(Number(o.tenureMonths), repayment.frequency) - repayment.moratoriumPeriods,
     frequency: repayment.frequency,
@@ -82,31 +68,15 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     moratoriumPeriods: repayment.moratoriumPeriods,
     disbursementDate: disbursedOn,
   });
-  const id = randomUUID();
-  const loan = m.create(LoanRow, {
-    id,
-    applicationId,
-    customerId: agreement.customerId,
-    accountNumber: `LN${Date.now().toString(36).toUpperCase()}${id.slice(0, 4).toUpperCase()}`,
-    status: 'ACTIVE',
-    principalMinor: principal.toString(),
-    feeMinor: fee.toString(),
-    currency: String(o.currency),
-    annualRateBps: Number(o.annualRateBps),
-    instalments: schedule.length,
-    frequency: repayment.frequency,
-    method: repayment.method,
-    disbursedOn,
-    activatedAt: new Date(),
-    closedAt: null,
-    closureReason: null,
-    version: 1,
-  });
-  await m.insert(LoanRow, loan);
+}
+
+/** Writes the loan's schedule afresh (nothing is paid on a loan before it is funded). */
+async function writeSchedule(m: EntityManager, loanId: string, schedule: ScheduledInstalment[]) {
+  await m.delete(InstalmentRow, { loanId });
   await m.insert(
     InstalmentRow,
     schedule.map((r) => ({
-      loanId: id,
+      loanId,
       n: r.n,
       dueDate: r.dueDate,
       openingMinor: r.openingMinor.toString(),
@@ -122,12 +92,119 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
       remindedOn: null,
     })),
   );
-  await recordEvent(m, loanEvents.activated(loan, actorId));
-  await recordEvent(m, loanEvents.scheduleCreated(loan, schedule));
-  await recordEvent(m, loanEvents.disbursementInitiated(loan));
-  await post(m, id, disbursement(principal, fee), `disbursement of ${loan.accountNumber}`);
-  await recordEvent(m, loanEvents.disbursementCompleted(loan));
+}
+
+/**
+ * Opens the loan account of a signed agreement (once, however often asked) with the schedule it will have
+ * if funded today, and sends it to the lender waterfall (disbursement.initiated). It is PENDING_DISBURSEMENT
+ * until a partner lender pays out (lender.disbursed), or DISBURSEMENT_FAILED when none does.
+ */
+export async function activate(m: EntityManager, applicationId: string, actorId: string | undefined) {
+  const existing = await m.findOne(LoanRow, { where: { applicationId } });
+  if (existing) return existing;
+  const agreement = await m.findOne(AgreementRow, { where: { applicationId } });
+  if (!agreement) throw notFound('agreement');
+  if (agreement.status !== AgreementStatus.SIGNED) {
+    throw new AppError('FAILED_PRECONDITION', `the agreement is ${agreement.status}, not signed`);
+  }
+  const contract = await m.findOneOrFail(ContractRow, { where: { applicationId } });
+  const o = contract.offer as Record<string, string | number>;
+  const disbursedOn = today();
+  const schedule = scheduleFor(contract, disbursedOn);
+  const repayment = repaymentOf(o);
+  const id = randomUUID();
+  const loan = m.create(LoanRow, {
+    id,
+    applicationId,
+    customerId: agreement.customerId,
+    accountNumber: `LN${Date.now().toString(36).toUpperCase()}${id.slice(0, 4).toUpperCase()}`,
+    status: 'PENDING_DISBURSEMENT',
+    principalMinor: String(o.amountMinor),
+    feeMinor: String(o.processingFeeMinor),
+    currency: String(o.currency),
+    annualRateBps: Number(o.annualRateBps),
+    instalments: schedule.length,
+    frequency: repayment.frequency,
+    method: repayment.method,
+    disbursedOn,
+    activatedAt: new Date(),
+    fundedAt: null,
+    lenderCode: null,
+    lenderLoanRef: null,
+    closedAt: null,
+    closureReason: null,
+    version: 1,
+  });
+  await m.insert(LoanRow, loan);
+  await writeSchedule(m, id, schedule);
+  await recordEvent(m, loanEvents.disbursementInitiated(loan, actorId));
   return loan;
+}
+
+/**
+ * lenders → loans: a partner lender paid the loan out. The loan becomes ACTIVE from today (its schedule
+ * is drawn again if the waterfall ran past the day it was opened), the disbursement is booked, and
+ * loan.activated, repayment.schedule.created and disbursement.completed follow.
+ */
+export async function onLenderDisbursed(m: EntityManager, event: CloudEvent) {
+  const d = event.data as {
+    applicationId: string;
+    lenderCode: string;
+    lenderLoanRef: string;
+    amountMinor: string;
+  };
+  const loan = await m.findOne(LoanRow, {
+    where: { applicationId: d.applicationId },
+    lock: { mode: 'pessimistic_write' },
+  });
+  if (!loan) throw new Error(`no loan for application ${d.applicationId}`);
+  if (loan.status !== 'PENDING_DISBURSEMENT') return;
+  const principal = BigInt(loan.principalMinor);
+  const fee = BigInt(loan.feeMinor);
+  // A lender that booked another principal is a matter for operations (the event goes to the dead letters).
+  if (BigInt(d.amountMinor) !== principal) {
+    throw new Error(`lender ${d.lenderCode} booked ${d.amountMinor}, the loan's principal is ${principal}`);
+  }
+  const disbursedOn = today();
+  const schedule = scheduleFor(
+    await m.findOneOrFail(ContractRow, { where: { applicationId: loan.applicationId } }),
+    disbursedOn,
+  );
+  await writeSchedule(m, loan.id, schedule);
+  const funded = await updateVersioned(m, LoanRow, loan, {
+    status: 'ACTIVE',
+    disbursedOn,
+    instalments: schedule.length,
+    fundedAt: new Date(),
+    lenderCode: d.lenderCode,
+    lenderLoanRef: d.lenderLoanRef,
+  });
+  await post(
+    m,
+    loan.id,
+    disbursement(principal, fee),
+    `disbursement of ${loan.accountNumber} by ${d.lenderCode} ${d.lenderLoanRef}`,
+  );
+  await recordEvent(m, loanEvents.activated(funded));
+  await recordEvent(m, loanEvents.scheduleCreated(funded, schedule));
+  await recordEvent(m, loanEvents.disbursementCompleted(funded));
+}
+
+/** lenders → loans: no partner lender funded the loan; nothing is owed, and the borrower is told. */
+export async function onWaterfallFailed(m: EntityManager, event: CloudEvent) {
+  const d = event.data as { applicationId: string; reason: string };
+  const loan = await m.findOne(LoanRow, {
+    where: { applicationId: d.applicationId },
+    lock: { mode: 'pessimistic_write' },
+  });
+  if (!loan) throw new Error(`no loan for application ${d.applicationId}`);
+  if (loan.status !== 'PENDING_DISBURSEMENT') return;
+  const failed = await updateVersioned(m, LoanRow, loan, { status: 'DISBURSEMENT_FAILED' });
+  log.warn(
+    { loanId: loan.id, applicationId: loan.applicationId, reason: d.reason },
+    'no partner lender funded the loan',
+  );
+  await recordEvent(m, loanEvents.disbursementFailed(failed, d.reason));
 }
 
 /** loans → loans: a signed agreement activates its loan. */

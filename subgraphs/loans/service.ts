@@ -7,7 +7,13 @@ import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db
 import { lazyDocumentStore } from '../../platform/docstore';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
-import { DEFAULT_REPAYMENT, type Frequency, type Method, type RepaymentTerms } from '../../platform/finance';
+import {
+  DEFAULT_REPAYMENT,
+  type Frequency,
+  lendingDay,
+  type Method,
+  type RepaymentTerms,
+} from '../../platform/finance';
 import { logger } from '../../platform/log';
 import { notifier } from '../../platform/notify/http';
 import { NotifierUnavailable } from '../../platform/notify/port';
@@ -112,8 +118,6 @@ export async function contactOf(db: DataSource | EntityManager, customerId: stri
   return row ? openContact(row.contact) : null;
 }
 
-const sanctionDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
-
 /** Generates the oldest waiting agreement; SKIP LOCKED lets several replicas share the work. */
 export const generateNext = (db: DataSource) => generate(db, null);
 
@@ -157,7 +161,7 @@ async function generate(db: DataSource, id: string | null): Promise<boolean> {
     totalInterestMinor: BigInt(o.totalInterestMinor as string),
     totalPayableMinor: BigInt(o.totalPayableMinor as string),
     aprBps: Number(o.aprBps),
-    sanctionedOn: sanctionDate(a.createdAt),
+    sanctionedOn: lendingDay(a.createdAt),
   });
   const file = await putVersion(a, bytes, 'GENERATED');
   await db.transaction((m) =>

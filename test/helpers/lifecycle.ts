@@ -165,10 +165,11 @@ export async function latestOtp(notifyUrl: string, phone: string) {
 }
 
 /**
- * A customer with an ACTIVE loan: a small offer accepted, levels 1 and 2 approved by the given users, the
- * agreement e-signed with the code read from the SMS simulator at `notifyUrl`.
+ * A customer whose agreement is signed: a small offer accepted, levels 1 and 2 approved by the given users,
+ * the agreement e-signed with the code read from the SMS simulator at `notifyUrl`. The loan then waits for a
+ * partner lender.
  */
-export async function activeLoan(
+export async function signedAgreement(
   gql: Gql,
   desk: Desk,
   approvers: { internal: User; manager: User },
@@ -203,11 +204,18 @@ export async function activeLoan(
     c.token,
   );
   assert.equal(signed.data?.confirmEsign.status, 'SIGNED', JSON.stringify(signed.errors));
+  return { ...c, agreementId };
+}
+
+/** A customer with an ACTIVE loan: an agreement signed as above, and the loan funded by a partner lender. */
+export async function activeLoan(...args: Parameters<typeof signedAgreement>) {
+  const c = await signedAgreement(...args);
+  const gql = args[0];
   await reaches(gql, c.applicationId, c.token, 'ACTIVE');
   const loanId = (
     await gql(`query($id: ID!) { application(id: $id) { loan { id } } }`, { id: c.applicationId }, c.token)
   ).data?.application.loan.id as string;
-  return { ...c, agreementId, loanId };
+  return { ...c, loanId };
 }
 
 /**

@@ -42,6 +42,11 @@ const fields = {
   monthlyIncomeMinor: minor('monthly income')
     .refine((v) => v > 0n, 'must be positive')
     .nullish(),
+  /** Where the loan is spent, for checkout financing: the merchant's 4-digit category code (MCC). */
+  merchantCategory: z
+    .string()
+    .regex(/^[0-9]{4}$/, 'a 4-digit merchant category code')
+    .nullish(),
   /** Market value of the collateral offered, if any; risk derives LTV from it. */
   collateralValueMinor: minor('collateral value')
     .refine((v) => v > 0n, 'must be positive')

@@ -70,3 +70,9 @@ test('drafts: amounts in whole paise within limits, tenure in months', () => {
   assert.throws(bad({ tenureMonths: 0 }), /tenureMonths/);
   assert.throws(bad({ facilityType: 'CRYPTO' }), /facilityType/);
 });
+
+test('a signed application that no lender funds ends DISBURSEMENT_FAILED, not ACTIVE', () => {
+  assert.equal(transition(S.SIGNED, 'disbursement.failed'), S.DISBURSEMENT_FAILED);
+  assert.ok(TERMINAL.has(S.DISBURSEMENT_FAILED));
+  assert.throws(() => transition(S.DISBURSEMENT_FAILED, 'loan.activated'));
+});

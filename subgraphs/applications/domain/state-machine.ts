@@ -11,6 +11,8 @@ export enum ApplicationStatus {
   /** The borrower signed the agreement; activation comes next. */
   SIGNED = 'SIGNED',
   ACTIVE = 'ACTIVE',
+  /** Signed, but no partner lender funded the loan: nothing was paid out and nothing is owed. */
+  DISBURSEMENT_FAILED = 'DISBURSEMENT_FAILED',
   CLOSED = 'CLOSED',
   REJECTED = 'REJECTED',
   DECLINED = 'DECLINED',
@@ -36,6 +38,7 @@ export type Trigger =
   | 'approval.rejected'
   | 'agreement.signed'
   | 'loan.activated'
+  | 'disbursement.failed'
   | 'loan.closed'
   | 'loan.written.off';
 
@@ -55,6 +58,7 @@ export const TRANSITIONS: Record<Trigger, { from: readonly ApplicationStatus[]; 
   'approval.rejected': { from: [S.APPROVAL], to: S.REJECTED },
   'agreement.signed': { from: [S.AGREEMENT], to: S.SIGNED },
   'loan.activated': { from: [S.SIGNED], to: S.ACTIVE },
+  'disbursement.failed': { from: [S.SIGNED], to: S.DISBURSEMENT_FAILED },
   'loan.closed': { from: [S.ACTIVE], to: S.CLOSED },
   // The account is closed in the books; the reason says it was written off, not repaid.
   'loan.written.off': { from: [S.ACTIVE], to: S.CLOSED },
@@ -62,6 +66,7 @@ export const TRANSITIONS: Record<Trigger, { from: readonly ApplicationStatus[]; 
 
 export const TERMINAL: ReadonlySet<ApplicationStatus> = new Set([
   S.CLOSED,
+  S.DISBURSEMENT_FAILED,
   S.REJECTED,
   S.DECLINED,
   S.WITHDRAWN,

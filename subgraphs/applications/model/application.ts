@@ -21,6 +21,8 @@ export class ApplicationRow {
   @Column('jsonb', { nullable: true }) project!: ProjectJson | null;
   @Column('bigint', { name: 'monthly_income_minor', nullable: true }) monthlyIncomeMinor!: string | null;
   @Column('bigint', { name: 'collateral_value_minor', nullable: true }) collateralValueMinor!: string | null;
+  /** The merchant's category code (ISO 18245 MCC) when the loan pays for a purchase at a checkout. */
+  @Column('text', { name: 'merchant_category', nullable: true }) merchantCategory!: string | null;
   @Column('text') status!: ApplicationStatus;
   @Column('timestamptz', { name: 'submitted_at', nullable: true }) submittedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

@@ -42,6 +42,11 @@ export class Application {
   @Field(() => Int) tenureMonths!: number;
   @Field(() => FacilityType) facilityType!: FacilityType;
   @Field(() => String) purpose!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "The merchant's category code (MCC), for checkout financing.",
+  })
+  merchantCategory!: string | null;
   @Field(() => ApplicationStatus) status!: ApplicationStatus;
   @Field(() => Date, { nullable: true }) submittedAt!: Date | null;
   @Field(() => Date) createdAt!: Date;
@@ -80,6 +85,12 @@ export class ApplicationInput {
   monthlyIncomeMinor?: bigint;
   @Field(() => MinorUnits, { nullable: true, description: 'Collateral market value in paise, if any.' })
   collateralValueMinor?: bigint;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Checkout financing: the merchant's 4-digit category code (MCC), which some lenders lend by.",
+  })
+  merchantCategory?: string;
 }
 
 @InputType()
@@ -93,6 +104,12 @@ export class ApplicationPatch {
   monthlyIncomeMinor?: bigint;
   @Field(() => MinorUnits, { nullable: true, description: 'Collateral market value in paise, if any.' })
   collateralValueMinor?: bigint;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Checkout financing: the merchant's 4-digit category code (MCC), which some lenders lend by.",
+  })
+  merchantCategory?: string;
 }
 
 @InputType()

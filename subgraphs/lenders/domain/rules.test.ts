@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileRuleSet, type Facts, ruleSetSchema } from './rules';
+import { ageOn, compileRuleSet, type Facts, ruleSetSchema } from './rules';
 
 const facts = (over: Partial<Facts> = {}): Facts => ({
   bureauBand: 'GOOD',
@@ -96,4 +96,13 @@ test('bad rule sets are refused: duplicate lenders, inverted ranges, bad codes',
 test('a paused lender is never eligible', () => {
   const select = compileRuleSet(ruleSetSchema.parse([{ lenderCode: 'ALPHA', priority: 1, active: false }]));
   assert.deepEqual(select(facts(), none)[0]?.reasons, ['lender paused']);
+});
+
+test('age is completed years on the lending day', () => {
+  assert.equal(ageOn('2005-12-03', '2026-12-02'), 20);
+  assert.equal(ageOn('2005-12-03', '2026-12-03'), 21, 'a year older on the birthday');
+  assert.equal(ageOn('2005-12-03', '2027-01-01'), 21);
+  assert.equal(ageOn('2004-02-29', '2025-02-28'), 20);
+  assert.equal(ageOn('2004-02-29', '2025-03-01'), 21);
+  assert.equal(ageOn('2004-02-29', '2028-02-29'), 24);
 });

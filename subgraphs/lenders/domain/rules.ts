@@ -53,6 +53,16 @@ export interface Facts {
   merchantCategory: string | null;
 }
 
+/**
+ * Completed years from a date of birth to a day (both YYYY-MM-DD): one more on each birthday; a 29 February
+ * birthday counts from 1 March in other years.
+ */
+export function ageOn(dateOfBirth: string, day: string): number {
+  const [by = 0, bm = 0, bd = 0] = dateOfBirth.split('-').map(Number);
+  const [y = 0, m = 0, d = 0] = day.split('-').map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
 export interface Verdict {
   lenderCode: string;
   eligible: boolean;

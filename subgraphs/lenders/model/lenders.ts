@@ -26,9 +26,15 @@ export class ApplicationFactsRow {
   @Column('text') product!: string;
   @Column('bigint', { name: 'monthly_income_minor', nullable: true }) monthlyIncomeMinor!: string | null;
   @Column('text', { name: 'bureau_band', nullable: true }) bureauBand!: string | null;
-  @Column('integer', { name: 'age_years', nullable: true }) ageYears!: number | null;
-  @Column('text', { nullable: true }) state!: string | null;
+  /** The merchant's category code (MCC) when the loan pays for a purchase at a merchant. */
   @Column('text', { name: 'merchant_category', nullable: true }) merchantCategory!: string | null;
+}
+
+/** A borrower's lending profile (date of birth, state) as identity published it: encrypted with the PII key. */
+@Entity({ name: 'customer_facts' })
+export class CustomerFactsRow {
+  @PrimaryColumn('uuid', { name: 'customer_id' }) customerId!: string;
+  @Column('text', { name: 'lending_profile' }) lendingProfile!: string;
 }
 
 @Entity({ name: 'disbursements' })

@@ -6,6 +6,7 @@ export class LoanRow {
   @Column('uuid', { name: 'application_id' }) applicationId!: string;
   @Column('uuid', { name: 'customer_id' }) customerId!: string;
   @Column('text', { name: 'account_number' }) accountNumber!: string;
+  /** PENDING_DISBURSEMENT, ACTIVE, CLOSED, WRITTEN_OFF or DISBURSEMENT_FAILED. */
   @Column('text') status!: string;
   @Column('bigint', { name: 'principal_minor' }) principalMinor!: string;
   @Column('bigint', { name: 'fee_minor' }) feeMinor!: string;
@@ -14,8 +15,14 @@ export class LoanRow {
   @Column('integer') instalments!: number;
   @Column('text') frequency!: string;
   @Column('text') method!: string;
+  /** The day the money was paid out, or the day it would be while the loan waits for a lender. */
   @Column('date', { name: 'disbursed_on' }) disbursedOn!: string;
+  /** When the account was opened (the agreement was signed). */
   @Column('timestamptz', { name: 'activated_at' }) activatedAt!: Date;
+  @Column('timestamptz', { name: 'funded_at', nullable: true }) fundedAt!: Date | null;
+  /** The partner lender that funded the loan, and its reference for it. */
+  @Column('text', { name: 'lender_code', nullable: true }) lenderCode!: string | null;
+  @Column('text', { name: 'lender_loan_ref', nullable: true }) lenderLoanRef!: string | null;
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
   /** REPAID (the schedule ran out) or FORECLOSED (paid off early at a quote). */
   @Column('text', { name: 'closure_reason', nullable: true }) closureReason!: string | null;

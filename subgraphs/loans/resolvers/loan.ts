@@ -34,6 +34,8 @@ const toLoan = (l: LoanRow): Loan => ({
   method: l.method,
   disbursedOn: l.disbursedOn,
   activatedAt: l.activatedAt,
+  fundedAt: l.fundedAt,
+  lenderCode: l.lenderCode,
   closedAt: l.closedAt,
 });
 
@@ -100,7 +102,8 @@ export class LoanResolver {
   }
 
   @Mutation(() => Loan, {
-    description: 'SYSTEM or ADMIN: activate the loan of a signed agreement (idempotent).',
+    description:
+      'SYSTEM or ADMIN: open the loan account of a signed agreement and send it to the lender waterfall (idempotent); it is ACTIVE once a lender funds it.',
   })
   async activateLoan(@Arg('applicationId', () => ID) applicationId: string, @Ctx() ctx: SubgraphContext) {
     const caller = requireRole(ctx, ...loans.LOAN_ACTIVATORS);

@@ -121,13 +121,17 @@ export class NoDuesCertificate {
   @Field(() => Date) issuedAt!: Date;
 }
 
-@ObjectType({ description: 'A loan account: opened when the agreement is signed.' })
+const LOAN_STATUSES = 'PENDING_DISBURSEMENT, ACTIVE, CLOSED, WRITTEN_OFF or DISBURSEMENT_FAILED';
+
+@ObjectType({
+  description: 'A loan account: opened when the agreement is signed, active once a partner lender funds it.',
+})
 @Directive('@key(fields: "id")')
 export class Loan {
   @Field(() => ID) id!: string;
   @Field(() => ID) applicationId!: string;
   @Field(() => String) accountNumber!: string;
-  @Field(() => String, { description: 'ACTIVE, CLOSED or WRITTEN_OFF' }) status!: string;
+  @Field(() => String, { description: LOAN_STATUSES }) status!: string;
   @Field(() => String, { nullable: true, description: 'REPAID, FORECLOSED or WRITTEN_OFF, once closed' })
   closureReason!: string | null;
   @Field(() => Money) principal!: Money;
@@ -135,8 +139,15 @@ export class Loan {
   @Field(() => Int) instalments!: number;
   @Field(() => String) frequency!: string;
   @Field(() => String, { description: 'EMI or EQUAL_PRINCIPAL' }) method!: string;
-  @Field(() => String) disbursedOn!: string;
-  @Field(() => Date) activatedAt!: Date;
+  @Field(() => String, {
+    description: 'The day the money was paid out (planned, until a lender funds the loan)',
+  })
+  disbursedOn!: string;
+  @Field(() => Date, { description: 'When the account was opened' }) activatedAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'When a partner lender paid the loan out' })
+  fundedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'The partner lender that funded the loan' })
+  lenderCode!: string | null;
   @Field(() => Date, { nullable: true }) closedAt!: Date | null;
 }
 
@@ -149,7 +160,7 @@ export class LoanConnection {
 
 @InputType()
 export class LoanFilter {
-  @Field(() => String, { nullable: true, description: 'ACTIVE, CLOSED or WRITTEN_OFF' }) status?: string;
+  @Field(() => String, { nullable: true, description: LOAN_STATUSES }) status?: string;
   @Field(() => ID, { nullable: true }) customerId?: string;
 }
 

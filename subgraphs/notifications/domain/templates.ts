@@ -108,6 +108,13 @@ const TEMPLATES: Record<string, (d: Data) => Rendered> = {
       'Loan disbursed',
       `${amount(d.amountMinor)} was paid out to your account. Your repayment schedule is in the app.`,
     ),
+  'disbursement.failed': (d) =>
+    regulatory(
+      'LOAN',
+      'Loan could not be disbursed',
+      `We could not find a lending partner to fund loan ${d.accountNumber}. Nothing was paid out and you ` +
+        'owe nothing. Our team will contact you about your options.',
+    ),
   'payment.received': (d) =>
     plain(
       'PAYMENT',
