@@ -23,7 +23,14 @@ const files = find(ROOT)
 
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    '--test-reporter=spec',
+    ...files,
+  ],
   { cwd: ROOT, stdio: 'inherit' },
 );
 process.exit(r.status ?? 1);

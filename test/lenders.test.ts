@@ -129,6 +129,34 @@ test('all decline: a clear final state, holds released, the failure published', 
   behave({ ALPHA: 'approve', BETA: 'approve', GAMMA: 'approve' });
 });
 
+test('a lender still deciding is followed up: its approval, given in time, funds the loan', async () => {
+  sim.behave('ALPHA', 'pending-then-approve', 400);
+  const betaBefore = sim.stats('BETA').applyCalls;
+  const id = await application();
+  const done = await runWaterfall(db, pool, id, 'worker-1');
+  assert.equal(done?.lenderCode, 'ALPHA');
+  assert.equal(sim.stats('BETA').applyCalls, betaBefore, 'the next lender is never called');
+  const t = await trail(id);
+  assert.equal(t[0], 'ALPHA:PENDING');
+  assert.ok(t.includes('ALPHA:STATUS_PENDING'), t.join());
+  assert.equal(t.at(-1), 'ALPHA:STATUS_APPROVED');
+  behave({ ALPHA: 'approve' });
+});
+
+test('a lender that does not decide within its wait: the request is withdrawn and the next lender funds the loan', async () => {
+  sim.behave('ALPHA', 'pending');
+  const before = sim.stats('ALPHA');
+  const id = await application();
+  const done = await runWaterfall(db, pool, id, 'worker-1');
+  assert.equal(done?.lenderCode, 'BETA');
+  const t = await trail(id);
+  assert.deepEqual([t[0], t.at(-2), t.at(-1)], ['ALPHA:PENDING', 'ALPHA:CANCEL_DECLINED', 'BETA:APPROVED']);
+  const after = sim.stats('ALPHA');
+  assert.equal(after.cancelCalls, before.cancelCalls + 1);
+  assert.equal(after.approvedLoans, before.approvedLoans, 'no loan was left behind at the first lender');
+  behave({ ALPHA: 'approve' });
+});
+
 test('two workers on the same application: exactly one loan', async () => {
   behave({ ALPHA: 'slow' });
   sim.behave('ALPHA', 'slow', 200);

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
+  type Endpoint,
   type LenderDescriptor,
   type LoanRequest,
   type Outcome,
@@ -74,10 +75,21 @@ export class LenderClient {
   }
 
   /** What the lender did with a token (the double check after a timeout); null when it never saw it. */
-  async status(idempotencyToken: string): Promise<Outcome | null> {
-    const d = this.descriptor;
-    const path = String(render(d.status.path, { idempotencyToken }));
-    const a = await this.authorized(d.status.method, path, undefined);
+  status(idempotencyToken: string): Promise<Outcome | null> {
+    return this.ask(this.descriptor.status, idempotencyToken);
+  }
+
+  /**
+   * Withdraws a request the lender is still deciding. Its answer says what became of it: an approval given
+   * meanwhile stands. Null when the descriptor has no such endpoint or the lender never saw the token.
+   */
+  cancel(idempotencyToken: string): Promise<Outcome | null> {
+    const e = this.descriptor.cancel;
+    return e ? this.ask(e, idempotencyToken) : Promise.resolve(null);
+  }
+
+  private async ask(e: Endpoint, idempotencyToken: string): Promise<Outcome | null> {
+    const a = await this.authorized(e.method, String(render(e.path, { idempotencyToken })), undefined);
     if (a.status === 404) return null;
     return this.outcomeOf(a);
   }

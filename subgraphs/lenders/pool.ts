@@ -32,6 +32,10 @@ export class LenderPool {
     });
   }
 
+  descriptor(code: string) {
+    return this.get(code).client.descriptor;
+  }
+
   has(code: string) {
     return this.lenders.has(code);
   }

@@ -33,6 +33,9 @@ const log = logger('lenders');
 /** Tries at one lender when it fails (5xx), with back-off between them; a timeout is not retried. */
 export const TRIES = 3;
 const backoffMs = (tryNo: number) => 100 * 2 ** (tryNo - 1);
+/** A PENDING answer is followed up this often, for the descriptor's wait or this long by default. */
+const PENDING_POLL_MS = 200;
+const PENDING_WAIT_MS = 2000;
 /** How long a worker owns a waterfall before another may take it over. */
 const LEASE_SECONDS = 30;
 
@@ -330,12 +333,8 @@ async function tryLender(
       const outcome = await pool.call(code, (c) => c.apply(req));
       await record(db, d, { ...base, outcome: outcome.decision, response: outcome });
       if (outcome.decision === 'APPROVED') return { approved: outcome };
-      return {
-        next:
-          outcome.decision === 'DECLINED'
-            ? `declined: ${outcome.reason ?? 'no reason given'}`
-            : 'no decision in time',
-      };
+      if (outcome.decision === 'PENDING') return followUp(db, pool, d, code, req.idempotencyToken, tryNo);
+      return { next: `declined: ${outcome.reason ?? 'no reason given'}` };
     } catch (err) {
       if (err instanceof LenderTimeout) {
         await record(db, d, { ...base, outcome: 'TIMEOUT', error: err.message });
@@ -351,6 +350,28 @@ async function tryLender(
   return { next: 'unavailable' };
 }
 
+/** Asks a lender what became of a token (its status, or withdrawing it) and records the answer. */
+async function ask(
+  db: DataSource,
+  pool: LenderPool,
+  d: { id: string; applicationId: string },
+  code: string,
+  token: string,
+  tryNo: number,
+  what: 'STATUS' | 'CANCEL',
+): Promise<Outcome | null | 'unknown'> {
+  const base = { lenderCode: code, tryNo, token, startedAt: new Date() };
+  try {
+    const seen = await pool.call(code, (c) => (what === 'STATUS' ? c.status(token) : c.cancel(token)));
+    await record(db, d, { ...base, outcome: `${what}_${seen?.decision ?? 'UNKNOWN'}`, response: seen });
+    return seen;
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    await record(db, d, { ...base, outcome: `${what}_UNKNOWN`, error });
+    return 'unknown';
+  }
+}
+
 async function doubleCheck(
   db: DataSource,
   pool: LenderPool,
@@ -359,21 +380,39 @@ async function doubleCheck(
   token: string,
   tryNo: number,
 ): Promise<LenderResult> {
-  const startedAt = new Date();
-  const base = { lenderCode: code, tryNo, token, startedAt };
-  try {
-    const seen = await pool.call(code, (c) => c.status(token));
-    await record(db, d, { ...base, outcome: `STATUS_${seen?.decision ?? 'UNKNOWN'}`, response: seen });
-    if (seen?.decision === 'APPROVED') return { approved: seen };
-    return { next: `timed out; the lender reports ${seen?.decision ?? 'no such request'}` };
-  } catch (err) {
-    await record(db, d, {
-      ...base,
-      outcome: 'STATUS_UNKNOWN',
-      error: err instanceof Error ? err.message : String(err),
-    });
-    return { next: 'timed out, and its status could not be read' };
+  const seen = await ask(db, pool, d, code, token, tryNo, 'STATUS');
+  if (seen === 'unknown') return { next: 'timed out, and its status could not be read' };
+  if (seen?.decision === 'APPROVED') return { approved: seen };
+  if (seen?.decision === 'PENDING') return followUp(db, pool, d, code, token, tryNo);
+  return { next: `timed out; the lender reports ${seen?.decision ?? 'no such request'}` };
+}
+
+/**
+ * A lender still deciding is asked again until its descriptor's wait runs out; then the request is
+ * withdrawn (an approval given meanwhile stands), so it cannot turn into a second loan later.
+ */
+async function followUp(
+  db: DataSource,
+  pool: LenderPool,
+  d: { id: string; applicationId: string },
+  code: string,
+  token: string,
+  tryNo: number,
+): Promise<LenderResult> {
+  const until = Date.now() + (pool.descriptor(code).pendingWaitMs ?? PENDING_WAIT_MS);
+  for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
+    await new Promise((r) => setTimeout(r, Math.min(PENDING_POLL_MS, left)));
+    const seen = await ask(db, pool, d, code, token, tryNo, 'STATUS');
+    if (seen !== 'unknown' && seen?.decision === 'APPROVED') return { approved: seen };
+    if (seen !== 'unknown' && seen?.decision === 'DECLINED') {
+      return { next: `declined: ${seen.reason ?? 'no reason given'}` };
+    }
   }
+  if (!pool.descriptor(code).cancel)
+    return { next: 'no decision in time (the lender lets the request lapse)' };
+  const last = await ask(db, pool, d, code, token, tryNo, 'CANCEL');
+  if (last !== 'unknown' && last?.decision === 'APPROVED') return { approved: last };
+  return { next: 'no decision in time; the request was withdrawn' };
 }
 
 /**

@@ -15,13 +15,35 @@ export const SIMULATOR_SECRETS = {
   LENDER_GAMMA_SECRET: 'dev-gamma-secret',
 };
 
-/** How a simulated lender answers a new loan request (each after `delayMs`, when given). */
-export type Mode = 'approve' | 'decline' | 'pending' | 'error' | 'slow' | 'timeout-after-approve';
+/**
+ * How a simulated lender answers a new loan request (each after `delayMs`, when given). The
+ * `pending-then-*` modes answer PENDING at once and decide `delayMs` later; `pending` never decides.
+ */
+export type Mode =
+  | 'approve'
+  | 'decline'
+  | 'pending'
+  | 'pending-then-approve'
+  | 'pending-then-decline'
+  | 'error'
+  | 'slow'
+  | 'timeout-after-approve';
 
 interface Loan {
   reference: string;
   decision: Decision;
+  /** A pending request's decision and when it is taken. */
+  later?: { decision: Decision; at: number };
 }
+
+/** A pending loan whose time has come takes its decision. */
+const settled = (loan: Loan) => {
+  if (loan.later && Date.now() >= loan.later.at) {
+    loan.decision = loan.later.decision;
+    loan.later = undefined;
+  }
+  return loan;
+};
 
 interface Lender {
   d: LenderDescriptor;
@@ -31,6 +53,7 @@ interface Lender {
   loans: Map<string, Loan>;
   applyCalls: number;
   statusCalls: number;
+  cancelCalls: number;
 }
 
 const random = () => randomBytes(12).toString('hex');
@@ -110,7 +133,16 @@ export async function startLenderSimulator(
   const lenders = new Map<string, Lender>(
     descriptors.map((d) => [
       d.code,
-      { d, mode: 'approve', delayMs: 0, tokens: new Map(), loans: new Map(), applyCalls: 0, statusCalls: 0 },
+      {
+        d,
+        mode: 'approve',
+        delayMs: 0,
+        tokens: new Map(),
+        loans: new Map(),
+        applyCalls: 0,
+        statusCalls: 0,
+        cancelCalls: 0,
+      },
     ]),
   );
   const held = new Set<ServerResponse>();
@@ -193,7 +225,9 @@ export async function startLenderSimulator(
     }
     const applying = req.method === l.d.apply.method && pathPattern(l.d.apply.path).test(path);
     const asking = req.method === l.d.status.method && pathPattern(l.d.status.path).exec(path);
-    if (!applying && !asking) return sendJson(res, 404, { error: 'no such endpoint' });
+    const cancelling =
+      l.d.cancel && req.method === l.d.cancel.method && pathPattern(l.d.cancel.path).exec(path);
+    if (!applying && !asking && !cancelling) return sendJson(res, 404, { error: 'no such endpoint' });
     if (!authorized(l, req)) return sendJson(res, 401, { error: 'unauthorized' });
 
     if (applying) {
@@ -209,11 +243,17 @@ export async function startLenderSimulator(
       if (typeof token !== 'string' || !token)
         return sendJson(res, 400, { error: 'idempotency token missing' });
       const seen = l.loans.get(token);
-      if (seen) return sendJson(res, 200, answer(l, seen));
+      if (seen) return sendJson(res, 200, answer(l, settled(seen)));
       if (l.mode === 'error') return sendJson(res, 503, { error: 'temporarily unavailable' });
-      const decision: Decision =
-        l.mode === 'decline' ? 'DECLINED' : l.mode === 'pending' ? 'PENDING' : 'APPROVED';
-      const loan = { reference: `${l.d.code}-${random().slice(0, 10)}`, decision };
+      const loan: Loan = { reference: `${l.d.code}-${random().slice(0, 10)}`, decision: 'APPROVED' };
+      if (l.mode === 'decline') loan.decision = 'DECLINED';
+      if (l.mode.startsWith('pending')) loan.decision = 'PENDING';
+      if (l.mode === 'pending-then-approve' || l.mode === 'pending-then-decline') {
+        const later = l.mode === 'pending-then-approve' ? 'APPROVED' : 'DECLINED';
+        loan.later = { decision: later, at: Date.now() + l.delayMs };
+        l.loans.set(token, loan);
+        return sendJson(res, 200, answer(l, loan));
+      }
       l.loans.set(token, loan);
       const respond = () => sendJson(res, 200, answer(l, loan));
       // The ghost loan: approved and booked, but the answer arrives long after the caller gave up.
@@ -222,10 +262,17 @@ export async function startLenderSimulator(
       // Any decision can take its time (`slow` is an approval that does).
       return l.delayMs > 0 ? hold(res, l.delayMs, respond) : respond();
     }
-    l.statusCalls++;
-    const token = decodeURIComponent((asking as RegExpExecArray)[1] ?? '');
+    const token = decodeURIComponent(((asking || cancelling) as RegExpExecArray)[1] ?? '');
     const loan = l.loans.get(token);
+    if (asking) l.statusCalls++;
+    else l.cancelCalls++;
     if (!loan) return sendJson(res, 404, { error: 'unknown reference' });
+    settled(loan);
+    // Withdrawn while still undecided; a decision already taken stands.
+    if (cancelling && loan.decision === 'PENDING') {
+      loan.decision = 'DECLINED';
+      loan.later = undefined;
+    }
     return sendJson(res, 200, answer(l, loan));
   }
 
@@ -299,6 +346,7 @@ export async function startLenderSimulator(
       return {
         applyCalls: l.applyCalls,
         statusCalls: l.statusCalls,
+        cancelCalls: l.cancelCalls,
         approvedLoans: [...l.loans.values()].filter((x) => x.decision === 'APPROVED').length,
       };
     },

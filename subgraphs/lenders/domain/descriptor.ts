@@ -16,7 +16,7 @@ export type LenderAuth =
     };
 
 export interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
 }
 
@@ -29,6 +29,10 @@ export interface LenderDescriptor {
   auth: LenderAuth;
   apply: Endpoint;
   status: Endpoint;
+  /** Withdraws a request still pending; answers like `status`. */
+  cancel?: Endpoint;
+  /** How long a PENDING answer is followed up before the request is withdrawn (default 2,000 ms). */
+  pendingWaitMs?: number;
   request: Record<string, unknown>;
   response: {
     decision: string;
