@@ -354,9 +354,14 @@ describe('lender rules', () => {
       before.version + 1,
       JSON.stringify(published.errors),
     );
-    const order = await platform.gql(`{ lenders { code priority connected } }`, {}, manager);
+    const order = await platform.gql(`{ lenders { code active priority connected } }`, {}, manager);
     assert.equal(order.data?.lenders[0].code, 'GAMMA', 'the new version is in force');
     assert.ok(order.data?.lenders.every((l: { connected: boolean }) => l.connected));
+    assert.deepEqual(
+      order.data?.lenders.at(-1),
+      { code: 'DELTA', active: false, priority: null, connected: true },
+      'a connector without rules is listed, out of the waterfall',
+    );
     const event = await db('lenders').query(
       `SELECT payload FROM outbox WHERE type = 'lender.rules.published'`,
     );

@@ -32,6 +32,11 @@ export class LenderPool {
     });
   }
 
+  /** Every lender this process has a connector for. */
+  codes() {
+    return [...this.lenders.keys()];
+  }
+
   descriptor(code: string) {
     return this.get(code).client.descriptor;
   }

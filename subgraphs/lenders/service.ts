@@ -571,18 +571,21 @@ export async function currentRuleRow(db: DataSource) {
   return row;
 }
 
+/** The lenders in the rules, in priority order, then those with a connector but no rules yet. */
 export async function lenderList(db: DataSource) {
   const { rules } = await currentRules(db);
   const p = lenderPool();
-  return [...rules]
-    .sort((a, b) => a.priority - b.priority)
-    .map((r) => ({
-      code: r.lenderCode,
-      active: r.active,
-      priority: r.priority,
-      connected: p.has(r.lenderCode),
-      circuitOpen: p.has(r.lenderCode) && p.isOpen(r.lenderCode),
-    }));
+  const ruled = new Set(rules.map((r) => r.lenderCode));
+  const connectorOnly = p
+    .codes()
+    .filter((c) => !ruled.has(c))
+    .sort();
+  return [
+    ...[...rules]
+      .sort((a, b) => a.priority - b.priority)
+      .map((r) => ({ code: r.lenderCode, active: r.active, priority: r.priority as number | null })),
+    ...connectorOnly.map((code) => ({ code, active: false, priority: null })),
+  ].map((l) => ({ ...l, connected: p.has(l.code), circuitOpen: p.has(l.code) && p.isOpen(l.code) }));
 }
 
 export async function disbursementOf(db: DataSource, applicationId: string) {

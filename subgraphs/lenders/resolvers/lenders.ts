@@ -24,8 +24,13 @@ import * as lenders from '../service';
 @Directive('@key(fields: "code")')
 export class Lender {
   @Field(() => ID) code!: string;
-  @Field(() => Boolean, { description: 'False when its rules pause it.' }) active!: boolean;
-  @Field(() => Int, { description: 'Lower is tried first (before band bonuses).' }) priority!: number;
+  @Field(() => Boolean, { description: 'False when its rules pause it, or it has no rules yet.' })
+  active!: boolean;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Lower is tried first (before band bonuses); null until a rule version includes it.',
+  })
+  priority!: number | null;
   @Field(() => Boolean, { description: 'This replica has a connector descriptor for it.' })
   connected!: boolean;
   @Field(() => Boolean, { description: 'Its circuit is open on this replica (skipped until it closes).' })
