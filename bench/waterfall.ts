@@ -5,7 +5,10 @@
 // against those 300 ms of lender time. (3) the same checkout through the whole platform: from the borrower's
 // e-signature to the loan funded and booked (agreement.signed → loans → disbursement.initiated → lenders →
 // lender.disbursed → loans, over Kafka), with the lenders at 100 ms against the lenders answering at once.
-// Parts 2 and 3 need `npm run stack:up` (PostgreSQL; part 3 also Kafka and FerretDB).
+// (4) a new rule version reaching another replica: from the risk manager's mutation to the
+// lender.rules.published event in a listener of its own consumer group (what each lenders replica runs),
+// against the mutation's own round trip.
+// Parts 2 to 4 need `npm run stack:up` (PostgreSQL; part 3 also Kafka and FerretDB).
 import '../test/helpers/env';
 import { performance } from 'node:perf_hooks';
 import { bundledDescriptors } from '../subgraphs/lenders/descriptors';
@@ -149,8 +152,57 @@ async function platformCheckout() {
       `lenders answering in ${LATENCY_MS} ms    p50 ${slow.p50.toFixed(0)} ms, p95 ${slow.p95.toFixed(0)} ms (target: p95 under 1,000 ms)`,
     );
     console.log(`p95 at ${LATENCY_MS} ms / p95 at once = ${(slow.p95 / instant.p95).toFixed(2)}`);
+    await ruleSpread(platform, desk.riskManager.token);
   } finally {
     await platform.stop();
+  }
+}
+
+const RULE_VERSIONS = Number(process.env.BENCH_RULE_VERSIONS ?? 20);
+
+async function ruleSpread(platform: Awaited<ReturnType<typeof startTestPlatform>>, token: string) {
+  const heard = new Map<number, number>();
+  const replica = await platform.bus.subscribe(
+    `bench-replica-${Date.now()}`,
+    async (e) => {
+      if (e.type === 'lender.rules.published')
+        heard.set((e.data as { version: number }).version, performance.now());
+    },
+    { fromBeginning: false },
+  );
+  const UPDATE = `mutation($r: String!) { updateLenderRules(rulesJson: $r) { version } }`;
+  const current = JSON.parse(
+    (await platform.gql('{ lenderRules { rulesJson } }', {}, token)).data?.lenderRules.rulesJson,
+  ) as { lenderCode: string; priority: number }[];
+  const publish = async (i: number) => {
+    const rules = current.map((r) => (r.lenderCode === 'GAMMA' ? { ...r, priority: 30 + (i % 2) } : r));
+    const t0 = performance.now();
+    const r = await platform.gql(UPDATE, { r: JSON.stringify(rules) }, token);
+    const version = r.data?.updateLenderRules.version as number;
+    if (!version) throw new Error(JSON.stringify(r.errors));
+    return { version, t0, answered: performance.now() };
+  };
+  try {
+    // The listener's group joins the topic first (an event before that is not for it).
+    const first = await publish(0);
+    while (!heard.has(first.version)) await new Promise((r) => setTimeout(r, 50));
+    const spread: number[] = [];
+    const roundTrip: number[] = [];
+    for (let i = 1; i <= RULE_VERSIONS; i++) {
+      const p = await publish(i);
+      while (!heard.has(p.version)) await new Promise((r) => setTimeout(r, 5));
+      spread.push((heard.get(p.version) as number) - p.t0);
+      roundTrip.push(p.answered - p.t0);
+    }
+    const p95 = percentile(spread, 0.95);
+    console.log(`\n${RULE_VERSIONS} rule versions published, each heard by another replica's listener`);
+    console.log(
+      `mutation to replica  p50 ${percentile(spread, 0.5).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (target: within 1,000 ms)`,
+    );
+    console.log(`mutation round trip  p95 ${percentile(roundTrip, 0.95).toFixed(0)} ms`);
+    console.log(`replica p95 / mutation p95 = ${(p95 / percentile(roundTrip, 0.95)).toFixed(2)}`);
+  } finally {
+    await replica.stop();
   }
 }
 

@@ -367,7 +367,8 @@ export const ROUTES: readonly RestRoute[] = [
     method: 'POST',
     path: '/activation/{applicationId}/trigger',
     tag: 'activation',
-    summary: 'Activate the loan of a signed application (normally automatic on signing).',
+    summary:
+      'Open the loan account of a signed application and send it to the lender waterfall (normally automatic on signing); ACTIVE once a lender funds it.',
     roles: [Role.ADMIN],
     operation: `mutation($applicationId: ID!) { activateLoan(applicationId: $applicationId) { ${LOAN} } }`,
   },
