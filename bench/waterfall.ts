@@ -122,6 +122,14 @@ async function platformCheckout() {
       internal: await staffUser(gql, 'INTERNAL_APPROVER'),
       manager: await staffUser(gql, 'MANAGER'),
     };
+    // Every applicant goes to the three lenders in this order, whatever its bureau band.
+    const open = ['ALPHA', 'BETA', 'GAMMA'].map((lenderCode, i) => ({ lenderCode, priority: 10 * (i + 1) }));
+    const published = await gql(
+      `mutation($r: String!) { updateLenderRules(rulesJson: $r) { version } }`,
+      { r: JSON.stringify(open) },
+      desk.riskManager.token,
+    );
+    if (!published.data) throw new Error(JSON.stringify(published.errors));
     const signedToFunded = async (latencyMs: number) => {
       platform.lenders?.behave('ALPHA', 'decline', latencyMs);
       platform.lenders?.behave('BETA', 'decline', latencyMs);
@@ -135,7 +143,15 @@ async function platformCheckout() {
              FROM loans l JOIN agreements a ON a.application_id = l.application_id WHERE l.application_id = $1`,
           [c.applicationId],
         );
-        if (row.lender_code !== 'GAMMA') throw new Error(`checkout ${i} was funded by ${row.lender_code}`);
+        const [tried] = await platform
+          .db('lenders')
+          .query(
+            `SELECT string_agg(lender_code || ':' || outcome, ',' ORDER BY started_at) AS trail FROM lender_attempts WHERE application_id = $1`,
+            [c.applicationId],
+          );
+        if (tried.trail !== 'ALPHA:DECLINED,BETA:DECLINED,GAMMA:APPROVED') {
+          throw new Error(`checkout ${i} went ${tried.trail}`);
+        }
         times.push(Number(row.ms));
       }
       return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
