@@ -143,7 +143,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
 
 /**
  * lenders → loans: a partner lender paid the loan out. The loan becomes ACTIVE from today (its schedule
- * is drawn again if the waterfall ran past the day it was opened), the disbursement is booked, and
+ * drawn for the day of funding, which may come after the day it was opened), the disbursement is booked, and
  * loan.activated, repayment.schedule.created and disbursement.completed follow.
  */
 export async function onLenderDisbursed(m: EntityManager, event: CloudEvent) {
