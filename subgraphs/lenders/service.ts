@@ -329,16 +329,17 @@ async function tryLender(
   for (let tryNo = 1; tryNo <= TRIES; tryNo++) {
     const startedAt = new Date();
     const base = { lenderCode: code, tryNo, token: req.idempotencyToken, startedAt, request: req };
+    const call = { db, pool, d, code, token: req.idempotencyToken, tryNo };
     try {
       const outcome = await pool.call(code, (c) => c.apply(req));
       await record(db, d, { ...base, outcome: outcome.decision, response: outcome });
       if (outcome.decision === 'APPROVED') return { approved: outcome };
-      if (outcome.decision === 'PENDING') return followUp(db, pool, d, code, req.idempotencyToken, tryNo);
+      if (outcome.decision === 'PENDING') return followUp(call);
       return { next: `declined: ${outcome.reason ?? 'no reason given'}` };
     } catch (err) {
       if (err instanceof LenderTimeout) {
         await record(db, d, { ...base, outcome: 'TIMEOUT', error: err.message });
-        return doubleCheck(db, pool, d, code, req.idempotencyToken, tryNo);
+        return doubleCheck(call);
       }
       const message = err instanceof Error ? err.message : String(err);
       const open = pool.isOpen(code);
@@ -350,16 +351,19 @@ async function tryLender(
   return { next: 'unavailable' };
 }
 
+/** One request at one lender, for the follow-up questions about it. */
+interface LenderCall {
+  db: DataSource;
+  pool: LenderPool;
+  d: { id: string; applicationId: string };
+  code: string;
+  token: string;
+  tryNo: number;
+}
+
 /** Asks a lender what became of a token (its status, or withdrawing it) and records the answer. */
-async function ask(
-  db: DataSource,
-  pool: LenderPool,
-  d: { id: string; applicationId: string },
-  code: string,
-  token: string,
-  tryNo: number,
-  what: 'STATUS' | 'CANCEL',
-): Promise<Outcome | null | 'unknown'> {
+async function ask(call: LenderCall, what: 'STATUS' | 'CANCEL'): Promise<Outcome | null | 'unknown'> {
+  const { db, pool, d, code, token, tryNo } = call;
   const base = { lenderCode: code, tryNo, token, startedAt: new Date() };
   try {
     const seen = await pool.call(code, (c) => (what === 'STATUS' ? c.status(token) : c.cancel(token)));
@@ -372,18 +376,11 @@ async function ask(
   }
 }
 
-async function doubleCheck(
-  db: DataSource,
-  pool: LenderPool,
-  d: { id: string; applicationId: string },
-  code: string,
-  token: string,
-  tryNo: number,
-): Promise<LenderResult> {
-  const seen = await ask(db, pool, d, code, token, tryNo, 'STATUS');
+async function doubleCheck(call: LenderCall): Promise<LenderResult> {
+  const seen = await ask(call, 'STATUS');
   if (seen === 'unknown') return { next: 'timed out, and its status could not be read' };
   if (seen?.decision === 'APPROVED') return { approved: seen };
-  if (seen?.decision === 'PENDING') return followUp(db, pool, d, code, token, tryNo);
+  if (seen?.decision === 'PENDING') return followUp(call);
   return { next: `timed out; the lender reports ${seen?.decision ?? 'no such request'}` };
 }
 
@@ -391,26 +388,19 @@ async function doubleCheck(
  * A lender still deciding is asked again until its descriptor's wait runs out; then the request is
  * withdrawn (an approval given meanwhile stands), so it cannot turn into a second loan later.
  */
-async function followUp(
-  db: DataSource,
-  pool: LenderPool,
-  d: { id: string; applicationId: string },
-  code: string,
-  token: string,
-  tryNo: number,
-): Promise<LenderResult> {
-  const until = Date.now() + (pool.descriptor(code).pendingWaitMs ?? PENDING_WAIT_MS);
+async function followUp(call: LenderCall): Promise<LenderResult> {
+  const descriptor = call.pool.descriptor(call.code);
+  const until = Date.now() + (descriptor.pendingWaitMs ?? PENDING_WAIT_MS);
   for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
     await new Promise((r) => setTimeout(r, Math.min(PENDING_POLL_MS, left)));
-    const seen = await ask(db, pool, d, code, token, tryNo, 'STATUS');
+    const seen = await ask(call, 'STATUS');
     if (seen !== 'unknown' && seen?.decision === 'APPROVED') return { approved: seen };
     if (seen !== 'unknown' && seen?.decision === 'DECLINED') {
       return { next: `declined: ${seen.reason ?? 'no reason given'}` };
     }
   }
-  if (!pool.descriptor(code).cancel)
-    return { next: 'no decision in time (the lender lets the request lapse)' };
-  const last = await ask(db, pool, d, code, token, tryNo, 'CANCEL');
+  if (!descriptor.cancel) return { next: 'no decision in time (the lender lets the request lapse)' };
+  const last = await ask(call, 'CANCEL');
   if (last !== 'unknown' && last?.decision === 'APPROVED') return { approved: last };
   return { next: 'no decision in time; the request was withdrawn' };
 }
@@ -445,7 +435,7 @@ export async function runWaterfall(db: DataSource, pool: LenderPool, application
       );
     // A lender tried by an earlier worker is asked for the token's status instead of being called again.
     if (done.has(code)) {
-      const r = await doubleCheck(db, pool, d, code, token, 0);
+      const r = await doubleCheck({ db, pool, d, code, token, tryNo: 0 });
       if ('approved' in r) return finish(db, d, code, r.approved, BigInt(facts?.amountMinor ?? 0), false);
       reasons.push(`${code}: ${r.next}`);
       continue;
