@@ -2,15 +2,15 @@ import { newEvent } from '../../platform/events';
 import type { DisbursementRow } from './model/lenders';
 
 const source = '/loanflow/lenders';
+/** A waterfall's events: about its disbursement, in its application's order. */
+const ofWaterfall = (d: DisbursementRow) => ({ source, subject: d.id, partitionKey: d.applicationId });
 
 /** Published by lenders, keyed by application. */
 export const lenderEvents = {
   disbursed: (d: DisbursementRow, amountMinor: string) =>
     newEvent({
       type: 'lender.disbursed',
-      source,
-      subject: d.id,
-      partitionKey: d.applicationId,
+      ...ofWaterfall(d),
       data: {
         disbursementId: d.id,
         applicationId: d.applicationId,
@@ -32,9 +32,7 @@ export const lenderEvents = {
   failed: (d: DisbursementRow) =>
     newEvent({
       type: 'lender.waterfall.failed',
-      source,
-      subject: d.id,
-      partitionKey: d.applicationId,
+      ...ofWaterfall(d),
       data: {
         disbursementId: d.id,
         applicationId: d.applicationId,

@@ -170,11 +170,7 @@ export async function publishRules(db: DataSource, managerId: string, input: unk
 }
 
 /** What the rules see of an application and its borrower on a lending day. */
-export const factsOf = (
-  f: ApplicationFactsRow,
-  profile: LendingProfile | null,
-  day = lendingDay(),
-): Facts => ({
+const factsOf = (f: ApplicationFactsRow, profile: LendingProfile | null, day = lendingDay()): Facts => ({
   bureauBand: (f.bureauBand as BureauBand | null) ?? null,
   ageYears: profile ? ageOn(profile.dateOfBirth, day) : null,
   monthlyIncomeMinor: f.monthlyIncomeMinor === null ? null : BigInt(f.monthlyIncomeMinor),
@@ -477,13 +473,12 @@ const requestFor = (f: ApplicationFactsRow, token: string): LoanRequest => ({
   bureauBand: f.bureauBand,
 });
 
-async function finish(
+/** Ends a waterfall: its row (locked, so a late worker cannot end it twice), the books and the event. */
+function end(
   db: DataSource,
   d: DisbursementRow,
-  code: string,
-  outcome: Outcome,
-  amount: bigint,
-  held: boolean,
+  patch: Partial<DisbursementRow>,
+  then: (m: EntityManager, done: DisbursementRow) => Promise<unknown>,
 ) {
   return db.transaction(async (m) => {
     const current = await m.findOneOrFail(DisbursementRow, {
@@ -491,13 +486,26 @@ async function finish(
       lock: { mode: 'pessimistic_write' },
     });
     const done = await updateVersioned(m, DisbursementRow, current, {
-      status: 'DISBURSED',
-      lenderCode: code,
-      lenderLoanRef: outcome.loanReference,
+      ...patch,
       finishedAt: new Date(),
       leasedBy: null,
       leasedUntil: null,
     });
+    await then(m, done);
+    return done;
+  });
+}
+
+function finish(
+  db: DataSource,
+  d: DisbursementRow,
+  code: string,
+  outcome: Outcome,
+  amount: bigint,
+  held: boolean,
+) {
+  const patch = { status: 'DISBURSED', lenderCode: code, lenderLoanRef: outcome.loanReference };
+  return end(db, d, patch, async (m, done) => {
     if (held) await release(m, code, amount, true);
     else
       await m.query(
@@ -507,26 +515,13 @@ async function finish(
       );
     await recordEvent(m, lenderEvents.disbursed(done, amount.toString()));
     log.info({ applicationId: d.applicationId, lender: code }, 'loan funded');
-    return done;
   });
 }
 
-async function fail(db: DataSource, d: DisbursementRow, reason: string) {
-  return db.transaction(async (m) => {
-    const current = await m.findOneOrFail(DisbursementRow, {
-      where: { id: d.id },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const done = await updateVersioned(m, DisbursementRow, current, {
-      status: 'FAILED',
-      failureReason: reason.slice(0, 2000),
-      finishedAt: new Date(),
-      leasedBy: null,
-      leasedUntil: null,
-    });
+function fail(db: DataSource, d: DisbursementRow, reason: string) {
+  return end(db, d, { status: 'FAILED', failureReason: reason.slice(0, 2000) }, async (m, done) => {
     await recordEvent(m, lenderEvents.failed(done));
     log.warn({ applicationId: d.applicationId }, 'no lender funded the loan');
-    return done;
   });
 }
 

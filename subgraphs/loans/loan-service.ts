@@ -141,6 +141,13 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
   return loan;
 }
 
+/** The application's loan, locked, while it waits for a lender (null once that is settled). */
+async function awaitingFunds(m: EntityManager, applicationId: string) {
+  const loan = await m.findOne(LoanRow, { where: { applicationId }, lock: { mode: 'pessimistic_write' } });
+  if (!loan) throw new Error(`no loan for application ${applicationId}`);
+  return loan.status === 'PENDING_DISBURSEMENT' ? loan : null;
+}
+
 /**
  * lenders → loans: a partner lender paid the loan out. The loan becomes ACTIVE from today (its schedule
  * drawn for the day of funding, which may come after the day it was opened), the disbursement is booked, and
@@ -153,12 +160,8 @@ export async function onLenderDisbursed(m: EntityManager, event: CloudEvent) {
     lenderLoanRef: string;
     amountMinor: string;
   };
-  const loan = await m.findOne(LoanRow, {
-    where: { applicationId: d.applicationId },
-    lock: { mode: 'pessimistic_write' },
-  });
-  if (!loan) throw new Error(`no loan for application ${d.applicationId}`);
-  if (loan.status !== 'PENDING_DISBURSEMENT') return;
+  const loan = await awaitingFunds(m, d.applicationId);
+  if (!loan) return;
   const principal = BigInt(loan.principalMinor);
   const fee = BigInt(loan.feeMinor);
   // A lender that booked another principal is a matter for operations (the event goes to the dead letters).
@@ -193,12 +196,8 @@ export async function onLenderDisbursed(m: EntityManager, event: CloudEvent) {
 /** lenders → loans: no partner lender funded the loan; nothing is owed, and the borrower is told. */
 export async function onWaterfallFailed(m: EntityManager, event: CloudEvent) {
   const d = event.data as { applicationId: string; reason: string };
-  const loan = await m.findOne(LoanRow, {
-    where: { applicationId: d.applicationId },
-    lock: { mode: 'pessimistic_write' },
-  });
-  if (!loan) throw new Error(`no loan for application ${d.applicationId}`);
-  if (loan.status !== 'PENDING_DISBURSEMENT') return;
+  const loan = await awaitingFunds(m, d.applicationId);
+  if (!loan) return;
   const failed = await updateVersioned(m, LoanRow, loan, { status: 'DISBURSEMENT_FAILED' });
   log.warn(
     { loanId: loan.id, applicationId: loan.applicationId, reason: d.reason },
