@@ -12,8 +12,8 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError, type GraphQLSchema, Kind, visit } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { type Caller, callerOf, IDENTITY_HEADERS, isStaff } from '../platform/auth';
-import { config } from '../platform/config';
+import { type Caller, callerOf, IDENTITY_HEADERS, isStaff, signGatewayAssertion } from '../platform/auth';
+import { config, signsWithDevKey } from '../platform/config';
 import { formatError, notFound, refuseRequest } from '../platform/errors';
 import { createBus, type EventBus } from '../platform/events';
 import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from '../platform/http';
@@ -37,18 +37,27 @@ export interface GatewayContext {
   ip?: string;
 }
 
-/** Forwards the verified caller to subgraphs with the shared secret that proves the call came from here. */
+/** Forwards the verified caller to a subgraph as an assertion signed for that subgraph alone. */
 class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  constructor(
+    private readonly subgraph: string,
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+  ) {
+    super(config);
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const headers = request.http?.headers;
     if (!headers) return;
-    headers.set(IDENTITY_HEADERS.secret, config().GATEWAY_SECRET);
-    if (context?.requestId) headers.set(IDENTITY_HEADERS.requestId, context.requestId);
-    if (context?.ip) headers.set(IDENTITY_HEADERS.clientIp, context.ip);
-    if (context?.caller) {
-      headers.set(IDENTITY_HEADERS.userId, context.caller.userId);
-      headers.set(IDENTITY_HEADERS.roles, context.caller.roles.join(','));
-    }
+    const requestId = context?.requestId ?? randomUUID();
+    headers.set(IDENTITY_HEADERS.requestId, requestId);
+    headers.set(
+      IDENTITY_HEADERS.assertion,
+      await signGatewayAssertion(
+        { caller: context?.caller ?? null, requestId, ip: context?.ip },
+        this.subgraph,
+      ),
+    );
   }
 
   /**
@@ -160,12 +169,18 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** Paths the gateway hands to a subgraph's own HTTP routes (files), by subgraph: nothing outside them. */
+const FILE_ROUTES = { documents: '/documents', loans: '/loan-files' } as const;
+
 function clientIp(req: IncomingMessage) {
   return req.socket.remoteAddress ?? undefined;
 }
 
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const c = config();
+  if (c.NODE_ENV === 'production' && signsWithDevKey(c)) {
+    throw new Error('invalid configuration: GATEWAY_SIGNING_KEY must be set in production');
+  }
   const supergraphSdl =
     options.supergraphSdl ?? readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8');
   const urls = new Map<string, string>();
@@ -177,7 +192,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       urls.set(name, target);
       // Node's fetch (undici) keeps pooled connections to each subgraph; the default make-fetch-happen
       // client measured slower in bench/gateway.ts.
-      return new IdentityForwardingDataSource({ url: target, fetcher: fetch as unknown as Fetcher });
+      return new IdentityForwardingDataSource(name, { url: target, fetcher: fetch as unknown as Fetcher });
     },
   });
   /** Whether a subgraph answers its readiness check (within 2 s); undefined for an unknown name. */
@@ -190,14 +205,26 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     );
     return { status: ok ? 'ready' : 'unavailable', service: name };
   };
+  /** A subgraph by name, as the file routes call it. */
+  const upstream = (subgraph: string) => {
+    const target = urls.get(subgraph);
+    if (!target) throw notFound('route');
+    return { name: subgraph, baseUrl: target };
+  };
   /** Proxies a file route to a subgraph's HTTP extension, with the caller's identity if a token came. */
   const fileRoute =
-    (subgraph: string): Route =>
+    (subgraph: keyof typeof FILE_ROUTES): Route =>
     async (req, res) => {
-      const target = urls.get(subgraph);
-      if (!target) throw notFound('route');
       const caller = await callerOf(req.headers);
-      await proxyToSubgraph(req, res, target.replace(/\/graphql$/, '/'), caller, requestId(req));
+      await proxyToSubgraph(
+        req,
+        res,
+        upstream(subgraph),
+        FILE_ROUTES[subgraph],
+        caller,
+        requestId(req),
+        clientIp(req),
+      );
     };
   const ownBus = options.bus ? undefined : createBus(`${c.KAFKA_CLIENT_ID}-gateway`);
   const realtime = new Realtime(options.bus ?? (ownBus as EventBus));
@@ -236,9 +263,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     version: VERSION,
     maxUploadBytes: c.DOCUMENT_MAX_BYTES,
     forward: async (subgraph, path, body, caller) => {
-      const target = urls.get(subgraph);
-      if (!target) throw notFound('route');
-      return postToSubgraph(new URL(path, target).toString(), body, caller, randomUUID());
+      if (!(subgraph in FILE_ROUTES)) throw notFound('route');
+      const prefix = FILE_ROUTES[subgraph as keyof typeof FILE_ROUTES];
+      return postToSubgraph(upstream(subgraph), path, prefix, body, caller, randomUUID());
     },
     serve: {
       health: async ({ service }) => {
@@ -280,8 +307,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       },
       '/graphiql/*': async (req, res) => graphiqlAsset(req, res),
       // Files travel outside GraphQL: uploads and signed downloads go to the subgraph that keeps them.
-      '/documents/*': fileRoute('documents'),
-      '/loan-files/*': fileRoute('loans'),
+      [`${FILE_ROUTES.documents}/*`]: fileRoute('documents'),
+      [`${FILE_ROUTES.loans}/*`]: fileRoute('loans'),
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (_req, res) => {
         const checks = await Promise.all(

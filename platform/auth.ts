@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { type JWTHeaderParameters, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { config } from './config';
 import { forbidden, unauthenticated } from './errors';
 import { parseRoles, Role, STAFF_ROLES } from './roles';
@@ -23,11 +23,9 @@ export interface RequestContext {
 }
 
 export const IDENTITY_HEADERS = {
-  secret: 'x-loanflow-gateway-secret',
-  userId: 'x-loanflow-user-id',
-  roles: 'x-loanflow-roles',
+  /** The gateway's signed, short-lived statement of who calls (see signGatewayAssertion). */
+  assertion: 'x-loanflow-gateway-assertion',
   requestId: 'x-request-id',
-  clientIp: 'x-loanflow-client-ip',
 } as const;
 
 const secretKey = () => new TextEncoder().encode(config().JWT_SECRET);
@@ -70,22 +68,108 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   return token;
 }
 
-function sameSecret(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+const ASSERTION_ISSUER = 'loanflow-gateway';
+
+/** An Ed25519 key pair from a 32-byte seed (the form the configuration holds it in). */
+function ed25519FromSeed(seed: Buffer): { privateKey: KeyObject; publicKey: KeyObject } {
+  if (seed.length !== 32) throw new Error('an Ed25519 key seed is 32 bytes');
+  // PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410): a fixed 16-byte prefix, then the seed.
+  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  return { privateKey, publicKey: createPublicKey(privateKey) };
 }
 
-/** A subgraph trusts identity headers only when they come with the gateway's secret. */
-export function callerFromGatewayHeaders(headers: IncomingHttpHeaders): Caller | null {
-  const secret = headers[IDENTITY_HEADERS.secret];
-  if (!sameSecret(Array.isArray(secret) ? secret[0] : secret, config().GATEWAY_SECRET)) {
+const idAndValue = (entry: string): [string, string] => {
+  const at = entry.indexOf(':');
+  return [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
+};
+
+let keys: { kid: string; signing: KeyObject; trusted: Map<string, KeyObject> } | undefined;
+
+/**
+ * The gateway signs with GATEWAY_SIGNING_KEY (`kid:base64 seed`); subgraphs trust the public keys in
+ * GATEWAY_TRUSTED_KEYS (`kid:base64 SPKI`, comma-separated, so a new key can be trusted before the gateway
+ * switches to it), or, unset, the public half of the signing key (one process, or one shared setting).
+ */
+function assertionKeys() {
+  if (keys) return keys;
+  const c = config();
+  const [kid, seed] = idAndValue(c.GATEWAY_SIGNING_KEY);
+  const pair = ed25519FromSeed(Buffer.from(seed, 'base64'));
+  const trusted = new Map<string, KeyObject>();
+  if (c.GATEWAY_TRUSTED_KEYS) {
+    for (const entry of c.GATEWAY_TRUSTED_KEYS.split(',')) {
+      const [id, spki] = idAndValue(entry);
+      trusted.set(id, createPublicKey({ key: Buffer.from(spki, 'base64'), format: 'der', type: 'spki' }));
+    }
+  } else trusted.set(kid, pair.publicKey);
+  keys = { kid, signing: pair.privateKey, trusted };
+  return keys;
+}
+
+/** What the gateway states about a request it forwards: the caller (or none), the request and its client. */
+export interface GatewayAssertion {
+  caller: Caller | null;
+  requestId: string;
+  ip?: string;
+}
+
+/**
+ * Signs the gateway's statement about one request for one subgraph (`audience`): EdDSA, valid for
+ * GATEWAY_ASSERTION_TTL_SECONDS. A captured value names one caller, works at one subgraph and expires
+ * within a minute; subgraphs hold only the public key, so none of them can speak for the gateway.
+ */
+export async function signGatewayAssertion(a: GatewayAssertion, audience: string): Promise<string> {
+  const k = assertionKeys();
+  const jwt = new SignJWT({
+    roles: a.caller?.roles ?? [],
+    rid: a.requestId,
+    ...(a.ip ? { ip: a.ip } : {}),
+    ...(a.caller?.apiKeyId ? { key: a.caller.apiKeyId } : {}),
+  })
+    .setProtectedHeader({ alg: 'EdDSA', kid: k.kid })
+    .setIssuer(ASSERTION_ISSUER)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime(`${config().GATEWAY_ASSERTION_TTL_SECONDS}s`);
+  if (a.caller) jwt.setSubject(a.caller.userId);
+  return jwt.sign(k.signing);
+}
+
+/** A subgraph trusts who calls only from a valid assertion signed by the gateway for it (`audience`). */
+export async function assertionFromGateway(
+  headers: IncomingHttpHeaders,
+  audience: string,
+): Promise<GatewayAssertion> {
+  const raw = headers[IDENTITY_HEADERS.assertion];
+  const token = Array.isArray(raw) ? raw[0] : raw;
+  if (!token) throw unauthenticated('requests must come through the gateway');
+  const k = assertionKeys();
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header: JWTHeaderParameters) => {
+        const key = header.kid ? k.trusted.get(header.kid) : undefined;
+        if (!key) throw new Error('unknown key id');
+        return key;
+      },
+      { issuer: ASSERTION_ISSUER, audience, algorithms: ['EdDSA'], clockTolerance: 5 },
+    );
+    const roles = Array.isArray(payload.roles) ? parseRoles(payload.roles.join(',')) : [];
+    const apiKeyId = typeof payload.key === 'string' ? payload.key : undefined;
+    return {
+      caller: payload.sub ? { userId: payload.sub, roles, ...(apiKeyId ? { apiKeyId } : {}) } : null,
+      requestId: typeof payload.rid === 'string' ? payload.rid : '',
+      ip: typeof payload.ip === 'string' ? payload.ip : undefined,
+    };
+  } catch {
     throw unauthenticated('requests must come through the gateway');
   }
-  const userId = headers[IDENTITY_HEADERS.userId];
-  if (typeof userId !== 'string' || userId === '') return null;
-  return { userId, roles: parseRoles(headers[IDENTITY_HEADERS.roles] as string | undefined) };
+}
+
+/** The caller a subgraph's own HTTP route (file upload or download) may trust. */
+export async function callerFromGateway(headers: IncomingHttpHeaders, audience: string) {
+  return (await assertionFromGateway(headers, audience)).caller;
 }
 
 export function requireCaller(ctx: RequestContext): Caller {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 // The embedded defaults let `npm start` run on a blank machine; production refuses them (see superRefine).
 const DEV_JWT_SECRET = 'loanflow-dev-jwt-secret-change-me-0123456789';
-const DEV_GATEWAY_SECRET = 'loanflow-dev-gateway-secret';
+// Ed25519 seed, base64, with its key id: signs the gateway's per-request assertions in the embedded mode only.
+const DEV_GATEWAY_SIGNING_KEY = 'dev1:vhVOwPIKf9xVzESIbHL+TDdkOu24SeypxCf1JMUqUmM=';
 // 32 bytes, base64: AES-256-GCM key for PII in the embedded mode only.
 const DEV_PII_KEY = 'bG9hbmZsb3ctZGV2LXBpaS1rZXktMzItYnl0ZXMhISE=';
 const DEV_BLIND_INDEX_KEY = 'loanflow-dev-blind-index-key';
@@ -44,7 +45,15 @@ const schema = z
       .int()
       .positive()
       .default(7 * 24 * 3600),
-    GATEWAY_SECRET: z.string().min(16).default(DEV_GATEWAY_SECRET),
+    /** `kid:base64 32-byte seed`: the gateway's Ed25519 key for the assertion it sends with each call. */
+    GATEWAY_SIGNING_KEY: z
+      .string()
+      .regex(/^[\w.-]+:[A-Za-z0-9+/]{43}=$/, 'kid:base64 of a 32-byte Ed25519 seed')
+      .default(DEV_GATEWAY_SIGNING_KEY),
+    /** `kid:base64 SPKI,…`: public keys subgraphs accept; unset, the public half of GATEWAY_SIGNING_KEY. */
+    GATEWAY_TRUSTED_KEYS: z.string().optional(),
+    /** How long an assertion is good for: a captured one is useless after this. */
+    GATEWAY_ASSERTION_TTL_SECONDS: z.coerce.number().int().min(5).max(300).default(60),
     /** Current PII key id and the keys by id, `id:base64key,id2:base64key`; old ids stay to decrypt. */
     PII_KEY_ID: z.string().default('dev1'),
     PII_KEYS: z.string().default(`dev1:${DEV_PII_KEY}`),
@@ -127,18 +136,24 @@ const schema = z
     if (c.NODE_ENV !== 'production') return;
     const defaults: [string, string, string][] = [
       ['JWT_SECRET', c.JWT_SECRET, DEV_JWT_SECRET],
-      ['GATEWAY_SECRET', c.GATEWAY_SECRET, DEV_GATEWAY_SECRET],
       ['PII_KEYS', c.PII_KEYS, `dev1:${DEV_PII_KEY}`],
       ['BLIND_INDEX_KEY', c.BLIND_INDEX_KEY, DEV_BLIND_INDEX_KEY],
       ['DOCUMENT_URL_SECRET', c.DOCUMENT_URL_SECRET, DEV_DOCUMENT_URL_SECRET],
       ['OTP_SECRET', c.OTP_SECRET, DEV_OTP_SECRET],
     ];
+    // A subgraph needs only the public keys it trusts; a process that would sign needs its own key.
+    if (c.GATEWAY_SIGNING_KEY === DEV_GATEWAY_SIGNING_KEY && !c.GATEWAY_TRUSTED_KEYS) {
+      defaults.push(['GATEWAY_SIGNING_KEY', c.GATEWAY_SIGNING_KEY, DEV_GATEWAY_SIGNING_KEY]);
+    }
     for (const [name, value, dev] of defaults) {
       if (value === dev) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set in production' });
     }
   });
 
 export type Config = z.infer<typeof schema>;
+
+/** Whether this configuration still signs with the development key (the gateway refuses it in production). */
+export const signsWithDevKey = (c: Config) => c.GATEWAY_SIGNING_KEY === DEV_GATEWAY_SIGNING_KEY;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);

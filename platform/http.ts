@@ -105,10 +105,14 @@ export function httpServer(routes: Record<string, Route>, service = 'http'): Ser
 /** The request listener behind `httpServer`, for a server created otherwise (e.g. HTTPS). */
 export function routeRequests(routes: Record<string, Route>, service = 'http') {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const key = routeFor(routes, path);
+    // Only origin-form targets (`/path?query`): `//host/…` or an absolute URL would name another origin.
+    const target = req.url ?? '/';
+    const originForm = target.startsWith('/') && !target.startsWith('//') && !target.includes('\\');
+    const path = originForm ? new URL(target, 'http://localhost').pathname : '';
+    const key = originForm ? routeFor(routes, path) : undefined;
     measure(service, key ?? 'unmatched', req.method ?? 'GET', res);
     try {
+      if (!originForm) throw new AppError('BAD_USER_INPUT', 'the request target must be a path');
       const route = key ? routes[key] : undefined;
       if (!route) throw notFound('route');
       await route(req, res);

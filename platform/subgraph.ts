@@ -7,7 +7,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, parse } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { DataSource, MigrationInterface } from 'typeorm';
-import { callerFromGatewayHeaders, type RequestContext } from './auth';
+import { assertionFromGateway, type RequestContext } from './auth';
 import { config } from './config';
 import { openDatabase } from './db';
 import { formatError } from './errors';
@@ -136,13 +136,12 @@ export async function runSubgraph(def: SubgraphDefinition, options: RunOptions):
     {
       ...(extension ? { [`${extension.prefix}/*`]: extension.handle } : {}),
       '/graphql': async (req, res) => {
-        const caller = callerFromGatewayHeaders(req.headers);
-        const ip = req.headers['x-loanflow-client-ip'];
+        const { caller, ip, requestId: rid } = await assertionFromGateway(req.headers, def.name);
         await handleGraphQL(apollo, req, res, async () => ({
           caller,
           db: ds,
-          requestId: requestId(req),
-          ip: typeof ip === 'string' ? ip : undefined,
+          requestId: rid || requestId(req),
+          ip,
         }));
       },
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),

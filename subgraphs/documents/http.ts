@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import type { DataSource } from 'typeorm';
-import { callerFromGatewayHeaders } from '../../platform/auth';
+import { callerFromGateway } from '../../platform/auth';
 import { config } from '../../platform/config';
 import type { DocumentStore } from '../../platform/docstore';
 import { AppError, notFound, unauthenticated } from '../../platform/errors';
@@ -59,7 +59,7 @@ export function documentRoutes(db: DataSource, store: DocumentStore) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'POST' && url.pathname === '/documents') {
-      const caller = callerFromGatewayHeaders(req.headers);
+      const caller = await callerFromGateway(req.headers, 'documents');
       if (!caller) throw unauthenticated();
       const max = config().DOCUMENT_MAX_BYTES;
       const form = await readForm(req, max);
@@ -82,7 +82,7 @@ export function documentRoutes(db: DataSource, store: DocumentStore) {
     }
     const match = /^\/documents\/([0-9a-f-]{36})\/content$/.exec(url.pathname);
     if (req.method === 'GET' && match?.[1]) {
-      callerFromGatewayHeaders(req.headers);
+      await callerFromGateway(req.headers, 'documents');
       const id = match[1];
       const check = checkSignedPath(url);
       if (check !== 'ok') throw new AppError('FORBIDDEN', `download link ${check}`);

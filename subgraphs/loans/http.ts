@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { callerFromGatewayHeaders } from '../../platform/auth';
+import { callerFromGateway } from '../../platform/auth';
 import { AppError, notFound } from '../../platform/errors';
 import { sendFile } from '../../platform/http';
 import { checkSignedPath } from '../../platform/signed-url';
@@ -15,7 +15,7 @@ export const noDuesPath = (loanId: string) => `${LOAN_FILES}/no-dues/${loanId}`;
 /** GET /loan-files/agreements/{id}/v{n} and /loan-files/no-dues/{loanId}, by signed link only. */
 export function loanFileRoutes(db: DataSource) {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    callerFromGatewayHeaders(req.headers);
+    await callerFromGateway(req.headers, 'loans');
     const url = new URL(req.url ?? '/', 'http://localhost');
     const agreement = /^\/loan-files\/agreements\/([0-9a-f-]{36})\/v(\d{1,3})$/.exec(url.pathname);
     const noDues = /^\/loan-files\/no-dues\/([0-9a-f-]{36})$/.exec(url.pathname);
