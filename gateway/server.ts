@@ -9,18 +9,17 @@ import {
 } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { GraphQLError, type GraphQLSchema, Kind, visit } from 'graphql';
-import depthLimit from 'graphql-depth-limit';
-import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { type Caller, callerOf, IDENTITY_HEADERS, isStaff, signGatewayAssertion } from '../platform/auth';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { type Caller, callerOf, IDENTITY_HEADERS, signGatewayAssertion } from '../platform/auth';
 import { config, signsWithDevKey } from '../platform/config';
-import { formatError, notFound, refuseRequest } from '../platform/errors';
+import { formatError, notFound } from '../platform/errors';
 import { createBus, type EventBus } from '../platform/events';
 import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from '../platform/http';
 import { logger } from '../platform/log';
 import { registry } from '../platform/metrics';
 import { API_KEY_HEADER, ApiKeyCallers } from './api-keys';
 import { graphiqlAsset, graphiqlPage } from './graphiql';
+import { checkOperation, checkSource, type DocumentLimits, limitRules, limitsFrom } from './limits';
 import { postToSubgraph, proxyToSubgraph } from './proxy';
 import { BASE as REST_BASE, restApi } from './rest';
 import { RestStore } from './rest/store';
@@ -81,8 +80,11 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
   }
 }
 
-/** Cost: one per field, times ten below a list (an assumed page size), checked with the real variables. */
-function costLimit(max: number): ApolloServerPlugin<GatewayContext> {
+/**
+ * The limits that depend on the caller and the variables (cost, introspection), checked once the operation
+ * is known and before the query planner sees it. The same checks run for the WebSocket (subscriptions.ts).
+ */
+function operationLimits(limits: DocumentLimits): ApolloServerPlugin<GatewayContext> {
   let schema: GraphQLSchema | undefined;
   return {
     async serverWillStart() {
@@ -92,42 +94,22 @@ function costLimit(max: number): ApolloServerPlugin<GatewayContext> {
         },
       };
     },
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
       return {
         async didResolveOperation({ request, document }) {
           if (!schema) return;
-          const cost = getComplexity({
+          checkOperation(limits, {
             schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [simpleEstimator({ defaultComplexity: 1 })],
+            document,
+            operationName: request.operationName,
+            variables: request.variables,
+            caller: contextValue.caller,
           });
-          if (cost > max)
-            throw refuseRequest('QUERY_TOO_COMPLEX', `query cost ${cost} exceeds the limit of ${max}`);
         },
       };
     },
   };
 }
-
-/** Introspection shows the whole graph; only staff get it (GraphiQL works once an officer is signed in). */
-const introspectionForStaff: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart({ contextValue }) {
-    return {
-      async didResolveOperation({ document }) {
-        if (isStaff(contextValue.caller)) return;
-        let introspects = false;
-        visit(document, {
-          [Kind.FIELD]: (node) => {
-            if (node.name.value === '__schema' || node.name.value === '__type') introspects = true;
-          },
-        });
-        if (introspects) throw refuseRequest('FORBIDDEN', 'introspection is available to staff only');
-      },
-    };
-  },
-};
 
 /**
  * The gateway's own variable check fails a request before execution with status 500; the caller's bad
@@ -227,13 +209,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       );
     };
   const ownBus = options.bus ? undefined : createBus(`${c.KAFKA_CLIENT_ID}-gateway`);
-  const realtime = new Realtime(options.bus ?? (ownBus as EventBus));
+  const limits = limitsFrom(c);
+  const realtime = new Realtime(options.bus ?? (ownBus as EventBus), limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: realtime.serve(gateway),
     formatError,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(c.MAX_QUERY_DEPTH)],
-    plugins: [costLimit(c.MAX_QUERY_COST), introspectionForStaff, badVariablesAre400],
+    // Introspection is decided per caller (staff only) in checkOperation, not for the whole server.
+    introspection: true,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: limitRules(limits),
+    plugins: [operationLimits(limits), badVariablesAre400],
   });
   await apollo.start();
 
@@ -299,11 +285,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         }
         // A bad token is refused here with 401 (httpServer answers the UNAUTHENTICATED error).
         const caller: Caller | null = await callerOf(req.headers);
-        await handleGraphQL(apollo, req, res, async () => ({
-          caller,
-          requestId: requestId(req),
-          ip: clientIp(req),
-        }));
+        await handleGraphQL(
+          apollo,
+          req,
+          res,
+          async () => ({ caller, requestId: requestId(req), ip: clientIp(req) }),
+          (query) => checkSource(limits, query, caller),
+        );
       },
       '/graphiql/*': async (req, res) => graphiqlAsset(req, res),
       // Files travel outside GraphQL: uploads and signed downloads go to the subgraph that keeps them.

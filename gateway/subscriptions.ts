@@ -16,6 +16,8 @@ import {
   Kind,
   parse,
   print,
+  specifiedRules,
+  type ValidationRule,
   validate,
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
@@ -27,6 +29,7 @@ import { AppError } from '../platform/errors';
 import type { Subscription as BusSubscription, CloudEvent, EventBus } from '../platform/events';
 import { logger } from '../platform/log';
 import { Role } from '../platform/roles';
+import { checkOperation, checkSource, type DocumentLimits, limitRules } from './limits';
 
 const log = logger('subscriptions');
 
@@ -377,8 +380,13 @@ export class Realtime {
   private readonly fromHistory: boolean;
   private readonly hub: EventHub;
   private built?: { api: GraphQLSchema; full: GraphQLSchema };
+  private readonly rules: ValidationRule[];
 
-  constructor(private readonly bus: EventBus) {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly limits: DocumentLimits,
+  ) {
+    this.rules = limitRules(limits);
     const c = config();
     this.windowMs = c.SUBSCRIPTION_REPLAY_SECONDS * 1000;
     this.fromHistory = bus.kind === 'kafka' && this.windowMs > 0;
@@ -485,18 +493,30 @@ export class Realtime {
           execute,
           close: (code, reason) => ctx.extra.socket.close(code, reason),
         }),
-        onSubscribe: (_ctx, _id, payload) => {
-          if (payload.query.length > 20_000)
-            return [new GraphQLError('the subscription document is too large')];
+        // The same limits as HTTP, in the same order: length, shape, then caller and variables.
+        onSubscribe: (ctx, _id, payload) => {
+          const caller = ctx.extra.caller as Caller;
+          const schema = this.schema();
           let document: DocumentNode;
           try {
-            document = parse(payload.query);
+            checkSource(this.limits, payload.query, caller);
+            document = parse(payload.query, { maxTokens: this.limits.maxTokens });
           } catch (err) {
             return [err as GraphQLError];
           }
-          const schema = this.schema();
-          const errors = validate(schema, document);
+          const errors = validate(schema, document, [...specifiedRules, ...this.rules]);
           if (errors.length) return errors;
+          try {
+            checkOperation(this.limits, {
+              schema,
+              document,
+              operationName: payload.operationName,
+              variables: payload.variables,
+              caller,
+            });
+          } catch (err) {
+            return [err as GraphQLError];
+          }
           return {
             schema,
             document,

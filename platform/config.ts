@@ -82,8 +82,19 @@ const schema = z
      * `true` calls the descriptors' URLs (LENDER_URL_<CODE> overrides) with the secrets they name.
      */
     LENDERS_LIVE: z.enum(['true', 'false']).default('false'),
+    /** Limits on what one GraphQL document may ask (gateway/limits.ts; docs/security.md lists them). */
     MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
-    MAX_QUERY_COST: z.coerce.number().int().positive().default(2000),
+    MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
+    MAX_QUERY_TOKENS: z.coerce.number().int().positive().default(5000),
+    MAX_QUERY_ALIASES: z.coerce.number().int().min(0).default(50),
+    MAX_ROOT_FIELDS: z.coerce.number().int().positive().default(20),
+    MAX_FRAGMENT_SPREADS: z.coerce.number().int().min(0).default(100),
+    MAX_EXPANDED_SELECTIONS: z.coerce.number().int().positive().default(5000),
+    MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+    /** The size a list without `first`/`last`/`limit` is assumed to have when costing a query. */
+    DEFAULT_LIST_SIZE: z.coerce.number().int().positive().default(10),
+    ANONYMOUS_MAX_TOKENS: z.coerce.number().int().positive().default(500),
+    ANONYMOUS_MAX_COST: z.coerce.number().int().positive().default(50),
     /** How far back a reconnecting subscriber can catch up with `since` (the gateway keeps that much). */
     SUBSCRIPTION_REPLAY_SECONDS: z.coerce.number().int().min(0).default(900),
     /** Partner API requests per caller (user or API key; IP when anonymous) per minute, across replicas. */

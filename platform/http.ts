@@ -47,12 +47,16 @@ export function sendFile(
   res.end(file.content);
 }
 
-/** Runs one GraphQL-over-HTTP request through Apollo Server with our own context function. */
+/**
+ * Runs one GraphQL-over-HTTP request through Apollo Server with our own context function; `inspect` sees
+ * the document's text first and may refuse it (by throwing) before Apollo parses it.
+ */
 export async function handleGraphQL<C extends BaseContext>(
   server: ApolloServer<C>,
   req: IncomingMessage,
   res: ServerResponse,
   context: () => Promise<C>,
+  inspect?: (query: string) => void,
 ) {
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) {
@@ -69,6 +73,13 @@ export async function handleGraphQL<C extends BaseContext>(
         errors: [{ message: 'malformed JSON body', extensions: { code: 'BAD_REQUEST' } }],
       });
     }
+  }
+  if (inspect) {
+    const query =
+      typeof body === 'object' && body !== null
+        ? (body as { query?: unknown }).query
+        : url.searchParams.get('query');
+    if (typeof query === 'string') inspect(query);
   }
   const result = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

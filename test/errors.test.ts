@@ -263,15 +263,16 @@ describe('roles and limits', () => {
     const deep = `{ me { ${'customer { applications { '.repeat(6)} id ${'} } '.repeat(6)} } }`;
     const r = await platform.gql(deep, {}, c.token);
     assert.equal(firstError(r), 'GRAPHQL_VALIDATION_FAILED');
-    assert.match(r.errors?.[0]?.message ?? '', /exceeds maximum operation depth/);
+    assert.match(r.errors?.[0]?.message ?? '', /depth limit of 10 exceeded/);
   });
 
   test('a query costlier than the limit is refused before any subgraph runs it', async () => {
     const c = await registerCustomer(platform.gql);
-    const wide = `{ ${Array.from({ length: 1100 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    // 100 applications × 10 (assumed) of the customer's applications × 10 again: 12,202.
+    const wide = `{ myApplications(page: { first: 100 }) { nodes { customer { applications { customer { applications { id } } } } } } }`;
     const r = await platform.gql(wide, {}, c.token);
     assert.equal(firstError(r), 'QUERY_TOO_COMPLEX');
-    assert.match(r.errors?.[0]?.message ?? '', /query cost 2200 exceeds the limit of 2000/);
+    assert.match(r.errors?.[0]?.message ?? '', /query cost 12202 exceeds the limit of 5000/);
     assert.equal(r.data, undefined);
     assert.equal(r.status, 400);
   });

@@ -7,7 +7,7 @@ import { type CloudEvent, recordEvent } from '../../platform/events';
 import { keysetPage } from '../../platform/graphql/page';
 import { nameIndex } from '../../platform/pii';
 import { Role } from '../../platform/roles';
-import { type Checklist, decide, KycStatus, requireStep } from './domain/review';
+import { type Checklist, decide, KycStatus, requireFourEyes, requireStep } from './domain/review';
 import { kycEvents } from './events';
 import { CustomerRefRow, ReviewRow, WatchlistRow } from './model/review';
 
@@ -80,6 +80,7 @@ export async function assign(db: DataSource, manager: Caller, reviewId: string, 
   return db.transaction(async (m) => {
     const review = await load(m, reviewId);
     requireStep(review.status, 'assign');
+    requireFourEyes('assign', manager.userId, review, officerId);
     const first = review.status === KycStatus.OPEN;
     await updateVersioned(m, ReviewRow, review, {
       status: KycStatus.ASSIGNED,
@@ -137,6 +138,7 @@ export async function decideReview(
   return db.transaction(async (m) => {
     const review = await load(m, reviewId);
     requireStep(review.status, 'decide');
+    requireFourEyes('decide', manager.userId, review);
     const status = decide(review.checklist as Checklist, approve, reason);
     await updateVersioned(m, ReviewRow, review, {
       status,

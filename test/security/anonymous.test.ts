@@ -6,8 +6,10 @@ import { createPrivateKey, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
-import { IDENTITY_HEADERS, signGatewayAssertion } from '../../platform/auth';
+import WebSocket from 'ws';
+import { IDENTITY_HEADERS, signAccessToken, signGatewayAssertion } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { Role } from '../../platform/roles';
 import { registerCustomer } from '../helpers/flows';
@@ -157,5 +159,176 @@ describe('a subgraph trusts only a fresh assertion signed by the gateway for it'
       const res = await call('identity', headers);
       assert.equal(res.status, 401, why);
     }
+  });
+});
+
+const post = (body: unknown, token?: string) =>
+  fetch(platform.gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+    // A liveness guard, not a speed target: these documents held the process for minutes.
+    signal: AbortSignal.timeout(15_000),
+  });
+const errorsOf = async (res: Response) =>
+  ((await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] }).errors ?? [];
+
+/** Nested fragments, each spreading the one before `fanOut` times: tiny to send, enormous to expand. */
+function fragmentBomb(levels: number, fanOut: number, on = 'Query') {
+  const defs = [`fragment F0 on ${on} { __typename }`];
+  for (let i = 1; i < levels; i++) {
+    defs.push(
+      `fragment F${i} on ${on} { ${Array.from({ length: fanOut }, () => `...F${i - 1}`).join(' ')} }`,
+    );
+  }
+  return `query { ...F${levels - 1} }\n${defs.join('\n')}`;
+}
+
+describe('documents are bounded before anything expensive runs', () => {
+  test('a fragment bomb is refused with 400, signed in or not, and the gateway stays responsive', async () => {
+    const c = await registerCustomer(platform.gql);
+    const bomb = fragmentBomb(10, 10);
+    assert.ok(bomb.length < 1000, 'the attack is under a kilobyte');
+    for (const token of [undefined, c.token]) {
+      const res = await post({ query: bomb }, token);
+      assert.equal(res.status, 400);
+      assert.match((await errorsOf(res))[0]?.message ?? '', /fragments|fields|tokens/);
+    }
+    // Fewer spreads, still exponential (2^40 selections): the spread count passes, the expansion does not.
+    const wide = await post({ query: fragmentBomb(40, 2) }, c.token);
+    assert.equal(wide.status, 400);
+    assert.match((await errorsOf(wide))[0]?.message ?? '', /root fields|once its fragments are expanded/);
+    assert.equal((await fetch(platform.gateway.url.replace(/graphql$/, 'health'))).status, 200);
+  });
+
+  test('circular fragments are a 400 validation error, not a 500', async () => {
+    const c = await registerCustomer(platform.gql);
+    const res = await post(
+      { query: 'query { ...A } fragment A on Query { ...B } fragment B on Query { me { id } ...A }' },
+      c.token,
+    );
+    assert.equal(res.status, 400);
+    assert.match((await errorsOf(res))[0]?.message ?? '', /Cannot spread fragment "A" within itself/);
+  });
+
+  test('a selection deeper than the limit is refused, through fragments too', async () => {
+    const c = await registerCustomer(platform.gql);
+    const nest = (levels: number) => {
+      let q = 'id';
+      for (let i = 0; i < levels; i++) q = `customer { applications { ${q} } }`;
+      return `fragment Deep on Application { ${q} } query { myApplications { nodes { ...Deep } } }`;
+    };
+    const shallow = await post({ query: nest(2) }, c.token);
+    assert.equal(shallow.status, 200, JSON.stringify(await errorsOf(shallow.clone())));
+    const deep = await post({ query: nest(6) }, c.token);
+    assert.equal(deep.status, 400);
+    assert.match((await errorsOf(deep))[0]?.message ?? '', /depth limit of 10 exceeded/i);
+  });
+
+  test('an anonymous caller may send only a small document: 1,000 aliased mutations are refused unplanned', async () => {
+    const flood = `mutation { ${Array.from(
+      { length: 1000 },
+      (_, i) =>
+        `a${i}: login(input: { email: "x${i}@example.com", password: "wrong-password-${i}" }) { accessToken }`,
+    ).join(' ')} }`;
+    const res = await post({ query: flood });
+    assert.equal(res.status, 400);
+    assert.match((await errorsOf(res))[0]?.message ?? '', /tokens/);
+  });
+
+  test('signed in, root fields and aliases are counted before planning, and one credential per request', async () => {
+    const c = await registerCustomer(platform.gql);
+    const roots = `mutation { ${Array.from({ length: 30 }, (_, i) => `a${i}: logout(refreshToken: "x")`).join(' ')} }`;
+    const r1 = await post({ query: roots }, c.token);
+    assert.equal(r1.status, 400);
+    assert.match((await errorsOf(r1)).map((e) => e.message).join(' '), /30 root fields; the limit is 20/);
+
+    const aliases = `{ me { ${Array.from({ length: 60 }, (_, i) => `a${i}: id`).join(' ')} } }`;
+    const r2 = await post({ query: aliases }, c.token);
+    assert.equal(r2.status, 400);
+    assert.match((await errorsOf(r2))[0]?.message ?? '', /Aliases limit of 50 exceeded/);
+
+    const twoLogins = `mutation { a: login(input: { email: "${c.email}", password: "wrong-one-1" }) { accessToken } b: login(input: { email: "${c.email}", password: "wrong-one-2" }) { accessToken } }`;
+    const r3 = await post({ query: twoLogins });
+    assert.equal(r3.status, 400);
+    assert.match((await errorsOf(r3))[0]?.message ?? '', /credential more than once/);
+  });
+
+  test('a list costs its page size: a hundred applications with their lists is over the limit, one is not', async () => {
+    const c = await registerCustomer(platform.gql);
+    const q = `query($n: Int!) { myApplications(page: { first: $n }) { nodes { id status timeline { action at } documents { id fileName } customer { applications { id timeline { action } } } } } }`;
+    const one = await post({ query: q, variables: { n: 1 } }, c.token);
+    assert.equal(one.status, 200, JSON.stringify(await errorsOf(one.clone())));
+    const hundred = await post({ query: q, variables: { n: 100 } }, c.token);
+    assert.equal(hundred.status, 400);
+    const [e] = await errorsOf(hundred);
+    assert.equal(e?.extensions?.code, 'QUERY_TOO_COMPLEX');
+    assert.match(e?.message ?? '', /query cost \d+ exceeds the limit of 5000/);
+  });
+});
+
+describe('the WebSocket applies the same rules as HTTP to every document', () => {
+  /** The first answer to one operation over graphql-ws: its data or its errors. */
+  async function overSocket(token: string, query: string, variables: Record<string, unknown> = {}) {
+    const client = createClient({
+      url: platform.gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+    try {
+      return await new Promise<{
+        data?: unknown;
+        errors?: readonly { message: string; extensions?: { code?: string } }[];
+      }>((resolve) => {
+        const stop = client.subscribe(
+          { query, variables },
+          {
+            next: (r) => {
+              stop();
+              resolve(r as { data?: unknown });
+            },
+            error: (e) =>
+              resolve({ errors: Array.isArray(e) ? e : [{ message: String((e as Error)?.message ?? e) }] }),
+            complete: () => undefined,
+          },
+        );
+      });
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  test('a customer cannot introspect over the socket; staff can', async () => {
+    const c = await registerCustomer(platform.gql);
+    const q = '{ __schema { queryType { name } } }';
+    const refused = await overSocket(c.token, q);
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(refused));
+    const staff = await signAccessToken({ userId: randomUUID(), roles: [Role.KYC_OFFICER] });
+    const allowed = await overSocket(staff, q);
+    assert.deepEqual(allowed.data, { __schema: { queryType: { name: 'Query' } } });
+  });
+
+  test('depth, aliases and cost are checked when a subscription starts', async () => {
+    const c = await registerCustomer(platform.gql);
+    let deep = 'id';
+    for (let i = 0; i < 6; i++) deep = `customer { applications { ${deep} } }`;
+    const depth = await overSocket(
+      c.token,
+      `subscription($id: ID!) { applicationStatusChanged(applicationId: $id) { application { ${deep} } } }`,
+      { id: randomUUID() },
+    );
+    assert.match(depth.errors?.[0]?.message ?? '', /depth limit of 10 exceeded/i, JSON.stringify(depth));
+    const aliases = await overSocket(
+      c.token,
+      `subscription { myNotifications { ${Array.from({ length: 60 }, (_, i) => `a${i}: at`).join(' ')} } }`,
+    );
+    assert.match(aliases.errors?.[0]?.message ?? '', /Aliases limit of 50 exceeded/, JSON.stringify(aliases));
+    const costly = await overSocket(
+      c.token,
+      `subscription($id: ID!) { applicationStatusChanged(applicationId: $id) { application { customer { applications { customer { applications { customer { applications { id timeline { action } documents { id } } } } } } } } } }`,
+      { id: randomUUID() },
+    );
+    assert.equal(costly.errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX', JSON.stringify(costly));
   });
 });

@@ -39,6 +39,25 @@ const NEXT: Record<'assign' | 'verify' | 'decide', readonly KycStatus[]> = {
   decide: [KycStatus.VERIFIED],
 };
 
+/**
+ * Four eyes on KYC: the officer who verifies a review is never the one who decides it, and a manager never
+ * assigns a review to themselves (so the one who hands out the work is never the one who does it; the
+ * manager who assigned may still decide). Holding both KYC roles changes nothing. Throws FORBIDDEN.
+ */
+export function requireFourEyes(
+  step: 'assign' | 'decide',
+  actorId: string,
+  review: { assignedTo: string | null },
+  officerId?: string,
+) {
+  if (step === 'assign' && officerId === actorId) {
+    throw new AppError('FORBIDDEN', 'four eyes: a manager cannot assign a KYC review to themselves');
+  }
+  if (step === 'decide' && review.assignedTo === actorId) {
+    throw new AppError('FORBIDDEN', 'four eyes: the officer who verified a KYC review cannot decide it');
+  }
+}
+
 export function requireStep(status: KycStatus, step: keyof typeof NEXT) {
   if (!NEXT[step].includes(status)) {
     throw new AppError('ILLEGAL_TRANSITION', `cannot ${step} a KYC review that is ${status}`, {
