@@ -42,10 +42,17 @@ export class ApiKeyCallers {
     return hit.caller;
   }
 
+  /** A revoked key, or any key of an account whose sessions ended (disabled), is dropped at once. */
   onEvent(e: CloudEvent) {
-    if (e.type !== 'apikey.revoked') return;
+    const gone =
+      e.type === 'apikey.revoked'
+        ? (c: Caller) => c.apiKeyId === e.data.apiKeyId
+        : e.type === 'user.sessions.revoked'
+          ? (c: Caller) => c.userId === e.data.userId
+          : undefined;
+    if (!gone) return;
     for (const [id, entry] of this.cache) {
-      if (entry.caller?.apiKeyId === e.data.apiKeyId) this.cache.delete(id);
+      if (entry.caller && gone(entry.caller)) this.cache.delete(id);
     }
   }
 }

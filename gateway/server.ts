@@ -10,7 +10,7 @@ import {
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { type Caller, callerOf, IDENTITY_HEADERS, signGatewayAssertion } from '../platform/auth';
+import { type Caller, IDENTITY_HEADERS, signGatewayAssertion } from '../platform/auth';
 import { config, signsWithDevKey } from '../platform/config';
 import { formatError, notFound } from '../platform/errors';
 import { createBus, type EventBus } from '../platform/events';
@@ -23,6 +23,7 @@ import { checkOperation, checkSource, type DocumentLimits, limitRules, limitsFro
 import { postToSubgraph, proxyToSubgraph } from './proxy';
 import { BASE as REST_BASE, restApi } from './rest';
 import { RestStore } from './rest/store';
+import { Sessions } from './sessions';
 import { type GatewayExecutor, Realtime } from './subscriptions';
 
 const log = logger('gateway');
@@ -197,7 +198,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const fileRoute =
     (subgraph: keyof typeof FILE_ROUTES): Route =>
     async (req, res) => {
-      const caller = await callerOf(req.headers);
+      const caller = await sessions.callerOf(req.headers);
       await proxyToSubgraph(
         req,
         res,
@@ -224,16 +225,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   await apollo.start();
 
   /** Runs an operation through the gateway as a caller: the same plan, auth and limits as /graphql. */
-  const execute: GatewayExecutor = async (query, variables, caller) => {
+  const execute: GatewayExecutor = async (query, variables, caller, meta) => {
     const r = await apollo.executeOperation(
       { query, variables },
-      { contextValue: { caller, requestId: randomUUID() } },
+      { contextValue: { caller, requestId: randomUUID(), ip: meta?.ip } },
     );
     return r.body.kind === 'single'
       ? r.body.singleResult
       : { errors: [{ message: 'unexpected incremental result' }] };
   };
   const apiKeys = new ApiKeyCallers(execute, c.API_KEY_CACHE_SECONDS * 1000);
+  const sessions = new Sessions(execute, c.SESSION_CHECK_CACHE_SECONDS * 1000);
   const restStore = await RestStore.open();
   const rest = restApi({
     store: restStore,
@@ -244,7 +246,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // A partner's key decides who calls, whatever else the request carries (an Authorization header
       // its HTTP client adds is not a second identity).
       const key = req.headers[API_KEY_HEADER];
-      return key === undefined ? callerOf(req.headers) : apiKeys.callerOf(String(key));
+      return key === undefined ? sessions.callerOf(req.headers) : apiKeys.callerOf(String(key));
     },
     version: VERSION,
     maxUploadBytes: c.DOCUMENT_MAX_BYTES,
@@ -284,7 +286,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
           return;
         }
         // A bad token is refused here with 401 (httpServer answers the UNAUTHENTICATED error).
-        const caller: Caller | null = await callerOf(req.headers);
+        const caller: Caller | null = await sessions.callerOf(req.headers);
         await handleGraphQL(
           apollo,
           req,
@@ -311,7 +313,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     },
     'gateway',
   );
-  const subscriptions = await realtime.start(server, execute, (e) => apiKeys.onEvent(e));
+  const subscriptions = await realtime.start(server, execute, sessions, (e) => {
+    apiKeys.onEvent(e);
+    sessions.onEvent(e);
+  });
   const host = options.host ?? c.HOST;
   const port = await listen(server, options.port ?? c.GATEWAY_PORT, host);
   const url = `http://${host}:${port}/graphql`;

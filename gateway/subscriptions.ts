@@ -22,14 +22,15 @@ import {
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import { type Caller, hasRole, isStaff, verifyAccessToken } from '../platform/auth';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type Caller, hasRole, isStaff } from '../platform/auth';
 import { config } from '../platform/config';
 import { AppError } from '../platform/errors';
 import type { Subscription as BusSubscription, CloudEvent, EventBus } from '../platform/events';
 import { logger } from '../platform/log';
 import { Role } from '../platform/roles';
 import { checkOperation, checkSource, type DocumentLimits, limitRules } from './limits';
+import type { Sessions } from './sessions';
 
 const log = logger('subscriptions');
 
@@ -103,6 +104,7 @@ export type GatewayExecutor = (
   query: string,
   variables: Record<string, unknown>,
   caller: Caller | null,
+  meta?: { ip?: string },
 ) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }>;
 
 interface SubscriptionContext {
@@ -456,8 +458,18 @@ export class Realtime {
    * Starts consuming events and serving graphql-ws on `server`; operations go through `execute`. Every
    * event this replica consumes also goes to `onEvent` (the gateway's own caches listen there).
    */
-  async start(server: Server, execute: GatewayExecutor, onEvent?: (e: CloudEvent) => void) {
+  async start(
+    server: Server,
+    execute: GatewayExecutor,
+    sessions: Sessions,
+    onEvent?: (e: CloudEvent) => void,
+  ) {
     const hub = this.hub;
+    // Open sockets by account, so one whose sessions end is closed at once.
+    const sockets = new Map<string, Set<WebSocket>>();
+    sessions.onRevoked((userId) => {
+      for (const socket of sockets.get(userId) ?? []) socket.close(CloseCode.Forbidden, 'session ended');
+    });
     const group = `gateway-${randomUUID()}`;
     const consumer: BusSubscription = await this.bus.subscribe(
       group,
@@ -475,14 +487,21 @@ export class Realtime {
           const token = tokenOf(ctx.connectionParams);
           if (!token) return false;
           try {
-            const caller = await verifyAccessToken(token);
+            const caller = await sessions.verify(token);
             ctx.extra.caller = { userId: caller.userId, roles: caller.roles };
             const socket = ctx.extra.socket;
             const timer = setTimeout(
               () => socket.close(CloseCode.Forbidden, 'token expired'),
               Math.max(0, caller.expiresAt * 1000 - Date.now()),
             );
-            socket.once('close', () => clearTimeout(timer));
+            const mine = sockets.get(caller.userId) ?? new Set();
+            mine.add(socket);
+            sockets.set(caller.userId, mine);
+            socket.once('close', () => {
+              clearTimeout(timer);
+              mine.delete(socket);
+              if (!mine.size) sockets.delete(caller.userId);
+            });
             return true;
           } catch {
             return false;

@@ -11,6 +11,8 @@ export interface Caller {
   roles: Role[];
   /** Set when a partner API key (not a signed-in user) made the call; limits are counted per key. */
   apiKeyId?: string;
+  /** The account's session generation when the access token was issued (see identity's token_version). */
+  tokenVersion?: number;
 }
 
 /** The platform acting on its own behalf, e.g. the gateway asking identity who an API key stands for. */
@@ -31,7 +33,7 @@ export const IDENTITY_HEADERS = {
 const secretKey = () => new TextEncoder().encode(config().JWT_SECRET);
 
 export async function signAccessToken(caller: Caller, ttlSeconds = config().ACCESS_TOKEN_TTL_SECONDS) {
-  return new SignJWT({ roles: caller.roles })
+  return new SignJWT({ roles: caller.roles, tv: caller.tokenVersion ?? 0 })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(caller.userId)
     .setIssuer(config().JWT_ISSUER)
@@ -47,7 +49,12 @@ export async function verifyAccessToken(token: string): Promise<Caller & { expir
       algorithms: ['HS256'],
     });
     if (!payload.sub || !Array.isArray(payload.roles) || !payload.exp) throw unauthenticated('invalid token');
-    return { userId: payload.sub, roles: parseRoles(payload.roles.join(',')), expiresAt: payload.exp };
+    return {
+      userId: payload.sub,
+      roles: parseRoles(payload.roles.join(',')),
+      tokenVersion: typeof payload.tv === 'number' ? payload.tv : 0,
+      expiresAt: payload.exp,
+    };
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');
     throw unauthenticated('invalid token');

@@ -58,6 +58,18 @@ const schema = z
     PII_KEY_ID: z.string().default('dev1'),
     PII_KEYS: z.string().default(`dev1:${DEV_PII_KEY}`),
     BLIND_INDEX_KEY: z.string().min(16).default(DEV_BLIND_INDEX_KEY),
+    /** Where people reach the platform (links in e-mails); unset, http://HOST:GATEWAY_PORT. */
+    PUBLIC_URL: z.string().url().optional(),
+    /** Failed sign-ins per e-mail address before each try must wait (1 s, 2 s, 4 s… up to the maximum). */
+    LOGIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).default(3),
+    LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).default(900),
+    /** Failed sign-ins (within a day) after which the account is locked until a password reset or an admin. */
+    LOGIN_LOCK_AFTER: z.coerce.number().int().min(2).default(10),
+    /** The same per client address, set high: many people share one address behind a carrier's NAT. */
+    LOGIN_IP_FREE_ATTEMPTS: z.coerce.number().int().min(1).default(100),
+    LOGIN_IP_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** How long a gateway trusts what identity said about a user's sessions (ending them also reaches it as an event). */
+    SESSION_CHECK_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
     DOCUMENT_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -162,6 +174,10 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema>;
+
+/** The platform's address as people reach it, for links in messages. */
+export const publicUrl = (c: Config) =>
+  (c.PUBLIC_URL ?? `http://${c.HOST}:${c.GATEWAY_PORT}`).replace(/\/$/, '');
 
 /** Whether this configuration still signs with the development key (the gateway refuses it in production). */
 export const signsWithDevKey = (c: Config) => c.GATEWAY_SIGNING_KEY === DEV_GATEWAY_SIGNING_KEY;

@@ -8,7 +8,7 @@ import { identity } from '../subgraphs/identity';
 import { UserRow } from '../subgraphs/identity/model/user';
 import { createUser } from '../subgraphs/identity/service';
 
-export const DEV_ADMIN = { email: 'admin@loanflow.local', password: 'loanflow-admin-dev' };
+export const DEV_ADMIN = { email: 'admin@loanflow.local', password: 'loanflow-dev-sign-in' };
 
 /** Idempotent: users that exist are left alone. Production needs SEED_ADMIN_PASSWORD. */
 export async function seed(db: DataSource, env: NodeJS.ProcessEnv = process.env) {

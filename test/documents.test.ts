@@ -1,11 +1,16 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { signAccessToken } from '../platform/auth';
 import { config } from '../platform/config';
-import { Role } from '../platform/roles';
 import { signPath } from '../platform/signed-url';
-import { applicationInput, CREATE, fixtures, registerCustomer, uploadDocument } from './helpers/flows';
+import {
+  applicationInput,
+  CREATE,
+  fixtures,
+  registerCustomer,
+  staffUser,
+  uploadDocument,
+} from './helpers/flows';
 import { eventually, firstError, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -166,10 +171,7 @@ test("ownership: no upload to, listing of, or fetching from another customer's a
   // A customer may not accept their own documents; KYC staff may.
   const VALIDATE = `mutation($id: ID!) { validateDocument(id: $id) { status } }`;
   assert.equal(firstError(await platform.gql(VALIDATE, { id: docId }, owner.token)), 'FORBIDDEN');
-  const officer = await signAccessToken({
-    userId: '00000000-0000-4000-8000-0000000000a1',
-    roles: [Role.KYC_OFFICER],
-  });
+  const officer = (await staffUser(platform.gql, 'KYC_OFFICER')).token;
   assert.equal(
     (await platform.gql(VALIDATE, { id: docId }, officer)).data?.validateDocument.status,
     'VALIDATED',
@@ -214,10 +216,7 @@ test('a rejected document counts as missing again; the reason is required', asyn
     type: 'SALARY_SLIP',
     bytes: fixtures.pdf(),
   });
-  const manager = await signAccessToken({
-    userId: '00000000-0000-4000-8000-0000000000a2',
-    roles: [Role.KYC_MANAGER],
-  });
+  const manager = (await staffUser(platform.gql, 'KYC_MANAGER')).token;
   const REJECT = `mutation($id: ID!, $r: String!) { rejectDocument(id: $id, reason: $r) { status rejectionReason } }`;
   assert.equal(
     firstError(await platform.gql(REJECT, { id: up.body.document.id, r: ' ' }, manager)),

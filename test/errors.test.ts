@@ -2,10 +2,9 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { signAccessToken } from '../platform/auth';
 import { config } from '../platform/config';
 import { Role } from '../platform/roles';
-import { applicationInput, CREATE, KYC, kycInput, registerCustomer } from './helpers/flows';
+import { applicationInput, CREATE, KYC, kycInput, registerCustomer, staffUser } from './helpers/flows';
 import { firstError, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -243,10 +242,7 @@ describe('roles and limits', () => {
       roles: ['KYC_OFFICER'],
     };
     assert.equal(firstError(await platform.gql(STAFF, { i: input }, c.token)), 'FORBIDDEN');
-    const admin = await signAccessToken({
-      userId: '00000000-0000-4000-8000-000000000001',
-      roles: [Role.ADMIN],
-    });
+    const admin = (await staffUser(platform.gql, 'ADMIN')).token;
     const created = await platform.gql(STAFF, { i: input }, admin);
     assert.deepEqual(created.data?.createStaffUser.roles, ['KYC_OFFICER']);
     const officer = await platform.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, {
@@ -283,10 +279,7 @@ describe('roles and limits', () => {
     assert.equal(firstError(refused), 'FORBIDDEN');
     assert.equal(refused.status, 403);
     assert.equal(JSON.stringify(refused.errors).includes('http'), false, 'the status stays out of the body');
-    const staff = await signAccessToken({
-      userId: '00000000-0000-4000-8000-000000000002',
-      roles: [Role.KYC_OFFICER],
-    });
+    const staff = (await staffUser(platform.gql, 'KYC_OFFICER')).token;
     const r = await platform.gql('{ __schema { queryType { name } } }', {}, staff);
     assert.equal(r.data?.__schema.queryType.name, 'Query');
   });
@@ -295,10 +288,7 @@ describe('roles and limits', () => {
     const c = await registerCustomer(platform.gql);
     const numbers = kycInput();
     await platform.gql(KYC, { input: numbers }, c.token);
-    const staff = await signAccessToken({
-      userId: '00000000-0000-4000-8000-000000000003',
-      roles: [Role.KYC_OFFICER],
-    });
+    const staff = (await staffUser(platform.gql, 'KYC_OFFICER')).token;
     const r = await platform.gql(
       `query($id: ID!) { customer(id: $id) { pan aadhaar email phone } }`,
       { id: c.id },
@@ -320,14 +310,8 @@ describe('lender rules', () => {
   const UPDATE = `mutation($r: String!) { updateLenderRules(rulesJson: $r) { version rulesJson } }`;
 
   test('only a risk manager publishes a version; bad rules are a typed error and change nothing', async () => {
-    const manager = await signAccessToken({
-      userId: '00000000-0000-4000-8000-000000000021',
-      roles: [Role.RISK_MANAGER],
-    });
-    const officer = await signAccessToken({
-      userId: '00000000-0000-4000-8000-000000000022',
-      roles: [Role.RISK_OFFICER],
-    });
+    const manager = (await staffUser(platform.gql, 'RISK_MANAGER')).token;
+    const officer = (await staffUser(platform.gql, 'RISK_OFFICER')).token;
     const before = (await platform.gql(RULES, {}, manager)).data?.lenderRules;
     assert.ok(before?.version >= 1);
     const rules = JSON.parse(before.rulesJson) as { lenderCode: string; priority: number }[];

@@ -7,13 +7,16 @@ import type { DataSource } from 'typeorm';
 import { config } from '../platform/config';
 import { openDatabase } from '../platform/db';
 import { type CloudEvent, createBus, type EventBus, OutboxRelay } from '../platform/events';
+import { channelNotifier, useNotifier } from '../platform/notify/http';
+import { startMessagingSimulator } from '../platform/notify/simulator';
 import { Role } from '../platform/roles';
 import { type RunningSubgraph, runSubgraph } from '../platform/subgraph';
 import { applications } from '../subgraphs/applications';
 import { createApplication } from '../subgraphs/applications/service';
 import { identity } from '../subgraphs/identity';
-import { register, submitKyc } from '../subgraphs/identity/service';
-import { applicationInput, kycInput } from './helpers/flows';
+import { register, verifyEmail } from '../subgraphs/identity/accounts';
+import { submitKyc } from '../subgraphs/identity/service';
+import { applicationInput, emailedLink, kycInput } from './helpers/flows';
 import { topicSize } from './helpers/kafka';
 import { createDatabase, dropDatabase, eventually } from './helpers/platform';
 
@@ -22,6 +25,7 @@ let bus: EventBus;
 let identitySvc: RunningSubgraph;
 let appsDb: DataSource;
 let child: ChildProcess | undefined;
+let messaging: Awaited<ReturnType<typeof startMessagingSimulator>>;
 
 /** The applications subgraph as its own process, so it can be killed for real. */
 function startApplicationsProcess(): ChildProcess {
@@ -44,6 +48,8 @@ async function kill(p: ChildProcess | undefined) {
 
 before(async () => {
   await createDatabase();
+  messaging = await startMessagingSimulator();
+  useNotifier(channelNotifier(messaging.url, messaging.smtpUrl));
   bus = createBus();
   identitySvc = await runSubgraph(identity, { bus, relay: false });
   appsDb = await openDatabase({
@@ -56,6 +62,8 @@ before(async () => {
 after(async () => {
   await kill(child);
   await identitySvc?.stop();
+  useNotifier(undefined);
+  await messaging?.stop();
   await appsDb?.destroy();
   await bus?.close();
   await dropDatabase();
@@ -74,11 +82,12 @@ test('a relay crash after the broker ack and a consumer killed mid-flow lose no 
   // Customers with a DRAFT application each, then KYC: the KYC events note each application's timeline.
   const applicationIds: string[] = [];
   for (let i = 0; i < CUSTOMERS; i++) {
-    const t = await register(identitySvc.ds, {
-      email: `r${i}-${Date.now()}@example.com`,
-      password: 'correct-horse-battery',
-      fullName: `Customer ${i}`,
-    });
+    const email = `r${i}-${Date.now()}@example.com`;
+    await register(identitySvc.ds, { email, password: 'correct-horse-battery', fullName: `Customer ${i}` });
+    const t = await verifyEmail(
+      identitySvc.ds,
+      (await emailedLink(messaging.url, email, 'verify')) as string,
+    );
     const app = await createApplication(
       appsDb,
       { userId: t.user.id, roles: [Role.CUSTOMER] },

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ROUTES } from '../gateway/rest/routes';
 import { startGateway } from '../gateway/server';
-import { applicationInput, fixtures, kycInput, staffUser } from './helpers/flows';
+import { applicationInput, emailedLink, fixtures, kycInput, staffUser } from './helpers/flows';
 import { KYC_CHECKLIST, latestOtp } from './helpers/lifecycle';
-import { eventually, startTestPlatform } from './helpers/platform';
+import { eventually, messagingUrl, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
 let api: string;
@@ -45,6 +45,17 @@ async function call(
   };
 }
 
+/** A customer signed up over REST alone: register, the link from the e-mail, verify-email. */
+async function signUp(body: Record<string, unknown>) {
+  const started = await call('POST', '/customers/register', { body });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  assert.equal(started.body.email, body.email);
+  const link = await emailedLink(messagingUrl(), body.email as string, 'verify');
+  const opened = await call('POST', '/auth/verify-email', { body: { token: link } });
+  assert.equal(opened.status, 200, JSON.stringify(opened.body));
+  return opened;
+}
+
 test('the OpenAPI document lists every declared route', async () => {
   const doc = await call('GET', '/openapi.json');
   assert.equal(doc.status, 200);
@@ -61,10 +72,12 @@ test('the OpenAPI document lists every declared route', async () => {
 
 test('a customer registers, submits KYC and an application, and reads it back over REST', async () => {
   const email = `rest-${Date.now()}@example.com`;
-  const reg = await call('POST', '/customers/register', {
-    body: { email, password: 'a-long-password-1', fullName: 'Rest Customer', phone: '+919812345678' },
+  const reg = await signUp({
+    email,
+    password: 'correct-horse-battery',
+    fullName: 'Rest Customer',
+    phone: '+919812345678',
   });
-  assert.equal(reg.status, 201, JSON.stringify(reg.body));
   const token = reg.body.accessToken as string;
   const kyc = await call('POST', '/customers/kyc', { token, body: kycInput() });
   assert.equal(kyc.status, 200, JSON.stringify(kyc.body));
@@ -89,8 +102,10 @@ test('refusals are problem details with a stable type, and change nothing', asyn
   };
   problem(await call('GET', '/no/such/route'), 404, 'not-found');
   problem(await call('GET', '/kyc/queue'), 401, 'unauthenticated');
-  const reg = await call('POST', '/customers/register', {
-    body: { email: `p-${Date.now()}@example.com`, password: 'a-long-password-1', fullName: 'P C' },
+  const reg = await signUp({
+    email: `p-${Date.now()}@example.com`,
+    password: 'correct-horse-battery',
+    fullName: 'P C',
   });
   const token = reg.body.accessToken as string;
   problem(await call('GET', '/kyc/queue', { token }), 403, 'forbidden');
@@ -115,8 +130,10 @@ test('refusals are problem details with a stable type, and change nothing', asyn
 });
 
 test('an Idempotency-Key on a POST: the same request gets the first answer, another request a 422', async () => {
-  const reg = await call('POST', '/customers/register', {
-    body: { email: `i-${Date.now()}@example.com`, password: 'a-long-password-1', fullName: 'Idem Potent' },
+  const reg = await signUp({
+    email: `i-${Date.now()}@example.com`,
+    password: 'correct-horse-battery',
+    fullName: 'Idem Potent',
   });
   const token = reg.body.accessToken as string;
   const key = `key-${Date.now()}`;
@@ -296,17 +313,14 @@ test('contract: a loan from registration to closure through the REST shim alone'
 
   // The customer: account, KYC data, application, documents, submission.
   const phone = `9${String(Date.now()).slice(-9)}`;
-  const customer = ok(
-    await call('POST', '/customers/register', {
-      body: {
-        email: `walk-${Date.now()}@example.com`,
-        password: 'a-long-password-1',
-        fullName: 'Walk Customer',
-        phone,
-      },
-    }),
-    201,
-  );
+  const customer = (
+    await signUp({
+      email: `walk-${Date.now()}@example.com`,
+      password: 'correct-horse-battery',
+      fullName: 'Walk Customer',
+      phone,
+    })
+  ).body;
   const token = customer.accessToken as string;
   ok(await call('POST', '/customers/kyc', { token, body: kycInput() }));
   const app = ok(

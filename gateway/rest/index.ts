@@ -74,6 +74,8 @@ function problem(instance: string, p: Problem): Reply {
   };
 }
 
+const clientIp = (req: IncomingMessage) => req.socket.remoteAddress ?? undefined;
+
 function send(res: ServerResponse, reply: Reply, extra: Record<string, string> = {}) {
   res.writeHead(reply.status, {
     'content-type': `${reply.type}; charset=utf-8`,
@@ -240,7 +242,7 @@ export function restApi(options: {
       return problem(instance, { code: 'BAD_USER_INPUT', detail: 'this route takes no body' });
     }
 
-    return answer(r, r.route, instance, r.variables({ params, body }), caller);
+    return answer(r, r.route, instance, r.variables({ params, body }), caller, undefined, clientIp(req));
   }
 
   /** Runs the route's operation; its root value (or the picked part) is the body, an error a problem. */
@@ -251,13 +253,18 @@ export function restApi(options: {
     variables: Record<string, unknown>,
     caller: Caller | null,
     status = route.status ?? 200,
+    ip?: string,
   ): Promise<Reply> {
-    const result = await options.execute(route.operation, variables, caller);
+    const result = await options.execute(route.operation, variables, caller, { ip });
     const value = (result.data?.[r.rootKey] ?? null) as Record<string, unknown> | null;
     const picked = value && route.pick ? value[route.pick] : value;
     if (picked === null || picked === undefined) {
       const e = result.errors?.[0];
-      return failure(route, instance, e?.extensions?.code as string | undefined, e?.message, !!e);
+      const reply = failure(route, instance, e?.extensions?.code as string | undefined, e?.message, !!e);
+      // A refusal that says when to come back (a throttled sign-in) says it as HTTP does.
+      const wait = (e?.extensions?.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (typeof wait === 'number') reply.headers = { ...reply.headers, 'retry-after': String(wait) };
+      return reply;
     }
     return { status, type: 'application/json', body: JSON.stringify(picked) };
   }
@@ -305,7 +312,15 @@ export function restApi(options: {
       .reduce<unknown>((v, k) => (v as Record<string, unknown> | null)?.[k], sent.json);
     if (typeof id !== 'string')
       return failure(route, instance, undefined, 'the upload answered without an id');
-    return answer(r, route, instance, { [up.variable]: id }, caller, sent.status === 201 ? 201 : 200);
+    return answer(
+      r,
+      route,
+      instance,
+      { [up.variable]: id },
+      caller,
+      sent.status === 201 ? 201 : 200,
+      clientIp(req),
+    );
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, url: URL) {
@@ -322,20 +337,20 @@ export function restApi(options: {
         }),
       );
     }
-    const caller = await options.caller(req);
-    if (r.route.roles !== 'public') {
-      if (!caller) return send(res, problem(instance, { code: 'UNAUTHENTICATED', detail: 'sign in first' }));
-      if (r.route.roles !== 'authenticated' && !hasRole(caller, ...r.route.roles)) {
-        return send(res, problem(instance, { code: 'FORBIDDEN', detail: 'your roles do not allow this' }));
-      }
+    // Every request counts against the budget, refused ones too: a bad token is answered after counting.
+    let caller: Caller | null = null;
+    let refusal: unknown;
+    try {
+      caller = await options.caller(req);
+    } catch (err) {
+      refusal = err;
     }
-
     // Each partner key has its own budget (and its own Idempotency-Keys), apart from its account's logins.
     const who = caller?.apiKeyId
       ? `key:${caller.apiKeyId}`
       : caller
         ? `user:${caller.userId}`
-        : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+        : `ip:${clientIp(req) ?? 'unknown'}`;
     const budget = await options.store.count(who);
     const rate = {
       'ratelimit-limit': String(options.ratePerMinute),
@@ -352,6 +367,19 @@ export function restApi(options: {
         }),
         rate,
       );
+    }
+    if (refusal) throw refusal;
+    if (r.route.roles !== 'public') {
+      if (!caller) {
+        return send(res, problem(instance, { code: 'UNAUTHENTICATED', detail: 'sign in first' }), rate);
+      }
+      if (r.route.roles !== 'authenticated' && !hasRole(caller, ...r.route.roles)) {
+        return send(
+          res,
+          problem(instance, { code: 'FORBIDDEN', detail: 'your roles do not allow this' }),
+          rate,
+        );
+      }
     }
 
     nameRoute(res, `${BASE}${r.route.path}`);

@@ -78,7 +78,7 @@ export function openApiDocument(routes: readonly CompiledRoute[], version: strin
         : {}),
       responses: {
         [String(status)]: {
-          description: status === 201 ? 'Created' : 'OK',
+          description: { 200: 'OK', 201: 'Created', 202: 'Accepted' }[status],
           content: { [r.responseType]: { schema: r.response } },
         },
         ...Object.fromEntries(

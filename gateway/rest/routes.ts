@@ -8,7 +8,7 @@ interface RouteBase {
   summary: string;
   /** Who may call it; the graph checks roles and ownership again. */
   roles: 'public' | 'authenticated' | readonly Role[];
-  status?: 200 | 201;
+  status?: 200 | 201 | 202;
 }
 
 /**
@@ -68,6 +68,7 @@ const STAFF_KYC = [Role.KYC_OFFICER, Role.KYC_MANAGER, Role.ADMIN] as const;
 const STAFF_RISK = [Role.RISK_OFFICER, Role.RISK_MANAGER, Role.ADMIN] as const;
 
 const USER = 'id email fullName roles';
+const ADMIN_USER = `${USER} disabled locked`;
 const AUTH = `accessToken refreshToken expiresIn user { ${USER} }`;
 const MONEY = 'minor currency formatted';
 const CUSTOMER = `id fullName email phone dateOfBirth address { line1 line2 city state postalCode } pan aadhaar kycStatus kycSubmittedAt createdAt`;
@@ -95,11 +96,12 @@ export const ROUTES: readonly RestRoute[] = [
     method: 'POST',
     path: '/customers/register',
     tag: 'customers',
-    summary: 'Register a customer account; answers with tokens.',
+    summary:
+      'Start a sign-up: a link to confirm the e-mail address is sent to it (the account opens with POST /auth/verify-email). The answer is the same whether or not the address already has an account.',
     roles: 'public',
-    operation: `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH} } }`,
+    operation: `mutation($input: RegisterInput!) { register(input: $input) { email } }`,
     body: 'input',
-    status: 201,
+    status: 202,
   },
   {
     method: 'GET',
@@ -153,6 +155,41 @@ export const ROUTES: readonly RestRoute[] = [
     summary: 'Revoke a refresh token.',
     roles: 'public',
     operation: `mutation($refreshToken: String!) { logout(refreshToken: $refreshToken) }`,
+  },
+  {
+    method: 'POST',
+    path: '/auth/verify-email',
+    tag: 'auth',
+    summary: 'Open the account with the token from the sign-up e-mail; answers with tokens.',
+    roles: 'public',
+    operation: `mutation($token: String!) { verifyEmail(token: $token) { ${AUTH} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/auth/password-reset',
+    tag: 'auth',
+    summary:
+      'E-mail a single-use password-reset link. Always accepted: whether the address has an account is not told.',
+    roles: 'public',
+    operation: `mutation($email: String!) { requestPasswordReset(email: $email) }`,
+    status: 202,
+  },
+  {
+    method: 'POST',
+    path: '/auth/password-reset/confirm',
+    tag: 'auth',
+    summary:
+      'Set a new password with the token from the reset e-mail; ends every session and unlocks the account.',
+    roles: 'public',
+    operation: `mutation($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) }`,
+  },
+  {
+    method: 'POST',
+    path: '/auth/change-password',
+    tag: 'auth',
+    summary: 'Change the signed-in user’s password; every other session ends, this one gets new tokens.',
+    roles: 'authenticated',
+    operation: `mutation($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ${AUTH} } }`,
   },
   // applications
   {
@@ -538,6 +575,31 @@ export const ROUTES: readonly RestRoute[] = [
     summary: 'Revoke a partner API key; it stops working on every gateway at once.',
     roles: [Role.ADMIN],
     operation: `mutation($id: ID!) { revokeApiKey(id: $id) { ${API_KEY} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/{id}/disable',
+    tag: 'admin',
+    summary:
+      'Disable an account: it cannot sign in, and its sessions and API keys stop working within seconds.',
+    roles: [Role.ADMIN],
+    operation: `mutation($id: ID!, $reason: String!) { disableUser(userId: $id, reason: $reason) { ${ADMIN_USER} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/{id}/enable',
+    tag: 'admin',
+    summary: 'Enable a disabled account, or unlock one locked after failed sign-ins.',
+    roles: [Role.ADMIN],
+    operation: `mutation($id: ID!) { enableUser(userId: $id) { ${ADMIN_USER} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/{id}/sign-out',
+    tag: 'admin',
+    summary: 'End every session of an account now (it may sign in again).',
+    roles: [Role.ADMIN],
+    operation: `mutation($id: ID!) { signOutUser(userId: $id) { ${ADMIN_USER} } }`,
   },
   // operations
   {

@@ -70,6 +70,18 @@ export const identityEvents = {
       actorId: k.createdBy,
       data: { apiKeyId: k.id, userId: k.userId, roles: k.roles },
     }),
+  /**
+   * Every session of an account ended (disabled, signed out by an admin, password changed or reset):
+   * gateways drop what they cached about the account and close its sockets at once.
+   */
+  sessionsRevoked: (userId: string, tokenVersion: number, reason: string, actorId: string) =>
+    newEvent({
+      type: 'user.sessions.revoked',
+      source,
+      subject: userId,
+      actorId,
+      data: { userId, tokenVersion, reason },
+    }),
   /** Gateways drop the key from their caches on this, so a revoked key stops working within moments. */
   apiKeyRevoked: (k: { id: string; userId: string }, revokedBy: string) =>
     newEvent({

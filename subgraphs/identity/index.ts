@@ -1,6 +1,8 @@
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Identity1732500000100 } from './migrations/1732500000100-identity';
 import { ApiKeys1733300000000 } from './migrations/1733300000000-api-keys';
+import { AccountControl1733400000000 } from './migrations/1733400000000-account-control';
+import { AuthAuditRow, PasswordResetRow, PendingRegistrationRow } from './model/account';
 import { ApiKeyRow } from './model/api-key';
 import { CustomerRow } from './model/customer';
 import { RefreshTokenRow } from './model/refresh-token';
@@ -10,8 +12,16 @@ import { identitySchema } from './schema';
 export const identity: SubgraphDefinition = {
   name: 'identity',
   dbSchema: 'identity',
-  entities: [UserRow, CustomerRow, RefreshTokenRow, ApiKeyRow],
-  migrations: [Identity1732500000100, ApiKeys1733300000000],
+  entities: [
+    UserRow,
+    CustomerRow,
+    RefreshTokenRow,
+    ApiKeyRow,
+    PendingRegistrationRow,
+    PasswordResetRow,
+    AuthAuditRow,
+  ],
+  migrations: [Identity1732500000100, ApiKeys1733300000000, AccountControl1733400000000],
   schema: identitySchema,
 };
 

@@ -9,7 +9,8 @@ import { logger } from '../../platform/log';
 import { blindIndex, encryptPii, maskAadhaar, maskPan, piiKeyId } from '../../platform/pii';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
-import { loginSchema, parseKyc, profileSchema, registrationSchema, staffSchema } from './domain/profile';
+import { passwordProblem } from './domain/password';
+import { parseKyc, profileSchema, staffSchema } from './domain/profile';
 import { decideRefresh } from './domain/refresh';
 import { identityEvents } from './events';
 import { CustomerRow } from './model/customer';
@@ -19,9 +20,7 @@ import { UserRow } from './model/user';
 const log = logger('identity');
 
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
-const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
-// Verified against when the e-mail is unknown, so a miss costs the same time as a wrong password.
-let dummyHash: Promise<string> | undefined;
+export const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 export interface Tokens {
   accessToken: string;
@@ -32,7 +31,7 @@ export interface Tokens {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-async function issueTokens(
+export async function issueTokens(
   m: EntityManager,
   user: UserRow,
   familyId: string = randomUUID(),
@@ -46,7 +45,11 @@ async function issueTokens(
     tokenHash: sha256(refreshToken),
     expiresAt: new Date(Date.now() + c.REFRESH_TOKEN_TTL_SECONDS * 1000),
   });
-  const accessToken = await signAccessToken({ userId: user.id, roles: user.roles });
+  const accessToken = await signAccessToken({
+    userId: user.id,
+    roles: user.roles,
+    tokenVersion: user.tokenVersion,
+  });
   return { accessToken, refreshToken, expiresIn: c.ACCESS_TOKEN_TTL_SECONDS, user };
 }
 
@@ -70,32 +73,6 @@ async function insertUser(
   return user;
 }
 
-export async function register(db: DataSource, input: unknown): Promise<Tokens> {
-  const data = parseInput(registrationSchema, input);
-  return db.transaction(async (m) => {
-    const user = await insertUser(m, data, [Role.CUSTOMER]);
-    await m.insert(CustomerRow, {
-      id: user.id,
-      fullName: data.fullName,
-      email: data.email,
-      phone: data.phone ?? null,
-      kycStatus: 'NOT_SUBMITTED',
-    });
-    await recordEvent(m, identityEvents.customerRegistered(user.id, data.fullName));
-    await recordEvent(
-      m,
-      identityEvents.contactUpdated({
-        id: user.id,
-        fullName: data.fullName,
-        email: data.email,
-        phone: data.phone ?? null,
-      }),
-    );
-    log.info({ userId: user.id }, 'customer registered');
-    return issueTokens(m, user);
-  });
-}
-
 /** Staff and partner accounts: by an admin, or by the seed command. */
 export async function createUser(db: DataSource, input: unknown, roles: Role[]): Promise<UserRow> {
   if (roles.length === 0 || roles.includes(Role.CUSTOMER)) {
@@ -108,20 +85,13 @@ export async function createUser(db: DataSource, input: unknown, roles: Role[]):
     throw new AppError('BAD_USER_INPUT', 'SYSTEM is not a role for accounts', { field: 'roles' });
   }
   const data = parseInput(staffSchema, input);
+  const problem = passwordProblem(data.password, [data.email, data.fullName]);
+  if (problem) throw new AppError('BAD_USER_INPUT', `password: ${problem}`, { field: 'password' });
   return db.transaction(async (m) => {
     const user = await insertUser(m, data, roles);
     log.info({ userId: user.id, roles }, 'staff user created');
     return user;
   });
-}
-
-export async function login(db: DataSource, input: unknown): Promise<Tokens> {
-  const data = parseInput(loginSchema, input);
-  const user = await db.getRepository(UserRow).findOne({ where: { email: data.email } });
-  dummyHash ??= hash(randomBytes(16).toString('hex'), ARGON2);
-  const ok = await verify(user?.passwordHash ?? (await dummyHash), data.password);
-  if (!user || !ok || user.disabled) throw unauthenticated('invalid e-mail or password');
-  return db.transaction((m) => issueTokens(m, user));
 }
 
 export async function refresh(db: DataSource, token: string): Promise<Tokens> {

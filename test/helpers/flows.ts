@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { verhoeffValid } from '../../platform/pii';
-import type { client } from './platform';
+import { type client, messagingUrl } from './platform';
 
 type Gql = ReturnType<typeof client>;
 
@@ -17,16 +17,34 @@ export function identityNumbers() {
   return { pan, aadhaar: `${base}${check}` };
 }
 
+/**
+ * The token of the newest account link of `kind` e-mailed to `to`, read from the messaging simulator's
+ * inbox at `notifyUrl` (sign-up confirmation, password reset).
+ */
+export async function emailedLink(notifyUrl: string, to: string, kind: 'verify' | 'reset') {
+  const res = await fetch(`${notifyUrl}/admin/messages?to=${encodeURIComponent(to)}`);
+  const { messages } = (await res.json()) as { messages: { text: string }[] };
+  const links = messages.map((m) => new RegExp(`#${kind}=([\\w-]+)`).exec(m.text)?.[1]).filter(Boolean);
+  return links.at(-1) as string | undefined;
+}
+
+/** A customer signed up and confirmed by the link e-mailed to them, then signed in. */
 export async function registerCustomer(gql: Gql, name = 'Asha Rao') {
   const email = `c-${randomBytes(5).toString('hex')}@example.com`;
   // Each customer has a phone of their own, so a test can find the SMS sent to them.
   const phone = `9${String(randomBytes(4).readUInt32BE() % 1_000_000_000).padStart(9, '0')}`;
+  const started = await gql(`mutation($input: RegisterInput!) { register(input: $input) { email } }`, {
+    input: { email, password: 'correct-horse-battery', fullName: name, phone },
+  });
+  if (!started.data) throw new Error(`register failed: ${JSON.stringify(started.errors)}`);
+  const token = await emailedLink(messagingUrl(), email, 'verify');
+  if (!token) throw new Error(`no confirmation e-mail reached ${email}`);
   const r = await gql(
-    `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id roles } } }`,
-    { input: { email, password: 'correct-horse-battery', fullName: name, phone } },
+    `mutation($t: String!) { verifyEmail(token: $t) { accessToken refreshToken user { id roles } } }`,
+    { t: token },
   );
-  if (!r.data) throw new Error(`register failed: ${JSON.stringify(r.errors)}`);
-  const p = r.data.register;
+  if (!r.data) throw new Error(`verifyEmail failed: ${JSON.stringify(r.errors)}`);
+  const p = r.data.verifyEmail;
   return {
     email,
     phone: `+91${phone}`,
@@ -115,7 +133,7 @@ export async function staffUser(gql: Gql, role: string | string[]) {
   const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { accessToken user { id } } }`;
   const admin = (await gql(LOGIN, { i: DEV_ADMIN })).data?.login.accessToken;
   const email = `${roles.join('-').toLowerCase()}-${randomBytes(4).toString('hex')}@bank.test`;
-  const password = 'staff-password-123';
+  const password = `staff-${randomBytes(6).toString('hex')}`;
   const created = await gql(
     `mutation($i: StaffUserInput!) { createStaffUser(input: $i) { id } }`,
     { i: { email, password, fullName: `${roles.join(' ')} user`, roles } },

@@ -42,10 +42,19 @@ export function client(url: string) {
   };
 }
 
+let messaging: string | undefined;
+
+/** The messaging simulator of the platform this test process started (e-mails, SMS and push land there). */
+export function messagingUrl(): string {
+  if (!messaging) throw new Error('no test platform is running');
+  return messaging;
+}
+
 /** All subgraphs and the gateway on free ports, against this test's own database. */
 export async function startTestPlatform() {
   await createDatabase();
   const platform = await runPlatform({ gatewayPort: 0, basePort: 0 });
+  messaging = platform.notifyUrl;
   return {
     ...platform,
     gql: client(platform.gateway.url),

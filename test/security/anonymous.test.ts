@@ -9,10 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
-import { IDENTITY_HEADERS, signAccessToken, signGatewayAssertion } from '../../platform/auth';
+import { IDENTITY_HEADERS, signGatewayAssertion } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { Role } from '../../platform/roles';
-import { registerCustomer } from '../helpers/flows';
+import { registerCustomer, staffUser } from '../helpers/flows';
 import { startTestPlatform } from '../helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -304,7 +304,7 @@ describe('the WebSocket applies the same rules as HTTP to every document', () =>
     const q = '{ __schema { queryType { name } } }';
     const refused = await overSocket(c.token, q);
     assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(refused));
-    const staff = await signAccessToken({ userId: randomUUID(), roles: [Role.KYC_OFFICER] });
+    const staff = (await staffUser(platform.gql, 'KYC_OFFICER')).token;
     const allowed = await overSocket(staff, q);
     assert.deepEqual(allowed.data, { __schema: { queryType: { name: 'Query' } } });
   });

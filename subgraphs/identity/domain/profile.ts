@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { normalizeAadhaar, normalizePan } from '../../../platform/pii';
 import { parseInput } from '../../../platform/validation';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password';
 
 const email = z
   .string()
   .trim()
   .toLowerCase()
   .pipe(z.email({ message: 'not a valid e-mail address' }));
-// Length bounds keep argon2 work bounded; no composition rules (NIST SP 800-63B).
-const password = z.string().min(10, 'at least 10 characters').max(128, 'at most 128 characters');
+// Length bounds keep argon2 work bounded; strength is judged by domain/password.ts (NIST SP 800-63B).
+const password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `at most ${MAX_PASSWORD_LENGTH} characters`);
 const fullName = z.string().trim().min(2, 'too short').max(120, 'too long');
 /** Indian mobile numbers, stored as +91XXXXXXXXXX. */
 const phone = z
@@ -46,7 +50,8 @@ const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform(
 
 export const registrationSchema = z.object({ email, password, fullName, phone: optional(phone) });
 export const staffSchema = z.object({ email, password, fullName });
-export const loginSchema = z.object({ email, password: z.string().min(1).max(128) });
+export const loginSchema = z.object({ email, password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
+export const newPasswordSchema = z.object({ password });
 export const profileSchema = z.object({
   fullName: optional(fullName),
   phone: optional(phone),

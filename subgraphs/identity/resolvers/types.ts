@@ -43,6 +43,44 @@ export class User {
   @Field(() => String) email!: string;
   @Field(() => String) fullName!: string;
   @Field(() => [Role]) roles!: Role[];
+  @Field(() => Boolean, { description: 'Disabled by an admin: cannot sign in, sessions ended.' })
+  disabled!: boolean;
+  @Field(() => Boolean, {
+    description: 'Locked after repeated failed sign-ins until a password reset or an admin.',
+  })
+  locked!: boolean;
+}
+
+@ObjectType({ description: 'A sign-up waiting for its e-mail address to be confirmed.' })
+export class RegistrationStarted {
+  @Field(() => String, {
+    description:
+      'Where a link to confirm the address went (or, if it already has an account, a notice saying so). The account opens when the link is followed (verifyEmail).',
+  })
+  email!: string;
+}
+
+@ObjectType({ description: 'SYSTEM: whether an account’s access tokens of a generation may still be used.' })
+export class SessionState {
+  @Field(() => ID) userId!: string;
+  @Field(() => Int, { description: 'Tokens issued before this generation are refused.' })
+  tokenVersion!: number;
+  @Field(() => Boolean, { description: 'False for a disabled or unknown account.' }) active!: boolean;
+}
+
+@ObjectType({ description: 'One entry of an account’s security trail.' })
+export class AuthAuditEntry {
+  @Field(() => Date) at!: Date;
+  @Field(() => String, {
+    description:
+      'REGISTERED, LOGIN_SUCCEEDED, LOGIN_FAILED, LOCKED, DISABLED, ENABLED, SIGNED_OUT, PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED, PASSWORD_RESET, REGISTRATION_EXISTING',
+  })
+  action!: string;
+  @Field(() => ID, { nullable: true, description: 'Who did it, when not the account itself (an admin).' })
+  actorId!: string | null;
+  @Field(() => String, { nullable: true, description: 'The client address the attempt came from.' })
+  ip!: string | null;
+  @Field(() => String, { nullable: true }) detail!: string | null;
 }
 
 @ObjectType()
@@ -102,7 +140,14 @@ export class ProfileInput {
 }
 
 export function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, fullName: row.fullName, roles: row.roles };
+  return {
+    id: row.id,
+    email: row.email,
+    fullName: row.fullName,
+    roles: row.roles,
+    disabled: row.disabled,
+    locked: row.lockedAt !== null,
+  };
 }
 
 /** The one place a customer row becomes a response: PAN/Aadhaar masked always, contact data for others. */
