@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { staticFiles } from '../platform/http';
 
 const KYC_QUEUE = `# KYC officers and managers: reviews waiting, oldest first.
@@ -78,55 +77,76 @@ export const OFFICER_TABS = [
 ];
 
 const JS = 'text/javascript; charset=utf-8';
+/** GraphiQL's parts as @graphql-yoga/render-graphiql ships them (it would inline all 9 MB in one page). */
+const parts = () =>
+  require('@graphql-yoga/render-graphiql/graphiql') as Record<
+    'js' | 'css' | 'favicon' | 'editorWorkerService' | 'jsonWorker' | 'graphqlWorker',
+    string
+  >;
 const assets = staticFiles({
   'graphql-ws.min.js': {
     path: join(dirname(require.resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js'),
     type: JS,
   },
+  'graphiql.js': { content: () => parts().js, type: JS },
+  'graphiql.css': { content: () => parts().css, type: 'text/css; charset=utf-8' },
+  'favicon.ico': {
+    content: () => Buffer.from(parts().favicon.replace(/^data:[^,]*;base64,/, ''), 'base64'),
+    type: 'image/x-icon',
+  },
+  // Monaco's workers as files of this origin (the stock page makes blob: URLs from inline strings).
+  'editorWorkerService.js': { content: () => parts().editorWorkerService, type: JS },
+  'json.js': { content: () => parts().jsonWorker, type: JS },
+  'graphql.js': { content: () => parts().graphqlWorker, type: JS },
   'officer.js': { path: join(__dirname, 'assets', 'graphiql-officer.js'), type: JS },
+  'officer.css': { path: join(__dirname, 'assets', 'graphiql-officer.css'), type: 'text/css; charset=utf-8' },
 });
 
-/** GraphiQL's own scripts, served from node_modules and this folder: nothing from a CDN. */
+/** GraphiQL's own files, served from node_modules and this folder: nothing from a CDN, nothing inline. */
 export function graphiqlAsset(req: IncomingMessage, res: ServerResponse) {
-  assets(new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/graphiql\//, ''), res);
+  assets(new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/graphiql\//, ''), req, res);
 }
 
-const BAR_STYLE = `<style>
-  body { margin: 0; height: 100vh; display: flex; flex-direction: column; }
-  #root { flex: 1; min-height: 0; }
-  #loanflow-session { display: flex; gap: 8px; align-items: center; padding: 6px 12px;
-    font: 13px system-ui, sans-serif; border-bottom: 1px solid #ddd; }
-  #loanflow-session form { display: flex; gap: 8px; align-items: center; margin: 0; }
-  #loanflow-error { color: #b00020; }
-</style>`;
+const asset = (name: string) => `/graphiql/${name}?v=${assets.version(name)}`;
+/** `<` in the options must not end the data block early. */
+const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 let page: string | undefined;
 
 /**
- * GraphiQL with its assets inlined or served locally (about 9 MB, rendered once), a sign-in bar, and a
- * fetcher that sends subscriptions over graphql-ws with the signed-in token.
+ * GraphiQL as a small page of same-origin files (so it runs under PAGE_CSP, and its scripts are cached
+ * and gzipped), with a sign-in bar and a fetcher that sends subscriptions over graphql-ws with the token.
  */
 export function graphiqlPage(): string {
-  if (page) return page;
-  const html = renderGraphiQL({
+  page ??= `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>LoanFlow GraphiQL</title>
+<link rel="icon" href="${asset('favicon.ico')}">
+<link rel="stylesheet" href="${asset('graphiql.css')}">
+<link rel="stylesheet" href="${asset('officer.css')}">
+</head>
+<body id="body" class="no-focus-outline">
+<div id="loanflow-session"></div>
+<div id="root"></div>
+<script type="application/json" id="graphiql-options">${json({
     title: 'LoanFlow GraphiQL',
     subscriptionsProtocol: 'WS',
     headers: '{}',
-    shouldPersistHeaders: true,
+    // The header editor may hold a token: it is not kept in the browser's storage.
+    shouldPersistHeaders: false,
     defaultTabs: OFFICER_TABS,
-  });
-  const call = 'YogaGraphiQL.renderYogaGraphiQL(';
-  const at = html.lastIndexOf(call);
-  const root = html.indexOf('<div id="root"></div>');
-  const script = html.indexOf('<script>', root);
-  if (at < 0 || script < 0 || root < 0) throw new Error('unexpected GraphiQL page layout');
-  page =
-    html.slice(0, root).replace('</head>', `${BAR_STYLE}</head>`) +
-    '<div id="loanflow-session"></div>' +
-    html.slice(root, script) +
-    '<script src="/graphiql/graphql-ws.min.js"></script><script src="/graphiql/officer.js"></script>' +
-    html.slice(script, at) +
-    'loanflowRender(YogaGraphiQL, ' +
-    html.slice(at + call.length);
+    workers: {
+      editorWorkerService: asset('editorWorkerService.js'),
+      json: asset('json.js'),
+      graphql: asset('graphql.js'),
+    },
+  })}</script>
+<script src="${asset('graphql-ws.min.js')}"></script>
+<script src="${asset('officer.js')}"></script>
+<script src="${asset('graphiql.js')}"></script>
+</body>
+</html>`;
   return page;
 }

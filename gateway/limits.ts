@@ -216,6 +216,40 @@ function documentShapeRule(limits: DocumentLimits): ValidationRule {
   });
 }
 
+/** C0 and C1 control characters (NUL among them) other than tab, line feed and carriage return. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+const controlRefusal = (where: string) => `${where}: text may not contain control characters`;
+
+/** Where in a variables value a string holds a control character (`$input.fullName`), if anywhere. */
+export function controlCharacterAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return CONTROL.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const at = controlCharacterAt(v, `${path}[${i}]`);
+      if (at) return at;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const at = controlCharacterAt(v, `${path}.${k}`);
+      if (at) return at;
+    }
+  }
+  return undefined;
+}
+
+/** String literals written in the document obey the same rule as variables. */
+const plainStringsRule: ValidationRule = (context) => ({
+  StringValue(node) {
+    if (CONTROL.test(node.value)) {
+      context.reportError(new GraphQLError(controlRefusal('a string'), { nodes: [node] }));
+    }
+  },
+});
+
+/** "Did you mean …?" names fields of the schema: only for callers who may read the schema anyway. */
+export const withoutSuggestions = (message: string) => message.replace(/ ?Did you mean .+\?$/s, '');
+
 /** graphql-armor's rules report into the validation context instead of throwing (a throw would be a 500). */
 const report = [
   (ctx: ValidationContext | null, error: GraphQLError) =>
@@ -226,6 +260,7 @@ const report = [
 export function limitRules(limits: DocumentLimits): ValidationRule[] {
   const armor = { propagateOnRejection: false, onReject: report };
   return [
+    plainStringsRule,
     documentShapeRule(limits),
     // Depth counts fields, not fragments (a spread adds no level), as graphql-depth-limit did.
     maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...armor }),
@@ -377,6 +412,10 @@ export function checkOperation(
 ) {
   if (!isStaff(request.caller) && introspects(request.document)) {
     throw refuseRequest('FORBIDDEN', 'introspection is available to staff only');
+  }
+  for (const [name, value] of Object.entries(request.variables ?? {})) {
+    const control = controlCharacterAt(value, `$${name}`);
+    if (control) throw refuseRequest('BAD_USER_INPUT', controlRefusal(control));
   }
   const max = request.caller ? limits.maxCost : limits.anonymous.maxCost;
   const cost = queryCost(

@@ -90,7 +90,7 @@ export async function proxyToSubgraph(
   const upstream = await fetch(target, {
     method: req.method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as unknown as BodyInit) : undefined,
+    body: hasBody ? (Readable.toWeb(req) as unknown as RequestInit['body']) : undefined,
     duplex: 'half',
     redirect: 'manual',
   } as RequestInit);

@@ -9,17 +9,33 @@ import {
 } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { type Caller, IDENTITY_HEADERS, signGatewayAssertion } from '../platform/auth';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { type Caller, IDENTITY_HEADERS, isStaff, signGatewayAssertion } from '../platform/auth';
 import { config, signsWithDevKey } from '../platform/config';
 import { formatError, notFound } from '../platform/errors';
 import { createBus, type EventBus } from '../platform/events';
-import { close, handleGraphQL, httpServer, listen, type Route, requestId, sendJson } from '../platform/http';
+import {
+  close,
+  handleGraphQL,
+  httpServer,
+  listen,
+  type Route,
+  requestId,
+  sendJson,
+  sendPage,
+} from '../platform/http';
 import { logger } from '../platform/log';
 import { registry } from '../platform/metrics';
 import { API_KEY_HEADER, ApiKeyCallers } from './api-keys';
 import { graphiqlAsset, graphiqlPage } from './graphiql';
-import { checkOperation, checkSource, type DocumentLimits, limitRules, limitsFrom } from './limits';
+import {
+  checkOperation,
+  checkSource,
+  type DocumentLimits,
+  limitRules,
+  limitsFrom,
+  withoutSuggestions,
+} from './limits';
 import { postToSubgraph, proxyToSubgraph } from './proxy';
 import { BASE as REST_BASE, restApi } from './rest';
 import { RestStore } from './rest/store';
@@ -111,6 +127,23 @@ function operationLimits(limits: DocumentLimits): ApolloServerPlugin<GatewayCont
     },
   };
 }
+
+/** Validation messages suggest field names ("Did you mean …?"): only to callers who may introspect. */
+const suggestionsForStaff: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart({ contextValue }) {
+    if (isStaff(contextValue.caller)) return {};
+    return {
+      async willSendResponse({ response }) {
+        const r = response.body.kind === 'single' ? response.body.singleResult : undefined;
+        if (!r?.errors) return;
+        (r as { errors: GraphQLFormattedError[] }).errors = r.errors.map((e) => ({
+          ...e,
+          message: withoutSuggestions(e.message),
+        }));
+      },
+    };
+  },
+};
 
 /**
  * The gateway's own variable check fails a request before execution with status 500; the caller's bad
@@ -220,7 +253,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     introspection: true,
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: limitRules(limits),
-    plugins: [operationLimits(limits), badVariablesAre400],
+    plugins: [operationLimits(limits), badVariablesAre400, suggestionsForStaff],
   });
   await apollo.start();
 
@@ -280,11 +313,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     {
       [`${REST_BASE}/*`]: (req, res) => rest.handle(req, res),
       '/graphql': async (req, res) => {
-        if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-          res.end(graphiqlPage());
-          return;
-        }
+        if (req.method === 'GET' && req.headers.accept?.includes('text/html'))
+          return sendPage(res, graphiqlPage());
         // A bad token is refused here with 401 (httpServer answers the UNAUTHENTICATED error).
         const caller: Caller | null = await sessions.callerOf(req.headers);
         await handleGraphQL(

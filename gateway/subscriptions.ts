@@ -29,7 +29,7 @@ import { AppError } from '../platform/errors';
 import type { Subscription as BusSubscription, CloudEvent, EventBus } from '../platform/events';
 import { logger } from '../platform/log';
 import { Role } from '../platform/roles';
-import { checkOperation, checkSource, type DocumentLimits, limitRules } from './limits';
+import { checkOperation, checkSource, type DocumentLimits, limitRules, withoutSuggestions } from './limits';
 import type { Sessions } from './sessions';
 
 const log = logger('subscriptions');
@@ -524,7 +524,11 @@ export class Realtime {
             return [err as GraphQLError];
           }
           const errors = validate(schema, document, [...specifiedRules, ...this.rules]);
-          if (errors.length) return errors;
+          if (errors.length) {
+            return isStaff(caller)
+              ? errors
+              : errors.map((e) => new GraphQLError(withoutSuggestions(e.message), { nodes: e.nodes }));
+          }
           try {
             checkOperation(this.limits, {
               schema,

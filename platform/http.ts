@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import { AppError, ErrorCodes, notFound } from './errors';
 import { logger } from './log';
@@ -122,6 +123,7 @@ export function routeRequests(routes: Record<string, Route>, service = 'http') {
     const path = originForm ? new URL(target, 'http://localhost').pathname : '';
     const key = originForm ? routeFor(routes, path) : undefined;
     measure(service, key ?? 'unmatched', req.method ?? 'GET', res);
+    for (const [h, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(h, v);
     try {
       if (!originForm) throw new AppError('BAD_USER_INPUT', 'the request target must be a path');
       const route = key ? routes[key] : undefined;
@@ -162,21 +164,95 @@ export function requestId(req: IncomingMessage): string {
   return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
+/** An asset: a file on disk, or content made in the process (read or made once, then kept). */
+export type Asset = { type: string } & ({ path: string } | { content: () => string | Buffer });
+
+interface Loaded {
+  body: Buffer;
+  gzip: Buffer;
+  etag: string;
+}
+
 /**
- * Serves a fixed set of files by name (read once, then kept in memory): local assets for browser pages,
- * never a directory listing or a path from the request.
+ * Serves a fixed set of assets by name, never a directory listing or a path from the request: each is
+ * loaded once, gzipped once, and answered with a content-hash ETag (304 when the browser has it). Pages
+ * link them with `?v=<hash>` (see `version`), so they may be cached for a year.
  */
-export function staticFiles(files: Record<string, { path: string; type: string }>) {
-  const cache = new Map<string, Buffer>();
-  return (name: string, res: ServerResponse) => {
+export function staticFiles(files: Record<string, Asset>) {
+  const cache = new Map<string, Loaded>();
+  const load = (name: string): Loaded => {
+    let hit = cache.get(name);
+    if (hit) return hit;
     const file = files[name];
     if (!file) throw notFound('asset');
-    let body = cache.get(name);
-    if (!body) {
-      body = readFileSync(file.path);
-      cache.set(name, body);
+    const raw = 'path' in file ? readFileSync(file.path) : file.content();
+    const body = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+    hit = {
+      body,
+      gzip: gzipSync(body, { level: 6 }),
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+    };
+    cache.set(name, hit);
+    return hit;
+  };
+  const serve = (name: string, req: IncomingMessage, res: ServerResponse) => {
+    const file = files[name];
+    const hit = load(name);
+    const headers: Record<string, string | number> = {
+      'content-type': file?.type ?? 'application/octet-stream',
+      etag: hit.etag,
+      'cache-control': 'public, max-age=31536000, immutable',
+      vary: 'accept-encoding',
+    };
+    if (req.headers['if-none-match'] === hit.etag) {
+      res.writeHead(304, headers);
+      return void res.end();
     }
-    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'public, max-age=3600' });
+    const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = gz ? hit.gzip : hit.body;
+    res.writeHead(200, {
+      ...headers,
+      ...(gz ? { 'content-encoding': 'gzip' } : {}),
+      'content-length': body.length,
+    });
     res.end(body);
   };
+  /** The asset's content hash, for a `?v=` in a link: a new build is a new URL. */
+  const version = (name: string) => load(name).etag.slice(1, 9);
+  return Object.assign(serve, { version });
 }
+
+/** A page's policy: its own scripts, styles and workers only; inline styles for the UI libraries. */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** An HTML page under PAGE_CSP, never cached (it may name the signed-in user's data). */
+export function sendPage(res: ServerResponse, html: string) {
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': PAGE_CSP,
+    'cache-control': 'no-store',
+  });
+  res.end(html);
+}
+
+/**
+ * Sent with every answer: an API answer is never a page to run or frame (pages override the policy
+ * with PAGE_CSP), nothing is sniffed into another type, and no address leaks to other sites.
+ */
+export const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;

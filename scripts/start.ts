@@ -25,6 +25,12 @@ async function main() {
   process.once('SIGTERM', shutdown);
   console.log(`\nLoanFlow is running (${platform.bus.kind} events, ${platform.docstore} documents).`);
   console.log(`GraphiQL:  ${platform.gateway.url}`);
+  if (platform.notifyUrl) {
+    // Sign-up links, password resets and e-sign codes go to the messaging simulator in this mode.
+    console.log(
+      `Messages:  ${platform.notifyUrl}/admin/messages  (the simulator's inbox: e-mail, SMS, push)`,
+    );
+  }
   console.log(
     `Admin:     ${platform.admin}  (password: SEED_ADMIN_PASSWORD, or the dev default in README.md)\n`,
   );

@@ -69,7 +69,9 @@ test('npm start serves the whole flow on the embedded default', async () => {
   const anonymous = await client(url)('{ __typename }', {}, undefined, { authorization: '' });
   assert.equal(anonymous.status, 200);
   const gql = client(url);
-  const c = await registerCustomer(gql);
+  const inbox = out.match(/Messages:\s+(\S+)\/admin\/messages/)?.[1];
+  assert.ok(inbox, 'npm start says where its messages go');
+  const c = await registerCustomer(gql, 'Asha Rao', inbox);
   await gql(KYC, { input: kycInput() }, c.token);
   const id = (await gql(CREATE, { input: applicationInput() }, c.token)).data?.createApplication.id;
   await gql(`mutation($id: ID!) { submitApplication(id: $id) { status } }`, { id }, c.token);

@@ -237,7 +237,7 @@ describe('roles and limits', () => {
     const STAFF = `mutation($i: StaffUserInput!) { createStaffUser(input: $i) { id roles } }`;
     const input = {
       email: `officer-${c.id.slice(0, 8)}@bank.test`,
-      password: 'officer-password-1',
+      password: 'kyc-desk-passphrase-9',
       fullName: 'K Officer',
       roles: ['KYC_OFFICER'],
     };

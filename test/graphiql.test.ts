@@ -47,7 +47,18 @@ test('an officer signs in to GraphiQL, runs a query, and sees a subscription pus
   });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(platform.gateway.url);
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
+  const loaded = await page.goto(platform.gateway.url);
+  const csp = loaded?.headers()['content-security-policy'] ?? '';
+  assert.match(csp, /script-src 'self'(;|$)/, 'no inline or remote script may run on the page');
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.ok(
+    ((await loaded?.body())?.length ?? 0) < 20_000,
+    'the page is small; its scripts are cached files',
+  );
   await page.getByPlaceholder('e-mail').fill(officer.email);
   await page.getByPlaceholder('password').fill(officer.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -87,4 +98,11 @@ test('an officer signs in to GraphiQL, runs a query, and sees a subscription pus
   await page.screenshot({ path: join(ARTIFACTS, 'graphiql-subscription.png') });
   assert.deepEqual(external, [], 'nothing fetched from outside the gateway');
   assert.deepEqual(pageErrors, []);
+  assert.deepEqual(refused, [], 'the page runs under its policy without being refused anything');
+  // Run in the page, where the Web Storage globals exist.
+  const stored = (await page.evaluate(
+    '({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }) })',
+  )) as { local: string; session: string };
+  assert.doesNotMatch(stored.local, /eyJ|accessToken|refreshToken/, 'no token in localStorage');
+  assert.match(stored.session, /accessToken/, 'the session lives in this tab only');
 });

@@ -1,14 +1,18 @@
 // LoanFlow's GraphiQL fetcher and sign-in bar. Queries and mutations go over HTTP, subscriptions over
 // graphql-ws on the same /graphql (the token travels in connection_init). The signed-in token is used
-// unless the header editor sets an Authorization of its own.
+// unless the header editor sets an Authorization of its own. The session is kept in sessionStorage: it
+// survives a reload of this tab, not the closing of it, and no other tab or later visitor reads it.
 (() => {
   const KEY = 'loanflow.session';
+  const options = JSON.parse(document.getElementById('graphiql-options').textContent);
+  // Monaco's workers come from this origin (loaded before GraphiQL's script reads this).
+  self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_id, label) => options.workers[label] };
   const endpoint = new URL(location.pathname, location.href).toString();
   const wsUrl = endpoint.replace(/^http/, 'ws');
 
   const load = () => {
     try {
-      return JSON.parse(localStorage.getItem(KEY) || 'null');
+      return JSON.parse(sessionStorage.getItem(KEY) || 'null');
     } catch {
       return null;
     }
@@ -16,8 +20,8 @@
   let session = load();
   const save = (s) => {
     session = s;
-    if (s) localStorage.setItem(KEY, JSON.stringify(s));
-    else localStorage.removeItem(KEY);
+    if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
+    else sessionStorage.removeItem(KEY);
     render();
   };
 
@@ -100,8 +104,13 @@
     return post(request, auth ? { ...headers, authorization: auth } : headers);
   };
 
-  window.loanflowRender = (graphiql, root, options) =>
-    graphiql.renderYogaGraphiQL(root, { ...options, fetcher: window.loanflowFetcher });
+  document.addEventListener('DOMContentLoaded', () => {
+    const { workers: _workers, ...graphiql } = options;
+    window.YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), {
+      ...graphiql,
+      fetcher: window.loanflowFetcher,
+    });
+  });
 
   function render() {
     const bar = document.getElementById('loanflow-session');

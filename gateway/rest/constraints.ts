@@ -1,6 +1,6 @@
 import { FREQUENCIES, METHODS } from '../../platform/finance';
 import { ALL_ROLES, Role } from '../../platform/roles';
-import type { JsonSchema } from './json-schema';
+import { CONTROLS, type JsonSchema } from './json-schema';
 
 // What the graph accepts beyond its GraphQL types, stated for the REST schemas. The router validates
 // requests against these schemas, so a rule here may be stricter than the subgraph's (the request is
@@ -18,11 +18,14 @@ const EMAIL: JsonSchema = {
  * that JavaScript (ajv, zod's trim) and Python (schemathesis) agree: `.` stops at \r in one and not the
  * other, and only JavaScript counts U+FEFF as a space.
  */
-const text = (min: number, max: number): JsonSchema => ({
+const text = (min: number, max: number, refused = CONTROLS): JsonSchema => ({
   minLength: min,
   maxLength: max,
-  pattern: '^[^\\s\\ufeff](?:[\\s\\S]*[^\\s\\ufeff])?$',
+  pattern: `^[^\\s\\ufeff${refused}](?:[^${refused}]*[^\\s\\ufeff${refused}])?$`,
 });
+/** A person's or a key's name (platform/validation displayName): no invisible or direction-changing marks. */
+const name = (min: number, max: number): JsonSchema =>
+  text(min, max, `${CONTROLS}\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u2069`);
 const MOBILE: JsonSchema = { pattern: '^(?:\\+91)?[6-9][0-9]{9}$' };
 const POSITIVE_MINOR: JsonSchema = {
   anyOf: [
@@ -63,14 +66,14 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'PageInput.first': PAGE_SIZE,
   'myNotifications.first': PAGE_SIZE,
   'RegisterInput.email': EMAIL,
-  'RegisterInput.password': { minLength: 10, maxLength: 128 },
-  'RegisterInput.fullName': text(2, 120),
+  'RegisterInput.password': { minLength: 12, maxLength: 128 },
+  'RegisterInput.fullName': name(2, 120),
   'RegisterInput.phone': MOBILE,
   'LoginInput.email': EMAIL,
   'LoginInput.password': { minLength: 1, maxLength: 128 },
   // A profile change names at least one field, and a named field is not null (nothing to clear).
   ProfileInput: { minProperties: 1 },
-  'ProfileInput.fullName': { ...text(2, 120), not: { type: 'null' } },
+  'ProfileInput.fullName': { ...name(2, 120), type: 'string' },
   'ProfileInput.phone': { ...MOBILE, not: { type: 'null' } },
   'ProfileInput.address': { not: { type: 'null' } },
   'AddressInput.line1': text(1, 200),
@@ -88,8 +91,8 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'recordPayment.idempotencyKey': IDEMPOTENCY_KEY,
   'updateNotificationPreferences.preferences': { minItems: 1, maxItems: 7, uniqueItems: true },
   'StaffUserInput.email': EMAIL,
-  'StaffUserInput.password': { minLength: 10, maxLength: 128 },
-  'StaffUserInput.fullName': text(2, 120),
+  'StaffUserInput.password': { minLength: 12, maxLength: 128 },
+  'StaffUserInput.fullName': name(2, 120),
   'StaffUserInput.roles': { minItems: 1, items: { enum: KEY_ROLES } },
   'verifyPayment.reason': text(3, 1000),
   'foreclosureQuote.date': { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
@@ -109,7 +112,11 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'declineOffer.reason': text(3, 1000),
   'decideApproval.comment': text(3, 2000),
   'ApiKeyInput.userId': UUID,
-  'ApiKeyInput.name': text(2, 80),
+  'ApiKeyInput.name': name(2, 80),
+  'disableUser.reason': text(3, 500),
+  'changePassword.newPassword': { minLength: 12, maxLength: 128 },
+  'resetPassword.newPassword': { minLength: 12, maxLength: 128 },
+  'requestPasswordReset.email': { maxLength: 320 },
   'ApiKeyInput.roles': { minItems: 1, items: { enum: KEY_ROLES } },
 };
 

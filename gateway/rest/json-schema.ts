@@ -19,13 +19,17 @@ import { constrained } from './constraints';
 export type JsonSchema = Record<string, unknown>;
 
 const DIGITS = '^-?[0-9]+$';
+/** Text with no C0 or C1 control but tab, line feed and carriage return (the gateway refuses the rest). */
+export const CONTROLS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F';
 
 /** Scalars as JSON carries them; input and output differ only where the scalar accepts more than it sends. */
 function scalar(name: string, input: boolean): JsonSchema {
   switch (name) {
     case 'ID':
     case 'String':
-      return { type: 'string' };
+      // The gateway refuses control characters in any text (gateway/limits.ts): so does the schema.
+      // One pattern, not a combination: schemathesis's generator fails on allOf around multipart fields.
+      return input ? { type: 'string', pattern: `^[^${CONTROLS}]*$` } : { type: 'string' };
     case 'Int':
       return { type: 'integer', minimum: -2147483648, maximum: 2147483647 };
     case 'Float':

@@ -104,24 +104,19 @@ export async function decide(
   });
 }
 
-/** Staff see every detail; the customer sees the levels and where they stand, not who said what. */
-export function forCaller(caller: Caller | null, a: ApprovalRow): ApprovalRow {
-  return isStaff(caller) ? a : { ...a, comment: null, decidedBy: null };
-}
-
 export async function approvalsFor(db: DataSource, caller: Caller | null, applicationIds: readonly string[]) {
   const ids = applicationIds.filter(isUuid);
   if (!caller || !ids.length) return [];
   const rows = await db
     .getRepository(ApprovalRow)
     .find({ where: { applicationId: In(ids) }, order: { level: 'ASC' } });
-  return rows.filter((a) => canSee(caller, a.customerId)).map((a) => forCaller(caller, a));
+  return rows.filter((a) => canSee(caller, a.customerId));
 }
 
 export async function getApproval(db: DataSource, caller: Caller | null, id: string) {
   const a = isUuid(id) ? await db.getRepository(ApprovalRow).findOne({ where: { id } }) : null;
   if (!a || !canSee(caller, a.customerId)) throw notFound('approval');
-  return forCaller(caller, a);
+  return a;
 }
 
 /** Levels due for the caller's roles, oldest first, leaving out applications the caller already decided. */

@@ -8,15 +8,14 @@ import { config, publicUrl } from '../../platform/config';
 import { AppError, notFound, unauthenticated } from '../../platform/errors';
 import { recordEvent } from '../../platform/events';
 import { logger } from '../../platform/log';
-import { notifier } from '../../platform/notify/http';
-import { NotifierUnavailable } from '../../platform/notify/port';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
-import { type AccountMail, accountMail } from './domain/mail';
+import { accountMail } from './domain/mail';
 import { passwordProblem } from './domain/password';
 import { loginSchema, newPasswordSchema, registrationSchema } from './domain/profile';
 import { type FailureCount, type ThrottlePolicy, waitSeconds } from './domain/throttle';
 import { identityEvents } from './events';
+import { queueMail } from './mail-queue';
 import { AuthAuditRow, PasswordResetRow, PendingRegistrationRow } from './model/account';
 import { CustomerRow } from './model/customer';
 import { RefreshTokenRow } from './model/refresh-token';
@@ -40,17 +39,6 @@ const dummy = () => {
   dummyHash ??= hash(randomBytes(16).toString('hex'), ARGON2);
   return dummyHash;
 };
-
-/** Sends an account e-mail through the messaging port; an unreachable provider is a retryable error. */
-async function mail(to: string, m: AccountMail) {
-  try {
-    await notifier().send({ channel: 'email', to, subject: m.subject, text: m.text });
-  } catch (err) {
-    if (err instanceof NotifierUnavailable)
-      throw new AppError('UNAVAILABLE', 'the e-mail could not be sent; try again shortly');
-    throw err;
-  }
-}
 
 type AuditAction =
   | 'REGISTRATION_STARTED'
@@ -96,8 +84,10 @@ export async function register(db: DataSource, input: unknown): Promise<{ email:
   const passwordHash = await hash(data.password, ARGON2);
   const existing = await db.getRepository(UserRow).findOne({ where: { email: data.email } });
   if (existing) {
-    await audit(db, 'REGISTRATION_EXISTING', { userId: existing.id });
-    await mail(data.email, accountMail.alreadyRegistered(resetPage()));
+    await db.transaction(async (m) => {
+      await audit(m, 'REGISTRATION_EXISTING', { userId: existing.id });
+      await queueMail(m, data.email, accountMail.alreadyRegistered(resetPage()));
+    });
     return { email: data.email };
   }
   const token = newToken();
@@ -113,15 +103,19 @@ export async function register(db: DataSource, input: unknown): Promise<{ email:
       expiresAt: new Date(Date.now() + REGISTRATION_HOURS * 3600_000),
     });
     await audit(m, 'REGISTRATION_STARTED', {});
+    await queueMail(
+      m,
+      data.email,
+      accountMail.verify(data.fullName, link('verify', token), REGISTRATION_HOURS),
+    );
   });
-  await mail(data.email, accountMail.verify(data.fullName, link('verify', token), REGISTRATION_HOURS));
   return { email: data.email };
 }
 
 /** The link from the sign-up e-mail: opens the account with what was given at sign-up, and signs in. */
 export async function verifyEmail(db: DataSource, token: string): Promise<Tokens> {
   const invalid = () =>
-    new AppError('BAD_USER_INPUT', 'this link is invalid or has expired', { field: 'token' });
+    new AppError('FAILED_PRECONDITION', 'this link is invalid, used or expired', { field: 'token' });
   return db.transaction(async (m) => {
     const pending = await m.findOne(PendingRegistrationRow, {
       where: { tokenHash: sha256(token) },
@@ -253,11 +247,11 @@ async function checkPassword(db: DataSource, email: string, password: string, ip
       .where('id = :id AND locked_at IS NULL', { id: user.id })
       .execute();
     if (locked.affected) {
-      await audit(db, 'LOCKED', { userId: user.id, ip, detail: `${claim.failures} failed sign-ins` });
+      await db.transaction(async (m) => {
+        await audit(m, 'LOCKED', { userId: user.id, ip, detail: `${claim.failures} failed sign-ins` });
+        await queueMail(m, user.email, accountMail.locked(claim.failures ?? 0, resetPage()));
+      });
       log.warn({ userId: user.id }, 'account locked after repeated failed sign-ins');
-      await mail(user.email, accountMail.locked(claim.failures ?? 0, resetPage())).catch((err) =>
-        log.error({ err, userId: user.id }, 'lock notice not sent'),
-      );
     }
   }
   throw unauthenticated('invalid e-mail or password');
@@ -314,7 +308,7 @@ export async function requestPasswordReset(db: DataSource, email: string, ip: st
   const user = await db.getRepository(UserRow).findOne({ where: { email: normalized } });
   if (!user || user.disabled) return true;
   const token = newToken();
-  const sent = await db.transaction(async (m) => {
+  await db.transaction(async (m) => {
     await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`reset:${user.id}`]);
     const recent = await m
       .getRepository(PasswordResetRow)
@@ -324,7 +318,7 @@ export async function requestPasswordReset(db: DataSource, email: string, ip: st
         s: RESET_RESEND_SECONDS,
       })
       .getExists();
-    if (recent) return false;
+    if (recent) return;
     await m.insert(PasswordResetRow, {
       id: randomUUID(),
       userId: user.id,
@@ -333,9 +327,8 @@ export async function requestPasswordReset(db: DataSource, email: string, ip: st
       usedAt: null,
     });
     await audit(m, 'PASSWORD_RESET_REQUESTED', { userId: user.id, ip });
-    return true;
+    await queueMail(m, user.email, accountMail.reset(link('reset', token), RESET_MINUTES));
   });
-  if (sent) await mail(user.email, accountMail.reset(link('reset', token), RESET_MINUTES));
   return true;
 }
 
@@ -348,7 +341,7 @@ export async function resetPassword(
 ) {
   const data = parseInput(newPasswordSchema, { password: newPassword });
   const invalid = () =>
-    new AppError('BAD_USER_INPUT', 'this link is invalid or has expired', { field: 'token' });
+    new AppError('FAILED_PRECONDITION', 'this link is invalid, used or expired', { field: 'token' });
   const reset = await db.getRepository(PasswordResetRow).findOne({ where: { tokenHash: sha256(token) } });
   if (!reset || reset.usedAt || reset.expiresAt < new Date()) throw invalid();
   const owner = await db.getRepository(UserRow).findOneOrFail({ where: { id: reset.userId } });

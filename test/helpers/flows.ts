@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { verhoeffValid } from '../../platform/pii';
-import { type client, messagingUrl } from './platform';
+import { type client, eventually, messagingUrl } from './platform';
 
 type Gql = ReturnType<typeof client>;
 
@@ -18,18 +18,24 @@ export function identityNumbers() {
 }
 
 /**
- * The token of the newest account link of `kind` e-mailed to `to`, read from the messaging simulator's
- * inbox at `notifyUrl` (sign-up confirmation, password reset).
+ * The token of the newest account link of `kind` e-mailed to `to` (sign-up confirmation, password reset),
+ * read from the messaging simulator's inbox at `notifyUrl`; waits for it (account mail is queued), and for
+ * one other than `not` when given.
  */
-export async function emailedLink(notifyUrl: string, to: string, kind: 'verify' | 'reset') {
-  const res = await fetch(`${notifyUrl}/admin/messages?to=${encodeURIComponent(to)}`);
-  const { messages } = (await res.json()) as { messages: { text: string }[] };
-  const links = messages.map((m) => new RegExp(`#${kind}=([\\w-]+)`).exec(m.text)?.[1]).filter(Boolean);
-  return links.at(-1) as string | undefined;
+export function emailedLink(notifyUrl: string, to: string, kind: 'verify' | 'reset', not?: string) {
+  return eventually(async () => {
+    const res = await fetch(`${notifyUrl}/admin/messages?to=${encodeURIComponent(to)}`);
+    const { messages } = (await res.json()) as { messages: { text: string }[] };
+    const link = messages
+      .map((m) => new RegExp(`#${kind}=([\\w-]+)`).exec(m.text)?.[1])
+      .filter(Boolean)
+      .at(-1);
+    return link && link !== not ? link : undefined;
+  });
 }
 
 /** A customer signed up and confirmed by the link e-mailed to them, then signed in. */
-export async function registerCustomer(gql: Gql, name = 'Asha Rao') {
+export async function registerCustomer(gql: Gql, name = 'Asha Rao', notifyUrl = messagingUrl()) {
   const email = `c-${randomBytes(5).toString('hex')}@example.com`;
   // Each customer has a phone of their own, so a test can find the SMS sent to them.
   const phone = `9${String(randomBytes(4).readUInt32BE() % 1_000_000_000).padStart(9, '0')}`;
@@ -37,8 +43,7 @@ export async function registerCustomer(gql: Gql, name = 'Asha Rao') {
     input: { email, password: 'correct-horse-battery', fullName: name, phone },
   });
   if (!started.data) throw new Error(`register failed: ${JSON.stringify(started.errors)}`);
-  const token = await emailedLink(messagingUrl(), email, 'verify');
-  if (!token) throw new Error(`no confirmation e-mail reached ${email}`);
+  const token = await emailedLink(notifyUrl, email, 'verify');
   const r = await gql(
     `mutation($t: String!) { verifyEmail(token: $t) { accessToken refreshToken user { id roles } } }`,
     { t: token },

@@ -12,8 +12,9 @@ import WebSocket from 'ws';
 import { IDENTITY_HEADERS, signGatewayAssertion } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { Role } from '../../platform/roles';
-import { registerCustomer, staffUser } from '../helpers/flows';
-import { startTestPlatform } from '../helpers/platform';
+import { registerCustomer, staffUser, submittedApplication } from '../helpers/flows';
+import { passKyc, staffDesk } from '../helpers/lifecycle';
+import { firstError, startTestPlatform } from '../helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
 before(async () => {
@@ -330,5 +331,89 @@ describe('the WebSocket applies the same rules as HTTP to every document', () =>
       { id: randomUUID() },
     );
     assert.equal(costly.errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX', JSON.stringify(costly));
+  });
+});
+
+describe('what answers say, and to whom', () => {
+  test('every answer carries the security headers; pages carry a policy that allows only their own files', async () => {
+    const base = platform.gateway.url.replace(/\/graphql$/, '');
+    for (const path of ['/health', '/graphql', '/api/v1/openapi.json', '/no/such/thing']) {
+      const res = await fetch(`${base}${path}`, { method: 'GET' });
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+      assert.match(res.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, path);
+    }
+    for (const path of ['/graphql', '/api/v1/docs']) {
+      const page = await fetch(`${base}${path}`, { headers: { accept: 'text/html' } });
+      const csp = page.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /script-src 'self'(;|$)/, path);
+      assert.doesNotMatch(
+        await page.text(),
+        /<script>(?!\s*<\/script>)|<script[^>]*src="https?:/,
+        `${path}: no inline or remote script`,
+      );
+    }
+  });
+
+  test('"Did you mean" names schema fields only to callers who may introspect', async () => {
+    const c = await registerCustomer(platform.gql);
+    const staff = (await staffUser(platform.gql, 'KYC_OFFICER')).token;
+    const typo = '{ me { fullNam } }';
+    assert.doesNotMatch((await platform.gql(typo, {}, c.token)).errors?.[0]?.message ?? '', /Did you mean/);
+    assert.doesNotMatch((await platform.gql(typo)).errors?.[0]?.message ?? '', /Did you mean/);
+    assert.match((await platform.gql(typo, {}, staff)).errors?.[0]?.message ?? '', /Did you mean "fullName"/);
+  });
+
+  test('control characters in any text are a typed 400 and change nothing; names refuse invisible characters', async () => {
+    const c = await registerCustomer(platform.gql);
+    const PROFILE = `mutation($i: ProfileInput!) { updateProfile(input: $i) { fullName } }`;
+    for (const bad of ['Asha\u0000Rao', 'Asha\u0007', 'Ra\u001bo', 'x\u0085y']) {
+      const r = await platform.gql(PROFILE, { i: { fullName: bad } }, c.token);
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.equal(firstError(r), 'BAD_USER_INPUT');
+      assert.match(r.errors?.[0]?.message ?? '', /\$i\.fullName: text may not contain control characters/);
+    }
+    const literal = await platform.gql(
+      `mutation { updateProfile(input: { fullName: "Asha\\u0000Rao" }) { fullName } }`,
+      {},
+      c.token,
+    );
+    assert.equal(literal.status, 400);
+    const REGISTER = `mutation($i: RegisterInput!) { register(input: $i) { email } }`;
+    for (const bad of ['Asha\u202eoaR', 'As\u200bha Rao', '\u2066Asha\u2069']) {
+      const r = await platform.gql(PROFILE, { i: { fullName: bad } }, c.token);
+      assert.equal(firstError(r), 'BAD_USER_INPUT', JSON.stringify(bad));
+      const reg = await platform.gql(REGISTER, {
+        i: { email: `z-${randomUUID()}@example.com`, password: 'correct-horse-battery', fullName: bad },
+      });
+      assert.equal(firstError(reg), 'BAD_USER_INPUT', JSON.stringify(bad));
+    }
+    const [row] = await platform
+      .db('identity')
+      .query('SELECT full_name FROM customers WHERE id = $1', [c.id]);
+    assert.equal(row.full_name, 'Asha Rao', 'nothing was stored');
+  });
+
+  test('a borrower sees neither who in the bank acted on their file nor its internal flags; staff see both', async () => {
+    const desk = await staffDesk(platform.gql);
+    const c = await submittedApplication(platform.gql);
+    await passKyc(platform.gql, desk, c.applicationId);
+    const Q = `query($id: ID!) { application(id: $id) {
+      kycReview { assignedTo decidedBy checklist { sanctionsClear notes } }
+      timeline { actorKind actorId } } }`;
+    const own = (await platform.gql(Q, { id: c.applicationId }, c.token)).data?.application;
+    assert.deepEqual(own.kycReview, { assignedTo: null, decidedBy: null, checklist: null });
+    for (const e of own.timeline as { actorKind: string; actorId: string | null }[]) {
+      assert.ok(
+        e.actorId === null || e.actorId === c.id,
+        `the borrower sees only their own id, not ${e.actorId}`,
+      );
+    }
+    const staff = (await platform.gql(Q, { id: c.applicationId }, desk.kycManager.token)).data?.application;
+    assert.equal(staff.kycReview.assignedTo, desk.kycOfficer.id);
+    assert.equal(staff.kycReview.decidedBy, desk.kycManager.id);
+    assert.equal(staff.kycReview.checklist.sanctionsClear, true);
+    assert.ok(staff.timeline.some((e: { actorId: string }) => e.actorId === desk.kycManager.id));
   });
 });

@@ -1,6 +1,16 @@
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Directive,
+  Field,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  registerEnumType,
+  UseMiddleware,
+} from 'type-graphql';
 import { MinorUnits, Money } from '../../../platform/graphql/money';
 import { PageInfo } from '../../../platform/graphql/page';
+import { StaffOnly } from '../../../platform/graphql/visibility';
 import { FacilityType } from '../domain/application';
 import { ApplicationStatus } from '../domain/state-machine';
 
@@ -29,7 +39,12 @@ export class TimelineEntry {
   @Field(() => ApplicationStatus, { nullable: true }) fromStatus!: ApplicationStatus | null;
   @Field(() => ApplicationStatus, { nullable: true }) toStatus!: ApplicationStatus | null;
   @Field(() => ActorKind) actorKind!: ActorKind;
-  @Field(() => ID, { nullable: true }) actorId!: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Who acted: staff see everyone; a customer sees only their own id.',
+  })
+  @UseMiddleware(StaffOnly)
+  actorId!: string | null;
   @Field(() => String, { nullable: true }) reason!: string | null;
   @Field(() => ID, { nullable: true, description: 'The CloudEvent that recorded or caused it.' })
   eventId!: string | null;

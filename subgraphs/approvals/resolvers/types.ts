@@ -1,5 +1,6 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
 import { PageInfo } from '../../../platform/graphql/page';
+import { StaffOnly } from '../../../platform/graphql/visibility';
 import { Role } from '../../../platform/roles';
 import { ApprovalStatus } from '../domain/approval';
 
@@ -15,10 +16,12 @@ export class Approval {
   @Field(() => Int) level!: number;
   @Field(() => Role) role!: Role;
   @Field(() => ApprovalStatus) status!: ApprovalStatus;
-  @Field(() => String, { nullable: true, description: 'Staff only; for SKIPPED, why.' }) comment!:
-    | string
-    | null;
-  @Field(() => ID, { nullable: true, description: 'Staff only.' }) decidedBy!: string | null;
+  @Field(() => String, { nullable: true, description: 'Staff only; for SKIPPED, why.' })
+  @UseMiddleware(StaffOnly)
+  comment!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Staff only.' })
+  @UseMiddleware(StaffOnly)
+  decidedBy!: string | null;
   @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
   @Field(() => Date, { nullable: true, description: 'When this level became due.' })
   pendingSince!: Date | null;

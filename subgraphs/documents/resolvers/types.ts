@@ -1,4 +1,5 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
+import { StaffOnly } from '../../../platform/graphql/visibility';
 import { DocumentType } from '../domain/checklist';
 import type { DocumentRow } from '../model/document';
 
@@ -26,7 +27,12 @@ export class Document {
   @Field(() => DocumentStatus) status!: DocumentStatus;
   @Field(() => String, { nullable: true }) rejectionReason!: string | null;
   @Field(() => Date) uploadedAt!: Date;
-  @Field(() => ID) uploadedBy!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Who uploaded it: staff see everyone; a customer their own id.',
+  })
+  @UseMiddleware(StaffOnly)
+  uploadedBy!: string | null;
 }
 
 @ObjectType('Application')

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Role } from '../../../platform/roles';
+import { displayName } from '../../../platform/validation';
 
 /** Marks a LoanFlow key in logs and secret scanners; the rest is 256 random bits. */
 export const API_KEY_PREFIX = 'lfk_';
@@ -23,7 +24,7 @@ export const looksLikeApiKey = (key: string) => KEY.test(key);
 
 export const apiKeyInputSchema = z.object({
   userId: z.uuid(),
-  name: z.string().trim().min(2, 'too short').max(80, 'too long'),
+  name: displayName(80),
   roles: z
     .array(z.enum(Role))
     .min(1, 'give the key at least one role')

@@ -26,13 +26,13 @@ test('refresh: rotate once, then any reuse is detected; revoked and expired are 
 test('registration input: e-mail normalized, phone to +91, short passwords refused', () => {
   const r = parseInput(registrationSchema, {
     email: ' Asha@Example.COM ',
-    password: 'long-enough-1',
+    password: 'long-enough-12',
     fullName: 'Asha',
     phone: '98765 43210',
   });
   assert.equal(r.email, 'asha@example.com');
   assert.equal(r.phone, '+919876543210');
-  assert.throws(() => parseInput(registrationSchema, { ...r, password: 'short' }), /password: at least 10/);
+  assert.throws(() => parseInput(registrationSchema, { ...r, password: 'short' }), /password: at least 12/);
   assert.throws(() => parseInput(registrationSchema, { ...r, phone: '12345' }), /phone/);
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeAadhaar, normalizePan } from '../../../platform/pii';
-import { parseInput } from '../../../platform/validation';
+import { displayName, parseInput } from '../../../platform/validation';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password';
 
 const email = z
@@ -13,7 +13,7 @@ const password = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(MAX_PASSWORD_LENGTH, `at most ${MAX_PASSWORD_LENGTH} characters`);
-const fullName = z.string().trim().min(2, 'too short').max(120, 'too long');
+const fullName = displayName(120);
 /** Indian mobile numbers, stored as +91XXXXXXXXXX. */
 const phone = z
   .string()

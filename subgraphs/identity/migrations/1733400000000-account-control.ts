@@ -39,6 +39,19 @@ export class AccountControl1733400000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query('CREATE INDEX password_resets_user ON password_resets (user_id, created_at)');
+    // Account e-mails waiting to be sent (the text holds a link's token: kept encrypted, deleted once sent).
+    await q.query(`
+      CREATE TABLE account_mail (
+        id uuid PRIMARY KEY,
+        recipient text NOT NULL,
+        subject text NOT NULL,
+        body_enc text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        last_error text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query('CREATE INDEX account_mail_due ON account_mail (next_attempt_at)');
     await q.query(`
       CREATE TABLE auth_audit (
         id bigserial PRIMARY KEY,
@@ -54,6 +67,7 @@ export class AccountControl1733400000000 implements MigrationInterface {
 
   async down(q: QueryRunner) {
     await q.query('DROP TABLE auth_audit');
+    await q.query('DROP TABLE account_mail');
     await q.query('DROP TABLE password_resets');
     await q.query('DROP TABLE pending_registrations');
     await q.query('DROP TABLE login_failures');

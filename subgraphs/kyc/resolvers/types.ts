@@ -1,5 +1,15 @@
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Directive,
+  Field,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  registerEnumType,
+  UseMiddleware,
+} from 'type-graphql';
 import { PageInfo } from '../../../platform/graphql/page';
+import { StaffOnly } from '../../../platform/graphql/visibility';
 import { KycStatus } from '../domain/review';
 
 registerEnumType(KycStatus, { name: 'KycReviewStatus' });
@@ -29,10 +39,19 @@ export class KycChecklist {
 export class KycReview {
   @Field(() => ID) id!: string;
   @Field(() => KycStatus) status!: KycStatus;
-  @Field(() => ID, { nullable: true }) assignedTo!: string | null;
-  @Field(() => KycChecklist, { nullable: true }) checklist!: KycChecklist | null;
+  @Field(() => ID, { nullable: true, description: 'Staff only.' })
+  @UseMiddleware(StaffOnly)
+  assignedTo!: string | null;
+  @Field(() => KycChecklist, {
+    nullable: true,
+    description: 'Staff only: what the officer attested and the watchlist screen.',
+  })
+  @UseMiddleware(StaffOnly)
+  checklist!: KycChecklist | null;
   @Field(() => String, { nullable: true }) decisionReason!: string | null;
-  @Field(() => ID, { nullable: true }) decidedBy!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Staff only.' })
+  @UseMiddleware(StaffOnly)
+  decidedBy!: string | null;
   @Field(() => Date) openedAt!: Date;
   @Field(() => Date, { nullable: true }) assignedAt!: Date | null;
   @Field(() => Date, { nullable: true }) verifiedAt!: Date | null;

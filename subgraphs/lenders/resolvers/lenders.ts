@@ -11,10 +11,12 @@ import {
   Query,
   Resolver,
   Root,
+  UseMiddleware,
 } from 'type-graphql';
 import { ZodError } from 'zod';
 import { canSee, requireRole, requireStaff } from '../../../platform/auth';
 import { AppError } from '../../../platform/errors';
+import { StaffOnly } from '../../../platform/graphql/visibility';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import type { LenderAttemptRow } from '../model/lenders';
@@ -60,11 +62,19 @@ export class LenderAttempt {
 export class Disbursement {
   @Field(() => ID) id!: string;
   @Field(() => String, { description: 'PENDING, RUNNING, DISBURSED or FAILED' }) status!: string;
-  @Field(() => Int) ruleVersion!: number;
-  @Field(() => [String], { description: 'The lenders to try, in order.' }) plan!: string[];
+  @Field(() => Int, { nullable: true, description: 'Staff only.' })
+  @UseMiddleware(StaffOnly)
+  ruleVersion!: number | null;
+  @Field(() => [String], { nullable: true, description: 'Staff only: the lenders to try, in order.' })
+  @UseMiddleware(StaffOnly)
+  plan!: string[] | null;
   @Field(() => String, { nullable: true }) lenderCode!: string | null;
-  @Field(() => String, { nullable: true }) lenderLoanRef!: string | null;
-  @Field(() => String, { nullable: true }) failureReason!: string | null;
+  @Field(() => String, { nullable: true, description: 'Staff only: the lender’s own reference.' })
+  @UseMiddleware(StaffOnly)
+  lenderLoanRef!: string | null;
+  @Field(() => String, { nullable: true, description: 'Staff only.' })
+  @UseMiddleware(StaffOnly)
+  failureReason!: string | null;
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
 }

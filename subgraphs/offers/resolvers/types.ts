@@ -1,5 +1,15 @@
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Directive,
+  Field,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  registerEnumType,
+  UseMiddleware,
+} from 'type-graphql';
 import { MinorUnits, Money } from '../../../platform/graphql/money';
+import { StaffOnly } from '../../../platform/graphql/visibility';
 import type { OfferTerms } from '../domain/kfs';
 import { OfferStatus } from '../domain/offer';
 
@@ -61,7 +71,9 @@ export class Offer {
   @Field(() => String, { nullable: true, description: 'Why the customer declined.' }) responseReason!:
     | string
     | null;
-  @Field(() => ID) sentBy!: string;
+  @Field(() => ID, { nullable: true, description: 'Staff only: who in the bank sent it.' })
+  @UseMiddleware(StaffOnly)
+  sentBy!: string | null;
   @Field(() => Date) sentAt!: Date;
   @Field(() => Date, { nullable: true }) respondedAt!: Date | null;
 }

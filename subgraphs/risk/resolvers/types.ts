@@ -1,5 +1,6 @@
-import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, UseMiddleware } from 'type-graphql';
 import { Money } from '../../../platform/graphql/money';
+import { StaffOnly } from '../../../platform/graphql/visibility';
 
 @ObjectType({
   description: "An application's risk assessment: bureau, ratios, score, grade and recommendation.",
@@ -34,7 +35,9 @@ export class RiskScore {
     | string
     | null;
   @Field(() => String, { nullable: true }) decisionReason!: string | null;
-  @Field(() => ID, { nullable: true }) decidedBy!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Staff only.' })
+  @UseMiddleware(StaffOnly)
+  decidedBy!: string | null;
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date, { nullable: true }) completedAt!: Date | null;
   @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
