@@ -8,7 +8,7 @@ import type { GatewayExecutor } from './subscriptions';
 /** Where partners send their key (lower case: how Node presents header names). */
 export const API_KEY_HEADER = 'x-api-key';
 
-const LOOKUP = 'query($key: String!) { apiKeyCaller(key: $key) { apiKeyId userId roles } }';
+const LOOKUP = 'query($key: String!) { apiKeyCaller(key: $key) { apiKeyId userId roles expiresAt } }';
 /** Bounds the cache; a flood of made-up keys evicts the oldest entries, not memory. */
 const MAX_ENTRIES = 10_000;
 
@@ -32,8 +32,18 @@ export class ApiKeyCallers {
     if (!hit || hit.until <= now) {
       const r = await this.execute(LOOKUP, { key }, SYSTEM_CALLER);
       if (r.errors?.length) throw new Error(`API key lookup failed: ${r.errors[0]?.message}`);
-      const found = r.data?.apiKeyCaller as { apiKeyId: string; userId: string; roles: Role[] } | null;
-      hit = { caller: found, until: now + this.ttlMs };
+      const found = r.data?.apiKeyCaller as {
+        apiKeyId: string;
+        userId: string;
+        roles: Role[];
+        expiresAt: string | null;
+      } | null;
+      // Kept no longer than the key itself lives: an expired key stops at its expiry, not a cache later.
+      const expires = found?.expiresAt ? Date.parse(found.expiresAt) : Number.POSITIVE_INFINITY;
+      hit = {
+        caller: found && { apiKeyId: found.apiKeyId, userId: found.userId, roles: found.roles },
+        until: Math.min(now + this.ttlMs, expires),
+      };
       this.cache.delete(id);
       if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
       if (this.ttlMs > 0) this.cache.set(id, hit);

@@ -66,6 +66,13 @@ query Applications($statuses: [ApplicationStatus!]) {
 
 const vars = (v: Record<string, unknown>) => JSON.stringify(v, null, 2);
 
+const AUTH = 'accessToken refreshToken expiresIn user { fullName roles }';
+/** The sign-in bar's own operations (officer.js sends exactly these, so they can be trusted documents). */
+const SESSION = {
+  login: `mutation($i: LoginInput!) { login(input: $i) { ${AUTH} } }`,
+  refresh: `mutation($t: String!) { refresh(refreshToken: $t) { ${AUTH} } }`,
+};
+
 /** The officer's working set, opened as tabs the first time (GraphiQL keeps the officer's own tabs after). */
 export const OFFICER_TABS = [
   { query: KYC_QUEUE, variables: vars({ mine: false }) },
@@ -75,6 +82,9 @@ export const OFFICER_TABS = [
   { query: QUEUE_LIVE, variables: '{}' },
   { query: APPLICATIONS, variables: '{}' },
 ];
+
+/** Every document GraphiQL sends of its own: registered when trusted documents are on. */
+export const GRAPHIQL_DOCUMENTS = [...OFFICER_TABS.map((t) => t.query), SESSION.login, SESSION.refresh];
 
 const JS = 'text/javascript; charset=utf-8';
 /** GraphiQL's parts as @graphql-yoga/render-graphiql ships them (it would inline all 9 MB in one page). */
@@ -137,6 +147,7 @@ export function graphiqlPage(): string {
     // The header editor may hold a token: it is not kept in the browser's storage.
     shouldPersistHeaders: false,
     defaultTabs: OFFICER_TABS,
+    session: SESSION,
     workers: {
       editorWorkerService: asset('editorWorkerService.js'),
       json: asset('json.js'),

@@ -12,7 +12,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { type Caller, IDENTITY_HEADERS, isStaff, signGatewayAssertion } from '../platform/auth';
 import { config, signsWithDevKey } from '../platform/config';
-import { formatError, notFound } from '../platform/errors';
+import { AppError, formatError, notFound } from '../platform/errors';
 import { createBus, type EventBus } from '../platform/events';
 import {
   close,
@@ -27,7 +27,8 @@ import {
 import { logger } from '../platform/log';
 import { registry } from '../platform/metrics';
 import { API_KEY_HEADER, ApiKeyCallers } from './api-keys';
-import { graphiqlAsset, graphiqlPage } from './graphiql';
+import { budgetKey, callerBudget } from './budget';
+import { GRAPHIQL_DOCUMENTS, graphiqlAsset, graphiqlPage } from './graphiql';
 import {
   checkOperation,
   checkSource,
@@ -41,6 +42,7 @@ import { BASE as REST_BASE, restApi } from './rest';
 import { RestStore } from './rest/store';
 import { Sessions } from './sessions';
 import { type GatewayExecutor, Realtime } from './subscriptions';
+import { TrustedDocuments } from './trusted';
 
 const log = logger('gateway');
 const VERSION = (
@@ -176,6 +178,8 @@ export interface GatewayOptions {
   bus?: EventBus;
   /** REST requests a caller may make a minute (REST_RATE_LIMIT_PER_MINUTE by default). */
   restRatePerMinute?: number;
+  /** Trusted documents (TRUSTED_DOCUMENTS and TRUSTED_DOCUMENTS_FILE by default). */
+  trustedDocuments?: { enabled: boolean; manifestFile?: string };
 }
 
 export interface RunningGateway {
@@ -194,6 +198,9 @@ function clientIp(req: IncomingMessage) {
 
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const c = config();
+  // @apollo/gateway otherwise probes cloud metadata addresses at start and reports usage to Apollo: the
+  // platform calls no host its operator did not configure (an operator may still turn it on).
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   if (c.NODE_ENV === 'production' && signsWithDevKey(c)) {
     throw new Error('invalid configuration: GATEWAY_SIGNING_KEY must be set in production');
   }
@@ -244,7 +251,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     };
   const ownBus = options.bus ? undefined : createBus(`${c.KAFKA_CLIENT_ID}-gateway`);
   const limits = limitsFrom(c);
-  const realtime = new Realtime(options.bus ?? (ownBus as EventBus), limits);
+  const trustedMode = options.trustedDocuments ?? {
+    enabled: c.TRUSTED_DOCUMENTS === 'true',
+    manifestFile: c.TRUSTED_DOCUMENTS_FILE,
+  };
+  const trusted = new TrustedDocuments(trustedMode.enabled, GRAPHIQL_DOCUMENTS, trustedMode.manifestFile);
+  const realtime = new Realtime(options.bus ?? (ownBus as EventBus), limits, trusted);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: realtime.serve(gateway),
     formatError,
@@ -270,9 +282,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const apiKeys = new ApiKeyCallers(execute, c.API_KEY_CACHE_SECONDS * 1000);
   const sessions = new Sessions(execute, c.SESSION_CHECK_CACHE_SECONDS * 1000);
   const restStore = await RestStore.open();
+  const spend = callerBudget(restStore, options.restRatePerMinute ?? c.REST_RATE_LIMIT_PER_MINUTE);
   const rest = restApi({
     store: restStore,
-    ratePerMinute: options.restRatePerMinute ?? c.REST_RATE_LIMIT_PER_MINUTE,
+    spend,
     schema: () => realtime.schema(),
     execute,
     caller: async (req) => {
@@ -315,14 +328,33 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       '/graphql': async (req, res) => {
         if (req.method === 'GET' && req.headers.accept?.includes('text/html'))
           return sendPage(res, graphiqlPage());
-        // A bad token is refused here with 401 (httpServer answers the UNAUTHENTICATED error).
-        const caller: Caller | null = await sessions.callerOf(req.headers);
+        // Every request spends the caller's budget (the REST one), a refused one too: a bad token is
+        // refused with 401 only after it was counted (httpServer answers the error).
+        let caller: Caller | null = null;
+        let refusal: unknown;
+        try {
+          caller = await sessions.callerOf(req.headers);
+        } catch (err) {
+          refusal = err;
+        }
+        const budget = await spend(budgetKey(caller, clientIp(req)));
+        for (const [h, v] of Object.entries(budget.headers)) res.setHeader(h, v);
+        if (budget.over) {
+          throw new AppError('RATE_LIMITED', `at most ${budget.perMinute} requests a minute`, {
+            retryAfterSeconds: budget.retryAfter,
+          });
+        }
+        if (refusal) throw refusal;
         await handleGraphQL(
           apollo,
           req,
           res,
           async () => ({ caller, requestId: requestId(req), ip: clientIp(req) }),
-          (query) => checkSource(limits, query, caller),
+          (request) => {
+            const query = trusted.documentFor(request, caller);
+            if (query !== undefined) checkSource(limits, query, caller);
+            return query;
+          },
         );
       },
       '/graphiql/*': async (req, res) => graphiqlAsset(req, res),

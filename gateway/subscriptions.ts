@@ -31,6 +31,7 @@ import { logger } from '../platform/log';
 import { Role } from '../platform/roles';
 import { checkOperation, checkSource, type DocumentLimits, limitRules, withoutSuggestions } from './limits';
 import type { Sessions } from './sessions';
+import type { TrustedDocuments } from './trusted';
 
 const log = logger('subscriptions');
 
@@ -387,6 +388,7 @@ export class Realtime {
   constructor(
     private readonly bus: EventBus,
     private readonly limits: DocumentLimits,
+    private readonly trusted: TrustedDocuments,
   ) {
     this.rules = limitRules(limits);
     const c = config();
@@ -518,8 +520,9 @@ export class Realtime {
           const schema = this.schema();
           let document: DocumentNode;
           try {
-            checkSource(this.limits, payload.query, caller);
-            document = parse(payload.query, { maxTokens: this.limits.maxTokens });
+            const query = this.trusted.documentFor(payload, caller) ?? '';
+            checkSource(this.limits, query, caller);
+            document = parse(query, { maxTokens: this.limits.maxTokens });
           } catch (err) {
             return [err as GraphQLError];
           }

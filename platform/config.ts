@@ -105,6 +105,9 @@ const schema = z
     MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(50),
     /** The size a list without `first`/`last`/`limit` is assumed to have when costing a query. */
     DEFAULT_LIST_SIZE: z.coerce.number().int().positive().default(10),
+    /** Production: run only registered documents (gateway/trusted.ts); the manifest of the clients' ones. */
+    TRUSTED_DOCUMENTS: z.enum(['true', 'false']).default('false'),
+    TRUSTED_DOCUMENTS_FILE: z.string().optional(),
     ANONYMOUS_MAX_TOKENS: z.coerce.number().int().positive().default(500),
     ANONYMOUS_MAX_COST: z.coerce.number().int().positive().default(50),
     /** How far back a reconnecting subscriber can catch up with `since` (the gateway keeps that much). */

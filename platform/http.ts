@@ -49,15 +49,16 @@ export function sendFile(
 }
 
 /**
- * Runs one GraphQL-over-HTTP request through Apollo Server with our own context function; `inspect` sees
- * the document's text first and may refuse it (by throwing) before Apollo parses it.
+ * Runs one GraphQL-over-HTTP request through Apollo Server with our own context function. `prepare` sees
+ * the request's query and extensions first: it may refuse it (by throwing) before Apollo parses it, or
+ * return the document to run instead (one named by its hash).
  */
 export async function handleGraphQL<C extends BaseContext>(
   server: ApolloServer<C>,
   req: IncomingMessage,
   res: ServerResponse,
   context: () => Promise<C>,
-  inspect?: (query: string) => void,
+  prepare?: (request: { query?: unknown; extensions?: unknown }) => string | undefined,
 ) {
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) {
@@ -75,12 +76,24 @@ export async function handleGraphQL<C extends BaseContext>(
       });
     }
   }
-  if (inspect) {
-    const query =
-      typeof body === 'object' && body !== null
-        ? (body as { query?: unknown }).query
-        : url.searchParams.get('query');
-    if (typeof query === 'string') inspect(query);
+  if (prepare) {
+    const posted = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
+    const extensions = url.searchParams.get('extensions');
+    let parsedExtensions: unknown;
+    try {
+      parsedExtensions = extensions ? JSON.parse(extensions) : undefined;
+    } catch {
+      throw new AppError('BAD_USER_INPUT', 'extensions is not JSON');
+    }
+    const request = posted ?? {
+      query: url.searchParams.get('query') ?? undefined,
+      extensions: parsedExtensions,
+    };
+    const query = prepare(request);
+    if (query !== undefined && query !== request.query) {
+      if (posted) posted.query = query;
+      else url.searchParams.set('query', query);
+    }
   }
   const result = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
@@ -133,6 +146,13 @@ export function routeRequests(routes: Record<string, Route>, service = 'http') {
       const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
       if (!(err instanceof AppError)) log.error({ err, path }, 'request failed');
       if (!res.headersSent) {
+        // RFC 9110: a 401 names the scheme to use; a 429 (or 503) says when to come back.
+        if (code === 'UNAUTHENTICATED') res.setHeader('www-authenticate', 'Bearer');
+        const wait = (err instanceof AppError ? err.extensions.details : undefined) as
+          | { retryAfterSeconds?: unknown }
+          | undefined;
+        if (typeof wait?.retryAfterSeconds === 'number')
+          res.setHeader('retry-after', String(wait.retryAfterSeconds));
         sendJson(res, ErrorCodes[code], {
           errors: [
             { message: err instanceof AppError ? err.message : 'internal error', extensions: { code } },

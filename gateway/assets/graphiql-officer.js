@@ -33,12 +33,11 @@
     });
     return r.json();
   };
-  const AUTH = 'accessToken refreshToken expiresIn user { fullName roles }';
   const remember = (p) => save({ ...p, expiresAt: Date.now() + p.expiresIn * 1000 });
 
   async function signIn(email, password) {
     const r = await post({
-      query: `mutation($i: LoginInput!) { login(input: $i) { ${AUTH} } }`,
+      query: options.session.login,
       variables: { i: { email, password } },
     });
     if (!r.data?.login) throw new Error(r.errors?.[0]?.message ?? 'sign-in failed');
@@ -52,7 +51,7 @@
     if (!session) return undefined;
     if (session.expiresAt - Date.now() < 60_000) {
       const r = await post({
-        query: `mutation($t: String!) { refresh(refreshToken: $t) { ${AUTH} } }`,
+        query: options.session.refresh,
         variables: { t: session.refreshToken },
       });
       if (!r.data?.refresh) {
@@ -105,7 +104,7 @@
   };
 
   document.addEventListener('DOMContentLoaded', () => {
-    const { workers: _workers, ...graphiql } = options;
+    const { workers: _workers, session: _session, ...graphiql } = options;
     window.YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), {
       ...graphiql,
       fetcher: window.loanflowFetcher,

@@ -8,6 +8,7 @@ import { AppError, type ErrorCode, ErrorCodes } from '../../platform/errors';
 import { readBytes, sendPage, staticFiles } from '../../platform/http';
 import { logger } from '../../platform/log';
 import { nameRoute } from '../../platform/metrics';
+import { budgetKey, type Spend } from '../budget';
 import type { GatewayExecutor } from '../subscriptions';
 import { type CompiledRoute, compileRoute } from './compile';
 import { IDEMPOTENCY_KEY } from './constraints';
@@ -142,7 +143,8 @@ export function restApi(options: {
   execute: GatewayExecutor;
   caller: (req: IncomingMessage) => Promise<Caller | null>;
   store: RestStore;
-  ratePerMinute: number;
+  /** The caller's budget (shared with /graphql). */
+  spend: Spend;
   version: string;
   /** Hands an upload's multipart body to a subgraph's file route as the caller; its status and JSON. */
   forward: (
@@ -354,24 +356,16 @@ export function restApi(options: {
       refusal = err;
     }
     // Each partner key has its own budget (and its own Idempotency-Keys), apart from its account's logins.
-    const who = caller?.apiKeyId
-      ? `key:${caller.apiKeyId}`
-      : caller
-        ? `user:${caller.userId}`
-        : `ip:${clientIp(req) ?? 'unknown'}`;
-    const budget = await options.store.count(who);
-    const rate = {
-      'ratelimit-limit': String(options.ratePerMinute),
-      'ratelimit-remaining': String(Math.max(0, options.ratePerMinute - budget.count)),
-      'ratelimit-reset': String(budget.resetSeconds),
-    };
-    if (budget.count > options.ratePerMinute) {
+    const who = budgetKey(caller, clientIp(req));
+    const budget = await options.spend(who);
+    const rate = budget.headers;
+    if (budget.over) {
       return send(
         res,
         problem(instance, {
           code: 'RATE_LIMITED',
-          detail: `at most ${options.ratePerMinute} requests a minute`,
-          headers: { 'retry-after': String(budget.resetSeconds) },
+          detail: `at most ${budget.perMinute} requests a minute`,
+          headers: { 'retry-after': String(budget.retryAfter) },
         }),
         rate,
       );

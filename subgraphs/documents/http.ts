@@ -87,7 +87,8 @@ export function documentRoutes(db: DataSource, store: DocumentStore) {
       const check = checkSignedPath(url);
       if (check !== 'ok') throw new AppError('FORBIDDEN', `download link ${check}`);
       const [row] = await db.query(
-        'SELECT storage_id, file_name, content_type FROM documents WHERE id = $1',
+        // A deleted document's links stop working with it, however long they had left.
+        "SELECT storage_id, file_name, content_type FROM documents WHERE id = $1 AND status <> 'DELETED'",
         [id],
       );
       const file = row ? await store.getFile(BUCKET, row.storage_id) : null;

@@ -77,7 +77,7 @@ export async function listApiKeys(
 export async function callerForApiKey(
   db: DataSource,
   key: string,
-): Promise<{ apiKeyId: string; userId: string; roles: Role[] } | null> {
+): Promise<{ apiKeyId: string; userId: string; roles: Role[]; expiresAt: Date | null } | null> {
   if (!looksLikeApiKey(key)) return null;
   const row = await db.getRepository(ApiKeyRow).findOne({ where: { keyHash: hashApiKey(key) } });
   if (!row || !keyUsable(row, new Date())) return null;
@@ -87,5 +87,5 @@ export async function callerForApiKey(
   const roles = row.roles.filter((r) => owner.roles.includes(r));
   if (!roles.length) return null;
   await db.getRepository(ApiKeyRow).update({ id: row.id }, { lastUsedAt: new Date() });
-  return { apiKeyId: row.id, userId: row.userId, roles };
+  return { apiKeyId: row.id, userId: row.userId, roles, expiresAt: row.expiresAt };
 }

@@ -2,19 +2,25 @@
 // was open once. See docs/security.md for the threat model these cases defend.
 import '../helpers/env';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
+import { startGateway } from '../../gateway/server';
+import { documentHash } from '../../gateway/trusted';
 import { IDENTITY_HEADERS, signGatewayAssertion } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { Role } from '../../platform/roles';
 import { registerCustomer, staffUser, submittedApplication } from '../helpers/flows';
 import { passKyc, staffDesk } from '../helpers/lifecycle';
-import { firstError, startTestPlatform } from '../helpers/platform';
+import { client, eventually, firstError, type GqlResult, startTestPlatform } from '../helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
 before(async () => {
@@ -415,5 +421,133 @@ describe('what answers say, and to whom', () => {
     assert.equal(staff.kycReview.decidedBy, desk.kycManager.id);
     assert.equal(staff.kycReview.checklist.sanctionsClear, true);
     assert.ok(staff.timeline.some((e: { actorId: string }) => e.actorId === desk.kycManager.id));
+  });
+});
+
+describe('budgets and outbound calls', () => {
+  test('GraphQL spends the same per-caller budget as REST, refused requests too: then 429 with Retry-After', async () => {
+    const limited = await startGateway({
+      port: 0,
+      subgraphUrls: Object.fromEntries(platform.subgraphs.map((s) => [s.name, s.url])),
+      restRatePerMinute: 3,
+    });
+    try {
+      const gql = client(limited.url);
+      // Anonymous requests with a bad token: each is refused (401) and still counted against this address.
+      const statuses: number[] = [];
+      let refused: GqlResult | undefined;
+      for (let i = 0; i < 7; i++) {
+        const r = await gql('{ me { id } }', {}, 'not-a-token');
+        statuses.push(r.status);
+        if (r.status === 429) refused = r;
+      }
+      assert.ok(statuses.includes(401) && refused, statuses.join());
+      assert.equal(refused?.errors?.[0]?.extensions?.code, 'RATE_LIMITED');
+      const raw = await fetch(limited.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      assert.equal(raw.status, 429);
+      assert.ok(Number(raw.headers.get('retry-after')) >= 1);
+      assert.equal(raw.headers.get('ratelimit-limit'), '3');
+      // A signed-in caller has a budget of their own.
+      const c = await registerCustomer(platform.gql);
+      assert.equal((await gql('{ me { id } }', {}, c.token)).data?.me.id, c.id);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  test('a gateway process calls only the hosts it was configured with (no telemetry, no cloud probes)', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'egress-')), 'egress.jsonl');
+    writeFileSync(log, '');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      EGRESS_LOG: log,
+      GATEWAY_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...Object.fromEntries(platform.subgraphs.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, s.url])),
+    };
+    delete env.APOLLO_TELEMETRY_DISABLED;
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        join(__dirname, 'egress-probe.cjs'),
+        '--import',
+        'tsx',
+        join(__dirname, '..', '..', 'gateway', 'index.ts'),
+      ],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+    });
+    try {
+      const url = await eventually(async () => /"url":"(http:[^"]+)"/.exec(out)?.[1], 60_000);
+      const c = await registerCustomer(platform.gql);
+      assert.equal((await client(url)('{ me { id } }', {}, c.token)).data?.me.id, c.id);
+      await new Promise((r) => setTimeout(r, 3000));
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    assert.ok(calls.length > 0, 'the probe saw the configured connections');
+    const loopback = /^(127\.0\.0\.1|localhost|::1|\[::1\])(:\d+)?$/;
+    const elsewhere = calls.filter(
+      (c: { kind: string; target: string }) => c.kind !== 'ipc' && !loopback.test(c.target),
+    );
+    assert.deepEqual(elsewhere, [], 'every outbound call went to a configured (loopback) host');
+  });
+});
+
+describe('trusted documents (the production mode)', () => {
+  test('only registered documents run, by text or by hash; anything else is a clear 400', async () => {
+    const mine = '{ me { id } }';
+    const manifest = join(mkdtempSync(join(tmpdir(), 'trusted-')), 'documents.json');
+    writeFileSync(manifest, JSON.stringify({ [documentHash(mine)]: mine }));
+    const gateway = await startGateway({
+      port: 0,
+      subgraphUrls: Object.fromEntries(platform.subgraphs.map((s) => [s.name, s.url])),
+      trustedDocuments: { enabled: true, manifestFile: manifest },
+    });
+    try {
+      const gql = client(gateway.url);
+      const c = await registerCustomer(platform.gql);
+      assert.equal((await gql(mine, {}, c.token)).data?.me.id, c.id, 'registered: runs');
+      const byHash = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` },
+        body: JSON.stringify({
+          extensions: { persistedQuery: { version: 1, sha256Hash: documentHash(mine) } },
+        }),
+      });
+      assert.equal(
+        ((await byHash.json()) as { data: { me: { id: string } } }).data.me.id,
+        c.id,
+        'by hash alone',
+      );
+      const other = await gql('{ me { id fullName } }', {}, c.token);
+      assert.equal(other.status, 400);
+      assert.equal(firstError(other), 'BAD_USER_INPUT');
+      assert.match(other.errors?.[0]?.message ?? '', /registered documents/);
+      // GraphiQL's own sign-in is registered by the gateway; staff may still load the schema.
+      const officer = await staffUser(platform.gql, 'KYC_OFFICER');
+      const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken expiresIn user { fullName roles } } }`;
+      const signedIn = await gql(LOGIN, { i: { email: officer.email, password: officer.password } });
+      assert.ok(signedIn.data?.login.accessToken, JSON.stringify(signedIn.errors));
+      assert.equal((await gql('{ __schema { queryType { name } } }', {}, officer.token)).status, 200);
+      assert.equal((await gql('{ __schema { queryType { name } } }', {}, c.token)).status, 400);
+    } finally {
+      await gateway.stop();
+    }
   });
 });

@@ -53,6 +53,11 @@ export class ApiKeyCaller {
   @Field(() => ID) apiKeyId!: string;
   @Field(() => ID) userId!: string;
   @Field(() => [Role]) roles!: Role[];
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the key stops working (a gateway caches no longer).',
+  })
+  expiresAt!: Date | null;
 }
 
 const toApiKey = (r: ApiKeyRow): ApiKey => ({
