@@ -26,7 +26,7 @@ const limits: DocumentLimits = {
   maxDirectives: 50,
   maxCost: 5000,
   defaultListSize: 10,
-  anonymous: { maxTokens: 500, maxCost: 50 },
+  anonymous: { maxTokens: 500, maxCharacters: 10_000, maxCost: 50 },
 };
 
 /** Fragments F0…Fn on User, each spreading earlier ones (a random DAG), and a query that spreads the last. */

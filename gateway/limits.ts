@@ -53,7 +53,7 @@ export interface DocumentLimits {
   /** The size assumed for a list without a slicing argument. */
   defaultListSize: number;
   /** Anonymous callers may only send small documents: sign-up, sign-in, password reset. */
-  anonymous: { maxTokens: number; maxCost: number };
+  anonymous: { maxTokens: number; maxCharacters: number; maxCost: number };
 }
 
 export function limitsFrom(c: Config): DocumentLimits {
@@ -67,7 +67,11 @@ export function limitsFrom(c: Config): DocumentLimits {
     maxDirectives: c.MAX_QUERY_DIRECTIVES,
     maxCost: c.MAX_QUERY_COST,
     defaultListSize: c.DEFAULT_LIST_SIZE,
-    anonymous: { maxTokens: c.ANONYMOUS_MAX_TOKENS, maxCost: c.ANONYMOUS_MAX_COST },
+    anonymous: {
+      maxTokens: c.ANONYMOUS_MAX_TOKENS,
+      maxCharacters: c.ANONYMOUS_MAX_CHARACTERS,
+      maxCost: c.ANONYMOUS_MAX_COST,
+    },
   };
 }
 
@@ -435,6 +439,13 @@ export function checkOperation(
 
 /** Refuses a document that is too long for its caller before it is parsed (anonymous callers get less). */
 export function checkSource(limits: DocumentLimits, source: string, caller: Caller | null) {
+  // Whitespace and comments are no tokens: the text itself is bounded too (the body limit, 1 MiB, when signed in).
+  if (!caller && source.length > limits.anonymous.maxCharacters) {
+    throw refuseRequest(
+      'QUERY_TOO_COMPLEX',
+      `the document is longer than ${limits.anonymous.maxCharacters} characters (the limit for a caller who is not signed in)`,
+    );
+  }
   const max = caller ? limits.maxTokens : limits.anonymous.maxTokens;
   if (tokenCount(source, max) > max) {
     throw refuseRequest(

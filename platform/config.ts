@@ -109,6 +109,7 @@ const schema = z
     TRUSTED_DOCUMENTS: z.enum(['true', 'false']).default('false'),
     TRUSTED_DOCUMENTS_FILE: z.string().optional(),
     ANONYMOUS_MAX_TOKENS: z.coerce.number().int().positive().default(500),
+    ANONYMOUS_MAX_CHARACTERS: z.coerce.number().int().positive().default(10_000),
     ANONYMOUS_MAX_COST: z.coerce.number().int().positive().default(50),
     /** How far back a reconnecting subscriber can catch up with `since` (the gateway keeps that much). */
     SUBSCRIPTION_REPLAY_SECONDS: z.coerce.number().int().min(0).default(900),

@@ -240,7 +240,15 @@ describe('documents are bounded before anything expensive runs', () => {
     ).join(' ')} }`;
     const res = await post({ query: flood });
     assert.equal(res.status, 400);
-    assert.match((await errorsOf(res))[0]?.message ?? '', /tokens/);
+    assert.match((await errorsOf(res))[0]?.message ?? '', /tokens|characters/);
+    const short = `mutation { ${Array.from({ length: 200 }, (_, i) => `a${i}: logout(refreshToken: "")`).join(' ')} }`;
+    const tokens = await post({ query: short });
+    assert.equal(tokens.status, 400);
+    assert.match((await errorsOf(tokens))[0]?.message ?? '', /longer than 500 tokens/);
+    // Whitespace and comments are no tokens: the text is bounded too.
+    const padded = await post({ query: `{ ${' '.repeat(500_000)} __typename }` });
+    assert.equal(padded.status, 400);
+    assert.match((await errorsOf(padded))[0]?.message ?? '', /characters/);
   });
 
   test('signed in, root fields and aliases are counted before planning, and one credential per request', async () => {
@@ -432,25 +440,44 @@ describe('budgets and outbound calls', () => {
       restRatePerMinute: 3,
     });
     try {
+      // From a client address of its own (any 127/8 address is this machine), so earlier requests of this
+      // test file, counted against 127.0.0.1, do not count here.
+      const from = `127.0.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
+      const send = (token: string) =>
+        new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+          const { hostname, port, pathname } = new URL(limited.url);
+          const req = request(
+            {
+              host: hostname,
+              port,
+              path: pathname,
+              method: 'POST',
+              localAddress: from,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            },
+            (res) => {
+              let body = '';
+              res.on('data', (c) => {
+                body += c;
+              });
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+            },
+          );
+          req.on('error', reject);
+          req.end(JSON.stringify({ query: '{ me { id } }' }));
+        });
+      // A bad token is refused (401) and still counted against the client's address.
+      const replies = [];
+      for (let i = 0; i < 7; i++) replies.push(await send('not-a-token'));
+      const statuses = replies.map((r) => r.status);
+      assert.deepEqual(statuses.slice(0, 3), [401, 401, 401], statuses.join());
+      const refused = replies.find((r) => r.status === 429);
+      assert.ok(refused, statuses.join());
+      assert.equal(JSON.parse(refused.body).errors[0].extensions.code, 'RATE_LIMITED');
+      assert.ok(Number(refused.headers['retry-after']) >= 1);
+      assert.equal(refused.headers['ratelimit-limit'], '3');
+      assert.equal(replies[0]?.headers['www-authenticate'], 'Bearer');
       const gql = client(limited.url);
-      // Anonymous requests with a bad token: each is refused (401) and still counted against this address.
-      const statuses: number[] = [];
-      let refused: GqlResult | undefined;
-      for (let i = 0; i < 7; i++) {
-        const r = await gql('{ me { id } }', {}, 'not-a-token');
-        statuses.push(r.status);
-        if (r.status === 429) refused = r;
-      }
-      assert.ok(statuses.includes(401) && refused, statuses.join());
-      assert.equal(refused?.errors?.[0]?.extensions?.code, 'RATE_LIMITED');
-      const raw = await fetch(limited.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }' }),
-      });
-      assert.equal(raw.status, 429);
-      assert.ok(Number(raw.headers.get('retry-after')) >= 1);
-      assert.equal(raw.headers.get('ratelimit-limit'), '3');
       // A signed-in caller has a budget of their own.
       const c = await registerCustomer(platform.gql);
       assert.equal((await gql('{ me { id } }', {}, c.token)).data?.me.id, c.id);
