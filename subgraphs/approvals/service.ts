@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { z } from 'zod';
-import { type Caller, canSee, isStaff } from '../../platform/auth';
+import { type Caller, canSee } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';

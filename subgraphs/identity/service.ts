@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { Algorithm, hash } from '@node-rs/argon2';
 import type { DataSource, EntityManager } from 'typeorm';
 import { signAccessToken } from '../../platform/auth';
 import { config } from '../../platform/config';
