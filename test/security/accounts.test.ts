@@ -7,7 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { DEV_ADMIN } from '../../scripts/seed';
-import { emailedLink, registerCustomer, staffUser, submittedApplication } from '../helpers/flows';
+import {
+  emailedLink,
+  fixtures,
+  registerCustomer,
+  staffUser,
+  submittedApplication,
+  uploadDocument,
+} from '../helpers/flows';
 import { KYC_CHECKLIST } from '../helpers/lifecycle';
 import { eventually, firstError, messagingUrl, startTestPlatform } from '../helpers/platform';
 
@@ -330,5 +337,51 @@ describe('the client address is throttled too (last: it slows every sign-in from
     }
     assert.equal(codes.filter((c) => c === 'UNAUTHENTICATED').length <= 30, true);
     assert.equal(codes.at(-1), 'RATE_LIMITED', codes.join());
+  });
+});
+
+describe('credentials that end stop at once', () => {
+  test('an API key stops working when it expires, not a cache period later', async () => {
+    const partner = await staffUser(platform.gql, 'PARTNER');
+    const expiresAt = new Date(Date.now() + 3000).toISOString();
+    const issued = await platform.gql(
+      `mutation($i: ApiKeyInput!) { createApiKey(input: $i) { key } }`,
+      { i: { userId: partner.id, name: 'short-lived', roles: ['PARTNER'], expiresAt } },
+      admin,
+    );
+    const key = issued.data?.createApiKey.key as string;
+    assert.ok(key, JSON.stringify(issued.errors));
+    const api = platform.gateway.url.replace(/graphql$/, 'api/v1');
+    const status = () =>
+      fetch(`${api}/applications/00000000-0000-4000-8000-000000000000`, {
+        headers: { 'x-api-key': key },
+      }).then((r) => r.status);
+    assert.equal(await status(), 404, 'works (and is now cached) while it lives');
+    await sleep(Math.max(0, Date.parse(expiresAt) - Date.now()) + 200);
+    assert.equal(await status(), 401, 'refused right after its expiry (the cache would keep it 30 s)');
+  });
+
+  test('a deleted document’s signed link stops working, however long it had left', async () => {
+    const c = await submittedApplication(platform.gql);
+    // Documents learns of the application by event: upload once it has.
+    const up = await eventually(async () => {
+      const u = await uploadDocument(platform.gateway.url, c.token, {
+        applicationId: c.applicationId,
+        type: 'BANK_STATEMENT',
+        bytes: fixtures.pdf(),
+      });
+      return u.status === 201 ? u : undefined;
+    });
+    const id = up.body.document.id as string;
+    const q = await platform.gql(`query($id: ID!) { document(id: $id) { downloadUrl } }`, { id }, c.token);
+    const url = `${platform.gateway.url.replace(/\/graphql$/, '')}${q.data?.document.downloadUrl}`;
+    assert.equal((await fetch(url)).status, 200);
+    const deleted = await platform.gql(
+      `mutation($id: ID!) { deleteDocument(id: $id) { status } }`,
+      { id },
+      c.token,
+    );
+    assert.equal(deleted.data?.deleteDocument.status, 'DELETED', JSON.stringify(deleted.errors));
+    assert.equal((await fetch(url)).status, 404);
   });
 });
