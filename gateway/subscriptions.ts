@@ -26,10 +26,16 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { type Caller, hasRole, isStaff } from '../platform/auth';
 import { config } from '../platform/config';
 import { AppError } from '../platform/errors';
-import type { Subscription as BusSubscription, CloudEvent, EventBus } from '../platform/events';
+import {
+  type Subscription as BusSubscription,
+  type CloudEvent,
+  type EventBus,
+  startListener,
+} from '../platform/events';
 import { logger } from '../platform/log';
 import { Role } from '../platform/roles';
 import { checkOperation, checkSource, type DocumentLimits, limitRules, withoutSuggestions } from './limits';
+import { OWN_ROOT_FIELDS, operationsSchema } from './operations';
 import type { Sessions } from './sessions';
 import type { TrustedDocuments } from './trusted';
 
@@ -402,7 +408,9 @@ export class Realtime {
   }
 
   private schemaFor(api: GraphQLSchema) {
-    if (this.built?.api !== api) this.built = { api, full: subscriptionSchema(api, this.hub) };
+    if (this.built?.api !== api) {
+      this.built = { api, full: operationsSchema(subscriptionSchema(api, this.hub), this.bus) };
+    }
     return this.built.full;
   }
 
@@ -436,17 +444,28 @@ export class Realtime {
                 ],
               };
             }
-            // The gateway answers introspection from its own schema, which has no Subscription type.
-            const introspectionOnly = op.selectionSet.selections.every(
-              (f) => f.kind === Kind.FIELD && f.name.value.startsWith('__'),
-            );
-            if (op.operation === 'query' && introspectionOnly) {
+            // The gateway answers introspection and its own operator fields from its own schema (the
+            // supergraph has neither the Subscription type nor those fields).
+            const roots = op.selectionSet.selections.map((f) => (f.kind === Kind.FIELD ? f.name.value : ''));
+            const own = roots.filter((n) => n.startsWith('__') || OWN_ROOT_FIELDS.has(n));
+            if (own.length === roots.length) {
               return execute({
                 schema: request.schema,
                 document: request.document,
                 operationName: request.operationName,
                 variableValues: request.request.variables,
+                contextValue: request.context,
               });
+            }
+            if (own.some((n) => OWN_ROOT_FIELDS.has(n))) {
+              return {
+                errors: [
+                  new AppError(
+                    'BAD_USER_INPUT',
+                    `${[...OWN_ROOT_FIELDS].join(' and ')} go in an operation of their own`,
+                  ),
+                ],
+              };
             }
             return executor(request);
           },
@@ -473,14 +492,17 @@ export class Realtime {
       for (const socket of sockets.get(userId) ?? []) socket.close(CloseCode.Forbidden, 'session ended');
     });
     const group = `gateway-${randomUUID()}`;
-    const consumer: BusSubscription = await this.bus.subscribe(
-      group,
-      async (e) => {
+    const consumer: BusSubscription = await startListener({
+      name: group,
+      bus: this.bus,
+      onEvent: (e) => {
         hub.publish(e);
         onEvent?.(e);
       },
-      this.fromHistory ? { since: new Date(this.startedAt - this.windowMs) } : { fromBeginning: false },
-    );
+      subscribe: this.fromHistory
+        ? { since: new Date(this.startedAt - this.windowMs) }
+        : { fromBeginning: false },
+    });
     const wss = new WebSocketServer({ server, path: '/graphql' });
     const disposable = useServer<Record<string, unknown>, { caller?: Caller }>(
       {

@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { logger } from './log';
+import { isTransient } from './transient';
 
 /** Every error a caller may see has one of these codes; REST maps them to statuses and problem types. */
 export const ErrorCodes = {
@@ -88,6 +89,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (typeof code === 'string' && PASS_THROUGH.has(code)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
+  }
+  // A database restarting, a broker or a subgraph away: the caller may try again shortly.
+  if (isTransient(error) || isTransient((error as GraphQLError | undefined)?.originalError)) {
+    log.warn({ err: error, path: formatted.path }, 'a dependency is unavailable');
+    return {
+      message: 'a service is briefly unavailable; try again shortly',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: 'UNAVAILABLE' },
+    };
   }
   log.error({ err: error, path: formatted.path }, 'unexpected error');
   return {

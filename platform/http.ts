@@ -7,6 +7,7 @@ import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import { AppError, ErrorCodes, notFound } from './errors';
 import { logger } from './log';
 import { measure } from './metrics';
+import { isTransient } from './transient';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -143,8 +144,11 @@ export function routeRequests(routes: Record<string, Route>, service = 'http') {
       if (!route) throw notFound('route');
       await route(req, res);
     } catch (err) {
-      const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
-      if (!(err instanceof AppError)) log.error({ err, path }, 'request failed');
+      const code =
+        err instanceof AppError ? err.code : isTransient(err) ? 'UNAVAILABLE' : 'INTERNAL_SERVER_ERROR';
+      if (code === 'INTERNAL_SERVER_ERROR') log.error({ err, path }, 'request failed');
+      else if (!(err instanceof AppError)) log.warn({ err, path }, 'a dependency is unavailable');
+      if (code === 'UNAVAILABLE' && !res.headersSent) res.setHeader('retry-after', '5');
       if (!res.headersSent) {
         // RFC 9110: a 401 names the scheme to use; a 429 (or 503) says when to come back.
         if (code === 'UNAUTHENTICATED') res.setHeader('www-authenticate', 'Bearer');
@@ -155,7 +159,15 @@ export function routeRequests(routes: Record<string, Route>, service = 'http') {
           res.setHeader('retry-after', String(wait.retryAfterSeconds));
         sendJson(res, ErrorCodes[code], {
           errors: [
-            { message: err instanceof AppError ? err.message : 'internal error', extensions: { code } },
+            {
+              message:
+                err instanceof AppError
+                  ? err.message
+                  : code === 'UNAVAILABLE'
+                    ? 'a service is briefly unavailable; try again shortly'
+                    : 'internal error',
+              extensions: { code },
+            },
           ],
         });
       } else res.end();

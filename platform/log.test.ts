@@ -1,6 +1,22 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { createLogger, scrub } from './log';
+
+test('identifiers are never masked: UUIDs (event ids among them) pass through whatever their digits', () => {
+  fc.assert(
+    fc.property(fc.uuid(), (id) => {
+      assert.equal(scrub(`event ${id} handled`), `event ${id} handled`);
+    }),
+    { numRuns: 2000 },
+  );
+  // Digit-only groups that look like an Aadhaar number laid out in fours.
+  for (const id of ['4d158ddc-3274-4912-8073-623412345678', '00000000-0000-4000-8000-234123412346']) {
+    assert.equal(scrub(id), id);
+  }
+  assert.equal(scrub(randomUUID()).length, 36);
+});
 
 test('scrub masks PAN, Aadhaar, e-mail, phone and tokens inside free text', () => {
   const line = scrub(

@@ -3,7 +3,8 @@ import { config } from './config';
 
 // Values that identify a person are masked wherever they appear in a log line, not only under known keys.
 const PAN = /\b[A-Z]{5}[0-9]{4}[A-Z]\b/g;
-const AADHAAR = /\b[2-9][0-9]{3}[ -]?[0-9]{4}[ -]?[0-9]{4}\b/g;
+// Not inside a longer token: a UUID's digit-only groups (…-3274-4912-8073-…) must stay as they are.
+const AADHAAR = /(?<![\w-])[2-9][0-9]{3}[ -]?[0-9]{4}[ -]?[0-9]{4}(?![\w-])/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const PHONE = /(?<![\w-])(?:\+?91[ -]?)?[6-9][0-9]{9}\b/g;
 const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;

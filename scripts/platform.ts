@@ -1,6 +1,5 @@
 import { startGateway } from '../gateway/server';
 import { config } from '../platform/config';
-import { openDocumentStore } from '../platform/docstore';
 import { createBus, type EventBus } from '../platform/events';
 import { channelNotifier, useNotifier } from '../platform/notify/http';
 import { startMessagingSimulator } from '../platform/notify/simulator';
@@ -41,7 +40,6 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
   }
   const identityDb = running.find((r) => r.name === 'identity')?.ds;
   const seeded = identityDb ? await seed(identityDb) : undefined;
-  const docstore = await openDocumentStore();
   const gateway = await startGateway({
     bus,
     port: options.gatewayPort ?? c.GATEWAY_PORT,
@@ -51,7 +49,8 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
     bus,
     gateway,
     subgraphs: running,
-    docstore: docstore.kind,
+    // Which store documents go to; each subgraph opens it on first use, so none has to be up to start.
+    docstore: c.MONGODB_URL ? 'mongodb' : 'postgres',
     bureauUrl: simulator?.url ?? c.BUREAU_URL,
     notifyUrl: messaging?.url ?? c.NOTIFY_URL,
     lenders: lenderSim,
@@ -59,7 +58,6 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
     async stop() {
       await gateway.stop();
       for (const r of running.reverse()) await r.stop();
-      await docstore.close();
       await simulator?.stop();
       await messaging?.stop();
       await lenderSim?.stop();

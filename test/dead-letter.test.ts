@@ -1,11 +1,19 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { config } from '../platform/config';
 import { openDatabase } from '../platform/db';
-import { type CloudEvent, KafkaBus, newEvent, type Subscription, startConsumer } from '../platform/events';
-import { readTopic, topicSize } from './helpers/kafka';
+import {
+  type CloudEvent,
+  KafkaBus,
+  listDeadLetters,
+  newEvent,
+  replayDeadLetters,
+  type Subscription,
+  startConsumer,
+} from '../platform/events';
 import { createDatabase, dropDatabase, eventually } from './helpers/platform';
 
 let bus: KafkaBus;
@@ -28,16 +36,9 @@ after(async () => {
   await dropDatabase();
 });
 
-/** Everything on the dead-letter topic so far, with the error and group from its headers. */
-async function deadLetters(): Promise<{ value: string; error: string; group: string }[]> {
-  const size = await topicSize(bus.dlqTopic);
-  if (size === 0) return [];
-  const messages = await readTopic(bus.dlqTopic, (seen) => seen.length >= size);
-  return messages.map((m) => ({
-    value: m.value?.toString() ?? '',
-    error: m.headers?.['x-error']?.toString() ?? '',
-    group: m.headers?.['x-consumer-group']?.toString() ?? '',
-  }));
+/** Everything on the dead-letter topic so far, as the bus lists it. */
+async function deadLetters() {
+  return (await listDeadLetters(bus)).map((d) => ({ ...d, value: d.payload }));
 }
 
 const kycEvent = () =>
@@ -84,6 +85,11 @@ test('a handler that keeps failing is retried with back-off, then dead-lettered 
   );
   assert.match(dead.error, /downstream refused/);
   assert.equal(dead.group, 'always-fails');
+  assert.equal(dead.eventId, event.id, 'the headers name the event…');
+  assert.equal(dead.type, 'customer.kyc.submitted');
+  assert.equal(dead.source, '/test');
+  assert.equal(dead.errorClass, 'Error', '…the class of error…');
+  assert.equal(dead.attempts, 3, '…and the tries');
   const inbox = await db.query('SELECT count(*)::int n FROM inbox WHERE event_id = $1', [event.id]);
   assert.equal(inbox[0].n, 0, 'the failed attempts left no inbox row');
   const table = await db.query(`SELECT to_regclass('dlqtest.side_effects') AS t`);
@@ -112,4 +118,125 @@ test('an event that breaks its schema is dead-lettered at once, without calling 
   );
   assert.match(dead.error, /InvalidEventError: invalid customer\.kyc\.submitted data/);
   assert.ok(!handled.includes(bad.id), 'the handler never saw the invalid event');
+});
+
+test('a dependency that is away is waited out, however many tries it takes: never dead-lettered, applied once', async () => {
+  const event = kycEvent();
+  let tries = 0;
+  subscriptions.push(
+    await startConsumer({
+      name: 'waits',
+      ds: db,
+      bus,
+      maxAttempts: 2,
+      backoffMs: 10,
+      maxBackoffMs: 50,
+      handlers: {
+        'customer.kyc.submitted': async (e: CloudEvent, m) => {
+          if (e.id !== event.id) return;
+          tries++;
+          // What pg answers while PostgreSQL restarts, eight times over (more than maxAttempts).
+          if (tries <= 8)
+            throw Object.assign(new Error('the database system is starting up'), { code: '57P03' });
+          await m.query('SELECT 1');
+        },
+      },
+    }),
+  );
+  await bus.publish([event]);
+  await eventually(async () => {
+    const [row] = await db.query(
+      `SELECT count(*)::int n FROM inbox WHERE consumer = 'waits' AND event_id = $1`,
+      [event.id],
+    );
+    return row.n === 1;
+  }, 30_000);
+  assert.equal(tries, 9);
+  assert.equal((await deadLetters()).filter((d) => d.eventId === event.id && d.group === 'waits').length, 0);
+});
+
+test('poison on the topic is parked and passed over: the consumer keeps going', async () => {
+  const handled: string[] = [];
+  subscriptions.push(
+    await startConsumer({
+      name: 'poison-proof',
+      ds: db,
+      bus,
+      handlers: {
+        'customer.kyc.submitted': async (e: CloudEvent) => {
+          handled.push(e.id);
+        },
+      },
+    }),
+  );
+  const kafka = new Kafka({ brokers: config().KAFKA_BROKERS?.split(',') ?? [], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  const marker = `poison-${Date.now()}`;
+  await producer.send({
+    topic: config().KAFKA_TOPIC,
+    messages: ['null', `{"not json ${marker}`, '42', `{"unknown":"${marker}"}`].map((value) => ({ value })),
+  });
+  await producer.disconnect();
+  const after = kycEvent();
+  await bus.publish([after]);
+  await eventually(async () => handled.includes(after.id), 30_000);
+  const parked = await eventually(async () => {
+    const mine = (await deadLetters()).filter(
+      (d) => d.group === 'poison-proof' && d.errorClass === 'PoisonMessage',
+    );
+    return mine.length >= 4 ? mine : undefined;
+  }, 30_000);
+  assert.ok(parked.some((d) => d.payload.includes(`not json ${marker}`)));
+  assert.ok(parked.every((d) => d.eventId === null));
+});
+
+test('a dead letter replayed goes back to the group that failed it only, and is applied once', async () => {
+  const event = kycEvent();
+  let broken = true;
+  const applied: string[] = [];
+  const seenByOther: string[] = [];
+  subscriptions.push(
+    await startConsumer({
+      name: 'fixed-later',
+      ds: db,
+      bus,
+      maxAttempts: 1,
+      handlers: {
+        'customer.kyc.submitted': async (e: CloudEvent) => {
+          if (e.id !== event.id) return;
+          if (broken) throw new Error('a bug, since fixed');
+          applied.push(e.id);
+        },
+      },
+    }),
+    await startConsumer({
+      name: 'bystander',
+      ds: db,
+      bus,
+      handlers: {
+        'customer.kyc.submitted': async (e: CloudEvent) => {
+          if (e.id === event.id) seenByOther.push(e.id);
+        },
+      },
+    }),
+  );
+  await bus.publish([event]);
+  await eventually(
+    async () => (await deadLetters()).some((d) => d.eventId === event.id && d.group === 'fixed-later'),
+    30_000,
+  );
+  await eventually(async () => seenByOther.length === 1, 30_000);
+  broken = false;
+  // (The first test's consumer, still running, fails every event too: name the group.)
+  const replayed = await replayDeadLetters(bus, { eventIds: [event.id], group: 'fixed-later' });
+  assert.deepEqual(
+    replayed.map((d) => d.group),
+    ['fixed-later'],
+  );
+  await replayDeadLetters(bus, { eventIds: [event.id], group: 'fixed-later' });
+  await eventually(async () => applied.length >= 1, 30_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(applied, [event.id], 'applied once, though replayed twice');
+  assert.equal(seenByOther.length, 1, 'the other group was not handed it again');
 });

@@ -62,7 +62,12 @@ function problem(instance: string, p: Problem): Reply {
   return {
     status,
     type: 'application/problem+json',
-    headers: { ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}), ...p.headers },
+    headers: {
+      ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+      // A dependency away (a database restarting): come back shortly.
+      ...(status === 503 ? { 'retry-after': '5' } : {}),
+      ...p.headers,
+    },
     body: JSON.stringify({
       type: problemType(code),
       title: TITLES[code] ?? code,

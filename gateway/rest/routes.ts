@@ -69,6 +69,7 @@ const STAFF_RISK = [Role.RISK_OFFICER, Role.RISK_MANAGER, Role.ADMIN] as const;
 
 const USER = 'id email fullName roles';
 const ADMIN_USER = `${USER} disabled locked`;
+const DEAD_LETTER = 'offset eventId type source group errorClass error attempts failedAt payload';
 const AUTH = `accessToken refreshToken expiresIn user { ${USER} }`;
 const MONEY = 'minor currency formatted';
 const CUSTOMER = `id fullName email phone dateOfBirth address { line1 line2 city state postalCode } pan aadhaar kycStatus kycSubmittedAt createdAt`;
@@ -600,6 +601,23 @@ export const ROUTES: readonly RestRoute[] = [
     summary: 'End every session of an account now (it may sign in again).',
     roles: [Role.ADMIN],
     operation: `mutation($id: ID!) { signOutUser(userId: $id) { ${ADMIN_USER} } }`,
+  },
+  {
+    method: 'GET',
+    path: '/admin/dead-letters',
+    tag: 'admin',
+    summary: 'Events a consumer could not handle, oldest first, with the error, the group and the tries.',
+    roles: [Role.ADMIN],
+    operation: `query($type: String, $group: String) { deadLetters(type: $type, group: $group) { ${DEAD_LETTER} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/admin/dead-letters/replay',
+    tag: 'admin',
+    summary:
+      'Hand dead letters back to the consumer groups that failed them (by event ids, type or group, or all); idempotent.',
+    roles: [Role.ADMIN],
+    operation: `mutation($eventIds: [ID!], $type: String, $group: String, $all: Boolean) { replayDeadLetters(eventIds: $eventIds, type: $type, group: $group, all: $all) { ${DEAD_LETTER} } }`,
   },
   // operations
   {

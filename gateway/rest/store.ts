@@ -32,8 +32,27 @@ export class RestStore1733200000000 implements MigrationInterface {
   }
 }
 
+/** A claimed key may be taken over once a request has run this long without settling (it crashed). */
+export class RestStoreLeases1733500000000 implements MigrationInterface {
+  name = 'RestStoreLeases1733500000000';
+
+  async up(q: QueryRunner) {
+    await q.query(`ALTER TABLE idempotency_keys ADD COLUMN lease_until timestamptz NOT NULL DEFAULT now()`);
+  }
+
+  async down(q: QueryRunner) {
+    await q.query('ALTER TABLE idempotency_keys DROP COLUMN lease_until');
+  }
+}
+
 /** How long a stored response answers a retry with the same Idempotency-Key. */
 const KEEP_HOURS = 24;
+/**
+ * How long a request holds its key: longer than any request runs (a crash leaves the key held no
+ * longer than this). A retry after it runs the operation again; payments find the one already recorded
+ * by the same key downstream and answer with it.
+ */
+const LEASE_SECONDS = 30;
 
 export type Claim =
   | { kind: 'new' }
@@ -50,7 +69,12 @@ export class RestStore {
 
   static async open(url?: string) {
     return new RestStore(
-      await openDatabase({ schema: 'gateway', entities: [], migrations: [RestStore1733200000000], url }),
+      await openDatabase({
+        schema: 'gateway',
+        entities: [],
+        migrations: [RestStore1733200000000, RestStoreLeases1733500000000],
+        url,
+      }),
     );
   }
 
@@ -61,25 +85,30 @@ export class RestStore {
   /** Claims `key` for this request, or says what an earlier request with the same key left. */
   async claim(caller: string, key: string, requestSha256: string): Promise<Claim> {
     const inserted = await this.ds.query(
-      `INSERT INTO idempotency_keys (caller, key, request_sha256) VALUES ($1, $2, $3)
+      `INSERT INTO idempotency_keys (caller, key, request_sha256, lease_until)
+       VALUES ($1, $2, $3, now() + make_interval(secs => $4))
        ON CONFLICT (caller, key) DO NOTHING RETURNING key`,
-      [caller, key, requestSha256],
+      [caller, key, requestSha256, LEASE_SECONDS],
     );
     if (inserted.length) return { kind: 'new' };
+    // A key kept past its day, or held by a request that never settled (its process died), is taken over
+    // in one statement, so of two retries arriving together only one runs.
+    const taken = await this.ds.query(
+      `UPDATE idempotency_keys
+          SET request_sha256 = $3, status = NULL, response = NULL, created_at = now(),
+              lease_until = now() + make_interval(secs => $4)
+        WHERE caller = $1 AND key = $2
+          AND (created_at <= now() - make_interval(hours => $5)
+               OR (status IS NULL AND lease_until < now() AND request_sha256 = $3))
+        RETURNING key`,
+      [caller, key, requestSha256, LEASE_SECONDS, KEEP_HOURS],
+    );
+    if (taken.length) return { kind: 'new' };
     const [row] = (await this.ds.query(
-      `SELECT request_sha256, status, response FROM idempotency_keys
-       WHERE caller = $1 AND key = $2 AND created_at > now() - make_interval(hours => $3)`,
-      [caller, key, KEEP_HOURS],
+      `SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = $1 AND key = $2`,
+      [caller, key],
     )) as { request_sha256: string; status: number | null; response: string | null }[];
-    if (!row) {
-      // An expired claim: take it over for this request.
-      await this.ds.query(
-        `UPDATE idempotency_keys SET request_sha256 = $3, status = NULL, response = NULL, created_at = now()
-         WHERE caller = $1 AND key = $2`,
-        [caller, key, requestSha256],
-      );
-      return { kind: 'new' };
-    }
+    if (!row) return this.claim(caller, key, requestSha256);
     if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
     if (row.status === null || row.response === null) return { kind: 'in-progress' };
     return { kind: 'replay', status: row.status, response: row.response };

@@ -7,12 +7,18 @@ import { PostgresDocumentStore } from './postgres';
 export * from './port';
 export { MongoDocumentStore, PostgresDocumentStore };
 
-/** A store opened on first use and closed with the subgraph that uses it. */
+/**
+ * A store opened on first use and closed with the subgraph that uses it. A failed opening is not kept:
+ * the next use tries again (the store may have been away for a moment), like the PostgreSQL pool.
+ */
 export function lazyDocumentStore() {
   let store: Promise<DocumentStore> | undefined;
   return {
     get: () => {
-      store ??= openDocumentStore();
+      store ??= openDocumentStore().catch((err) => {
+        store = undefined;
+        throw err;
+      });
       return store;
     },
     async close() {

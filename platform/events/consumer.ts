@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { logger } from '../log';
-import type { EventBus, Subscription } from './bus';
+import { isTransient } from '../transient';
+import type { Delivery, EventBus, SubscribeOptions, Subscription } from './bus';
 import { type CloudEvent, InvalidEventError, validateEvent } from './envelope';
 
 export type EventHandlers = Record<string, (event: CloudEvent, manager: EntityManager) => Promise<void>>;
@@ -11,8 +12,11 @@ export interface ConsumerOptions {
   ds: DataSource;
   bus: EventBus;
   handlers: EventHandlers;
+  /** Tries of a handler that fails for a reason other than a dependency being away. */
   maxAttempts?: number;
   backoffMs?: number;
+  /** The longest wait between tries while a dependency is away. */
+  maxBackoffMs?: number;
 }
 
 /**
@@ -37,31 +41,113 @@ export async function handleOnce(
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A wait that ends early when the subscription stops, sending heartbeats while it lasts. */
+async function pause(ms: number, delivery: Delivery) {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !delivery.signal.aborted) {
+    await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
+    await delivery.heartbeat().catch(() => undefined);
+  }
+}
 
-/** Subscribes a service's handlers: validation, idempotency, retries with back-off, then dead letter. */
-export function startConsumer(options: ConsumerOptions): Promise<Subscription> {
-  const { name, ds, bus, handlers, maxAttempts = 5, backoffMs = 200 } = options;
+/** Thrown when a consumer stops while an event waits to be retried: it is not committed, so it comes again. */
+export class ConsumerStopping extends Error {
+  override name = 'ConsumerStopping';
+}
+
+/**
+ * Runs `apply` for an event that passed its schema, until it succeeds. A failure that is a dependency
+ * being away (a database restarting, a broker down, a conflict; see platform/transient.ts) is waited out
+ * with capped exponential back-off for as long as it takes, holding the event's partition so order per
+ * key is kept; nothing is parked for it. Any other failure is retried `maxAttempts` times and then
+ * dead-lettered (a bug, or a rule that can never pass).
+ */
+async function untilApplied(
+  name: string,
+  bus: EventBus,
+  event: CloudEvent,
+  delivery: Delivery,
+  apply: () => Promise<unknown>,
+  limits: { maxAttempts: number; backoffMs: number; maxBackoffMs: number },
+) {
   const log = logger(`consumer:${name}`);
-  return bus.subscribe(name, async (event) => {
-    const handler = handlers[(event as CloudEvent)?.type];
-    if (!handler) return;
+  let failures = 0;
+  for (let attempt = 1; ; attempt++) {
+    if (delivery.signal.aborted) throw new ConsumerStopping(`${name} stopped before ${event.id} was handled`);
     try {
-      validateEvent(event);
+      const outcome = await apply();
+      log.debug({ eventId: event.id, type: event.type, outcome }, 'event handled');
+      return;
     } catch (err) {
-      if (err instanceof InvalidEventError) return bus.deadLetter(event, err, name);
-      throw err;
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await handleOnce(ds, name, event, handler);
-        log.debug({ eventId: event.id, type: event.type, outcome }, 'event handled');
-        return;
-      } catch (err) {
-        if (attempt >= maxAttempts) return bus.deadLetter(event, err, name);
-        log.warn({ eventId: event.id, type: event.type, attempt, err }, 'event handler failed; retrying');
-        await sleep(backoffMs * 2 ** (attempt - 1));
+      const transient = isTransient(err);
+      if (!transient) failures++;
+      if (!transient && failures >= limits.maxAttempts) {
+        return bus.deadLetter(event, err, name, { attempts: attempt });
       }
+      const wait = Math.min(limits.backoffMs * 2 ** (attempt - 1), limits.maxBackoffMs);
+      log.warn(
+        { eventId: event.id, type: event.type, attempt, transient, waitMs: wait, err },
+        transient ? 'a dependency is away; waiting to try the event again' : 'event handler failed; retrying',
+      );
+      await pause(wait, delivery);
     }
+  }
+}
+
+/** Checks an event against its schema; an invalid one is dead-lettered at once (retrying cannot fix it). */
+async function valid(name: string, bus: EventBus, event: CloudEvent) {
+  try {
+    validateEvent(event);
+    return true;
+  } catch (err) {
+    if (!(err instanceof InvalidEventError)) throw err;
+    await bus.deadLetter(event, err, name, { attempts: 1 });
+    return false;
+  }
+}
+
+/**
+ * Subscribes a service's handlers: each event validated, applied once (its writes and its inbox row in
+ * one transaction), and retried as `untilApplied` says.
+ */
+export function startConsumer(options: ConsumerOptions): Promise<Subscription> {
+  const { name, ds, bus, handlers, maxAttempts = 5, backoffMs = 200, maxBackoffMs = 30_000 } = options;
+  return bus.subscribe(name, async (event, delivery) => {
+    const handler = handlers[event.type];
+    if (!handler || !(await valid(name, bus, event))) return;
+    await untilApplied(name, bus, event, delivery, () => handleOnce(ds, name, event, handler), {
+      maxAttempts,
+      backoffMs,
+      maxBackoffMs,
+    });
   });
+}
+
+/**
+ * A listener that keeps no state in a database (a gateway's subscription hub and caches, a replica's rule
+ * cache): the same validation, retries and dead letters as a consumer, without an inbox; its group lives
+ * only as long as the process. Every event reaches `onEvent`; a failing one never stops the listener.
+ */
+export function startListener(options: {
+  name: string;
+  bus: EventBus;
+  onEvent: (event: CloudEvent) => Promise<void> | void;
+  /** Only these types are validated and handed over (all when not given). */
+  types?: readonly string[];
+  subscribe?: SubscribeOptions;
+}): Promise<Subscription> {
+  const { name, bus, onEvent, types } = options;
+  return bus.subscribe(
+    name,
+    async (event, delivery) => {
+      if (types && !types.includes(event.type)) return;
+      if (!(await valid(name, bus, event))) return;
+      await untilApplied(name, bus, event, delivery, async () => onEvent(event), {
+        maxAttempts: 3,
+        backoffMs: 200,
+        maxBackoffMs: 5_000,
+      });
+    },
+    { ...options.subscribe, ephemeral: true },
+  );
 }

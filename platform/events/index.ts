@@ -5,6 +5,7 @@ import { MemoryBus } from './memory-bus';
 
 export * from './bus';
 export * from './consumer';
+export * from './dead-letters';
 export * from './envelope';
 export { KafkaBus } from './kafka-bus';
 export { MemoryBus } from './memory-bus';

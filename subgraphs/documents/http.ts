@@ -55,7 +55,7 @@ function readForm(req: IncomingMessage, maxBytes: number): Promise<Form> {
 }
 
 /** POST /documents (upload) and GET /documents/{id}/content?expires&sig (signed download). */
-export function documentRoutes(db: DataSource, store: DocumentStore) {
+export function documentRoutes(db: DataSource, store: () => Promise<DocumentStore>) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'POST' && url.pathname === '/documents') {
@@ -68,7 +68,7 @@ export function documentRoutes(db: DataSource, store: DocumentStore) {
       if (form.file.truncated) {
         throw new AppError('BAD_USER_INPUT', `the file is larger than ${max} bytes`, { field: 'file' });
       }
-      const result = await upload(db, store, caller, {
+      const result = await upload(db, await store(), caller, {
         applicationId: form.fields.applicationId ?? '',
         type: form.fields.type ?? '',
         fileName: form.file.name,
@@ -91,7 +91,7 @@ export function documentRoutes(db: DataSource, store: DocumentStore) {
         "SELECT storage_id, file_name, content_type FROM documents WHERE id = $1 AND status <> 'DELETED'",
         [id],
       );
-      const file = row ? await store.getFile(BUCKET, row.storage_id) : null;
+      const file = row ? await (await store()).getFile(BUCKET, row.storage_id) : null;
       if (!file) throw new AppError('NOT_FOUND', 'document not found');
       return sendFile(res, { content: file.content, contentType: row.content_type, fileName: row.file_name });
     }

@@ -1,4 +1,4 @@
-import { openDocumentStore } from '../../platform/docstore';
+import { lazyDocumentStore } from '../../platform/docstore';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { documentRoutes } from './http';
 import { Documents1732500000300 } from './migrations/1732500000300-documents';
@@ -17,9 +17,11 @@ export const documents: SubgraphDefinition = {
     'application.created': (event, m) => onApplicationTerms(m, event),
     'application.updated': (event, m) => onApplicationTerms(m, event),
   }),
+  // The file store is opened on first use (and again after a failure), so the subgraph starts and serves
+  // everything else while the store is away.
   http: async (ds) => {
-    const store = await openDocumentStore();
-    return { prefix: '/documents', handle: documentRoutes(ds, store), close: () => store.close() };
+    const store = lazyDocumentStore();
+    return { prefix: '/documents', handle: documentRoutes(ds, store.get), close: store.close };
   },
 };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { afterCommitOf } from '../../platform/db';
-import type { Subscription } from '../../platform/events';
+import { type Subscription, startListener } from '../../platform/events';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
 import { Lenders1733300001100 } from './migrations/1733300001100-lenders';
@@ -70,13 +70,13 @@ export const lenders: SubgraphDefinition = {
     return {
       start: () => {
         for (const lane of lanes) lane.start();
-        rules = bus.subscribe(
-          `lenders-rules-${me}`,
-          async (e) => {
-            if (e.type === 'lender.rules.published') forgetRules((e.data as { version: number }).version);
-          },
-          { fromBeginning: false },
-        );
+        rules = startListener({
+          name: `lenders-rules-${me}`,
+          bus,
+          types: ['lender.rules.published'],
+          onEvent: (e) => forgetRules((e.data as { version: number }).version),
+          subscribe: { fromBeginning: false },
+        });
       },
       stop: async () => {
         await Promise.all(lanes.map((lane) => lane.stop()));
