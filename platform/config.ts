@@ -115,6 +115,12 @@ const schema = z
     SUBSCRIPTION_REPLAY_SECONDS: z.coerce.number().int().min(0).default(900),
     /** Partner API requests per caller (user or API key; IP when anonymous) per minute, across replicas. */
     REST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    /**
+     * How long a REST request holds its Idempotency-Key: longer than any request runs, so a crash leaves
+     * the key held no longer than this. A retry after it runs the operation again; payments then find the
+     * payment the same key recorded downstream and answer with it.
+     */
+    REST_IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
     /** How long a gateway trusts what identity said about an API key (revocation also reaches it as an event). */
     API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
     SUBSCRIPTION_REPLAY_MAX_EVENTS: z.coerce.number().int().min(0).default(50_000),

@@ -1,4 +1,5 @@
-// Runs the test files with Node's test runner: `unit` runs only the colocated unit tests (no stack).
+// Runs the test files with Node's test runner: `unit` runs only the colocated unit tests (no stack);
+// `faults` runs the fault suite (test/faults/*.fault.ts), which breaks the shared stack, so alone.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,12 +12,14 @@ function find(dir: string, out: string[] = []) {
     if (SKIP.has(name)) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) find(path, out);
-    else if (name.endsWith('.test.ts')) out.push(relative(ROOT, path));
+    else if (name.endsWith(suffix)) out.push(relative(ROOT, path));
   }
   return out;
 }
 
-const unitOnly = process.argv[2] === 'unit';
+const mode = process.argv[2];
+const unitOnly = mode === 'unit';
+const suffix = mode === 'faults' ? '.fault.ts' : '.test.ts';
 const files = find(ROOT)
   .filter((f) => !unitOnly || !f.startsWith('test/'))
   .sort((a, b) => Number(a.startsWith('test/')) - Number(b.startsWith('test/')) || a.localeCompare(b));
@@ -27,7 +30,7 @@ const r = spawnSync(
     '--import',
     'tsx',
     '--test',
-    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    `--test-concurrency=${mode === 'faults' ? 1 : (process.env.TEST_CONCURRENCY ?? 2)}`,
     '--test-reporter=spec',
     ...files,
   ],

@@ -1,8 +1,9 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ROUTES } from '../gateway/rest/routes';
+import { RestStore } from '../gateway/rest/store';
 import { startGateway } from '../gateway/server';
 import { applicationInput, emailedLink, fixtures, kycInput, staffUser } from './helpers/flows';
 import { KYC_CHECKLIST, latestOtp } from './helpers/lifecycle';
@@ -154,6 +155,41 @@ test('an Idempotency-Key on a POST: the same request gets the first answer, anot
   assert.equal(mine.data?.myApplications.totalCount, 1, 'one application for three requests');
   const short = await call('POST', '/applications', { token, key: 'short', body: applicationInput() });
   assert.equal(short.status, 400);
+});
+
+test('an Idempotency-Key held by a request that died is taken over once its lease ends, not 24 hours later', async () => {
+  const store = await RestStore.open();
+  try {
+    const caller = `user:${randomUUID()}`;
+    assert.equal((await store.claim(caller, 'died-key-1', 'hash-1')).kind, 'new');
+    // The process died before settling: the key is held, for now.
+    assert.equal((await store.claim(caller, 'died-key-1', 'hash-1')).kind, 'in-progress');
+    await platform
+      .db('identity')
+      .query(
+        `UPDATE gateway.idempotency_keys SET lease_until = now() - interval '1 second' WHERE caller = $1`,
+        [caller],
+      );
+    assert.equal(
+      (await store.claim(caller, 'died-key-1', 'hash-2')).kind,
+      'mismatch',
+      'another request still may not',
+    );
+    assert.equal(
+      (await store.claim(caller, 'died-key-1', 'hash-1')).kind,
+      'new',
+      'the same request runs again',
+    );
+    assert.equal((await store.claim(caller, 'died-key-1', 'hash-1')).kind, 'in-progress', 'once');
+    await store.settle(caller, 'died-key-1', 201, '{"id":"x"}');
+    assert.deepEqual(await store.claim(caller, 'died-key-1', 'hash-1'), {
+      kind: 'replay',
+      status: 201,
+      response: '{"id":"x"}',
+    });
+  } finally {
+    await store.close();
+  }
 });
 
 test('each caller has a budget per minute, told in RateLimit headers; beyond it a 429', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { config } from '../../platform/config';
 import { openDatabase } from '../../platform/db';
 
 export class RestStore1733200000000 implements MigrationInterface {
@@ -47,12 +48,6 @@ export class RestStoreLeases1733500000000 implements MigrationInterface {
 
 /** How long a stored response answers a retry with the same Idempotency-Key. */
 const KEEP_HOURS = 24;
-/**
- * How long a request holds its key: longer than any request runs (a crash leaves the key held no
- * longer than this). A retry after it runs the operation again; payments find the one already recorded
- * by the same key downstream and answer with it.
- */
-const LEASE_SECONDS = 30;
 
 export type Claim =
   | { kind: 'new' }
@@ -88,12 +83,13 @@ export class RestStore {
       `INSERT INTO idempotency_keys (caller, key, request_sha256, lease_until)
        VALUES ($1, $2, $3, now() + make_interval(secs => $4))
        ON CONFLICT (caller, key) DO NOTHING RETURNING key`,
-      [caller, key, requestSha256, LEASE_SECONDS],
+      [caller, key, requestSha256, config().REST_IDEMPOTENCY_LEASE_SECONDS],
     );
     if (inserted.length) return { kind: 'new' };
     // A key kept past its day, or held by a request that never settled (its process died), is taken over
     // in one statement, so of two retries arriving together only one runs.
-    const taken = await this.ds.query(
+    // (An UPDATE through TypeORM answers [rows, count].)
+    const [taken]: [unknown[], number] = await this.ds.query(
       `UPDATE idempotency_keys
           SET request_sha256 = $3, status = NULL, response = NULL, created_at = now(),
               lease_until = now() + make_interval(secs => $4)
@@ -101,7 +97,7 @@ export class RestStore {
           AND (created_at <= now() - make_interval(hours => $5)
                OR (status IS NULL AND lease_until < now() AND request_sha256 = $3))
         RETURNING key`,
-      [caller, key, requestSha256, LEASE_SECONDS, KEEP_HOURS],
+      [caller, key, requestSha256, config().REST_IDEMPOTENCY_LEASE_SECONDS, KEEP_HOURS],
     );
     if (taken.length) return { kind: 'new' };
     const [row] = (await this.ds.query(

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { requireCaller, requireRole } from '../../../platform/auth';
-import { AppError, isUuid, notFound } from '../../../platform/errors';
+import { isUuid, notFound } from '../../../platform/errors';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import * as accounts from '../accounts';
@@ -18,8 +18,9 @@ import {
 } from './types';
 
 const payload = (t: identity.Tokens): AuthPayload => ({ ...t, user: toUser(t.user) });
+/** An id that cannot be a user's is a user not found, as everywhere in the graph. */
 const userId = (id: string) => {
-  if (!isUuid(id)) throw new AppError('BAD_USER_INPUT', 'not a user id', { field: 'userId' });
+  if (!isUuid(id)) throw notFound('user');
   return id;
 };
 
