@@ -240,3 +240,26 @@ test('a dead letter replayed goes back to the group that failed it only, and is 
   assert.deepEqual(applied, [event.id], 'applied once, though replayed twice');
   assert.equal(seenByOther.length, 1, 'the other group was not handed it again');
 });
+
+test('a handler slower than the session timeout keeps its event: one member handles it, once', async () => {
+  const event = kycEvent();
+  let running = 0;
+  let most = 0;
+  let calls = 0;
+  // Straight on the bus (no inbox to absorb a second delivery): what the group itself does.
+  const slow = async (e: CloudEvent) => {
+    if (e.id !== event.id) return;
+    calls++;
+    running++;
+    most = Math.max(most, running);
+    // Longer than the group's 10 s session: without heartbeats the group gives the partition to the other member.
+    await new Promise((r) => setTimeout(r, 13_000));
+    running--;
+  };
+  for (let i = 0; i < 2; i++) subscriptions.push(await bus.subscribe('slow-pair', slow));
+  await bus.publish([event]);
+  await eventually(async () => calls >= 1 && running === 0, 40_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.equal(most, 1, 'never two at once');
+  assert.equal(calls, 1, 'handled once');
+});

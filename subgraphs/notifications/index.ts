@@ -5,6 +5,7 @@ import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
 import { NOTIFYING_EVENTS } from './domain/templates';
 import { Notifications1732500001000 } from './migrations/1732500001000-notifications';
+import { InboxQueue1733500001000 } from './migrations/1733500001000-inbox-queue';
 import { ContactRow, DeliveryRow, PreferenceRow } from './model/notification';
 import { notificationsSchema } from './schema';
 import { closeNotificationStore, DISPATCH, dispatchBatch, onContact, onLifecycleEvent } from './service';
@@ -16,7 +17,7 @@ export const notifications: SubgraphDefinition = {
   name: 'notifications',
   dbSchema: 'notifications',
   entities: [ContactRow, PreferenceRow, DeliveryRow],
-  migrations: [Notifications1732500001000],
+  migrations: [Notifications1732500001000, InboxQueue1733500001000],
   schema: notificationsSchema,
   consumes: () => ({
     'customer.contact.updated': (event, m) => onContact(m, event),

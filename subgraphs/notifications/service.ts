@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager, Not } from 'typeorm';
 import { z } from 'zod';
 import type { Caller } from '../../platform/auth';
 import { config } from '../../platform/config';
@@ -11,6 +11,7 @@ import { logger } from '../../platform/log';
 import { notifier } from '../../platform/notify/http';
 import type { Message } from '../../platform/notify/port';
 import { openContact } from '../../platform/pii';
+import { isTransient } from '../../platform/transient';
 import { parseInput } from '../../platform/validation';
 import {
   backoffMs,
@@ -61,9 +62,10 @@ const choiceOf = (p: PreferenceRow): Record<Channel, boolean> => ({
 });
 
 /**
- * Any lifecycle event → the borrower's notification, if the event is one that matters to them: kept in the
- * inbox (when in-app is on) and queued for each other channel they chose. Idempotent per event: the inbox
- * id and the queue rows are derived from the event id.
+ * Any lifecycle event → the borrower's notification, if the event is one that matters to them: queued for
+ * each channel they chose, the in-app inbox among them (stored by the dispatcher, so the document store
+ * being away holds up the inbox and nothing else). Idempotent per event: the inbox id and the queue rows
+ * are derived from the event id.
  */
 export async function onLifecycleEvent(m: EntityManager, event: CloudEvent) {
   const data = event.data as Record<string, unknown>;
@@ -74,34 +76,21 @@ export async function onLifecycleEvent(m: EntityManager, event: CloudEvent) {
   const channels = channelsFor(n, chosen ? choiceOf(chosen) : undefined);
   const hash = createHash('sha256').update(`${event.id}:${recipientId}`).digest('hex').slice(0, 16);
   const id = `${new Date(event.time).toISOString()}|${hash}`;
-  if (channels.includes('IN_APP')) {
-    await (await store.get()).insertIfAbsent(COLLECTION, {
-      _id: id,
-      recipientId,
-      eventId: event.id,
-      eventType: event.type,
-      category: n.category,
-      title: n.title,
-      body: n.body,
-      regulatory: n.regulatory,
-      read: false,
-      createdAt: new Date(event.time).toISOString(),
-      readAt: null,
-    } satisfies NotificationDoc);
-    // Open apps are told at once (gateway subscriptions); the event carries ids only, no content.
-    await recordEvent(
-      m,
-      newEvent({
-        type: 'notification.created',
-        source: '/loanflow/notifications',
-        subject: id,
-        partitionKey: typeof data.applicationId === 'string' ? data.applicationId : recipientId,
-        data: { notificationId: id, recipientId, eventType: event.type, category: n.category },
-      }),
-    );
-  }
-  const external = channels.filter((c) => c !== 'IN_APP');
-  for (const channel of external) {
+  const doc: NotificationDoc = {
+    _id: id,
+    recipientId,
+    eventId: event.id,
+    eventType: event.type,
+    category: n.category,
+    title: n.title,
+    body: n.body,
+    regulatory: n.regulatory,
+    read: false,
+    createdAt: new Date(event.time).toISOString(),
+    readAt: null,
+  };
+  const partitionKey = typeof data.applicationId === 'string' ? data.applicationId : recipientId;
+  for (const channel of channels) {
     await m
       .createQueryBuilder()
       .insert()
@@ -120,17 +109,20 @@ export async function onLifecycleEvent(m: EntityManager, event: CloudEvent) {
         lastError: null,
         sentAt: null,
         createdAt: new Date(),
+        inbox: channel === 'IN_APP' ? ({ doc, partitionKey } as DeliveryRow['inbox']) : null,
       })
       .orIgnore()
       .execute();
   }
-  if (external.length) markForCommit(m, DISPATCH);
+  if (channels.length) markForCommit(m, DISPATCH);
 }
 
 // ---- dispatch ---------------------------------------------------------------------------------------
 
 /** How long a claimed send is leased before another replica may take it (a crashed sender's rows). */
 const LEASE_SECONDS = 60;
+/** The longest wait between tries while a store or provider is away. */
+const MAX_WAIT_MS = 10 * 60_000;
 
 type Claimed = {
   id: string;
@@ -139,7 +131,34 @@ type Claimed = {
   subject: string;
   body: string;
   attempts: number;
+  inbox: { doc: NotificationDoc; partitionKey: string } | null;
 };
+
+/** Stores an in-app notification and announces it (open apps are told at once, by id only). */
+async function deliverInApp(db: DataSource, r: Claimed) {
+  const { doc, partitionKey } = r.inbox as NonNullable<Claimed['inbox']>;
+  await (await store.get()).insertIfAbsent(COLLECTION, doc);
+  await db.transaction(async (m) => {
+    await m.query(`UPDATE deliveries SET status = 'SENT', sent_at = now(), last_error = NULL WHERE id = $1`, [
+      r.id,
+    ]);
+    await recordEvent(
+      m,
+      newEvent({
+        type: 'notification.created',
+        source: '/loanflow/notifications',
+        subject: doc._id,
+        partitionKey,
+        data: {
+          notificationId: doc._id,
+          recipientId: doc.recipientId,
+          eventType: doc.eventType,
+          category: doc.category,
+        },
+      }),
+    );
+  });
+}
 
 async function addressOf(db: DataSource, recipientId: string, channel: Channel): Promise<string> {
   if (channel === 'PUSH') return recipientId;
@@ -168,12 +187,13 @@ export async function dispatchBatch(db: DataSource, limit: number): Promise<numb
     `UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
       WHERE id IN (SELECT id FROM deliveries WHERE status = 'PENDING' AND next_attempt_at <= now()
                     ORDER BY priority, next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, recipient_id, channel, subject, body, attempts`,
+      RETURNING id, recipient_id, channel, subject, body, attempts, inbox`,
     [limit, LEASE_SECONDS],
   );
   await Promise.all(
     rows.map(async (r) => {
       try {
+        if (r.channel === 'IN_APP') return await deliverInApp(db, r);
         const to = await addressOf(db, r.recipient_id, r.channel);
         await notifier().send({
           channel: CHANNEL[r.channel as keyof typeof CHANNEL],
@@ -187,12 +207,19 @@ export async function dispatchBatch(db: DataSource, limit: number): Promise<numb
         );
       } catch (err) {
         const error = (err as Error).message;
-        const last = r.attempts >= c.NOTIFY_MAX_ATTEMPTS;
+        // A store or provider that is away is waited for; only other failures use up the tries.
+        const transient = isTransient(err);
+        const last = !transient && r.attempts >= c.NOTIFY_MAX_ATTEMPTS;
         log.warn({ deliveryId: r.id, channel: r.channel, attempt: r.attempts, error }, 'send failed');
         await db.query(
           `UPDATE deliveries SET status = $2, last_error = $3,
                   next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1`,
-          [r.id, last ? 'FAILED' : 'PENDING', error, backoffMs(r.attempts, c.NOTIFY_BACKOFF_MS) / 1000],
+          [
+            r.id,
+            last ? 'FAILED' : 'PENDING',
+            error,
+            Math.min(backoffMs(r.attempts, c.NOTIFY_BACKOFF_MS), MAX_WAIT_MS) / 1000,
+          ],
         );
       }
     }),
@@ -249,8 +276,11 @@ export async function markRead(caller: Caller, id: string) {
   return { ...doc, ...patch };
 }
 
+/** The sends of a notification to the person's devices and addresses (the inbox itself is not one). */
 export const deliveriesOf = (db: DataSource, notificationId: string) =>
-  db.getRepository(DeliveryRow).find({ where: { notificationId }, order: { channel: 'ASC' } });
+  db
+    .getRepository(DeliveryRow)
+    .find({ where: { notificationId, channel: Not('IN_APP') }, order: { channel: 'ASC' } });
 
 // ---- preferences ------------------------------------------------------------------------------------
 

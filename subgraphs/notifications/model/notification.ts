@@ -25,7 +25,7 @@ export class DeliveryRow {
   @PrimaryColumn('uuid') id!: string;
   @Column('text', { name: 'notification_id' }) notificationId!: string;
   @Column('uuid', { name: 'recipient_id' }) recipientId!: string;
-  /** EMAIL, SMS or PUSH (in-app is the inbox itself). */
+  /** EMAIL, SMS, PUSH, or IN_APP (the inbox document, stored in the document store when dispatched). */
   @Column('text') channel!: string;
   /** 0 regulatory, 1 transactional, 2 bulk. */
   @Column('integer') priority!: number;
@@ -39,4 +39,6 @@ export class DeliveryRow {
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
   @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt!: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  /** IN_APP only: the inbox document and the key its announcement is published under. */
+  @Column('jsonb', { nullable: true }) inbox!: { doc: object; partitionKey: string } | null;
 }
