@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { CACHE, portOpen, ROOT, run, STACK_DIR, startDetached, stopPidFile, waitForPort } from './util';
 
 const LIB = join(CACHE, 'kafka', 'lib');
+const READINESS_TOPIC = 'loanflow.readiness';
 
 /** The broker's jars from Maven Central (kept in ~/.m2 and .cache, fetched when absent). */
 function ensureJars() {
@@ -24,7 +26,7 @@ const java = (args: string[]) => ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-cp',
 
 /** One KRaft node acting as broker and controller, on loopback, idempotently. */
 export async function upKafka(port: number) {
-  if (await portOpen(port)) return;
+  if (await portOpen(port)) return brokerReady(port, join(STACK_DIR, 'kafka', 'kafka.log'));
   ensureJars();
   const dir = join(STACK_DIR, 'kafka');
   const dataDir = join(dir, 'data');
@@ -87,6 +89,39 @@ export async function upKafka(port: number) {
     java([`-Dlog4j.configuration=file:${log4j}`, 'kafka.Kafka', props]),
   );
   await waitForPort(port, 'Kafka', 120_000, log);
+  await brokerReady(port, log);
+}
+
+/**
+ * An open port is not a broker that serves: it answers metadata, and a topic it creates gets a leader,
+ * only some seconds later. Returns once both hold (a first test would otherwise meet
+ * UNKNOWN_TOPIC_OR_PARTITION).
+ */
+async function brokerReady(port: number, log: string, timeoutMs = 120_000) {
+  const kafka = new Kafka({
+    brokers: [`127.0.0.1:${port}`],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: READINESS_TOPIC, numPartitions: 1 }],
+      });
+      const { topics } = await admin.fetchTopicMetadata({ topics: [READINESS_TOPIC] });
+      if (topics[0]?.partitions.every((p) => p.leader >= 0)) return;
+    } catch {
+      // not yet
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    if (Date.now() > deadline) throw new Error(`Kafka on port ${port} did not become ready; see ${log}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 export const downKafka = () => stopPidFile('kafka');

@@ -8,6 +8,7 @@ import { AppError, type ErrorCode, ErrorCodes } from '../../platform/errors';
 import { readBytes, sendPage, staticFiles } from '../../platform/http';
 import { logger } from '../../platform/log';
 import { nameRoute } from '../../platform/metrics';
+import { isTransient } from '../../platform/transient';
 import { budgetKey, type Spend } from '../budget';
 import type { GatewayExecutor } from '../subscriptions';
 import { type CompiledRoute, compileRoute } from './compile';
@@ -476,8 +477,10 @@ export function restApi(options: {
         }
         await route(req, res, path, url);
       } catch (err) {
-        const code: ErrorCode = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
-        if (!(err instanceof AppError)) log.error({ err, path }, 'REST request failed');
+        // A store that is away (the budget's, a key's) is a 503 to retry, not a failure of ours.
+        const code: ErrorCode =
+          err instanceof AppError ? err.code : isTransient(err) ? 'UNAVAILABLE' : 'INTERNAL_SERVER_ERROR';
+        if (code === 'INTERNAL_SERVER_ERROR') log.error({ err, path }, 'REST request failed');
         if (!res.headersSent) {
           send(
             res,
