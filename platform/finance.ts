@@ -1,5 +1,11 @@
 import Decimal from 'decimal.js';
 
+/**
+ * Decimals for money: 50 significant digits, so a rounding to the paisa is decided by the exact value
+ * (decimal.js's default 20 could put a true half-paisa tie a digit off and round it the wrong way).
+ */
+const Money = Decimal.clone({ precision: 50, rounding: Decimal.ROUND_HALF_UP });
+
 /** a / b rounded half-up, exactly, for a ≥ 0 and b > 0. */
 export const divHalfUp = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
 
@@ -15,10 +21,9 @@ export function emiMinor(
 ): bigint {
   if (periods <= 0) throw new Error('periods must be positive');
   if (annualRateBps === 0) return divHalfUp(principalMinor, BigInt(periods));
-  // decimal.js's 20 significant digits leave ten below the paisa for amounts up to ₹1,000 crore.
-  const r = new Decimal(annualRateBps).div(10_000).div(perYear);
+  const r = new Money(annualRateBps).div(10_000).div(perYear);
   const growth = r.plus(1).pow(periods);
-  const emi = new Decimal(principalMinor.toString()).mul(r).mul(growth).div(growth.minus(1));
+  const emi = new Money(principalMinor.toString()).mul(r).mul(growth).div(growth.minus(1));
   return BigInt(emi.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0));
 }
 
@@ -39,6 +44,9 @@ export const PERIODS_PER_YEAR: Record<Frequency, number> = {
   MONTHLY: 12,
   QUARTERLY: 4,
 };
+
+/** The most instalments a loan may have (the schedule, the offer and the KFS all hold to it). */
+export const MAX_INSTALMENTS = 1000;
 
 /** Instalments in a tenure of whole months at a frequency (36 months weekly = 156). */
 export const instalmentsFor = (tenureMonths: number, frequency: Frequency) =>
@@ -141,33 +149,64 @@ export function amortize(input: AmortizeInput): Instalment[] {
 }
 
 /**
- * Annual percentage rate of a loan from its real cash flows: the monthly internal rate of return of
- * `receivedMinor` paid out at the start against `paymentsMinor` at the end of months 1, 2, …, times 12,
- * in basis points rounded half-up. Bisection in decimals: the present value falls as the rate rises.
+ * Annual percentage rate of a loan from its real cash flows (RBI's KFS circular, 2024: the APR is the
+ * annualised internal rate of return of the cash flows, fees included): `receivedMinor` paid out at the
+ * start against `paymentsMinor` at the end of periods 1, 2, … — the first after `firstPeriod` periods when
+ * it is broken (its days over the period's) — then periods a year × the periodic rate, in basis points
+ * rounded half-up. A weekly loan's periodic rate is a week's, so it is annualised ×52, not ×12.
+ * Bisection in decimals: the present value falls as the rate rises.
  */
-export function aprBps(receivedMinor: bigint, paymentsMinor: readonly bigint[]): number {
+export function aprBps(
+  receivedMinor: bigint,
+  paymentsMinor: readonly bigint[],
+  perYear = 12,
+  firstPeriod = 1,
+): number {
   if (receivedMinor <= 0n || paymentsMinor.length === 0) throw new Error('an APR needs money out and back');
-  const received = new Decimal(receivedMinor.toString());
-  const payments = paymentsMinor.map((p) => new Decimal(p.toString()));
+  const received = new Money(receivedMinor.toString());
+  const payments = paymentsMinor.map((p) => new Money(p.toString()));
   const presentValue = (i: Decimal) => {
     const factor = i.plus(1);
-    let pv = new Decimal(0);
-    let discount = new Decimal(1);
+    // The first payment after `firstPeriod` periods, each later one a whole period after the one before.
+    let discount = firstPeriod === 1 ? new Money(1).div(factor) : new Money(1).div(factor.pow(firstPeriod));
+    let pv = new Money(0);
     for (const p of payments) {
-      discount = discount.div(factor);
       pv = pv.plus(p.mul(discount));
+      discount = discount.div(factor);
     }
     return pv;
   };
-  let low = new Decimal(0);
-  let high = new Decimal(1); // 100% a month: far above any lawful rate
+  let low = new Money(0);
+  let high = new Money(1); // 100% a period: far above any lawful rate
   if (presentValue(low).lessThan(received)) throw new Error('the payments are less than the amount received');
-  for (let k = 0; k < 80; k++) {
+  for (let k = 0; k < 90; k++) {
     const mid = low.plus(high).div(2);
     if (presentValue(mid).greaterThan(received)) low = mid;
     else high = mid;
   }
-  return low.plus(high).div(2).mul(12).mul(10_000).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+  return low.plus(high).div(2).mul(perYear).mul(10_000).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+}
+
+/**
+ * Why a schedule is not one a borrower can be offered, or undefined: its last instalment must stay within
+ * 1 % of the level one (the EMI, or equal principal's principal part), or one minor unit per repaying
+ * instalment when that is more. Rounding to the paisa each period drifts the balance a little, and the
+ * drift grows with (1 + r)^n: on ordinary terms the last EMI differs by a few rupees, but where the
+ * instalment barely exceeds a period's interest (₹1,000 at 36 % over 30 years) or the growth is vast
+ * (₹50 lakh fortnightly at 50 % over 30 years) the schedule ends with a balloon or with nothing. Such
+ * terms are refused rather than signed.
+ */
+export function scheduleProblem(rows: readonly Instalment[], method: Method, moratoriumPeriods = 0) {
+  const repaying = rows.slice(moratoriumPeriods);
+  const first = repaying[0];
+  const last = repaying.at(-1);
+  if (!first || !last || repaying.length < 2) return undefined;
+  const level = method === 'EMI' ? first.totalMinor : first.principalMinor;
+  const end = method === 'EMI' ? last.totalMinor : last.principalMinor;
+  const drift = end > level ? end - level : level - end;
+  const allowed = level / 100n > BigInt(repaying.length) ? level / 100n : BigInt(repaying.length);
+  if (drift <= allowed) return undefined;
+  return `the last instalment would be ${end} against ${level} minor units: these terms cannot be repaid in equal instalments; shorten the tenure or change the rate`;
 }
 
 /** The smaller of two amounts. */

@@ -13,6 +13,11 @@ export class OutboundUnavailable extends Error {
   override name = 'OutboundUnavailable';
 }
 
+/** The outside system answered and refused (a 4xx): asking again will not help. */
+export class OutboundRefused extends Error {
+  override name = 'OutboundRefused';
+}
+
 /**
  * POSTs JSON to an outside system (bureau, SMS or e-mail provider, lender) with a timeout per try,
  * retrying timeouts, network errors and 5xx with growing back-off; a 4xx is final. Returns the parsed
@@ -36,8 +41,9 @@ export async function postJson<T>(
       });
       if (res.ok) return (await res.json()) as T;
       last = `HTTP ${res.status}`;
-      if (res.status < 500) break;
+      if (res.status < 500) throw new OutboundRefused(last);
     } catch (err) {
+      if (err instanceof OutboundRefused) throw err;
       last =
         (err as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (err as Error).message;
     }

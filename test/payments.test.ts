@@ -139,7 +139,7 @@ test('a payment is recorded once per Idempotency-Key; bad or foreign payments ar
   assert.deepEqual(loan.payments.map((p: { status: string }) => p.status).sort(), ['RECEIVED', 'VERIFIED']);
 });
 
-test('verified payments are applied oldest instalment first; paying everything closes the loan and refuses more', async () => {
+test('verified payments settle instalments as they fall due, oldest first; paid ahead, the loan closes on its last due date', async () => {
   const c = await activeLoan(platform.gql, desk, { internal, manager }, platform.notifyUrl ?? '', '1000000');
   const LOAN = `query($id: ID!) { loan(id: $id) { status schedule { n status total { minor } dueDate }
       account { principalOutstanding { minor } interestDue { minor } nextDueDate } } }`;
@@ -164,7 +164,24 @@ test('verified payments are applied oldest instalment first; paying everything c
   };
 
   const emi = BigInt(before.schedule[0].total.minor);
+  const loansDb = platform.db('loans');
+  // Paid before its due date, the EMI is held for the borrower; no interest is booked for a period not run.
   await pay(emi, 'first-emi-0001');
+  await eventually(async () => {
+    const [row] = await loansDb.query(
+      `SELECT count(*)::int n FROM journal WHERE loan_id = $1 AND kind = 'REPAYMENT'`,
+      [c.loanId],
+    );
+    return row.n === 1;
+  });
+  const held = await loanOf();
+  assert.equal(held.schedule[0].status, 'DUE');
+  assert.equal(held.account.interestDue.minor, '0');
+  const early = await booksOf(loansDb, c.loanId);
+  assert.equal(early.INTEREST_INCOME ?? 0n, 0n, 'no interest earned before any period ran');
+  assert.equal(early.CUSTOMER_ADVANCE, -emi, 'held for the borrower');
+  // On its due date the daily run settles the instalment from what is held.
+  await runOverdue(loansDb, before.schedule[0].dueDate);
   const afterFirst = await eventually(async () => {
     const l = await loanOf();
     return l.schedule[0].status === 'PAID' ? l : undefined;
@@ -177,7 +194,6 @@ test('verified payments are applied oldest instalment first; paying everything c
   // The overdue run for a date past instalment 2's due date: the late fee once, however often and on however
   // many replicas it runs that day.
   const asOf = new Date(Date.parse(before.schedule[1].dueDate) + 3 * 86_400_000).toISOString().slice(0, 10);
-  const loansDb = platform.db('loans');
   await Promise.all([runOverdue(loansDb, asOf), runOverdue(loansDb, asOf, 1)]);
   assert.equal(await runOverdue(loansDb, asOf), 0, 'a second run the same day changes nothing');
   const notices = await loansDb.query(
@@ -195,7 +211,13 @@ test('verified payments are applied oldest instalment first; paying everything c
   const rest = before.schedule
     .slice(1)
     .reduce((s: bigint, i: { total: { minor: string } }) => s + BigInt(i.total.minor), 0n);
+  // Everything still to pay, and ₹5 more, paid at once: the late fee settled, the rest held and spent as
+  // each instalment falls due.
   await pay(rest + fee + 500n, 'payoff-0001');
+  await eventually(
+    async () => (await booksOf(loansDb, c.loanId)).CUSTOMER_ADVANCE === -(BigInt(rest) + 500n),
+  );
+  await runOverdue(loansDb, before.schedule.at(-1).dueDate);
   await reaches(platform.gql, c.applicationId, c.token, 'CLOSED');
   const closed = await loanOf();
   assert.equal(closed.status, 'CLOSED');

@@ -125,15 +125,25 @@ test('from a signed agreement to a closed loan: on-time and late payments, overd
       'VERIFIED',
     );
   };
+  /** Waits until loans has applied `n` payments (they travel as payment.verified events). */
+  const applied = (n: number) =>
+    eventually(async () => {
+      const [row] = await platform
+        .db('loans')
+        .query(`SELECT count(*)::int n FROM journal WHERE loan_id = $1 AND kind = 'REPAYMENT'`, [c.loanId]);
+      return row.n >= n;
+    }, 30_000);
   const until = (check: (l: Awaited<ReturnType<typeof whole>>) => boolean) =>
     eventually(async () => {
       const l = await whole();
       return check(l) ? l : undefined;
     }, 30_000);
 
-  // Two instalments paid on time.
+  // Two instalments paid ahead: held, and settled as each falls due (the daily run on its due date).
   await pay(m(schedule[0]!.total), 'emi-1-on-time');
   await pay(m(schedule[1]!.total), 'emi-2-on-time');
+  await applied(2);
+  await runOverdue(platform.db('loans'), schedule[1]!.dueDate);
   await until((l) => l.loan.schedule[1]?.status === 'PAID');
 
   // Instalment 3 is missed: five days after its due date the daily run charges the late fee and the
@@ -149,8 +159,10 @@ test('from a signed agreement to a closed loan: on-time and late payments, overd
   assert.match(mail.text, new RegExp(`Instalment 3 due on ${schedule[2]!.dueDate} is 5 days overdue`));
   assert.match(mail.text, /credit information companies/);
 
-  // Paid late, with the fee.
+  // Paid late, with the fee (settled by the run for that day, as the payment is dated before it).
   await pay(m(schedule[2]!.total) + fee, 'emi-3-late');
+  await applied(4);
+  await runOverdue(platform.db('loans'), asOf);
   const caughtUp = await until((l) => l.loan.schedule[2]?.status === 'PAID');
   assert.equal(m(caughtUp.loan.account.penaltiesDue), 0n);
 

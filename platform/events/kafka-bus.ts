@@ -19,6 +19,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './bus';
+import { ConsumerStopping } from './consumer';
 import type { DeadLetter } from './dead-letters';
 import type { CloudEvent } from './envelope';
 
@@ -182,6 +183,8 @@ export class KafkaBus implements EventBus {
         partitionsConsumedConcurrently: 3,
         eachMessage: async ({ partition, message, heartbeat }) => {
           await this.deliver(group, message, handler, { heartbeat, signal: stopping.signal });
+          // Stopped before the event was handled: not committed, so it comes again after a restart.
+          if (stopping.signal.aborted) return;
           done.set(partition, (BigInt(message.offset) + 1n).toString());
         },
       });
@@ -235,6 +238,8 @@ export class KafkaBus implements EventBus {
     const beat = setInterval(() => void delivery.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
     try {
       await handler(event, delivery);
+    } catch (err) {
+      if (!(err instanceof ConsumerStopping)) throw err;
     } finally {
       clearInterval(beat);
     }

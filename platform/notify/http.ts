@@ -48,9 +48,11 @@ export class SmtpMailer implements Notifier {
         text: message.text,
       });
     } catch (err) {
-      // The SMTP reply (e.g. 451 try later) says enough; the address never goes into the error.
+      // The SMTP reply says enough; the address never goes into the error. A 5xx reply is final (the
+      // relay will not take this message); a 4xx or no reply at all is a relay that is away for now.
       const code =
         (err as { responseCode?: number; code?: string }).responseCode ?? (err as { code?: string }).code;
+      if (typeof code === 'number' && code >= 500) throw new Error(`SMTP delivery refused (${code})`);
       throw new NotifierUnavailable(`SMTP delivery failed (${code ?? 'no reply'})`);
     }
   }

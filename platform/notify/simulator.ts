@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { close, httpServer, listen, type Route, readBody, sendJson } from '../http';
 
-type Mode = 'ok' | 'fail' | 'slow';
+type Mode = 'ok' | 'fail' | 'slow' | 'reject';
 interface Sent {
   channel: 'sms' | 'push' | 'email';
   to: string;
@@ -15,7 +15,8 @@ interface Sent {
 /**
  * Local SMS and push providers (webhooks) and an SMTP server for e-mail, for tests and the embedded mode:
  * they keep what they were sent (so a test can read an OTP the way a phone would, or a reminder the way a
- * mailbox would) and can misbehave (`POST /admin/mode`: fail = HTTP 503 / SMTP 451, slow = a delay).
+ * mailbox would) and can misbehave (`POST /admin/mode`: fail = away for now, HTTP 503 / SMTP 451; reject =
+ * refused for good, HTTP 400 / SMTP 550; slow = a delay).
  */
 export async function startMessagingSimulator(port = 0, host = '127.0.0.1') {
   let mode: Mode = 'ok';
@@ -23,14 +24,18 @@ export async function startMessagingSimulator(port = 0, host = '127.0.0.1') {
   const sent: Sent[] = [];
   const misbehave = async () => {
     if (mode === 'slow') await new Promise((r) => setTimeout(r, delayMs));
-    return mode === 'fail';
+    return mode === 'fail' || mode === 'reject';
   };
   const accept =
     (channel: 'sms' | 'push'): Route =>
     async (req, res) => {
       const body = JSON.parse((await readBody(req)) || '{}') as { to?: string; text?: string };
       if (!body.to || !body.text) return sendJson(res, 400, { error: 'to and text are required' });
-      if (await misbehave()) return sendJson(res, 503, { error: 'provider down' });
+      if (await misbehave()) {
+        return mode === 'reject'
+          ? sendJson(res, 400, { error: 'recipient refused' })
+          : sendJson(res, 503, { error: 'provider down' });
+      }
       sent.push({ channel, to: body.to, text: body.text, at: new Date().toISOString() });
       sendJson(res, 202, { accepted: true });
     };
@@ -56,7 +61,9 @@ export async function startMessagingSimulator(port = 0, host = '127.0.0.1') {
       simpleParser(stream)
         .then(async (mail) => {
           if (await misbehave()) {
-            return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
+            return mode === 'reject'
+              ? callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }))
+              : callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
           }
           for (const rcpt of session.envelope.rcptTo) {
             sent.push({

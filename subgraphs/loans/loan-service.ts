@@ -334,31 +334,56 @@ export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
     lock: { mode: 'pessimistic_write' },
   });
   const receivedOn = today(new Date(d.receivedAt ?? Date.now()));
-  let payable = rows;
   if (d.purpose === 'FORECLOSURE') {
     const quote = await quoteOf(m, loan, receivedOn, rows);
     if (amount >= quote.totalMinor) return payOff(m, loan, rows, quote, d.paymentId, amount);
-    payable = rows.filter((i) => i.dueDate <= receivedOn);
   }
+  await settleDue(m, loan, rows, receivedOn, amount, `payment ${d.paymentId}`);
+  await closeIfRepaid(m, loan, 'REPAID');
+}
+
+/**
+ * Money for the loan (a payment, and credit held from earlier ones) settles what is due by `asOf` —
+ * charges and the instalments fallen due, in the allocation order — and the rest is held as credit, to
+ * settle instalments as they fall due (the daily run) or a payoff. Interest of a period not yet run is
+ * never booked or paid ahead: paying early is an advance, not a prepayment of future interest.
+ */
+async function settleDue(
+  m: EntityManager,
+  loan: LoanRow,
+  rows: InstalmentRow[],
+  asOf: string,
+  amount: bigint,
+  reference: string,
+) {
   const b = await balancesOf(m, loan.id);
   const held = creditHeld(b);
+  if (amount + held <= 0n) return;
+  const due = rows.filter((i) => i.dueDate <= asOf);
   const order = parseAllocationOrder(config().ALLOCATION_ORDER);
-  const r = applyPayment(amount + held, owed(b), payable.map(dueOf), order, receivedOn);
+  const r = applyPayment(amount + held, owed(b), due.map(dueOf), order, asOf);
+  if (amount === 0n && r.advanceMinor === held) return; // credit, and nothing due for it to settle
   for (const paid of r.instalments) {
     const row = rows.find((i) => i.n === paid.n) as InstalmentRow;
     await accrueOnce(m, row);
+    const interestPaid = BigInt(row.interestPaidMinor) + paid.interestMinor;
+    const principalPaid = BigInt(row.principalPaidMinor) + paid.principalMinor;
+    Object.assign(row, {
+      interestPaidMinor: interestPaid.toString(),
+      principalPaidMinor: principalPaid.toString(),
+      status: paid.settled ? 'PAID' : 'PARTIAL',
+    });
     await m.update(
       InstalmentRow,
       { loanId: loan.id, n: paid.n },
       {
-        interestPaidMinor: (BigInt(row.interestPaidMinor) + paid.interestMinor).toString(),
-        principalPaidMinor: (BigInt(row.principalPaidMinor) + paid.principalMinor).toString(),
-        status: paid.settled ? 'PAID' : 'PARTIAL',
+        interestPaidMinor: row.interestPaidMinor,
+        principalPaidMinor: row.principalPaidMinor,
+        status: row.status,
       },
     );
   }
-  await post(m, loan.id, repayment(r.applied, r.advanceMinor, held), `payment ${d.paymentId}`);
-  await closeIfRepaid(m, loan, 'REPAID');
+  await post(m, loan.id, repayment(r.applied, r.advanceMinor, held), reference);
 }
 
 /** Books an instalment's scheduled interest as receivable, once. */
@@ -489,7 +514,8 @@ export async function portfolio(db: DataSource, asOf = today()) {
   ).map((r: { status: string; count: number }) => ({ status: r.status, count: r.count }));
   const active: { currency: string; oldest: string | null; outstanding: string }[] = await db.query(
     `SELECT l.currency,
-            min(i.due_date) FILTER (WHERE i.status IN ('DUE', 'PARTIAL'))::text AS oldest,
+            min(i.due_date) FILTER (WHERE i.status IN ('DUE', 'PARTIAL')
+                                      AND i.total_minor > i.principal_paid_minor + i.interest_paid_minor)::text AS oldest,
             sum(i.principal_minor - i.principal_paid_minor)::text AS outstanding
        FROM loans l JOIN instalments i ON i.loan_id = l.id
       WHERE l.status = 'ACTIVE' GROUP BY l.id, l.currency`,
@@ -548,6 +574,39 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
       }
     },
   );
+  // An instalment with nothing to pay (a ₹0 moratorium row) is paid on its due date: no fee, no days past due.
+  await db.query(
+    `UPDATE instalments SET status = 'PAID'
+      WHERE due_date <= $1 AND status <> 'PAID' AND total_minor <= principal_paid_minor + interest_paid_minor
+        AND loan_id IN (SELECT id FROM loans WHERE status = 'ACTIVE')`,
+    [asOf],
+  );
+  // Credit held (money paid ahead) settles what has fallen due, before any fee is charged on it.
+  const withCredit: { id: string }[] = await db.query(
+    `SELECT l.id FROM loans l
+      WHERE l.status = 'ACTIVE'
+        AND EXISTS (SELECT 1 FROM instalments i WHERE i.loan_id = l.id AND i.due_date <= $1 AND i.status <> 'PAID')
+        AND (SELECT coalesce(sum(jl.credit_minor - jl.debit_minor), 0) FROM journal j
+               JOIN journal_lines jl ON jl.entry_id = j.id
+              WHERE j.loan_id = l.id AND jl.account = 'CUSTOMER_ADVANCE') > 0`,
+    [asOf],
+  );
+  for (const { id } of withCredit) {
+    await db.transaction(async (m) => {
+      const loan = await m.findOne(LoanRow, {
+        where: { id, status: 'ACTIVE' },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!loan) return;
+      const rows = await m.find(InstalmentRow, {
+        where: { loanId: id },
+        order: { n: 'ASC' },
+        lock: { mode: 'pessimistic_write' },
+      });
+      await settleDue(m, loan, rows, asOf, 0n, `credit held, applied on ${asOf}`);
+      await closeIfRepaid(m, loan, 'REPAID');
+    });
+  }
   const ahead = new Date(Date.parse(asOf) + config().REMINDER_DAYS_AHEAD * 86_400_000)
     .toISOString()
     .slice(0, 10);
@@ -584,6 +643,7 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
       WHERE (loan_id, n) IN (
         SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
          WHERE l.status = 'ACTIVE' AND i.due_date < $1 AND i.status <> 'PAID' AND i.late_fee_charged_on IS NULL
+           AND i.total_minor > i.principal_paid_minor + i.interest_paid_minor
          ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
       RETURNING loan_id, n, due_date::text AS due_date`,
     [asOf],
@@ -627,7 +687,8 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
     if (!loan) throw notFound('loan');
     if (loan.status !== 'ACTIVE') throw new AppError('ILLEGAL_TRANSITION', `the loan is ${loan.status}`);
     const [oldest] = await m.query(
-      `SELECT min(due_date)::text AS due FROM instalments WHERE loan_id = $1 AND status IN ('DUE', 'PARTIAL')`,
+      `SELECT min(due_date)::text AS due FROM instalments WHERE loan_id = $1 AND status IN ('DUE', 'PARTIAL')
+          AND total_minor > principal_paid_minor + interest_paid_minor`,
       [loan.id],
     );
     const dpd = daysPastDue((oldest?.due as string) ?? null, today());
@@ -652,17 +713,26 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
 
 /** The account as the ledger and the schedule say it is today. */
 export async function accountOf(db: DataSource, loanId: string) {
-  const dues = owed(await balancesOf(db, loanId));
+  const b = await balancesOf(db, loanId);
+  const dues = owed(b);
+  const credit = creditHeld(b);
   const [next] = await db.query(
-    `SELECT due_date::text AS due, total_minor::text AS total FROM instalments
-      WHERE loan_id = $1 AND status IN ('DUE', 'PARTIAL') ORDER BY n LIMIT 1`,
+    `SELECT due_date::text AS due, (total_minor - principal_paid_minor - interest_paid_minor)::text AS total
+       FROM instalments
+      WHERE loan_id = $1 AND status IN ('DUE', 'PARTIAL') AND total_minor > principal_paid_minor + interest_paid_minor
+      ORDER BY n LIMIT 1`,
     [loanId],
   );
   const dpd = daysPastDue((next?.due as string) ?? null, today());
   return {
     ...dues,
+    creditMinor: credit,
     nextDueDate: (next?.due as string) ?? null,
-    nextDueMinor: (next?.total as string) ?? null,
+    nextDueMinor: next
+      ? BigInt(next.total as string) > credit
+        ? BigInt(next.total as string) - credit
+        : 0n
+      : null,
     daysPastDue: dpd,
     bucket: bucketOf(dpd),
   };

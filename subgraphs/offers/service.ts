@@ -6,7 +6,14 @@ import { type Caller, canSee } from '../../platform/auth';
 import { entityFromRow, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
-import { FREQUENCIES, instalmentsFor, METHODS } from '../../platform/finance';
+import {
+  amortizeTerms,
+  FREQUENCIES,
+  instalmentsFor,
+  MAX_INSTALMENTS,
+  METHODS,
+  scheduleProblem,
+} from '../../platform/finance';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { keyFacts, TERMS_LIMITS } from './domain/kfs';
@@ -49,6 +56,18 @@ const termsSchema = z
   .refine((t) => t.moratoriumPeriods < instalmentsFor(t.tenureMonths, t.frequency), {
     message: 'must leave at least one instalment that repays principal',
     path: ['moratoriumPeriods'],
+  })
+  // The same limit the loan's schedule holds to: an offer that could never become a loan is refused here.
+  .refine((t) => instalmentsFor(t.tenureMonths, t.frequency) <= MAX_INSTALMENTS, {
+    message: `may have at most ${MAX_INSTALMENTS} instalments at this frequency`,
+    path: ['tenureMonths'],
+  })
+  .superRefine((t, ctx) => {
+    const repayment = { frequency: t.frequency, method: t.method, moratoriumPeriods: t.moratoriumPeriods };
+    if (instalmentsFor(t.tenureMonths, t.frequency) > MAX_INSTALMENTS) return;
+    const rows = amortizeTerms(t.amountMinor, t.annualRateBps, t.tenureMonths, repayment);
+    const problem = scheduleProblem(rows, t.method, t.moratoriumPeriods);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['tenureMonths'] });
   })
   .refine((t) => t.processingFeeMinor * 10n <= t.amountMinor, {
     message: 'may be at most 10% of the amount',

@@ -3,6 +3,7 @@ import {
   amortize,
   type Frequency,
   type Instalment,
+  MAX_INSTALMENTS,
   type Method,
   PERIODS_PER_YEAR,
 } from '../../../platform/finance';
@@ -71,8 +72,8 @@ export function buildSchedule(input: ScheduleInput): ScheduledInstalment[] {
   const { principalMinor: p, annualRateBps, instalments: t, frequency, method } = input;
   const moratorium = input.moratoriumPeriods ?? 0;
   if (p <= 0n) throw new AppError('BAD_USER_INPUT', 'the principal must be positive');
-  if (!Number.isInteger(t) || t < 1 || t > 1000)
-    throw new AppError('BAD_USER_INPUT', 'instalments: 1 to 1000');
+  if (!Number.isInteger(t) || t < 1 || t > MAX_INSTALMENTS)
+    throw new AppError('BAD_USER_INPUT', `instalments: 1 to ${MAX_INSTALMENTS}`);
   if (!Number.isInteger(moratorium) || moratorium < 0 || moratorium > 36)
     throw new AppError('BAD_USER_INPUT', 'moratorium: 0 to 36 periods');
   if (!Number.isInteger(annualRateBps) || annualRateBps < 0 || annualRateBps > 10_000)

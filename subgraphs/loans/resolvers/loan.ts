@@ -146,8 +146,9 @@ export class LoanResolver {
       interestDue: money(a.interestMinor, c),
       feesDue: money(a.feesMinor, c),
       penaltiesDue: money(a.penaltyMinor, c),
+      creditHeld: money(a.creditMinor, c),
       nextDueDate: a.nextDueDate,
-      nextDueAmount: a.nextDueMinor ? money(a.nextDueMinor, c) : null,
+      nextDueAmount: a.nextDueMinor !== null ? money(a.nextDueMinor, c) : null,
       daysPastDue: a.daysPastDue,
       bucket: a.bucket,
     };

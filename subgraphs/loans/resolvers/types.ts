@@ -87,8 +87,16 @@ export class LoanAccount {
   @Field(() => Money) interestDue!: Money;
   @Field(() => Money) feesDue!: Money;
   @Field(() => Money) penaltiesDue!: Money;
+  @Field(() => Money, {
+    description: 'Paid ahead and held for the borrower: it settles instalments as they fall due.',
+  })
+  creditHeld!: Money;
   @Field(() => String, { nullable: true }) nextDueDate!: string | null;
-  @Field(() => Money, { nullable: true }) nextDueAmount!: Money | null;
+  @Field(() => Money, {
+    nullable: true,
+    description: 'What is still to pay for the next instalment, after the credit held.',
+  })
+  nextDueAmount!: Money | null;
   @Field(() => Int) daysPastDue!: number;
   @Field(() => String, { description: 'CURRENT, DPD_1_30, DPD_31_60, DPD_61_90 or NPA (over 90 days)' })
   bucket!: string;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
+import { aprBps } from '../../../platform/finance';
 import { keyFacts } from './kfs';
 
 // [amount, rate bps, months, fee, EMI, total interest, total payable, APR bps], worked out independently
@@ -127,4 +129,77 @@ test('repayment terms: weekly, fortnightly or quarterly instalments, equal princ
   });
   assert.equal(quarterly.instalments, 12);
   assert.ok(quarterly.emiMinor > weekly.emiMinor * 12n, 'a quarter repays about 13 weeks');
+});
+
+test('APR: the ONDC KFS example — ₹20,000 over 24 monthly EMIs of ₹969.75, ₹400 fees, ₹19,600 paid out → 17.07 %', () => {
+  assert.equal(
+    aprBps(
+      1_960_000n,
+      Array.from({ length: 24 }, () => 96_975n),
+      12,
+    ),
+    1707,
+  );
+});
+
+test('APR is annualised by the instalments a year: weekly, fortnightly, monthly and quarterly alike', () => {
+  const frequencies = ['WEEKLY', 'FORTNIGHTLY', 'MONTHLY', 'QUARTERLY'] as const;
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...frequencies),
+      fc.integer({ min: 100, max: 3600 }),
+      fc.constantFrom(12, 24, 36, 60),
+      fc.bigInt({ min: 5_000_000n, max: 500_000_000n }),
+      (frequency, rateBps, tenureMonths, amountMinor) => {
+        const repayment = { frequency, method: 'EMI' as const, moratoriumPeriods: 0 };
+        const plain = keyFacts({
+          amountMinor,
+          annualRateBps: rateBps,
+          tenureMonths,
+          processingFeeMinor: 0n,
+          repayment,
+        });
+        // Without a fee the APR is the nominal rate, whatever the frequency (rounding moves it a bp at most).
+        assert.ok(Math.abs(plain.aprBps - rateBps) <= 1, `${frequency} ${rateBps}: ${plain.aprBps}`);
+        const fee = amountMinor / 50n;
+        const withFee = keyFacts({
+          amountMinor,
+          annualRateBps: rateBps,
+          tenureMonths,
+          processingFeeMinor: fee,
+          repayment,
+        });
+        assert.ok(withFee.aprBps > plain.aprBps, 'a fee raises it');
+      },
+    ),
+    { numRuns: 150 },
+  );
+  // The issue's cases: weekly 12 % shows 12 % (not 2.77 %), quarterly 12 % shows 12 % (not 36 %), weekly
+  // 24 % over three years with a 2 % fee 25.53 % (not 5.89 %; Python decimals on the unrounded EMI agree).
+  const weekly = (rate: number, fee: bigint) =>
+    keyFacts({
+      amountMinor: 10_000_000n,
+      annualRateBps: rate,
+      tenureMonths: 36,
+      processingFeeMinor: fee,
+      repayment: { frequency: 'WEEKLY', method: 'EMI', moratoriumPeriods: 0 },
+    }).aprBps;
+  assert.equal(weekly(1200, 0n), 1200);
+  assert.ok(Math.abs(weekly(2400, 200_000n) - 2553) <= 1, String(weekly(2400, 200_000n)));
+  const quarterly = keyFacts({
+    amountMinor: 10_000_000n,
+    annualRateBps: 1200,
+    tenureMonths: 24,
+    processingFeeMinor: 0n,
+    repayment: { frequency: 'QUARTERLY', method: 'EMI', moratoriumPeriods: 0 },
+  }).aprBps;
+  assert.equal(quarterly, 1200);
+});
+
+test('APR with a broken first period: a longer first period lowers it, a shorter raises it', () => {
+  const payments = Array.from({ length: 12 }, () => 90_000n);
+  const regular = aprBps(1_000_000n, payments, 12);
+  assert.ok(aprBps(1_000_000n, payments, 12, 1.5) < regular);
+  assert.ok(aprBps(1_000_000n, payments, 12, 0.5) > regular);
+  assert.equal(aprBps(1_000_000n, payments, 12, 1), regular);
 });

@@ -3,6 +3,7 @@ import {
   aprBps,
   DEFAULT_REPAYMENT,
   type Instalment,
+  PERIODS_PER_YEAR,
   type RepaymentTerms,
 } from '../../../platform/finance';
 
@@ -54,6 +55,7 @@ export function keyFacts(terms: OfferTerms): KeyFacts {
     aprBps: aprBps(
       netDisbursedMinor,
       schedule.map((i) => i.totalMinor),
+      PERIODS_PER_YEAR[r.frequency],
     ),
     schedule,
   };
