@@ -27,14 +27,16 @@ export class OfferInstalment {
 
 @ObjectType({ description: 'The Key Fact Statement: what the loan costs, computed from the terms.' })
 export class KeyFactStatement {
-  @Field(() => Money, { description: 'Equal monthly instalment (the last absorbs rounding).' }) emi!: Money;
+  @Field(() => Money, { description: 'The equal instalment at the offer’s frequency (the last absorbs rounding).' })
+  emi!: Money;
   @Field(() => Int) instalments!: number;
   @Field(() => Money) totalInterest!: Money;
   @Field(() => Money, { description: 'Processing fee, deducted from the amount paid out.' }) fees!: Money;
   @Field(() => Money, { description: 'Principal plus interest.' }) totalPayable!: Money;
   @Field(() => Money, { description: 'What the borrower receives: amount less fees.' }) netDisbursed!: Money;
   @Field(() => Int, {
-    description: 'Annual percentage rate in basis points: 12 × the monthly IRR of the real cash flows.',
+    description:
+      'Annual percentage rate in basis points: the instalments a year × the IRR per instalment period of the real cash flows (fees included).',
   })
   aprBps!: number;
   /** Not a field: what the schedule is computed from, on demand. */
