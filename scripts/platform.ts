@@ -16,18 +16,38 @@ import { seed } from './seed';
 /** All subgraphs and the gateway in this process, each subgraph on its own port. */
 export async function runPlatform(options: { bus?: EventBus; gatewayPort?: number; basePort?: number } = {}) {
   const c = config();
+  // Whatever started is stopped again if a later part fails, so a failed start leaves nothing running
+  // (a half-started platform would keep its process alive).
+  const started: (() => Promise<void>)[] = [];
+  try {
+    return await start(options, c, started);
+  } catch (err) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function start(
+  options: { bus?: EventBus; gatewayPort?: number; basePort?: number },
+  c: ReturnType<typeof config>,
+  started: (() => Promise<void>)[],
+) {
   const bus = options.bus ?? createBus();
+  started.push(() => bus.close());
   // No bureau configured: run the local simulator, as the tests and the embedded mode do.
   const simulator = c.BUREAU_URL ? undefined : await startBureauSimulator();
+  if (simulator) started.push(() => simulator.stop());
   if (simulator) useBureau(httpBureau(simulator.url));
   // Likewise the SMS and push providers and the mail relay.
   const messaging = c.NOTIFY_URL ? undefined : await startMessagingSimulator();
+  if (messaging) started.push(() => messaging.stop());
   if (messaging) useNotifier(channelNotifier(messaging.url, messaging.smtpUrl));
   // And the partner lenders, each simulated from its descriptor.
   const lenderSim =
     c.LENDERS_LIVE === 'true'
       ? undefined
       : await startLenderSimulator(bundledDescriptors(), SIMULATOR_SECRETS);
+  if (lenderSim) started.push(() => lenderSim.stop());
   if (lenderSim) {
     useLenderPool(
       new LenderPool(bundledDescriptors(), { ...process.env, ...SIMULATOR_SECRETS, ...lenderSim.env }),
@@ -36,7 +56,9 @@ export async function runPlatform(options: { bus?: EventBus; gatewayPort?: numbe
   const running: RunningSubgraph[] = [];
   const basePort = options.basePort ?? c.SUBGRAPH_BASE_PORT;
   for (const [i, def] of SUBGRAPHS.entries()) {
-    running.push(await runSubgraph(def, { bus, port: basePort === 0 ? 0 : basePort + i }));
+    const subgraph = await runSubgraph(def, { bus, port: basePort === 0 ? 0 : basePort + i });
+    running.push(subgraph);
+    started.push(() => subgraph.stop());
   }
   const identityDb = running.find((r) => r.name === 'identity')?.ds;
   const seeded = identityDb ? await seed(identityDb) : undefined;

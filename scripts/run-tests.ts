@@ -31,6 +31,10 @@ const r = spawnSync(
     'tsx',
     '--test',
     `--test-concurrency=${mode === 'faults' ? 1 : (process.env.TEST_CONCURRENCY ?? 2)}`,
+    // No test may run for ever, and no file may outlive its tests: a handle left open (a socket, a timer)
+    // would otherwise keep its process, and the whole run, waiting.
+    `--test-timeout=${mode === 'faults' ? 600_000 : 300_000}`,
+    '--test-force-exit',
     '--test-reporter=spec',
     ...files,
   ],

@@ -27,7 +27,9 @@ export class OfferInstalment {
 
 @ObjectType({ description: 'The Key Fact Statement: what the loan costs, computed from the terms.' })
 export class KeyFactStatement {
-  @Field(() => Money, { description: 'The equal instalment at the offer’s frequency (the last absorbs rounding).' })
+  @Field(() => Money, {
+    description: 'The equal instalment at the offer’s frequency (the last absorbs rounding).',
+  })
   emi!: Money;
   @Field(() => Int) instalments!: number;
   @Field(() => Money) totalInterest!: Money;
