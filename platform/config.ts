@@ -126,29 +126,6 @@ const schema = z
     SUBSCRIPTION_REPLAY_MAX_EVENTS: z.coerce.number().int().min(0).default(50_000),
     /** Loans below this amount (minor units) are sanctioned at level 2; the credit committee is skipped. */
     APPROVAL_COMMITTEE_THRESHOLD_MINOR: z.coerce.bigint().positive().default(250_000_000n),
-    /**
-     * The order a repayment settles what is owed: a permutation of penalty, fees, interest, principal.
-     * Charges named after interest/principal are taken once the instalments due are paid.
-     */
-    ALLOCATION_ORDER: z
-      .string()
-      .default('penalty,fees,interest,principal')
-      .refine(
-        (v) =>
-          v
-            .split(',')
-            .map((s) => s.trim().toLowerCase())
-            .sort()
-            .join() === 'fees,interest,penalty,principal',
-        'name penalty, fees, interest and principal once each, comma-separated',
-      ),
-    /** Charged once per overdue instalment (minor units). */
-    LATE_FEE_MINOR: z.coerce.bigint().nonnegative().default(50_000n),
-    /**
-     * Charged on the principal outstanding when a loan is paid off early (basis points). None by default:
-     * RBI forbids it on floating-rate loans to individuals; a lender may set it for fixed-rate products.
-     */
-    FORECLOSURE_CHARGE_BPS: z.coerce.number().int().min(0).max(1000).default(0),
     /** Notification sends per second per replica (all channels), so bulk reminders cannot flood providers. */
     NOTIFY_RATE_PER_SECOND: z.coerce.number().int().positive().default(50),
     /** A failed send is retried with doubling back-off from this, then recorded as FAILED. */

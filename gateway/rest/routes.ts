@@ -79,7 +79,7 @@ const DOCUMENT = 'id type version fileName contentType size status';
 const PAGE_INFO = 'pageInfo { endCursor hasNextPage } totalCount';
 const REVIEW = 'id status assignedTo decisionReason decidedBy openedAt assignedAt verifiedAt decidedAt';
 const RISK = `id status score grade recommendation reasons bureauScore bureauBand proposedEmi { ${MONEY} } dtiBps foirBps ltvBps policyVersion manualReviewReason decision decisionReason decidedBy createdAt completedAt decidedAt`;
-const OFFER = `id applicationId version status amount { ${MONEY} } annualRateBps tenureMonths processingFee { ${MONEY} } frequency method moratoriumPeriods validUntil responseReason sentAt respondedAt`;
+const OFFER = `id applicationId version status amount { ${MONEY} } annualRateBps tenureMonths processingFee { ${MONEY} } frequency method moratoriumPeriods productCode productVersion validUntil responseReason sentAt respondedAt`;
 const APPROVAL = 'id applicationId level role status comment decidedBy decidedAt pendingSince';
 const AGREEMENT =
   'id applicationId number status sha256 fileVersion signMethod signedAt otpAttemptsLeft downloadUrl createdAt';

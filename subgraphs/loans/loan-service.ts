@@ -10,6 +10,14 @@ import { instalmentsFor, lendingDay } from '../../platform/finance';
 import { money } from '../../platform/graphql/money';
 import { keysetPage } from '../../platform/graphql/page';
 import { logger } from '../../platform/log';
+import {
+  type ChargeBase,
+  chargeFor,
+  chargesOn,
+  disclosedCharge,
+  type LoanProduct,
+  productOfTerms,
+} from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderNoDues } from './domain/agreement-pdf';
@@ -39,6 +47,14 @@ import { agreementFiles, contactOf, LENDER, repaymentOf } from './service';
 
 export const LOAN_ACTIVATORS = [Role.SYSTEM, Role.ADMIN];
 const log = logger('loans');
+
+/** The product version a loan keeps (from its accepted offer): its allocation order and charges. */
+async function productOfLoan(m: DataSource | EntityManager, loan: LoanRow): Promise<LoanProduct> {
+  const contract = await m
+    .getRepository(ContractRow)
+    .findOne({ where: { applicationId: loan.applicationId } });
+  return productOfTerms((contract?.offer ?? {}) as { product?: unknown });
+}
 
 /** Today's calendar date where the loan lives (schedules are in the loan's time zone). */
 const today = lendingDay;
@@ -274,7 +290,7 @@ async function quoteOf(m: DataSource | EntityManager, loan: LoanRow, asOf: strin
     charges: owed(b),
     creditMinor: creditHeld(b),
     instalments: instalments.map(dueOf),
-    chargeBps: config().FORECLOSURE_CHARGE_BPS,
+    chargeBps: (await productOfLoan(m, loan)).foreclosureChargeBps,
   });
 }
 
@@ -360,7 +376,7 @@ async function settleDue(
   const held = creditHeld(b);
   if (amount + held <= 0n) return;
   const due = rows.filter((i) => i.dueDate <= asOf);
-  const order = parseAllocationOrder(config().ALLOCATION_ORDER);
+  const order = parseAllocationOrder((await productOfLoan(m, loan)).allocationOrder.join(','));
   const r = applyPayment(amount + held, owed(b), due.map(dueOf), order, asOf);
   if (amount === 0n && r.advanceMinor === held) return; // credit, and nothing due for it to settle
   for (const paid of r.instalments) {
@@ -636,7 +652,6 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
       }
     },
   );
-  const fee = config().LATE_FEE_MINOR;
   return inBatches(
     db,
     `UPDATE instalments SET late_fee_charged_on = $1
@@ -645,14 +660,27 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
          WHERE l.status = 'ACTIVE' AND i.due_date < $1 AND i.status <> 'PAID' AND i.late_fee_charged_on IS NULL
            AND i.total_minor > i.principal_paid_minor + i.interest_paid_minor
          ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
-      RETURNING loan_id, n, due_date::text AS due_date`,
+      RETURNING loan_id, n, due_date::text AS due_date,
+                (total_minor - principal_paid_minor - interest_paid_minor)::text AS left`,
     [asOf],
     batch,
     async (m, rows) => {
       for (const row of rows) {
         const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
         const dpd = daysPastDue(row.due_date as string, asOf);
-        if (fee > 0n) await post(m, loan.id, penaltyCharge(fee), `late fee, instalment ${row.n}`);
+        // The loan's product says what an overdue instalment costs (only what its KFS disclosed).
+        const product = await productOfLoan(m, loan);
+        let fee = 0n;
+        for (const c of chargesOn(product, 'OVERDUE')) {
+          fee += await levy(
+            m,
+            loan,
+            product,
+            c.code,
+            { overdueInstalmentMinor: BigInt(row.left as string) },
+            `late charge ${c.code}, instalment ${row.n}`,
+          );
+        }
         await recordEvent(
           m,
           loanEvents.overdue(loan, {
@@ -666,6 +694,23 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
       }
     },
   );
+}
+
+/**
+ * Levies a charge on a loan: only one its product version declares (so one the accepted KFS disclosed),
+ * worked out on `base`, with its GST. Returns what the borrower now owes for it.
+ */
+export async function levy(
+  m: EntityManager,
+  loan: LoanRow,
+  product: LoanProduct,
+  code: string,
+  base: ChargeBase,
+  reference: string,
+): Promise<bigint> {
+  const { amountMinor, gstMinor } = chargeFor(disclosedCharge(product, code), base);
+  if (amountMinor + gstMinor > 0n) await post(m, loan.id, penaltyCharge(amountMinor, gstMinor), reference);
+  return amountMinor + gstMinor;
 }
 
 const NOTHING = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };

@@ -1,4 +1,5 @@
 import { newEvent } from '../../platform/events';
+import type { LoanProduct } from '../../platform/products';
 import type { OfferRow } from './model/offer';
 
 const source = '/loanflow/offers';
@@ -31,16 +32,19 @@ const terms = (o: OfferRow) => ({
   totalPayableMinor: o.kfs.totalPayableMinor,
   aprBps: o.kfs.aprBps,
   validUntil: o.validUntil.toISOString(),
+  productCode: o.productCode,
+  productVersion: o.productVersion,
 });
 
 /** Published by offers, keyed by application. */
 export const offerEvents = {
-  sent: (o: OfferRow, actorId: string) =>
-    newEvent({ type: 'discussion.offer.sent', ...base(o, actorId), data: terms(o) }),
+  sent: (o: OfferRow, actorId: string, product: LoanProduct) =>
+    newEvent({ type: 'discussion.offer.sent', ...base(o, actorId), data: { ...terms(o), product } }),
   countered: (o: OfferRow, actorId: string) =>
     newEvent({ type: 'discussion.offer.countered', ...base(o, actorId), data: { ...ids(o), ...o.counter } }),
-  accepted: (o: OfferRow, actorId: string) =>
-    newEvent({ type: 'discussion.offer.accepted', ...base(o, actorId), data: terms(o) }),
+  /** With the product version's whole document: the loan's servicing rules and charges for life. */
+  accepted: (o: OfferRow, actorId: string, product: LoanProduct) =>
+    newEvent({ type: 'discussion.offer.accepted', ...base(o, actorId), data: { ...terms(o), product } }),
   declined: (o: OfferRow, actorId: string) =>
     newEvent({
       type: 'discussion.offer.declined',

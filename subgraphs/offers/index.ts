@@ -3,15 +3,16 @@ import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
 import { Offers1732500000600 } from './migrations/1732500000600-offers';
 import { OfferRepayment1732500000601 } from './migrations/1732500000601-repayment';
-import { NegotiationRow, OfferRow } from './model/offer';
+import { Products1733500000600 } from './migrations/1733500000600-products';
+import { NegotiationRow, OfferRow, ProductVersionRow } from './model/offer';
 import { offersSchema } from './schema';
 import { expireDue, onApplicationSubmitted, onApplicationWithdrawn, onRiskApproved } from './service';
 
 export const offers: SubgraphDefinition = {
   name: 'offers',
   dbSchema: 'offers',
-  entities: [OfferRow, NegotiationRow],
-  migrations: [Offers1732500000600, OfferRepayment1732500000601],
+  entities: [OfferRow, NegotiationRow, ProductVersionRow],
+  migrations: [Offers1732500000600, OfferRepayment1732500000601, Products1733500000600],
   schema: offersSchema,
   consumes: () => ({
     'application.submitted': (event, m) => onApplicationSubmitted(m, event),

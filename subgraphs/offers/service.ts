@@ -14,6 +14,7 @@ import {
   METHODS,
   scheduleProblem,
 } from '../../platform/finance';
+import type { LoanProduct } from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { keyFacts, TERMS_LIMITS } from './domain/kfs';
@@ -24,8 +25,10 @@ import {
   OfferStatus,
   offerTransition,
 } from './domain/offer';
+import { kfsCharges, productProblems } from './domain/product-terms';
 import { offerEvents } from './events';
-import { NegotiationRow, OfferRow } from './model/offer';
+import { NegotiationRow, OfferRow, ProductVersionRow } from './model/offer';
+import { latestProduct } from './products';
 
 /** Who negotiates for the bank: the credit side that approved the application for discussion. */
 export const OFFER_STAFF = [Role.RISK_OFFICER, Role.RISK_MANAGER];
@@ -45,6 +48,7 @@ const termsSchema = z
     tenureMonths: tenure,
     processingFeeMinor: z.bigint().min(0n),
     validUntil: z.date(),
+    productCode: z.string().trim().min(2).max(40).default('STANDARD'),
     frequency: z.enum(FREQUENCIES).default('MONTHLY'),
     method: z.enum(METHODS).default('EMI'),
     moratoriumPeriods: z.number().int().min(0).max(24).default(0),
@@ -64,14 +68,12 @@ const termsSchema = z
   })
   .superRefine((t, ctx) => {
     const repayment = { frequency: t.frequency, method: t.method, moratoriumPeriods: t.moratoriumPeriods };
-    if (instalmentsFor(t.tenureMonths, t.frequency) > MAX_INSTALMENTS) return;
+    // Only terms the refinements above let through can be amortised.
+    const n = instalmentsFor(t.tenureMonths, t.frequency);
+    if (n > MAX_INSTALMENTS || t.moratoriumPeriods >= n) return;
     const rows = amortizeTerms(t.amountMinor, t.annualRateBps, t.tenureMonths, repayment);
     const problem = scheduleProblem(rows, t.method, t.moratoriumPeriods);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['tenureMonths'] });
-  })
-  .refine((t) => t.processingFeeMinor * 10n <= t.amountMinor, {
-    message: 'may be at most 10% of the amount',
-    path: ['processingFeeMinor'],
   })
   .refine((t) => t.validUntil.getTime() > Date.now(), {
     message: 'must be in the future',
@@ -82,6 +84,8 @@ const termsSchema = z
     path: ['validUntil'],
   });
 export type OfferTermsInput = z.input<typeof termsSchema>;
+/** Offer terms as sent, checked: accepted, or BAD_USER_INPUT naming the field (never anything else). */
+export const parseOfferTerms = (input: OfferTermsInput) => parseInput(termsSchema, input);
 
 const counterSchema = z
   .object({
@@ -170,7 +174,7 @@ export async function sendOffer(
   applicationId: string,
   input: OfferTermsInput,
 ) {
-  const terms = parseInput(termsSchema, input);
+  const terms = parseOfferTerms(input);
   return db.transaction(async (m) => {
     // The negotiation row is the per-application lock: two officers cannot send round 3 twice.
     const negotiation = await lockNegotiation(m, applicationId);
@@ -200,7 +204,16 @@ export async function sendOffer(
       method: terms.method,
       moratoriumPeriods: terms.moratoriumPeriods,
     };
+    // The product in force decides what may be offered and which charges the KFS discloses.
+    const { product, version } = await latestProduct(m, terms.productCode);
+    const problems = productProblems(product, terms);
+    if (problems.length) {
+      throw new AppError('BAD_USER_INPUT', problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
+        field: problems[0]?.field,
+      });
+    }
     const kfs = keyFacts({ ...terms, repayment });
+    const charges = kfsCharges(product, terms.processingFeeMinor);
     const offer = m.create(OfferRow, {
       id: randomUUID(),
       applicationId,
@@ -214,6 +227,8 @@ export async function sendOffer(
       processingFeeMinor: terms.processingFeeMinor.toString(),
       ...repayment,
       validUntil: terms.validUntil,
+      productCode: product.code,
+      productVersion: version,
       kfs: {
         emiMinor: kfs.emiMinor.toString(),
         instalments: kfs.instalments,
@@ -222,6 +237,7 @@ export async function sendOffer(
         totalPayableMinor: kfs.totalPayableMinor.toString(),
         netDisbursedMinor: kfs.netDisbursedMinor.toString(),
         aprBps: kfs.aprBps,
+        charges: charges.map((c) => ({ ...c, amountMinor: c.amountMinor?.toString() ?? null })),
       },
       counter: null,
       responseReason: null,
@@ -231,7 +247,7 @@ export async function sendOffer(
       version: 1,
     });
     await m.insert(OfferRow, offer);
-    await recordEvent(m, offerEvents.sent(offer, officer.userId));
+    await recordEvent(m, offerEvents.sent(offer, officer.userId, product));
     return offer;
   });
 }
@@ -252,9 +268,18 @@ async function respond(
     const offer = await m.findOneOrFail(OfferRow, { where: { id: offerId } });
     const status = offerTransition(offer, action, new Date());
     const done = await updateVersioned(m, OfferRow, offer, { ...patch, status, respondedAt: new Date() });
+    // The accepted terms travel with the product version they were offered under: the loan keeps it.
+    const product =
+      action === 'accept'
+        ? (
+            await m.findOneOrFail(ProductVersionRow, {
+              where: { code: done.productCode, version: done.productVersion },
+            })
+          ).document
+        : undefined;
     const event =
       action === 'accept'
-        ? offerEvents.accepted(done, customer.userId)
+        ? offerEvents.accepted(done, customer.userId, product as LoanProduct)
         : action === 'decline'
           ? offerEvents.declined(done, customer.userId)
           : offerEvents.countered(done, customer.userId);

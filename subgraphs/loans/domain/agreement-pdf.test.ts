@@ -28,6 +28,7 @@ const terms: AgreementTerms = {
   totalPayableMinor: k.totalPayableMinor,
   aprBps: k.aprBps,
   sanctionedOn: '2026-11-25',
+  charges: [{ name: 'Late payment', description: '₹500.00 + 18% GST per missed instalment' }],
 };
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -40,6 +41,7 @@ test('the agreement parses back with parties, terms, KFS, every instalment and p
     'Borrower: Asha Rao',
     'Lender: LoanFlow Finance Ltd.',
     'Annual percentage rate (APR)',
+    'Late payment: INR 500.00 + 18% GST per missed instalment',
   ])
     assert.ok(all.includes(s), s);
   assert.ok(

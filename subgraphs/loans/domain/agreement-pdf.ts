@@ -17,6 +17,8 @@ export interface AgreementTerms {
   totalInterestMinor: bigint;
   totalPayableMinor: bigint;
   aprBps: number;
+  /** Every charge the loan may carry (its product version's), as the KFS disclosed them. */
+  charges: { name: string; description: string }[];
   /** The sanction date: the only date in the document, so the same terms always give the same bytes. */
   sanctionedOn: string;
 }
@@ -123,6 +125,11 @@ export async function renderAgreement(t: AgreementTerms): Promise<Uint8Array> {
   w.line(`Total amount payable: ${amount(t.totalPayableMinor, c)}`);
   w.line(`Net amount disbursed: ${amount(t.amountMinor - t.processingFeeMinor, c)}`);
   w.line(`Annual percentage rate (APR): ${pct(t.aprBps)}`);
+  if (t.charges.length) {
+    w.line('Charges (no other charge may be levied on this loan):');
+    // The standard fonts have no rupee sign.
+    for (const ch of t.charges) w.line(`  ${ch.name}: ${ch.description.replace(/₹/g, 'INR ')}`);
+  }
   w.gap();
   w.line('4. Repayment schedule', { bold: true, size: 12 });
   const widths = [40, 95, 90, 90, 90, 95];

@@ -93,7 +93,7 @@ export function applyPayment(
   };
 }
 
-/** Parses an allocation order such as `penalty,fees,interest,principal` (the ALLOCATION_ORDER setting). */
+/** Parses an allocation order such as `penalty,fees,interest,principal` (a loan product's `allocationOrder`). */
 export function parseAllocationOrder(text: string): Bucket[] {
   const names: Record<string, Bucket> = {
     penalty: 'penaltyMinor',

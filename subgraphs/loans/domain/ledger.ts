@@ -17,7 +17,8 @@ export type Account =
   | 'PENALTY_INCOME'
   | 'WRITE_OFF_EXPENSE'
   | 'RECOVERY_INCOME'
-  | 'CUSTOMER_ADVANCE';
+  | 'CUSTOMER_ADVANCE'
+  | 'GST_PAYABLE';
 
 export type EntryKind =
   | 'DISBURSEMENT'
@@ -75,8 +76,16 @@ export const interestAccrual = (amountMinor: bigint) =>
 export const feeCharge = (amountMinor: bigint) =>
   journal('FEE', [dr('FEES_RECEIVABLE', amountMinor), cr('FEE_INCOME', amountMinor)]);
 
-export const penaltyCharge = (amountMinor: bigint) =>
-  journal('PENALTY', [dr('PENALTY_RECEIVABLE', amountMinor), cr('PENALTY_INCOME', amountMinor)]);
+/**
+ * A penal charge (never penal interest: RBI, 2023): owed with its GST, which is the tax authority's, not
+ * income. Nothing accrues on it and it is never added to principal.
+ */
+export const penaltyCharge = (amountMinor: bigint, gstMinor = 0n) =>
+  journal('PENALTY', [
+    dr('PENALTY_RECEIVABLE', amountMinor + gstMinor),
+    cr('PENALTY_INCOME', amountMinor),
+    cr('GST_PAYABLE', gstMinor),
+  ]);
 
 export interface Dues {
   penaltyMinor: bigint;

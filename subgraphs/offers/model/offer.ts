@@ -21,6 +21,9 @@ export class OfferRow {
   /** Interest-only instalments at the start, within the tenure. */
   @Column('integer', { name: 'moratorium_periods' }) moratoriumPeriods!: number;
   @Column('timestamptz', { name: 'valid_until' }) validUntil!: Date;
+  /** The product (and its version) the offer was made under: its rules and charges are the KFS's. */
+  @Column('text', { name: 'product_code' }) productCode!: string;
+  @Column('integer', { name: 'product_version' }) productVersion!: number;
   /** Key facts as sent (amounts as digit strings); the schedule is recomputed from the terms when asked. */
   @Column('jsonb') kfs!: StoredKeyFacts;
   @Column('jsonb', { nullable: true }) counter!: CounterProposal | null;
@@ -39,6 +42,14 @@ export interface StoredKeyFacts {
   totalPayableMinor: string;
   netDisbursedMinor: string;
   aprBps: number;
+  /** Every charge of the product as the KFS disclosed it (absent on offers made before products). */
+  charges?: {
+    code: string;
+    name: string;
+    trigger: string;
+    description: string;
+    amountMinor: string | null;
+  }[];
 }
 
 /** Applications as offers knows them: whose, what was asked, and whether negotiation is open. */
@@ -51,4 +62,14 @@ export class NegotiationRow {
   @Column('text') currency!: string;
   /** WAITING (for risk), OPEN (negotiating; the latest round says where it stands), CLOSED (withdrawn). */
   @Column('text') state!: string;
+}
+
+/** One published version of a loan product (schema/loan-product.json); versions are never changed. */
+@Entity({ name: 'product_versions' })
+export class ProductVersionRow {
+  @PrimaryColumn('text') code!: string;
+  @PrimaryColumn('integer') version!: number;
+  @Column('jsonb') document!: object;
+  @Column('uuid', { name: 'published_by', nullable: true }) publishedBy!: string | null;
+  @Column('timestamptz', { name: 'published_at' }) publishedAt!: Date;
 }

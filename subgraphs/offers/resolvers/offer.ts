@@ -32,6 +32,8 @@ export function toOffer(o: OfferRow): Offer {
     method: o.method,
     moratoriumPeriods: o.moratoriumPeriods,
     validUntil: o.validUntil,
+    productCode: o.productCode,
+    productVersion: o.productVersion,
     keyFacts: {
       emi: money(o.kfs.emiMinor, c),
       instalments: o.kfs.instalments,
@@ -40,6 +42,13 @@ export function toOffer(o: OfferRow): Offer {
       totalPayable: money(o.kfs.totalPayableMinor, c),
       netDisbursed: money(o.kfs.netDisbursedMinor, c),
       aprBps: o.kfs.aprBps,
+      charges: (o.kfs.charges ?? []).map((ch) => ({
+        code: ch.code,
+        name: ch.name,
+        trigger: ch.trigger,
+        description: ch.description,
+        amount: ch.amountMinor === null ? null : money(ch.amountMinor, c),
+      })),
       terms: {
         amountMinor: BigInt(o.amountMinor),
         annualRateBps: o.annualRateBps,
@@ -94,6 +103,7 @@ export class OfferResolver {
         tenureMonths: terms.tenureMonths,
         processingFeeMinor: terms.processingFee,
         validUntil: terms.validUntil,
+        productCode: terms.productCode ?? undefined,
         frequency: (terms.frequency ?? undefined) as Frequency | undefined,
         method: (terms.method ?? undefined) as Method | undefined,
         moratoriumPeriods: terms.moratoriumPeriods ?? undefined,

@@ -25,6 +25,27 @@ export class OfferInstalment {
   @Field(() => Money) closing!: Money;
 }
 
+@ObjectType({ description: 'One charge as the Key Fact Statement discloses it.' })
+export class KfsCharge {
+  @Field(() => String) code!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'DISBURSEMENT, OVERDUE or FORECLOSURE' }) trigger!: string;
+  @Field(() => String, { description: 'How it is worked out.' }) description!: string;
+  @Field(() => Money, { nullable: true, description: 'For a charge at disbursement: the amount taken.' })
+  amount!: Money | null;
+}
+
+@ObjectType({
+  description: 'A version of a loan product: its rules and charges as a document (schema/loan-product.json).',
+})
+export class LoanProductVersion {
+  @Field(() => String) code!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'The whole document, as JSON.' }) document!: string;
+  @Field(() => Date) publishedAt!: Date;
+}
+
 @ObjectType({ description: 'The Key Fact Statement: what the loan costs, computed from the terms.' })
 export class KeyFactStatement {
   @Field(() => Money, {
@@ -41,6 +62,11 @@ export class KeyFactStatement {
       'Annual percentage rate in basis points: the instalments a year × the IRR per instalment period of the real cash flows (fees included).',
   })
   aprBps!: number;
+  @Field(() => [KfsCharge], {
+    description:
+      'Every charge the loan may carry (nothing else is ever levied), as the product version states it.',
+  })
+  charges!: KfsCharge[];
   /** Not a field: what the schedule is computed from, on demand. */
   terms!: OfferTerms;
 }
@@ -70,6 +96,9 @@ export class Offer {
   @Field(() => Int, { description: 'Interest-only instalments at the start, within the tenure' })
   moratoriumPeriods!: number;
   @Field(() => Date) validUntil!: Date;
+  @Field(() => String, { description: 'The loan product it was made under.' }) productCode!: string;
+  @Field(() => Int, { description: 'The product version: the loan keeps its rules and charges for life.' })
+  productVersion!: number;
   @Field(() => KeyFactStatement) keyFacts!: KeyFactStatement;
   @Field(() => CounterProposalView, { nullable: true }) counter!: CounterProposalView | null;
   @Field(() => String, { nullable: true, description: 'Why the customer declined.' }) responseReason!:
@@ -93,7 +122,17 @@ export class OfferTermsInput {
   @Field(() => MinorUnits) amount!: bigint;
   @Field(() => Int) annualRateBps!: number;
   @Field(() => Int) tenureMonths!: number;
-  @Field(() => MinorUnits, { description: 'At most 10% of the amount.' }) processingFee!: bigint;
+  @Field(() => MinorUnits, {
+    description:
+      'Taken at disbursement, GST included: at most the product’s disbursement charges (less is a waiver).',
+  })
+  processingFee!: bigint;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The loan product (loanProducts) whose latest version the offer is made under; STANDARD by default.',
+  })
+  productCode?: string;
   @Field(() => Date, { description: 'In the future, at most 90 days ahead.' }) validUntil!: Date;
   @Field(() => String, { nullable: true, description: 'WEEKLY, FORTNIGHTLY, MONTHLY (default) or QUARTERLY' })
   frequency?: string;

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { AppError } from './errors';
+import {
+  type Charge,
+  chargeFor,
+  describeCharge,
+  disclosedCharge,
+  GST_BPS,
+  type LoanProduct,
+  parseProduct,
+  productOfTerms,
+} from './products';
+
+const dir = join(__dirname, '..', 'schema', 'products');
+const bundled = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as LoanProduct);
+const standard = bundled.find((p) => p.code === 'STANDARD') as LoanProduct;
+
+const refused = (doc: unknown, why: RegExp) =>
+  assert.throws(
+    () => parseProduct(doc),
+    (e: unknown) => e instanceof AppError && e.code === 'BAD_USER_INPUT' && why.test(e.message),
+  );
+
+test('every bundled product is a valid product document', () => {
+  assert.ok(bundled.length >= 4);
+  for (const p of bundled) assert.equal(parseProduct(p).code, p.code);
+});
+
+test('a product document that breaks a rule is refused with the rule, whatever else it says', () => {
+  refused({ ...standard, amountMinor: { min: '200', max: '100' } }, /amountMinor: min above max/);
+  refused({ ...standard, tenureMonths: { min: 60, max: 6 } }, /tenureMonths: min above max/);
+  refused({ ...standard, charges: [...standard.charges, standard.charges[0]] }, /PROCESSING twice/);
+  refused(
+    {
+      ...standard,
+      charges: [
+        {
+          code: 'ODD',
+          name: 'Odd',
+          trigger: 'DISBURSEMENT',
+          calculation: { kind: 'PERCENT_OF_OVERDUE_INSTALMENT', bps: 100 },
+          gst: false,
+        },
+      ],
+    },
+    /ODD takes a share of an overdue instalment/,
+  );
+  // Money is digits in minor units: never a float, never a negative, never a number type.
+  for (const bad of ['12.5', '-1', 1000, '1e3']) {
+    refused({ ...standard, amountMinor: { min: bad, max: '100000' } }, /amountMinor/);
+  }
+  refused({ ...standard, penaltyInterestBps: 200 }, /additional properties/);
+  refused({ ...standard, allocationOrder: ['interest', 'interest', 'principal', 'fees'] }, /allocationOrder/);
+  refused({ ...standard, foreclosureChargeBps: 1.5 }, /foreclosureChargeBps/);
+});
+
+const charge = fc.record({
+  code: fc.constant('X'),
+  name: fc.constant('Charge'),
+  trigger: fc.constantFrom('DISBURSEMENT' as const, 'OVERDUE' as const),
+  calculation: fc.oneof(
+    fc.record({ kind: fc.constant('FLAT' as const), amountMinor: fc.bigInt(0n, 10n ** 9n).map(String) }),
+    fc.record({
+      kind: fc.constantFrom('PERCENT_OF_AMOUNT' as const, 'PERCENT_OF_OVERDUE_INSTALMENT' as const),
+      bps: fc.integer({ min: 1, max: 10_000 }),
+    }),
+  ),
+  minMinor: fc.option(fc.bigInt(0n, 10n ** 6n).map(String), { nil: undefined }),
+  maxMinor: fc.option(fc.bigInt(10n ** 6n, 10n ** 8n).map(String), { nil: undefined }),
+  gst: fc.boolean(),
+}) as fc.Arbitrary<Charge>;
+
+test('a charge is its calculation, half-up to the minor unit, inside its bounds; GST is 18 % of it, half-up', () => {
+  fc.assert(
+    fc.property(charge, fc.bigInt(0n, 10n ** 12n), (c, base) => {
+      const { amountMinor, gstMinor } = chargeFor(c, { amountMinor: base, overdueInstalmentMinor: base });
+      let raw: bigint;
+      if (c.calculation.kind === 'FLAT') raw = BigInt(c.calculation.amountMinor);
+      else {
+        // Half-up: the exact value times 2, rounded, compared with the result.
+        const scaled = base * BigInt(c.calculation.bps);
+        raw = scaled / 10_000n + ((scaled % 10_000n) * 2n >= 10_000n ? 1n : 0n);
+      }
+      const lo = c.minMinor === undefined ? raw : BigInt(c.minMinor);
+      const hi = c.maxMinor === undefined ? raw : BigInt(c.maxMinor);
+      const expected = raw < lo ? lo : raw > hi ? hi : raw;
+      assert.equal(amountMinor, expected);
+      const gst = amountMinor * GST_BPS;
+      assert.equal(gstMinor, c.gst ? gst / 10_000n + ((gst % 10_000n) * 2n >= 10_000n ? 1n : 0n) : 0n);
+    }),
+  );
+});
+
+test('only a charge the product (and so its KFS) discloses can be levied', () => {
+  const personal = bundled.find((p) => p.code === 'PERSONAL') as LoanProduct;
+  assert.equal(disclosedCharge(personal, 'PENAL').code, 'PENAL');
+  for (const code of ['LATE_PAYMENT', 'BOUNCE', 'penal', '']) {
+    assert.throws(
+      () => disclosedCharge(personal, code),
+      (e: unknown) => e instanceof AppError && e.code === 'FAILED_PRECONDITION',
+    );
+  }
+});
+
+test('a loan made before products were data keeps the standard terms it was offered under', () => {
+  const p = productOfTerms({});
+  assert.equal(p.code, 'STANDARD');
+  assert.deepEqual(disclosedCharge(p, 'LATE_PAYMENT').calculation, { kind: 'FLAT', amountMinor: '50000' });
+  assert.deepEqual(p.allocationOrder, ['penalty', 'fees', 'interest', 'principal']);
+  const personal = bundled.find((x) => x.code === 'PERSONAL');
+  assert.equal(productOfTerms({ product: personal }), personal);
+});
+
+test('a charge is described in words with its amount, bounds, GST and when it falls', () => {
+  const personal = bundled.find((p) => p.code === 'PERSONAL') as LoanProduct;
+  assert.equal(
+    describeCharge(disclosedCharge(personal, 'PENAL')),
+    '2 % of the overdue instalment (at least ₹100.00, at most ₹1,000.00), plus 18 % GST, per overdue instalment',
+  );
+});

@@ -1,0 +1,172 @@
+// Loan products as data (schema/loan-product.json): what a lender may offer under a product, and every
+// charge it may levy. Offers keeps the versions; a loan keeps the version it was offered under, so these
+// rules are pure functions of that document, shared by offers (terms, KFS) and loans (servicing).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { AppError } from './errors';
+import { divHalfUp, type Frequency, type Method } from './finance';
+import { money } from './graphql/money';
+
+export type Trigger = 'DISBURSEMENT' | 'OVERDUE';
+export type Calculation =
+  | { kind: 'FLAT'; amountMinor: string }
+  | {
+      kind: 'PERCENT_OF_AMOUNT' | 'PERCENT_OF_OUTSTANDING_PRINCIPAL' | 'PERCENT_OF_OVERDUE_INSTALMENT';
+      bps: number;
+    };
+
+export interface Charge {
+  code: string;
+  name: string;
+  trigger: Trigger;
+  calculation: Calculation;
+  minMinor?: string;
+  maxMinor?: string;
+  gst: boolean;
+}
+
+export interface LoanProduct {
+  code: string;
+  name: string;
+  description?: string;
+  amountMinor: { min: string; max: string };
+  tenureMonths: { min: number; max: number };
+  annualRateBps: { min: number; max: number };
+  frequencies: Frequency[];
+  methods: Method[];
+  interestMethod?: 'REDUCING_BALANCE';
+  maxMoratoriumPeriods: number;
+  allocationOrder: ('penalty' | 'fees' | 'interest' | 'principal')[];
+  foreclosureChargeBps: number;
+  charges: Charge[];
+}
+
+/** GST on fees and charges in India (18 %), in basis points. */
+export const GST_BPS = 1800n;
+
+let validator: ReturnType<Ajv2020['compile']> | undefined;
+const validate = () => {
+  validator ??= new Ajv2020({ allErrors: true, strict: false }).compile(
+    JSON.parse(readFileSync(join(__dirname, '..', 'schema', 'loan-product.json'), 'utf8')),
+  );
+  return validator;
+};
+
+/**
+ * A product document checked against its JSON Schema and the rules a schema cannot state (each range
+ * in order, charge codes unique, a charge's calculation fitting its trigger). Throws BAD_USER_INPUT with
+ * every problem found.
+ */
+export function parseProduct(document: unknown): LoanProduct {
+  const check = validate();
+  const problems: string[] = [];
+  if (!check(document)) {
+    for (const e of check.errors ?? []) problems.push(`${e.instancePath || '/'} ${e.message}`);
+    throw new AppError('BAD_USER_INPUT', `not a loan product: ${problems.join('; ')}`, { field: 'document' });
+  }
+  const p = document as LoanProduct;
+  if (BigInt(p.amountMinor.min) > BigInt(p.amountMinor.max)) problems.push('amountMinor: min above max');
+  for (const key of ['tenureMonths', 'annualRateBps'] as const) {
+    if (p[key].min > p[key].max) problems.push(`${key}: min above max`);
+  }
+  const codes = new Set<string>();
+  for (const c of p.charges) {
+    if (codes.has(c.code)) problems.push(`charges: ${c.code} twice`);
+    codes.add(c.code);
+    if (c.minMinor && c.maxMinor && BigInt(c.minMinor) > BigInt(c.maxMinor)) {
+      problems.push(`charges: ${c.code} min above max`);
+    }
+    if (c.calculation.kind === 'PERCENT_OF_OVERDUE_INSTALMENT' && c.trigger !== 'OVERDUE') {
+      problems.push(`charges: ${c.code} takes a share of an overdue instalment, so it is levied on OVERDUE`);
+    }
+  }
+  if (problems.length) {
+    throw new AppError('BAD_USER_INPUT', `not a loan product: ${problems.join('; ')}`, { field: 'document' });
+  }
+  return p;
+}
+
+/** What a charge's calculation is a share of, for one levy. */
+export interface ChargeBase {
+  amountMinor?: bigint;
+  outstandingPrincipalMinor?: bigint;
+  overdueInstalmentMinor?: bigint;
+}
+
+/** A charge for one levy: its amount (calculation, then min and max) and the GST on it. */
+export function chargeFor(c: Charge, base: ChargeBase): { amountMinor: bigint; gstMinor: bigint } {
+  const calc = c.calculation;
+  let amount: bigint;
+  if (calc.kind === 'FLAT') amount = BigInt(calc.amountMinor);
+  else {
+    const of =
+      calc.kind === 'PERCENT_OF_AMOUNT'
+        ? base.amountMinor
+        : calc.kind === 'PERCENT_OF_OUTSTANDING_PRINCIPAL'
+          ? base.outstandingPrincipalMinor
+          : base.overdueInstalmentMinor;
+    if (of === undefined) throw new Error(`${c.code}: nothing to take ${calc.kind} of`);
+    amount = divHalfUp(of * BigInt(calc.bps), 10_000n);
+  }
+  if (c.minMinor !== undefined && amount < BigInt(c.minMinor)) amount = BigInt(c.minMinor);
+  if (c.maxMinor !== undefined && amount > BigInt(c.maxMinor)) amount = BigInt(c.maxMinor);
+  return { amountMinor: amount, gstMinor: c.gst ? divHalfUp(amount * GST_BPS, 10_000n) : 0n };
+}
+
+let standard: LoanProduct | undefined;
+/**
+ * The product a loan keeps: the version its accepted offer carried; a loan offered before products were
+ * data was offered under STANDARD's first version (schema/products/standard.json states those rules).
+ */
+export function productOfTerms(accepted: { product?: unknown }): LoanProduct {
+  if (accepted.product) return accepted.product as LoanProduct;
+  standard ??= parseProduct(
+    JSON.parse(readFileSync(join(__dirname, '..', 'schema', 'products', 'standard.json'), 'utf8')),
+  );
+  return standard;
+}
+
+const pct = (bps: number) => `${(bps / 100).toString()} %`;
+
+/** How a charge is worked out, in words a borrower reads (the KFS and the agreement say it so). */
+export function describeCharge(c: Charge): string {
+  const calc = c.calculation;
+  const what =
+    calc.kind === 'FLAT'
+      ? money(calc.amountMinor).formatted
+      : `${pct(calc.bps)} of ${
+          calc.kind === 'PERCENT_OF_AMOUNT'
+            ? 'the loan amount'
+            : calc.kind === 'PERCENT_OF_OUTSTANDING_PRINCIPAL'
+              ? 'the principal outstanding'
+              : 'the overdue instalment'
+        }`;
+  const bounds = [
+    c.minMinor && BigInt(c.minMinor) > 0n ? `at least ${money(c.minMinor).formatted}` : '',
+    c.maxMinor ? `at most ${money(c.maxMinor).formatted}` : '',
+  ].filter(Boolean);
+  const when = {
+    DISBURSEMENT: 'deducted when the loan is paid out',
+    OVERDUE: 'per overdue instalment',
+  }[c.trigger];
+  return `${what}${bounds.length ? ` (${bounds.join(', ')})` : ''}${c.gst ? ', plus 18 % GST' : ''}, ${when}`;
+}
+
+/** The product's charges levied on an event. */
+export const chargesOn = (p: LoanProduct, trigger: Trigger) => p.charges.filter((c) => c.trigger === trigger);
+
+/**
+ * A charge a loan levies: only one its product (the version in the accepted KFS) declares, by code.
+ * Throws FAILED_PRECONDITION for any other.
+ */
+export function disclosedCharge(p: LoanProduct, code: string): Charge {
+  const c = p.charges.find((x) => x.code === code);
+  if (!c) {
+    throw new AppError(
+      'FAILED_PRECONDITION',
+      `${code} is not a charge of ${p.code}: it was not in the KFS the borrower accepted`,
+    );
+  }
+  return c;
+}

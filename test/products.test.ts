@@ -1,0 +1,164 @@
+// Loan products as data, end to end (issue 15): an offer is checked against the latest version of its
+// product, its KFS lists every charge, and a loan keeps the version it was offered under for life.
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { LoanProduct } from '../platform/products';
+import { runOverdue } from '../subgraphs/loans/loan-service';
+import { staffUser } from './helpers/flows';
+import {
+  activeLoan,
+  applicationInOffer,
+  booksOf,
+  type Desk,
+  offerTerms,
+  SEND_OFFER,
+  staffDesk,
+  type User,
+} from './helpers/lifecycle';
+import { firstError, startTestPlatform } from './helpers/platform';
+
+let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+let desk: Desk;
+let approvers: { internal: User; manager: User };
+let creditHead: User;
+before(async () => {
+  platform = await startTestPlatform();
+  desk = await staffDesk(platform.gql);
+  approvers = {
+    internal: await staffUser(platform.gql, 'INTERNAL_APPROVER'),
+    manager: await staffUser(platform.gql, 'MANAGER'),
+  };
+  creditHead = await staffUser(platform.gql, 'CREDIT_HEAD');
+});
+after(async () => {
+  await platform?.stop();
+});
+
+const PUBLISH = `mutation($d: String!) { publishLoanProduct(document: $d) { code version } }`;
+const OFFER = `query($id: ID!) { offer(id: $id) { productCode productVersion processingFee { minor }
+  keyFacts { charges { code trigger description amount { minor } } } } }`;
+
+/** A product of its own for this test file (other files use the bundled ones), from PERSONAL. */
+const personal = JSON.parse(
+  readFileSync(join(__dirname, '..', 'schema', 'products', 'personal.json'), 'utf8'),
+) as LoanProduct;
+const code = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
+const withPenalBps = (bps: number): LoanProduct => ({
+  ...personal,
+  code,
+  charges: personal.charges.map((c) =>
+    c.code === 'PENAL'
+      ? {
+          ...c,
+          calculation: { kind: 'PERCENT_OF_OVERDUE_INSTALMENT', bps },
+          minMinor: '0',
+          maxMinor: undefined,
+        }
+      : c,
+  ),
+});
+
+test('only the credit head publishes a product; a bad document is a typed error and stores nothing', async () => {
+  const doc = JSON.stringify(withPenalBps(200));
+  assert.equal(firstError(await platform.gql(PUBLISH, { d: doc }, desk.riskOfficer.token)), 'FORBIDDEN');
+  const bad = await platform.gql(
+    PUBLISH,
+    { d: JSON.stringify({ ...withPenalBps(200), tenureMonths: { min: 60, max: 6 } }) },
+    creditHead.token,
+  );
+  assert.equal(firstError(bad), 'BAD_USER_INPUT');
+  const none = await platform
+    .db('offers')
+    .query('SELECT count(*)::int n FROM product_versions WHERE code = $1', [code]);
+  assert.equal(none[0].n, 0);
+  const first = await platform.gql(PUBLISH, { d: doc }, creditHead.token);
+  assert.deepEqual(first.data?.publishLoanProduct, { code, version: 1 }, JSON.stringify(first.errors));
+});
+
+test('an offer outside its product is refused, naming the field; inside it the KFS lists every charge', async () => {
+  const c = await applicationInOffer(platform.gql, desk);
+  for (const [terms, field] of [
+    [{ tenureMonths: 72 }, 'tenureMonths'],
+    [{ frequency: 'WEEKLY' }, 'frequency'],
+    [{ amount: '1000000' }, 'amountMinor'],
+    // PERSONAL takes 2 % (at most ₹10,000) plus GST: ₹4,00,000 → ₹8,000 + ₹1,440.
+    [{ processingFee: '944001' }, 'processingFeeMinor'],
+    [{ productCode: 'NO_SUCH_PRODUCT' }, 'productCode'],
+  ] as const) {
+    const r = await platform.gql(
+      SEND_OFFER,
+      { a: c.applicationId, t: offerTerms({ productCode: code, ...terms }) },
+      desk.riskOfficer.token,
+    );
+    assert.equal(firstError(r), 'BAD_USER_INPUT', JSON.stringify(terms));
+    const details = r.errors?.[0]?.extensions?.details as { field?: string } | undefined;
+    assert.equal(details?.field, field, JSON.stringify(r.errors));
+  }
+  const none = await platform
+    .db('offers')
+    .query('SELECT count(*)::int n FROM offers WHERE application_id = $1', [c.applicationId]);
+  assert.equal(none[0].n, 0, 'nothing stored');
+
+  const sent = await platform.gql(
+    SEND_OFFER,
+    { a: c.applicationId, t: offerTerms({ productCode: code, processingFee: '944000' }) },
+    desk.riskOfficer.token,
+  );
+  const offerId = sent.data?.sendOffer.id;
+  assert.ok(offerId, JSON.stringify(sent.errors));
+  const offer = (await platform.gql(OFFER, { id: offerId }, c.token)).data?.offer;
+  assert.equal(offer.productCode, code);
+  assert.deepEqual(
+    offer.keyFacts.charges.map((x: { code: string; trigger: string; amount: { minor: string } | null }) => [
+      x.code,
+      x.trigger,
+      x.amount?.minor ?? null,
+    ]),
+    [
+      ['PROCESSING', 'DISBURSEMENT', '944000'],
+      ['PENAL', 'OVERDUE', null],
+    ],
+  );
+  assert.match(offer.keyFacts.charges[1].description, /2 % of the overdue instalment, plus 18 % GST/);
+});
+
+test('a loan keeps its product version for life: a new version changes the next offer, not the loan', async () => {
+  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
+    productCode: code,
+  });
+  const v2 = await platform.gql(PUBLISH, { d: JSON.stringify(withPenalBps(500)) }, creditHead.token);
+  assert.equal(v2.data?.publishLoanProduct.version, 2, JSON.stringify(v2.errors));
+
+  // The next offer is made under version 2.
+  const next = await applicationInOffer(platform.gql, desk, 'Ravi Kumar');
+  const sent = await platform.gql(
+    SEND_OFFER,
+    { a: next.applicationId, t: offerTerms({ productCode: code }) },
+    desk.riskOfficer.token,
+  );
+  const nextOffer = (await platform.gql(OFFER, { id: sent.data?.sendOffer.id }, next.token)).data?.offer;
+  assert.equal(nextOffer.productVersion, 2);
+  assert.match(nextOffer.keyFacts.charges[1].description, /^5 % of the overdue instalment/);
+
+  // The first loan misses its first instalment: charged at version 1's 2 %, plus GST, as its KFS said.
+  const schedule = (
+    await platform.gql(
+      `query($id: ID!) { loan(id: $id) { schedule { dueDate total { minor } } } }`,
+      { id: c.loanId },
+      c.token,
+    )
+  ).data?.loan.schedule;
+  const emi = BigInt(schedule[0].total.minor);
+  const asOf = new Date(Date.parse(schedule[0].dueDate) + 86_400_000).toISOString().slice(0, 10);
+  await runOverdue(platform.db('loans'), asOf);
+  const half = (n: bigint, d: bigint) => (n * 2n + d) / (2n * d);
+  const charge = half(emi * 200n, 10_000n);
+  const gst = half(charge * 1800n, 10_000n);
+  const books = await booksOf(platform.db('loans'), c.loanId);
+  assert.equal(books.PENALTY_RECEIVABLE, charge + gst, String(Object.entries(books)));
+  assert.equal(books.GST_PAYABLE, -gst);
+});
