@@ -105,6 +105,18 @@ export interface AmortizeInput {
   firstPeriodDays?: number;
 }
 
+/** The level part of `t` instalments repaying `principalMinor`: the EMI, or equal principal's P / t. */
+export const levelOf = (
+  principalMinor: bigint,
+  annualRateBps: number,
+  t: number,
+  perYear: number,
+  method: Method,
+) =>
+  method === 'EQUAL_PRINCIPAL'
+    ? divHalfUp(principalMinor, BigInt(t))
+    : emiMinor(principalMinor, annualRateBps, t, perYear);
+
 /**
  * The platform's one amortization (amounts only; loans adds the dates). Each instalment's interest is the
  * opening balance × periodic rate rounded half-up to the minor unit, in exact integers (a broken first
@@ -116,8 +128,7 @@ export function amortize(input: AmortizeInput): Instalment[] {
   const moratorium = input.moratoriumPeriods ?? 0;
   const bps = BigInt(annualRateBps);
   const standardInterest = (opening: bigint) => divHalfUp(opening * bps, 10_000n * BigInt(perYear));
-  const level =
-    method === 'EQUAL_PRINCIPAL' ? divHalfUp(p, BigInt(t)) : emiMinor(p, annualRateBps, t, perYear);
+  const level = levelOf(p, annualRateBps, t, perYear, method);
   const rows: Instalment[] = [];
   let balance = p;
   const total = moratorium + t;

@@ -71,12 +71,21 @@ test('credit already held goes towards the payoff', () => {
   );
 });
 
-test('interest already paid in advance for the running period is not asked again', () => {
+test('after a part-prepayment in the running period, only the interest left runs, from that day', () => {
+  // Instalment 2 (1 Feb – 1 Mar) had 20 of its interest paid by a part-prepayment on 8 Feb; 40 is left
+  // for 8 Feb – 1 Mar (21 days). On 15 Feb, 7 of those 21 days have run: 13.33 → 13.
+  const running = { ...i(2, '2026-03-01', 60n, false, 20n), interestFrom: '2026-02-08' };
   const q = foreclosureQuote({
     ...base,
     asOf: '2026-02-15',
-    instalments: [i(1, '2026-02-01', 100n, true), i(2, '2026-03-01', 60n, false, 60n)],
+    instalments: [i(1, '2026-02-01', 100n, true), running],
   });
-  assert.equal(q.brokenPeriodInterestMinor, 0n);
-  assert.equal(q.totalMinor, 1_000n);
+  assert.equal(q.brokenPeriodInterestMinor, 13n);
+  assert.equal(q.totalMinor, 1_013n);
+  const fully = { ...i(2, '2026-03-01', 60n, false, 60n), interestFrom: '2026-02-08' };
+  assert.equal(
+    foreclosureQuote({ ...base, asOf: '2026-02-15', instalments: [i(1, '2026-02-01', 100n, true), fully] })
+      .brokenPeriodInterestMinor,
+    0n,
+  );
 });

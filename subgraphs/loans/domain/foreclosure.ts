@@ -2,8 +2,27 @@ import { divHalfUp, minAmount } from '../../../platform/finance';
 import type { InstalmentDue } from './allocation';
 import type { Dues } from './ledger';
 
+const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
 export interface ScheduledDue extends InstalmentDue {
   dueDate: string;
+  /**
+   * Set when a part-prepayment fell in this instalment's period: its interest up to that day was paid
+   * then, and what is left of it runs from that day (on the new balance).
+   */
+  interestFrom?: string | null;
+}
+
+/**
+ * The interest of the running instalment accrued by `asOf`: the part of its interest not yet paid, pro
+ * rata by days over the stretch it covers — from the period's start (or the last part-prepayment in it)
+ * to its due date — half-up. A broken first period and a moratorium are honoured as scheduled.
+ */
+export function accruedInterest(running: ScheduledDue, periodStart: string, asOf: string) {
+  const from = running.interestFrom ?? periodStart;
+  const elapsed = BigInt(Math.max(0, days(from, asOf)));
+  const length = BigInt(Math.max(1, days(from, running.dueDate)));
+  return divHalfUp((running.interestMinor - running.interestPaidMinor) * minAmount(elapsed, length), length);
 }
 
 export interface QuoteInput {
@@ -36,8 +55,6 @@ export interface ForeclosureQuote {
   runningInstalment: number | null;
 }
 
-const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
-
 /**
  * What pays the loan off on a date: all principal still unpaid, the unpaid interest of instalments already
  * due, the running period's interest up to that date (its scheduled interest × days elapsed / days in the
@@ -58,10 +75,7 @@ export function foreclosureQuote(q: QuoteInput): ForeclosureQuote {
       interestDue += interestOpen;
     } else if (running === null) {
       running = i.n;
-      const elapsed = BigInt(Math.max(0, days(periodStart, q.asOf)));
-      const length = BigInt(Math.max(1, days(periodStart, i.dueDate)));
-      const accrued = divHalfUp(i.interestMinor * minAmount(elapsed, length), length);
-      broken = accrued > i.interestPaidMinor ? accrued - i.interestPaidMinor : 0n;
+      broken = accruedInterest(i, periodStart, q.asOf);
     }
     periodStart = i.dueDate;
   }
