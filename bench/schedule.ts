@@ -1,7 +1,13 @@
 // npm run bench:schedule — time to build a 360-instalment schedule (target < 1 ms), against computing
-// its EMI alone (one decimal power) as the baseline measured in the same run.
+// its EMI alone (one decimal power) as the baseline measured in the same run; the same with a product's
+// rules checked; and quote + payoff (and part-prepayment plans) for 1,000 loans.
 import { emiMinor } from '../platform/finance';
+import { productOfTerms } from '../platform/products';
+import { applyPayment } from '../subgraphs/loans/domain/allocation';
+import { foreclosureQuote } from '../subgraphs/loans/domain/foreclosure';
+import { planPrepayment } from '../subgraphs/loans/domain/prepayment';
 import { buildSchedule, type ScheduleInput } from '../subgraphs/loans/domain/schedule';
+import { kfsCharges, productProblems } from '../subgraphs/offers/domain/product-terms';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 2000);
 const loan: ScheduleInput = {
@@ -34,4 +40,112 @@ console.log(`  EMI alone (baseline): p50 ${f(baseline.p50)}  p95 ${f(baseline.p9
 console.log(`  full schedule:        p50 ${f(full.p50)}  p95 ${f(full.p95)}  p99 ${f(full.p99)}`);
 console.log(
   `  target p99 < 1 ms: ${full.p99 < 1 ? 'met' : 'NOT met'}; schedule / EMI alone (p50) = ${(full.p50 / baseline.p50).toFixed(1)}×`,
+);
+
+// Products in play: an offer's terms checked against a product and its KFS charges listed, with the schedule.
+const personal = productOfTerms({});
+const withProduct = time(() => {
+  productProblems(personal, {
+    amountMinor: loan.principalMinor,
+    annualRateBps: loan.annualRateBps,
+    tenureMonths: 360,
+    frequency: 'MONTHLY',
+    method: 'EMI',
+    moratoriumPeriods: 0,
+    processingFeeMinor: 0n,
+  });
+  kfsCharges(personal, 0n);
+  return buildSchedule(loan);
+});
+console.log(
+  `  schedule + product:   p50 ${f(withProduct.p50)}  p95 ${f(withProduct.p95)}  p99 ${f(withProduct.p99)}`,
+);
+console.log(
+  `  target p99 < 1 ms with products: ${withProduct.p99 < 1 ? 'met' : 'NOT met'}; / schedule alone (p50) = ${(withProduct.p50 / full.p50).toFixed(2)}×`,
+);
+
+// Quote + payoff for 1,000 loans (the servicing arithmetic: the foreclosure quote on a date, then the
+// payoff allocated over what is owed), and a part-prepayment plan for each, against building their
+// 1,000 schedules as the baseline.
+const LOANS = 1000;
+const books = Array.from({ length: LOANS }, (_, k) => {
+  const rows = buildSchedule({
+    principalMinor: 1_000_000n + BigInt(k) * 97_531n,
+    annualRateBps: 900 + (k % 25) * 100,
+    instalments: 12 + (k % 10) * 12,
+    frequency: (['WEEKLY', 'FORTNIGHTLY', 'MONTHLY', 'QUARTERLY'] as const)[k % 4],
+    method: k % 3 ? 'EMI' : 'EQUAL_PRINCIPAL',
+    disbursementDate: '2026-01-15',
+  });
+  const asOf = rows[Math.floor(rows.length / 3)]?.dueDate ?? '2026-01-15';
+  return {
+    asOf,
+    instalments: rows.map((r) => ({
+      ...r,
+      principalPaidMinor: r.dueDate < asOf ? r.principalMinor : 0n,
+      interestPaidMinor: r.dueDate < asOf ? r.interestMinor : 0n,
+    })),
+  };
+});
+const none = { penaltyMinor: 0n, feesMinor: 0n };
+const one = (fn: () => unknown) => {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+const rebuild = one(() => {
+  for (let k = 0; k < LOANS; k++) {
+    buildSchedule({
+      principalMinor: 1_000_000n + BigInt(k) * 97_531n,
+      annualRateBps: 900 + (k % 25) * 100,
+      instalments: 12 + (k % 10) * 12,
+      frequency: (['WEEKLY', 'FORTNIGHTLY', 'MONTHLY', 'QUARTERLY'] as const)[k % 4],
+      method: k % 3 ? 'EMI' : 'EQUAL_PRINCIPAL',
+      disbursementDate: '2026-01-15',
+    });
+  }
+});
+const payoff = one(() => {
+  for (const b of books) {
+    const q = foreclosureQuote({
+      asOf: b.asOf,
+      disbursedOn: '2026-01-15',
+      charges: none,
+      creditMinor: 0n,
+      chargeBps: 0,
+      instalments: b.instalments,
+    });
+    applyPayment(
+      q.totalMinor,
+      none,
+      b.instalments.filter((i) => i.dueDate <= b.asOf),
+      undefined,
+      b.asOf,
+    );
+  }
+});
+const prepayments = one(() => {
+  for (const [k, b] of books.entries()) {
+    planPrepayment({
+      asOf: b.asOf,
+      disbursedOn: '2026-01-15',
+      annualRateBps: 900 + (k % 25) * 100,
+      frequency: (['WEEKLY', 'FORTNIGHTLY', 'MONTHLY', 'QUARTERLY'] as const)[k % 4],
+      method: k % 3 ? 'EMI' : 'EQUAL_PRINCIPAL',
+      moratoriumPeriods: 0,
+      instalments: b.instalments,
+      charges: none,
+      creditMinor: 0n,
+      amountMinor: (1_000_000n + BigInt(k) * 97_531n) / 4n,
+      option: k % 2 ? 'REDUCE_EMI' : 'REDUCE_TENURE',
+    });
+  }
+});
+console.log(`${LOANS} loans of every frequency and method, a third of the way through`);
+console.log(`  building their schedules (baseline): ${f(rebuild)}`);
+console.log(
+  `  quote + payoff allocation:          ${f(payoff)}  (${(payoff / rebuild).toFixed(2)}× the baseline)`,
+);
+console.log(
+  `  part-prepayment plans:              ${f(prepayments)}  (${(prepayments / rebuild).toFixed(2)}× the baseline)`,
 );

@@ -39,6 +39,8 @@ export interface LoanProduct {
   maxMoratoriumPeriods: number;
   allocationOrder: ('penalty' | 'fees' | 'interest' | 'principal')[];
   foreclosureChargeBps: number;
+  /** How a borrower may prepay part of the loan (both when absent; none when empty). */
+  partPrepayment?: ('REDUCE_EMI' | 'REDUCE_TENURE')[];
   charges: Charge[];
 }
 

@@ -9,13 +9,16 @@ import { runOverdue } from '../subgraphs/loans/loan-service';
 import { staffUser } from './helpers/flows';
 import {
   activeLoan,
+  applicationInApproval,
   applicationInOffer,
+  approveAndSign,
   booksOf,
   type Desk,
   offerTerms,
   reaches,
   SEND_OFFER,
   staffDesk,
+  timelineOf,
   type User,
 } from './helpers/lifecycle';
 import { eventually, firstError, startTestPlatform } from './helpers/platform';
@@ -128,6 +131,31 @@ test('offers that could never become loans, or end in a balloon, are refused whe
     },
     /last instalment/,
   );
+});
+
+test('an accepted offer that cannot become a loan fails visibly at activation: DISBURSEMENT_FAILED with the reason, nothing dead-lettered', async () => {
+  // An offer accepted under older, looser rules (weekly over 30 years: 1,560 instalments).
+  const c = await applicationInApproval(platform.gql, desk, '1000000');
+  const loans = platform.db('loans');
+  await eventually(
+    async () =>
+      (await loans.query('SELECT 1 FROM contracts WHERE application_id = $1', [c.applicationId])).length > 0,
+  );
+  await loans.query(
+    `UPDATE contracts SET offer = offer || '{"tenureMonths": 360, "frequency": "WEEKLY"}'::jsonb WHERE application_id = $1`,
+    [c.applicationId],
+  );
+  await approveAndSign(platform.gql, approvers, platform.notifyUrl ?? '', c);
+  await reaches(platform.gql, c.applicationId, c.token, 'DISBURSEMENT_FAILED');
+  const timeline = await timelineOf(platform.gql, c.applicationId, c.token);
+  assert.ok(
+    JSON.stringify(timeline).includes('could not be opened on the accepted terms'),
+    JSON.stringify(timeline),
+  );
+  const parked = (await listDeadLetters(platform.bus as EventBus)).filter((d) =>
+    JSON.stringify(d).includes(c.applicationId),
+  );
+  assert.deepEqual(parked, [], 'nothing dead-lettered');
 });
 
 test('paying ahead books no future interest; paying exactly the quote then closes the loan with nothing owed', async () => {

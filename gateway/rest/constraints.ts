@@ -42,7 +42,8 @@ export const IDEMPOTENCY_KEY: JsonSchema = { type: 'string', pattern: '^\\S{8,10
 const PAGE_SIZE: JsonSchema = { minimum: 1, maximum: 100 };
 
 export const PAYMENT_METHODS = ['UPI', 'NEFT', 'IMPS', 'RTGS', 'NACH', 'CHEQUE', 'CASH'];
-export const PAYMENT_PURPOSES = ['INSTALMENT', 'FORECLOSURE'];
+export const PAYMENT_PURPOSES = ['INSTALMENT', 'FORECLOSURE', 'PREPAY_REDUCE_EMI', 'PREPAY_REDUCE_TENURE'];
+export const PREPAYMENT_OPTIONS = ['REDUCE_EMI', 'REDUCE_TENURE'];
 /** The offer terms offers accepts field by field (domain/kfs TERMS_LIMITS; checked by the unit test). */
 export const OFFER_LIMITS = {
   minAmountMinor: 100_000,
@@ -96,6 +97,9 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'StaffUserInput.roles': { minItems: 1, items: { enum: KEY_ROLES } },
   'verifyPayment.reason': text(3, 1000),
   'foreclosureQuote.date': { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+  'prepaymentPreview.amount': POSITIVE_MINOR,
+  'prepaymentPreview.option': { enum: PREPAYMENT_OPTIONS },
+  'prepaymentPreview.date': { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
   'OfferTermsInput.amount': minorFrom(OFFER_LIMITS.minAmountMinor, '^(?:[1-9][0-9]{5,10}|100000000000)$'),
   'OfferTermsInput.annualRateBps': { minimum: 0, maximum: OFFER_LIMITS.maxRateBps },
   'OfferTermsInput.tenureMonths': {

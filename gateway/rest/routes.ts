@@ -86,6 +86,7 @@ const AGREEMENT =
 const LOAN = `id applicationId accountNumber status closureReason principal { ${MONEY} } annualRateBps instalments frequency method disbursedOn activatedAt fundedAt lenderCode`;
 const INSTALMENT = `n dueDate opening { ${MONEY} } principal { ${MONEY} } interest { ${MONEY} } total { ${MONEY} } closing { ${MONEY} } status`;
 const ACCOUNT = `principalOutstanding { ${MONEY} } interestDue { ${MONEY} } feesDue { ${MONEY} } penaltiesDue { ${MONEY} } nextDueDate nextDueAmount { ${MONEY} } daysPastDue bucket`;
+const PRODUCT = 'code version name document publishedAt';
 const PAYMENT = `id loanId amount { ${MONEY} } method purpose reference status decisionReason receivedAt verifiedAt`;
 const NOTIFICATION = 'id eventType category title body regulatory read createdAt readAt';
 const PREFERENCE = 'category email sms push inApp';
@@ -322,6 +323,33 @@ export const ROUTES: readonly RestRoute[] = [
     roles: [Role.RISK_MANAGER],
     operation: `mutation($applicationId: ID!, $approve: Boolean!, $reason: String!) { decideRisk(applicationId: $applicationId, approve: $approve, reason: $reason) { ${RISK} } }`,
   },
+  // loan products
+  {
+    method: 'GET',
+    path: '/products',
+    tag: 'products',
+    summary: 'Staff: every loan product as in force now (its latest version, the document as JSON text).',
+    roles: 'authenticated',
+    operation: `query { loanProducts { ${PRODUCT} } }`,
+  },
+  {
+    method: 'GET',
+    path: '/products/{code}/versions/{version}',
+    tag: 'products',
+    summary: 'Staff: one version of a loan product (every version is kept).',
+    roles: 'authenticated',
+    operation: `query($code: String!, $version: Int!) { loanProduct(code: $code, version: $version) { ${PRODUCT} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/admin/products',
+    tag: 'products',
+    summary:
+      'CREDIT_HEAD or ADMIN: publish a product document (schema/loan-product.json, as JSON text in `document`) as the next version of its code.',
+    roles: [Role.CREDIT_HEAD, Role.ADMIN],
+    operation: `mutation($document: String!) { publishLoanProduct(document: $document) { ${PRODUCT} } }`,
+    status: 201,
+  },
   // discussion
   {
     method: 'POST',
@@ -482,6 +510,15 @@ export const ROUTES: readonly RestRoute[] = [
     summary: 'What pays the loan off on a date (today by default, up to 30 days ahead).',
     roles: 'authenticated',
     operation: `query($loanId: ID!, $date: String) { foreclosureQuote(loanId: $loanId, date: $date) { asOf principal { ${MONEY} } interestDue { ${MONEY} } brokenPeriodInterest { ${MONEY} } penalties { ${MONEY} } fees { ${MONEY} } foreclosureCharge { ${MONEY} } total { ${MONEY} } } }`,
+  },
+  {
+    method: 'GET',
+    path: '/loans/{loanId}/prepayment-preview',
+    tag: 'loans',
+    summary:
+      'What a part-prepayment of `amount` would do on a date: REDUCE_EMI or REDUCE_TENURE, the new schedule, the interest saved.',
+    roles: 'authenticated',
+    operation: `query($loanId: ID!, $amount: MinorUnits!, $option: String!, $date: String) { prepaymentPreview(loanId: $loanId, amount: $amount, option: $option, date: $date) { asOf option dueSettled { ${MONEY} } accruedInterest { ${MONEY} } prepaid { ${MONEY} } principalBefore { ${MONEY} } principalAfter { ${MONEY} } instalmentBefore { ${MONEY} } instalmentAfter { ${MONEY} } instalmentsBefore instalmentsAfter interestBefore { ${MONEY} } interestAfter { ${MONEY} } interestSaved { ${MONEY} } schedule { n dueDate principal { ${MONEY} } interest { ${MONEY} } total { ${MONEY} } } } }`,
   },
   {
     method: 'POST',

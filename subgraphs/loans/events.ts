@@ -105,6 +105,32 @@ export const loanEvents = {
         lateFeeMinor: o.lateFeeMinor.toString(),
       },
     }),
+  prepaid: (
+    l: LoanRow,
+    p: {
+      paymentId: string;
+      option: string;
+      prepaidMinor: bigint;
+      interestSavedMinor: bigint;
+      instalmentsLeft: number;
+      next: { n: number; dueDate: string; totalMinor: bigint };
+    },
+  ) =>
+    newEvent({
+      type: 'loan.prepaid',
+      ...loanBase(l),
+      data: {
+        ...loanIds(l),
+        paymentId: p.paymentId,
+        option: p.option,
+        prepaidMinor: p.prepaidMinor.toString(),
+        interestSavedMinor: p.interestSavedMinor.toString(),
+        instalmentsLeft: p.instalmentsLeft,
+        nextInstalment: p.next.n,
+        nextDueDate: p.next.dueDate,
+        nextAmountMinor: p.next.totalMinor.toString(),
+      },
+    }),
   reminder: (l: LoanRow, r: { n: number; dueDate: string; amountMinor: bigint }) =>
     newEvent({
       type: 'repayment.reminder',

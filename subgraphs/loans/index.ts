@@ -19,6 +19,7 @@ import { NoDues1732500000804 } from './migrations/1732500000804-no-dues';
 import { Foreclosure1732500000805 } from './migrations/1732500000805-foreclosure';
 import { Reminders1732500000806 } from './migrations/1732500000806-reminders';
 import { Funding1732500000807 } from './migrations/1732500000807-funding';
+import { Prepayment1733500000808 } from './migrations/1733500000808-prepayment';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
 import { loansSchema } from './schema';
@@ -55,6 +56,7 @@ export const loans: SubgraphDefinition = {
     Foreclosure1732500000805,
     Reminders1732500000806,
     Funding1732500000807,
+    Prepayment1733500000808,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),

@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager, MoreThan } from 'typeorm';
 import { z } from 'zod';
 import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
-import { instalmentsFor, lendingDay } from '../../platform/finance';
+import { type Frequency, instalmentsFor, lendingDay, type Method } from '../../platform/finance';
 import { money } from '../../platform/graphql/money';
 import { keysetPage } from '../../platform/graphql/page';
 import { logger } from '../../platform/log';
@@ -39,6 +39,12 @@ import {
   repayment,
   writeOff,
 } from './domain/ledger';
+import {
+  PREPAYMENT_OPTIONS,
+  type PrepaymentOption,
+  type PrepaymentPlan,
+  planPrepayment,
+} from './domain/prepayment';
 import { buildSchedule, type ScheduledInstalment } from './domain/schedule';
 import { loanEvents } from './events';
 import { AgreementRow, ContractRow } from './model/agreement';
@@ -104,6 +110,7 @@ async function writeSchedule(m: EntityManager, loanId: string, schedule: Schedul
       principalPaidMinor: '0',
       interestPaidMinor: '0',
       interestAccrued: false,
+      interestFrom: null,
       lateFeeChargedOn: null,
       remindedOn: null,
     })),
@@ -126,7 +133,17 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
   const contract = await m.findOneOrFail(ContractRow, { where: { applicationId } });
   const o = contract.offer as Record<string, string | number>;
   const disbursedOn = today();
-  const schedule = scheduleFor(contract, disbursedOn);
+  let schedule: ScheduledInstalment[];
+  let unopenable: string | null = null;
+  try {
+    schedule = scheduleFor(contract, disbursedOn);
+  } catch (e) {
+    // Terms that can never make a schedule (an offer accepted under older, looser rules) are a failure
+    // the borrower and the bank see — never a retried, dead-lettered, silently stuck activation.
+    if (!(e instanceof AppError)) throw e;
+    schedule = [];
+    unopenable = `the loan could not be opened on the accepted terms: ${e.message}`;
+  }
   const repayment = repaymentOf(o);
   const id = randomUUID();
   const loan = m.create(LoanRow, {
@@ -134,7 +151,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     applicationId,
     customerId: agreement.customerId,
     accountNumber: `LN${Date.now().toString(36).toUpperCase()}${id.slice(0, 4).toUpperCase()}`,
-    status: 'PENDING_DISBURSEMENT',
+    status: unopenable ? 'DISBURSEMENT_FAILED' : 'PENDING_DISBURSEMENT',
     principalMinor: String(o.amountMinor),
     feeMinor: String(o.processingFeeMinor),
     currency: String(o.currency),
@@ -152,6 +169,11 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     version: 1,
   });
   await m.insert(LoanRow, loan);
+  if (unopenable) {
+    log.error({ loanId: id, applicationId, reason: unopenable }, 'loan not opened');
+    await recordEvent(m, loanEvents.disbursementFailed(loan, unopenable));
+    return loan;
+  }
   await writeSchedule(m, id, schedule);
   await recordEvent(m, loanEvents.disbursementInitiated(loan, actorId));
   return loan;
@@ -270,7 +292,7 @@ async function balancesOf(db: DataSource | EntityManager, loanId: string) {
 type InstalmentFigures = Pick<
   InstalmentRow,
   'n' | 'dueDate' | 'principalMinor' | 'interestMinor' | 'principalPaidMinor' | 'interestPaidMinor'
->;
+> & { interestFrom?: string | null };
 const dueOf = (i: InstalmentFigures) => ({
   n: i.n,
   dueDate: i.dueDate,
@@ -278,6 +300,7 @@ const dueOf = (i: InstalmentFigures) => ({
   interestMinor: BigInt(i.interestMinor),
   principalPaidMinor: BigInt(i.principalPaidMinor),
   interestPaidMinor: BigInt(i.interestPaidMinor),
+  interestFrom: i.interestFrom ?? null,
 });
 
 /** What pays the loan off on a date, from its schedule and the charges in its ledger. */
@@ -301,9 +324,8 @@ const dateSchema = z
 /** How far ahead a borrower can ask what paying off will cost. */
 export const QUOTE_HORIZON_DAYS = 30;
 
-/** The foreclosure quote for a date from the disbursement up to 30 days ahead (today by default). */
-export async function foreclosureQuote(db: DataSource, caller: Caller | null, loanId: string, date?: string) {
-  const loan = await getLoan(db, caller, loanId);
+/** The date a quote or preview is for: from the disbursement up to 30 days ahead (today by default). */
+function quoteDate(loan: LoanRow, date?: string) {
   const asOf = date === undefined ? today() : parseInput(z.object({ date: dateSchema }), { date }).date;
   const horizon = today(new Date(Date.now() + QUOTE_HORIZON_DAYS * 86_400_000));
   if (asOf < loan.disbursedOn || asOf > horizon) {
@@ -312,15 +334,90 @@ export async function foreclosureQuote(db: DataSource, caller: Caller | null, lo
     });
   }
   if (loan.status !== 'ACTIVE') throw new AppError('FAILED_PRECONDITION', `the loan is ${loan.status}`);
-  return { loan, quote: await quoteOf(db, loan, asOf) };
+  return asOf;
+}
+
+/** The foreclosure quote for a date from the disbursement up to 30 days ahead (today by default). */
+export async function foreclosureQuote(db: DataSource, caller: Caller | null, loanId: string, date?: string) {
+  const loan = await getLoan(db, caller, loanId);
+  return { loan, quote: await quoteOf(db, loan, quoteDate(loan, date)) };
+}
+
+/**
+ * What a part-prepayment of `amount` received on a date would do (today by default): what it settles,
+ * what goes to principal, the new schedule and the interest saved. The payment, when verified, is
+ * applied by the same plan from the same state.
+ */
+export async function prepaymentPreview(
+  db: DataSource,
+  caller: Caller | null,
+  loanId: string,
+  input: { amountMinor: bigint; option: string; date?: string },
+) {
+  const loan = await getLoan(db, caller, loanId);
+  const asOf = quoteDate(loan, input.date);
+  const { amountMinor, option } = parseInput(
+    z.object({
+      amountMinor: z.bigint().positive('must be a positive amount').max(100_000_000_000n),
+      option: z.enum(PREPAYMENT_OPTIONS),
+    }),
+    input,
+  );
+  const rows = await db
+    .getRepository(InstalmentRow)
+    .find({ where: { loanId: loan.id }, order: { n: 'ASC' } });
+  return { loan, plan: await planFor(db, loan, rows, asOf, amountMinor, option) };
+}
+
+/** The part-prepayment plan for the loan as it stands, if its product allows the option. */
+async function planFor(
+  m: DataSource | EntityManager,
+  loan: LoanRow,
+  rows: InstalmentRow[],
+  asOf: string,
+  amountMinor: bigint,
+  option: PrepaymentOption,
+) {
+  const product = await productOfLoan(m, loan);
+  const allowed = product.partPrepayment ?? PREPAYMENT_OPTIONS;
+  if (!allowed.includes(option)) {
+    throw new AppError(
+      'FAILED_PRECONDITION',
+      allowed.length
+        ? `${product.name} allows part-prepayment only to ${allowed.join(' or ')}`
+        : `${product.name} takes no part-prepayment (paying off early is a foreclosure)`,
+    );
+  }
+  const contract = await m
+    .getRepository(ContractRow)
+    .findOne({ where: { applicationId: loan.applicationId } });
+  const b = await balancesOf(m, loan.id);
+  return planPrepayment({
+    asOf,
+    disbursedOn: loan.disbursedOn,
+    annualRateBps: loan.annualRateBps,
+    frequency: loan.frequency as Frequency,
+    method: loan.method as Method,
+    moratoriumPeriods: repaymentOf((contract?.offer ?? {}) as Record<string, string | number>)
+      .moratoriumPeriods,
+    instalments: rows.map(dueOf),
+    charges: owed(b),
+    creditMinor: creditHeld(b),
+    amountMinor,
+    option,
+  });
 }
 
 type VerifiedPayment = {
   paymentId: string;
   loanId: string;
   amountMinor: string;
-  purpose?: 'INSTALMENT' | 'FORECLOSURE';
+  purpose?: 'INSTALMENT' | 'FORECLOSURE' | 'PREPAY_REDUCE_EMI' | 'PREPAY_REDUCE_TENURE';
   receivedAt?: string;
+};
+const PREPAY_PURPOSES: Record<string, PrepaymentOption> = {
+  PREPAY_REDUCE_EMI: 'REDUCE_EMI',
+  PREPAY_REDUCE_TENURE: 'REDUCE_TENURE',
 };
 
 /**
@@ -350,12 +447,90 @@ export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
     lock: { mode: 'pessimistic_write' },
   });
   const receivedOn = today(new Date(d.receivedAt ?? Date.now()));
-  if (d.purpose === 'FORECLOSURE') {
+  const option = PREPAY_PURPOSES[d.purpose ?? ''];
+  if (d.purpose === 'FORECLOSURE' || option) {
+    // Money that covers the payoff pays the loan off, whether it was sent as a foreclosure or a prepayment.
     const quote = await quoteOf(m, loan, receivedOn, rows);
     if (amount >= quote.totalMinor) return payOff(m, loan, rows, quote, d.paymentId, amount);
   }
+  if (option) {
+    try {
+      const plan = await planFor(m, loan, rows, receivedOn, amount, option);
+      return await prepay(m, loan, rows, plan, d.paymentId, amount);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      // Verified money is never refused: it pays what is due and the rest is held as credit (shown).
+      log.info(
+        { loanId: loan.id, paymentId: d.paymentId, reason: e.message },
+        'part-prepayment held as credit',
+      );
+    }
+  }
   await settleDue(m, loan, rows, receivedOn, amount, `payment ${d.paymentId}`);
   await closeIfRepaid(m, loan, 'REPAID');
+}
+
+/**
+ * Applies a part-prepayment plan: the money settles what is due (with credit held), then the running
+ * instalment's interest accrued by the day (booked and paid), then principal; the instalments from the
+ * running one on are rewritten as the plan has them, later ones dropped, and the borrower told.
+ */
+async function prepay(
+  m: EntityManager,
+  loan: LoanRow,
+  rows: InstalmentRow[],
+  plan: PrepaymentPlan,
+  paymentId: string,
+  amount: bigint,
+) {
+  const reference = `part-prepayment ${paymentId}`;
+  // Dues first: what is left over (at least the accrued interest) is held as credit for a moment.
+  await settleDue(m, loan, rows, plan.asOf, amount - plan.prepaidMinor, reference);
+  if (plan.accruedInterestMinor > 0n) {
+    await post(
+      m,
+      loan.id,
+      interestAccrual(plan.accruedInterestMinor),
+      `interest of instalment ${plan.runningInstalment} to ${plan.asOf}`,
+    );
+    await post(
+      m,
+      loan.id,
+      repayment({ ...NOTHING, interestMinor: plan.accruedInterestMinor }, 0n, plan.accruedInterestMinor),
+      reference,
+    );
+  }
+  await post(m, loan.id, repayment({ ...NOTHING, principalMinor: plan.prepaidMinor }, 0n), reference);
+  for (const [k, r] of plan.schedule.entries()) {
+    await m.update(
+      InstalmentRow,
+      { loanId: loan.id, n: r.n },
+      {
+        openingMinor: r.openingMinor.toString(),
+        principalMinor: r.principalMinor.toString(),
+        interestMinor: r.interestMinor.toString(),
+        totalMinor: r.totalMinor.toString(),
+        closingMinor: r.closingMinor.toString(),
+        interestPaidMinor: r.interestPaidMinor.toString(),
+        interestFrom: k === 0 ? plan.asOf : null,
+      },
+    );
+  }
+  const last = plan.runningInstalment + plan.instalmentsAfter - 1;
+  await m.delete(InstalmentRow, { loanId: loan.id, n: MoreThan(last) });
+  const updated = await updateVersioned(m, LoanRow, loan, { instalments: last });
+  const next = plan.schedule[0] as PrepaymentPlan['schedule'][number];
+  await recordEvent(
+    m,
+    loanEvents.prepaid(updated, {
+      paymentId,
+      option: plan.option,
+      prepaidMinor: plan.prepaidMinor,
+      interestSavedMinor: plan.interestSavedMinor,
+      instalmentsLeft: plan.instalmentsAfter,
+      next: { n: next.n, dueDate: next.dueDate, totalMinor: next.totalMinor - next.interestPaidMinor },
+    }),
+  );
 }
 
 /**
@@ -405,9 +580,9 @@ async function settleDue(
 /** Books an instalment's scheduled interest as receivable, once. */
 async function accrueOnce(m: EntityManager, row: InstalmentRow) {
   if (row.interestAccrued) return;
-  if (BigInt(row.interestMinor) > 0n) {
-    await post(m, row.loanId, interestAccrual(BigInt(row.interestMinor)), `interest of instalment ${row.n}`);
-  }
+  // Interest a part-prepayment already booked and paid (up to its day) is not booked again.
+  const interest = BigInt(row.interestMinor) - BigInt(row.interestPaidMinor);
+  if (interest > 0n) await post(m, row.loanId, interestAccrual(interest), `interest of instalment ${row.n}`);
   await m.update(InstalmentRow, { loanId: row.loanId, n: row.n }, { interestAccrued: true });
   row.interestAccrued = true;
 }
@@ -578,7 +753,7 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
         SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
          WHERE l.status = 'ACTIVE' AND i.due_date <= $1 AND i.status <> 'PAID' AND NOT i.interest_accrued
          ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
-      RETURNING loan_id, n, interest_minor::text AS interest`,
+      RETURNING loan_id, n, (interest_minor - interest_paid_minor)::text AS interest`,
     [asOf],
     batch,
     async (m, rows) => {

@@ -13,8 +13,12 @@ import { LoanRefRow, PaymentRow, ProofDocumentRow } from './model/payment';
 /** Collections staff who record payments on a borrower's behalf and verify them. */
 export const PAYMENT_STAFF = [Role.MANAGER, Role.ADMIN];
 export const METHODS = ['UPI', 'NEFT', 'IMPS', 'RTGS', 'NACH', 'CHEQUE', 'CASH'] as const;
-/** FORECLOSURE pays the loan off at the quote for the day it is received (see foreclosureQuote). */
-export const PURPOSES = ['INSTALMENT', 'FORECLOSURE'] as const;
+/**
+ * INSTALMENT pays what is due (the rest is held as credit); FORECLOSURE pays the loan off at the quote for
+ * the day it is received (see foreclosureQuote); PREPAY_REDUCE_EMI and PREPAY_REDUCE_TENURE pay what is
+ * due and reduce principal with the rest (see prepaymentPreview).
+ */
+export const PURPOSES = ['INSTALMENT', 'FORECLOSURE', 'PREPAY_REDUCE_EMI', 'PREPAY_REDUCE_TENURE'] as const;
 
 const paymentSchema = z.object({
   loanId: z.string().uuid('must be a loan id'),

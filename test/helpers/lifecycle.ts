@@ -177,7 +177,21 @@ export async function signedAgreement(
   amount = '40000000',
   terms: Record<string, unknown> = {},
 ) {
-  const c = await applicationInApproval(gql, desk, amount, 'Asha Rao', terms);
+  return approveAndSign(
+    gql,
+    approvers,
+    notifyUrl,
+    await applicationInApproval(gql, desk, amount, 'Asha Rao', terms),
+  );
+}
+
+/** An application in APPROVAL approved at levels 1 and 2, and its agreement e-signed (code from the SMS). */
+export async function approveAndSign<C extends { applicationId: string; token: string; phone: string }>(
+  gql: Gql,
+  approvers: { internal: User; manager: User },
+  notifyUrl: string,
+  c: C,
+) {
   const decide = (level: number, who: User) =>
     gql(
       `mutation($a: ID!, $l: Int!) { decideApproval(applicationId: $a, level: $l, approve: true, comment: "in order") { status } }`,

@@ -45,6 +45,8 @@ export class InstalmentRow {
   @Column('bigint', { name: 'interest_paid_minor' }) interestPaidMinor!: string;
   /** Its interest was booked as receivable (on its due date, or when first paid towards). */
   @Column('boolean', { name: 'interest_accrued' }) interestAccrued!: boolean;
+  /** Set by a part-prepayment in its period: the interest paid then ran to this day; the rest runs from it. */
+  @Column('date', { name: 'interest_from', nullable: true }) interestFrom!: string | null;
   /** The business date the late fee was charged (once per instalment). */
   @Column('date', { name: 'late_fee_charged_on', nullable: true }) lateFeeChargedOn!: string | null;
   /** The business date the borrower was reminded it falls due (once per instalment). */

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireCaller, requireRole, requireStaff } from '../../../platform/auth';
-import { money } from '../../../platform/graphql/money';
+import { MinorUnits, money } from '../../../platform/graphql/money';
 import { PageInput } from '../../../platform/graphql/page';
 import { signedPath } from '../../../platform/signed-url';
 import type { SubgraphContext } from '../../../platform/subgraph';
@@ -19,6 +19,7 @@ import {
   LoansDashboard,
   NoDuesCertificate,
   PortfolioLine,
+  PrepaymentPreview,
 } from './types';
 
 const toLoan = (l: LoanRow): Loan => ({
@@ -79,6 +80,51 @@ export class LoanResolver {
       fees: m(q.feesMinor),
       foreclosureCharge: m(q.chargeMinor),
       total: m(q.totalMinor),
+    };
+  }
+
+  @Query(() => PrepaymentPreview, {
+    description: `The borrower or staff: what a part-prepayment of \`amount\` received on a date up to ${loans.QUOTE_HORIZON_DAYS} days ahead (today by default) would do — a lower EMI (REDUCE_EMI) or a shorter tenure (REDUCE_TENURE) — before the borrower pays.`,
+  })
+  async prepaymentPreview(
+    @Arg('loanId', () => ID) loanId: string,
+    @Arg('amount', () => MinorUnits) amount: bigint,
+    @Arg('option', () => String, { description: 'REDUCE_EMI or REDUCE_TENURE' }) option: string,
+    @Arg('date', () => String, { nullable: true }) date: string | undefined,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<PrepaymentPreview> {
+    const { loan, plan: p } = await loans.prepaymentPreview(ctx.db, ctx.caller, loanId, {
+      amountMinor: amount,
+      option,
+      date: date ?? undefined,
+    });
+    const m = (v: bigint) => money(v, loan.currency);
+    return {
+      loanId: loan.id,
+      asOf: p.asOf,
+      option: p.option,
+      dueSettled: m(p.dueSettledMinor),
+      accruedInterest: m(p.accruedInterestMinor),
+      prepaid: m(p.prepaidMinor),
+      principalBefore: m(p.principalBeforeMinor),
+      principalAfter: m(p.principalAfterMinor),
+      instalmentBefore: m(p.levelBeforeMinor),
+      instalmentAfter: m(p.levelAfterMinor),
+      instalmentsBefore: p.instalmentsBefore,
+      instalmentsAfter: p.instalmentsAfter,
+      interestBefore: m(p.interestBeforeMinor),
+      interestAfter: m(p.interestAfterMinor),
+      interestSaved: m(p.interestSavedMinor),
+      schedule: p.schedule.map((r) => ({
+        n: r.n,
+        dueDate: r.dueDate,
+        opening: m(r.openingMinor),
+        principal: m(r.principalMinor),
+        interest: m(r.interestMinor),
+        total: m(r.totalMinor),
+        closing: m(r.closingMinor),
+        status: 'DUE',
+      })),
     };
   }
 

@@ -121,6 +121,35 @@ export class ForeclosureQuote {
   @Field(() => Money) total!: Money;
 }
 
+@ObjectType({
+  description:
+    'What a part-prepayment received on a date would do. A payment of `amount` with purpose PREPAY_REDUCE_EMI or PREPAY_REDUCE_TENURE received that day is applied exactly so.',
+})
+export class PrepaymentPreview {
+  @Field(() => ID) loanId!: string;
+  @Field(() => String, { description: 'The date the preview holds for (YYYY-MM-DD).' }) asOf!: string;
+  @Field(() => String, { description: 'REDUCE_EMI or REDUCE_TENURE' }) option!: string;
+  @Field(() => Money, { description: 'Paid first: charges and instalments due by asOf.' })
+  dueSettled!: Money;
+  @Field(() => Money, { description: 'Paid next: the running instalment’s interest up to asOf.' })
+  accruedInterest!: Money;
+  @Field(() => Money, { description: 'What reduces principal.' }) prepaid!: Money;
+  @Field(() => Money) principalBefore!: Money;
+  @Field(() => Money) principalAfter!: Money;
+  @Field(() => Money, { description: 'The level instalment (EMI, or equal principal’s principal part) now.' })
+  instalmentBefore!: Money;
+  @Field(() => Money, { description: 'The level instalment afterwards.' }) instalmentAfter!: Money;
+  @Field(() => Int, { description: 'Instalments left, from the running one, now.' })
+  instalmentsBefore!: number;
+  @Field(() => Int, { description: 'Instalments left afterwards.' }) instalmentsAfter!: number;
+  @Field(() => Money, { description: 'Interest still to pay from asOf on, now.' }) interestBefore!: Money;
+  @Field(() => Money, { description: 'Interest still to pay from asOf on, afterwards.' })
+  interestAfter!: Money;
+  @Field(() => Money) interestSaved!: Money;
+  @Field(() => [LoanInstalment], { description: 'The instalments from the running one on, as they will be.' })
+  schedule!: LoanInstalment[];
+}
+
 @ObjectType({ description: 'Issued when the loan closes.' })
 export class NoDuesCertificate {
   @Field(() => String) sha256!: string;

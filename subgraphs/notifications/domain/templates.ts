@@ -143,6 +143,17 @@ const TEMPLATES: Record<string, (d: Data) => Rendered> = {
     ),
     priority: Priority.BULK,
   }),
+  // A change to the repayment schedule is told to the borrower with the new figures (RBI fair practices).
+  'loan.prepaid': (d) =>
+    regulatory(
+      'LOAN',
+      'Part-prepayment applied',
+      `${amount(d.prepaidMinor)} of your payment reduced your loan's principal. ` +
+        (d.option === 'REDUCE_EMI'
+          ? `Your instalments are lower: the next, instalment ${d.nextInstalment}, is ${amount(d.nextAmountMinor)} on ${d.nextDueDate}`
+          : `Your loan ends sooner: ${d.instalmentsLeft} instalments are left, the next ${amount(d.nextAmountMinor)} on ${d.nextDueDate}`) +
+        `. Interest saved: ${amount(d.interestSavedMinor)}. The updated schedule is in the app.`,
+    ),
   'loan.closed': (d) =>
     regulatory(
       'LOAN',

@@ -14,7 +14,10 @@ export class Payment {
   @Field(() => ID) loanId!: string;
   @Field(() => Money) amount!: Money;
   @Field(() => String) method!: string;
-  @Field(() => String, { description: 'INSTALMENT or FORECLOSURE' }) purpose!: string;
+  @Field(() => String, {
+    description: 'INSTALMENT, FORECLOSURE, PREPAY_REDUCE_EMI or PREPAY_REDUCE_TENURE',
+  })
+  purpose!: string;
   @Field(() => String, { nullable: true }) reference!: string | null;
   @Field(() => DocumentRef, { nullable: true, description: 'The uploaded proof (receipt, bank screenshot).' })
   proof!: DocumentRef | null;
@@ -33,7 +36,8 @@ export class PaymentInput {
   @Field(() => String, { nullable: true, description: 'The bank or UPI reference.' }) reference?: string;
   @Field(() => String, {
     nullable: true,
-    description: 'INSTALMENT (default) or FORECLOSURE: pays the loan off at the quote for the day received.',
+    description:
+      'INSTALMENT (default); FORECLOSURE: pays the loan off at the quote for the day received; PREPAY_REDUCE_EMI or PREPAY_REDUCE_TENURE: pays what is due and reduces principal with the rest (see prepaymentPreview).',
   })
   purpose?: string;
 }
