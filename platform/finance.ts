@@ -18,13 +18,37 @@ export function emiMinor(
   annualRateBps: number,
   periods: number,
   perYear = 12,
+  rounding: Rounding = PAISA,
 ): bigint {
   if (periods <= 0) throw new Error('periods must be positive');
-  if (annualRateBps === 0) return divHalfUp(principalMinor, BigInt(periods));
-  const r = new Money(annualRateBps).div(10_000).div(perYear);
-  const growth = r.plus(1).pow(periods);
-  const emi = new Money(principalMinor.toString()).mul(r).mul(growth).div(growth.minus(1));
-  return BigInt(emi.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0));
+  const emi =
+    annualRateBps === 0
+      ? new Money(principalMinor.toString()).div(periods)
+      : (() => {
+          const r = new Money(annualRateBps).div(10_000).div(perYear);
+          const growth = r.plus(1).pow(periods);
+          return new Money(principalMinor.toString()).mul(r).mul(growth).div(growth.minus(1));
+        })();
+  return roundTo(emi, rounding);
+}
+
+export const ROUNDING_MODES = ['HALF_UP', 'UP', 'DOWN'] as const;
+/**
+ * How a product rounds the level instalment: to a multiple of minor units (1 = the paisa, 100 = the
+ * rupee), half-up, up or down. Interest is always to the paisa; the last instalment takes the difference.
+ */
+export interface Rounding {
+  multipleMinor: bigint;
+  mode: (typeof ROUNDING_MODES)[number];
+}
+export const PAISA: Rounding = { multipleMinor: 1n, mode: 'HALF_UP' };
+const DECIMAL_MODE = { HALF_UP: Decimal.ROUND_HALF_UP, UP: Decimal.ROUND_UP, DOWN: Decimal.ROUND_DOWN };
+
+/** An exact non-negative amount rounded to the product's multiple, decided by its exact value. */
+export function roundTo(exact: Decimal.Value, r: Rounding): bigint {
+  const m = new Money(r.multipleMinor.toString());
+  const units = new Money(exact).div(m).toDecimalPlaces(0, DECIMAL_MODE[r.mode]);
+  return BigInt(units.mul(m).toFixed(0));
 }
 
 /** a / b in basis points (1% = 100), rounded down; b must be positive. */
@@ -58,6 +82,8 @@ export interface RepaymentTerms {
   method: Method;
   /** Interest-only instalments at the start, counted within the tenure. */
   moratoriumPeriods: number;
+  /** The product's rounding of the level instalment (the paisa, half-up, when absent). */
+  rounding?: Rounding;
 }
 
 export const DEFAULT_REPAYMENT: RepaymentTerms = {
@@ -80,6 +106,7 @@ export const amortizeTerms = (
     perYear: PERIODS_PER_YEAR[r.frequency],
     method: r.method,
     moratoriumPeriods: r.moratoriumPeriods,
+    rounding: r.rounding,
   });
 
 export interface Instalment {
@@ -103,6 +130,8 @@ export interface AmortizeInput {
   moratoriumPeriods?: number;
   /** A broken first period, charged by the day (actual/365) instead of one period's rate. */
   firstPeriodDays?: number;
+  /** How the level instalment is rounded (the paisa, half-up, when absent). */
+  rounding?: Rounding;
 }
 
 /** The level part of `t` instalments repaying `principalMinor`: the EMI, or equal principal's P / t. */
@@ -112,10 +141,11 @@ export const levelOf = (
   t: number,
   perYear: number,
   method: Method,
+  rounding: Rounding = PAISA,
 ) =>
   method === 'EQUAL_PRINCIPAL'
-    ? divHalfUp(principalMinor, BigInt(t))
-    : emiMinor(principalMinor, annualRateBps, t, perYear);
+    ? roundTo(new Money(principalMinor.toString()).div(t), rounding)
+    : emiMinor(principalMinor, annualRateBps, t, perYear, rounding);
 
 /**
  * The platform's one amortization (amounts only; loans adds the dates). Each instalment's interest is the
@@ -128,7 +158,7 @@ export function amortize(input: AmortizeInput): Instalment[] {
   const moratorium = input.moratoriumPeriods ?? 0;
   const bps = BigInt(annualRateBps);
   const standardInterest = (opening: bigint) => divHalfUp(opening * bps, 10_000n * BigInt(perYear));
-  const level = levelOf(p, annualRateBps, t, perYear, method);
+  const level = levelOf(p, annualRateBps, t, perYear, method, input.rounding);
   const rows: Instalment[] = [];
   let balance = p;
   const total = moratorium + t;
@@ -200,14 +230,20 @@ export function aprBps(
 
 /**
  * Why a schedule is not one a borrower can be offered, or undefined: its last instalment must stay within
- * 1 % of the level one (the EMI, or equal principal's principal part), or one minor unit per repaying
- * instalment when that is more. Rounding to the paisa each period drifts the balance a little, and the
- * drift grows with (1 + r)^n: on ordinary terms the last EMI differs by a few rupees, but where the
- * instalment barely exceeds a period's interest (₹1,000 at 36 % over 30 years) or the growth is vast
- * (₹50 lakh fortnightly at 50 % over 30 years) the schedule ends with a balloon or with nothing. Such
- * terms are refused rather than signed.
+ * 1 % of the level one (the EMI, or equal principal's principal part), or within one rounding unit (the
+ * product's multiple; the paisa by default) per repaying instalment when that is more; the unit may be at
+ * most 1 % of the level, and the loan may not be repaid before its last instalment. Rounding each period
+ * drifts the balance a little, and the drift grows with (1 + r)^n: on ordinary terms the last EMI differs
+ * by a few rupees, but where the instalment barely exceeds a period's interest (₹1,000 at 36 % over 30
+ * years) or the growth is vast (₹50 lakh fortnightly at 50 % over 30 years) the schedule ends with a
+ * balloon or with nothing. Such terms are refused rather than signed.
  */
-export function scheduleProblem(rows: readonly Instalment[], method: Method, moratoriumPeriods = 0) {
+export function scheduleProblem(
+  rows: readonly Instalment[],
+  method: Method,
+  moratoriumPeriods = 0,
+  rounding: Rounding = PAISA,
+) {
   const repaying = rows.slice(moratoriumPeriods);
   const first = repaying[0];
   const last = repaying.at(-1);
@@ -215,7 +251,12 @@ export function scheduleProblem(rows: readonly Instalment[], method: Method, mor
   const level = method === 'EMI' ? first.totalMinor : first.principalMinor;
   const end = method === 'EMI' ? last.totalMinor : last.principalMinor;
   const drift = end > level ? end - level : level - end;
-  const allowed = level / 100n > BigInt(repaying.length) ? level / 100n : BigInt(repaying.length);
+  // A unit above 1 % of the instalment rounds it out of shape (to nothing, or repaid before the end).
+  if (rounding.multipleMinor * 100n > level || repaying.slice(0, -1).some((i) => i.closingMinor === 0n)) {
+    return `an instalment of ${level} minor units cannot be rounded to multiples of ${rounding.multipleMinor}: choose terms with a larger instalment`;
+  }
+  const perUnit = BigInt(repaying.length) * rounding.multipleMinor;
+  const allowed = level / 100n > perUnit ? level / 100n : perUnit;
   if (drift <= allowed) return undefined;
   return `the last instalment would be ${end} against ${level} minor units: these terms cannot be repaid in equal instalments; shorten the tenure or change the rate`;
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { AppError } from './errors';
-import { divHalfUp, type Frequency, type Method } from './finance';
+import { divHalfUp, type Frequency, type Method, PAISA, type Rounding } from './finance';
 import { money } from './graphql/money';
 
 export type Trigger = 'DISBURSEMENT' | 'OVERDUE';
@@ -38,6 +38,8 @@ export interface LoanProduct {
   interestMethod?: 'REDUCING_BALANCE';
   maxMoratoriumPeriods: number;
   allocationOrder: ('penalty' | 'fees' | 'interest' | 'principal')[];
+  /** How the level instalment is rounded (the paisa, half-up, when absent). */
+  instalmentRounding?: { multipleMinor: string; mode: Rounding['mode'] };
   foreclosureChargeBps: number;
   /** How a borrower may prepay part of the loan (both when absent; none when empty). */
   partPrepayment?: ('REDUCE_EMI' | 'REDUCE_TENURE')[];
@@ -128,6 +130,12 @@ export function productOfTerms(accepted: { product?: unknown }): LoanProduct {
   );
   return standard;
 }
+
+/** The product's rounding of the level instalment, for the amortization. */
+export const roundingOf = (p: Pick<LoanProduct, 'instalmentRounding'>): Rounding =>
+  p.instalmentRounding
+    ? { multipleMinor: BigInt(p.instalmentRounding.multipleMinor), mode: p.instalmentRounding.mode }
+    : PAISA;
 
 const pct = (bps: number) => `${(bps / 100).toString()} %`;
 

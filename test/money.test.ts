@@ -15,6 +15,7 @@ import {
   booksOf,
   type Desk,
   offerTerms,
+  payVerified,
   reaches,
   SEND_OFFER,
   staffDesk,
@@ -38,34 +39,13 @@ after(async () => {
   await platform?.stop();
 });
 
-const RECORD = `mutation($i: PaymentInput!, $k: String!) { recordPayment(input: $i, idempotencyKey: $k) { id } }`;
-const VERIFY = `mutation($p: ID!) { verifyPayment(paymentId: $p, accept: true, reason: "credited in the bank statement") { status } }`;
 const LOAN = `query($id: ID!) { loan(id: $id) { status closureReason
     schedule { n dueDate status total { minor } interest { minor } }
     account { principalOutstanding { minor } interestDue { minor } penaltiesDue { minor } creditHeld { minor }
               nextDueAmount { minor } daysPastDue } } }`;
 
-async function pay(
-  c: { loanId: string; token: string },
-  amount: bigint,
-  key: string,
-  purpose = 'INSTALMENT',
-) {
-  const r = await eventually(async () => {
-    const x = await platform.gql(
-      RECORD,
-      { i: { loanId: c.loanId, amount: amount.toString(), method: 'UPI', purpose }, k: key },
-      c.token,
-    );
-    return firstError(x) === 'NOT_FOUND' ? undefined : x;
-  });
-  const id = r.data?.recordPayment.id;
-  assert.ok(id, JSON.stringify(r.errors));
-  assert.equal(
-    (await platform.gql(VERIFY, { p: id }, approvers.manager.token)).data?.verifyPayment.status,
-    'VERIFIED',
-  );
-}
+const pay = (c: { loanId: string; token: string }, amount: bigint, key: string, purpose = 'INSTALMENT') =>
+  payVerified(platform.gql, c, amount, key, approvers.manager.token, purpose);
 
 /** Waits until loans has applied `n` payments (they travel as payment.verified events). */
 const applied = (loanId: string, n: number) =>

@@ -4,8 +4,16 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { staffUser } from './helpers/flows';
-import { activeLoan, booksOf, type Desk, staffDesk, type User } from './helpers/lifecycle';
-import { eventually, firstError, startTestPlatform } from './helpers/platform';
+import {
+  activeLoan,
+  booksOf,
+  type Desk,
+  journalled,
+  payVerified,
+  staffDesk,
+  type User,
+} from './helpers/lifecycle';
+import { firstError, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
 let desk: Desk;
@@ -32,28 +40,8 @@ const LOAN = `query($id: ID!) { loan(id: $id) { status instalments
 const QUOTE = `query($l: ID!) { foreclosureQuote(loanId: $l) { total { minor } principal { minor } brokenPeriodInterest { minor } } }`;
 
 async function pay(c: { loanId: string; token: string }, amount: bigint, purpose: string, key: string) {
-  const r = await eventually(async () => {
-    const x = await platform.gql(
-      `mutation($i: PaymentInput!, $k: String!) { recordPayment(input: $i, idempotencyKey: $k) { id } }`,
-      { i: { loanId: c.loanId, amount: amount.toString(), method: 'UPI', purpose }, k: key },
-      c.token,
-    );
-    return firstError(x) === 'NOT_FOUND' ? undefined : x;
-  });
-  const id = r.data?.recordPayment.id;
-  assert.ok(id, JSON.stringify(r.errors));
-  const v = await platform.gql(
-    `mutation($p: ID!) { verifyPayment(paymentId: $p, accept: true, reason: "credited in the bank statement") { status } }`,
-    { p: id },
-    approvers.manager.token,
-  );
-  assert.equal(v.data?.verifyPayment.status, 'VERIFIED', JSON.stringify(v.errors));
-  await eventually(async () => {
-    const [row] = await platform
-      .db('loans')
-      .query(`SELECT count(*)::int n FROM journal WHERE reference LIKE $1`, [`%${id}%`]);
-    return row.n > 0;
-  }, 30_000);
+  const id = await payVerified(platform.gql, c, amount, key, approvers.manager.token, purpose);
+  await journalled(platform.db('loans'), id);
 }
 
 const loanOf = async (c: { loanId: string; token: string }) =>

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { emiMinor } from '../platform/finance';
 import type { LoanProduct } from '../platform/products';
 import { runOverdue } from '../subgraphs/loans/loan-service';
 import { staffUser } from './helpers/flows';
@@ -14,7 +15,9 @@ import {
   applicationInOffer,
   booksOf,
   type Desk,
+  journalled,
   offerTerms,
+  payVerified,
   SEND_OFFER,
   staffDesk,
   type User,
@@ -161,4 +164,78 @@ test('a loan keeps its product version for life: a new version changes the next 
   const books = await booksOf(platform.db('loans'), c.loanId);
   assert.equal(books.PENALTY_RECEIVABLE, charge + gst, String(Object.entries(books)));
   assert.equal(books.GST_PAYABLE, -gst);
+});
+
+test('a new product — fortnightly, a 1 % fee, the EMI rounded up to the rupee, charges settled before interest — goes live with no code change', async () => {
+  const fresh = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
+  const doc: LoanProduct = {
+    ...personal,
+    code: fresh,
+    name: 'Fortnightly salary loan',
+    frequencies: ['FORTNIGHTLY'],
+    instalmentRounding: { multipleMinor: '100', mode: 'UP' },
+    allocationOrder: ['penalty', 'fees', 'interest', 'principal'],
+    charges: personal.charges.map((c) =>
+      c.code === 'PROCESSING' ? { ...c, calculation: { kind: 'PERCENT_OF_AMOUNT', bps: 100 } } : c,
+    ),
+  };
+  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
+  assert.deepEqual(
+    published.data?.publishLoanProduct,
+    { code: fresh, version: 1 },
+    JSON.stringify(published.errors),
+  );
+
+  const amount = 40_000_000n;
+  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', amount.toString(), {
+    productCode: fresh,
+    frequency: 'FORTNIGHTLY',
+  });
+  const kfs = (
+    await platform.gql(
+      `query($id: ID!) { offer(id: $id) { keyFacts { emi { minor } instalments charges { code description } } } }`,
+      { id: c.offerId },
+      c.token,
+    )
+  ).data?.offer.keyFacts;
+  assert.match(kfs.charges[0].description, /^1 % of the loan amount/);
+  // The EMI rounded up to the rupee: a whole number of rupees, within a rupee above the paisa EMI.
+  const emi = BigInt(kfs.emi.minor);
+  const paisaEmi = emiMinor(amount, 1350, 78, 26);
+  assert.equal(kfs.instalments, 78);
+  assert.equal(emi % 100n, 0n);
+  assert.ok(emi >= paisaEmi && emi - paisaEmi < 100n, `${emi} against ${paisaEmi}`);
+
+  // The loan is scheduled as the KFS said: fortnightly, every instalment but the last at the rounded EMI.
+  const schedule = (
+    await platform.gql(
+      `query($id: ID!) { loan(id: $id) { schedule { dueDate principal { minor } total { minor } } } }`,
+      { id: c.loanId },
+      c.token,
+    )
+  ).data?.loan.schedule as { dueDate: string; principal: { minor: string }; total: { minor: string } }[];
+  assert.equal(schedule.length, 78);
+  for (const [i, row] of schedule.entries()) {
+    if (i > 0) assert.equal(Date.parse(row.dueDate) - Date.parse(schedule[i - 1].dueDate), 14 * 86_400_000);
+    if (i < schedule.length - 1) assert.equal(BigInt(row.total.minor), emi, `instalment ${i + 1}`);
+  }
+  const last = BigInt(schedule[77].total.minor);
+  assert.ok(last > 0n && last <= emi, `last ${last}`);
+  assert.equal(
+    schedule.reduce((s, r) => s + BigInt(r.principal.minor), 0n),
+    amount,
+  );
+
+  // The first instalment is missed: its penal charge is settled first by the next payment, as this
+  // product's allocation order says (the bundled personal loan would settle interest first).
+  const asOf = new Date(Date.parse(schedule[0].dueDate) + 86_400_000).toISOString().slice(0, 10);
+  await runOverdue(platform.db('loans'), asOf);
+  const before = await booksOf(platform.db('loans'), c.loanId);
+  const penalty = before.PENALTY_RECEIVABLE ?? 0n;
+  assert.ok(penalty > 0n, String(Object.entries(before)));
+  const id = await payVerified(platform.gql, c, penalty, 'penal-first', approvers.manager.token);
+  await journalled(platform.db('loans'), id);
+  const afterPaying = await booksOf(platform.db('loans'), c.loanId);
+  assert.equal(afterPaying.PENALTY_RECEIVABLE ?? 0n, 0n, String(Object.entries(afterPaying)));
+  assert.equal(afterPaying.INTEREST_RECEIVABLE, before.INTEREST_RECEIVABLE);
 });

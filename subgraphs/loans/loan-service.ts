@@ -88,6 +88,7 @@ function scheduleFor(contract: ContractRow, disbursedOn: string) {
     frequency: repayment.frequency,
     method: repayment.method,
     moratoriumPeriods: repayment.moratoriumPeriods,
+    rounding: repayment.rounding,
     disbursementDate: disbursedOn,
   });
 }
@@ -392,14 +393,15 @@ async function planFor(
     .getRepository(ContractRow)
     .findOne({ where: { applicationId: loan.applicationId } });
   const b = await balancesOf(m, loan.id);
+  const repayment = repaymentOf((contract?.offer ?? {}) as Record<string, unknown>);
   return planPrepayment({
     asOf,
     disbursedOn: loan.disbursedOn,
     annualRateBps: loan.annualRateBps,
     frequency: loan.frequency as Frequency,
     method: loan.method as Method,
-    moratoriumPeriods: repaymentOf((contract?.offer ?? {}) as Record<string, string | number>)
-      .moratoriumPeriods,
+    moratoriumPeriods: repayment.moratoriumPeriods,
+    rounding: repayment.rounding,
     instalments: rows.map(dueOf),
     charges: owed(b),
     creditMinor: creditHeld(b),

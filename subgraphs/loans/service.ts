@@ -18,7 +18,7 @@ import { logger } from '../../platform/log';
 import { notifier } from '../../platform/notify/http';
 import { NotifierUnavailable } from '../../platform/notify/port';
 import { type Contact, openContact } from '../../platform/pii';
-import { describeCharge, productOfTerms } from '../../platform/products';
+import { describeCharge, productOfTerms, roundingOf } from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderAgreement, stampSignature } from './domain/agreement-pdf';
@@ -106,11 +106,15 @@ export async function onFinalApproved(m: EntityManager, event: CloudEvent) {
 
 // ---- generation (background) -----------------------------------------------------------------------
 
-/** How the accepted offer says the loan is repaid (offers sent before repayment terms existed: monthly EMI). */
+/**
+ * How the accepted offer says the loan is repaid (offers sent before repayment terms existed: monthly EMI),
+ * with the instalment rounded as its product version says.
+ */
 export const repaymentOf = (offer: Record<string, unknown>): RepaymentTerms => ({
   frequency: (offer.frequency as Frequency | undefined) ?? DEFAULT_REPAYMENT.frequency,
   method: (offer.method as Method | undefined) ?? DEFAULT_REPAYMENT.method,
   moratoriumPeriods: Number(offer.moratoriumPeriods ?? 0),
+  rounding: roundingOf(productOfTerms(offer)),
 });
 
 /** The contact card, decrypted for use; never logged. */

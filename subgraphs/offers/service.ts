@@ -6,15 +6,8 @@ import { type Caller, canSee } from '../../platform/auth';
 import { entityFromRow, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
-import {
-  amortizeTerms,
-  FREQUENCIES,
-  instalmentsFor,
-  MAX_INSTALMENTS,
-  METHODS,
-  scheduleProblem,
-} from '../../platform/finance';
-import type { LoanProduct } from '../../platform/products';
+import { FREQUENCIES, instalmentsFor, MAX_INSTALMENTS, METHODS } from '../../platform/finance';
+import { type LoanProduct, roundingOf } from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { keyFacts, TERMS_LIMITS } from './domain/kfs';
@@ -65,15 +58,6 @@ const termsSchema = z
   .refine((t) => instalmentsFor(t.tenureMonths, t.frequency) <= MAX_INSTALMENTS, {
     message: `may have at most ${MAX_INSTALMENTS} instalments at this frequency`,
     path: ['tenureMonths'],
-  })
-  .superRefine((t, ctx) => {
-    const repayment = { frequency: t.frequency, method: t.method, moratoriumPeriods: t.moratoriumPeriods };
-    // Only terms the refinements above let through can be amortised.
-    const n = instalmentsFor(t.tenureMonths, t.frequency);
-    if (n > MAX_INSTALMENTS || t.moratoriumPeriods >= n) return;
-    const rows = amortizeTerms(t.amountMinor, t.annualRateBps, t.tenureMonths, repayment);
-    const problem = scheduleProblem(rows, t.method, t.moratoriumPeriods);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['tenureMonths'] });
   })
   .refine((t) => t.validUntil.getTime() > Date.now(), {
     message: 'must be in the future',
@@ -199,13 +183,16 @@ export async function sendOffer(
         respondedAt: new Date(),
       });
     }
+    // The product in force decides what may be offered, how the instalment is rounded and which charges
+    // the KFS discloses.
+    const { product, version } = await latestProduct(m, terms.productCode);
+    const rounding = roundingOf(product);
     const repayment = {
       frequency: terms.frequency,
       method: terms.method,
       moratoriumPeriods: terms.moratoriumPeriods,
+      rounding,
     };
-    // The product in force decides what may be offered and which charges the KFS discloses.
-    const { product, version } = await latestProduct(m, terms.productCode);
     const problems = productProblems(product, terms);
     if (problems.length) {
       throw new AppError('BAD_USER_INPUT', problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
@@ -225,7 +212,9 @@ export async function sendOffer(
       annualRateBps: terms.annualRateBps,
       tenureMonths: terms.tenureMonths,
       processingFeeMinor: terms.processingFeeMinor.toString(),
-      ...repayment,
+      frequency: terms.frequency,
+      method: terms.method,
+      moratoriumPeriods: terms.moratoriumPeriods,
       validUntil: terms.validUntil,
       productCode: product.code,
       productVersion: version,
@@ -237,6 +226,7 @@ export async function sendOffer(
         totalPayableMinor: kfs.totalPayableMinor.toString(),
         netDisbursedMinor: kfs.netDisbursedMinor.toString(),
         aprBps: kfs.aprBps,
+        rounding: { multipleMinor: rounding.multipleMinor.toString(), mode: rounding.mode },
         charges: charges.map((c) => ({ ...c, amountMinor: c.amountMinor?.toString() ?? null })),
       },
       counter: null,

@@ -16,7 +16,7 @@ import { type EventBus, listDeadLetters } from '../../platform/events';
 import { SUBGRAPHS } from '../../subgraphs';
 import { registerCustomer, staffUser, submittedApplication } from '../helpers/flows';
 import { activeLoan, type Desk, staffDesk, type User } from '../helpers/lifecycle';
-import { client, eventually, firstError, startTestPlatform } from '../helpers/platform';
+import { client, eventually, startTestPlatform } from '../helpers/platform';
 import {
   killFerretDb,
   killKafka,

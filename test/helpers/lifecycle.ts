@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { staffUser, submittedApplication } from './flows';
-import { type client, eventually } from './platform';
+import { type client, eventually, firstError } from './platform';
 
 type Gql = ReturnType<typeof client>;
 export interface User {
@@ -260,3 +260,43 @@ export async function booksOf(loansDb: DataSource, loanId: string, settled = fal
   }
   return books;
 }
+
+/**
+ * A customer's payment recorded (as soon as payments knows the loan) and accepted by `verifierToken`'s
+ * holder; its id. Loans applies it a moment later, from the payment.verified event.
+ */
+export async function payVerified(
+  gql: Gql,
+  c: { loanId: string; token: string },
+  amount: bigint,
+  key: string,
+  verifierToken: string,
+  purpose = 'INSTALMENT',
+): Promise<string> {
+  const r = await eventually(async () => {
+    const x = await gql(
+      `mutation($i: PaymentInput!, $k: String!) { recordPayment(input: $i, idempotencyKey: $k) { id } }`,
+      { i: { loanId: c.loanId, amount: amount.toString(), method: 'UPI', purpose }, k: key },
+      c.token,
+    );
+    return firstError(x) === 'NOT_FOUND' ? undefined : x;
+  });
+  const id = r.data?.recordPayment.id as string;
+  assert.ok(id, JSON.stringify(r.errors));
+  const v = await gql(
+    `mutation($p: ID!) { verifyPayment(paymentId: $p, accept: true, reason: "credited in the bank statement") { status } }`,
+    { p: id },
+    verifierToken,
+  );
+  assert.equal(v.data?.verifyPayment.status, 'VERIFIED', JSON.stringify(v.errors));
+  return id;
+}
+
+/** Waits until loans has journalled the payment (any entry naming it). */
+export const journalled = (loansDb: DataSource, paymentId: string) =>
+  eventually(async () => {
+    const [row] = await loansDb.query(`SELECT count(*)::int n FROM journal WHERE reference LIKE $1`, [
+      `%${paymentId}%`,
+    ]);
+    return row.n > 0;
+  }, 30_000);

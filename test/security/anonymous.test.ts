@@ -20,7 +20,7 @@ import { config } from '../../platform/config';
 import { Role } from '../../platform/roles';
 import { registerCustomer, staffUser, submittedApplication } from '../helpers/flows';
 import { passKyc, staffDesk } from '../helpers/lifecycle';
-import { client, eventually, firstError, type GqlResult, startTestPlatform } from '../helpers/platform';
+import { client, eventually, firstError, startTestPlatform } from '../helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
 before(async () => {

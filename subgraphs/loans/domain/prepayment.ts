@@ -8,6 +8,7 @@ import {
   type Method,
   minAmount,
   PERIODS_PER_YEAR,
+  type Rounding,
 } from '../../../platform/finance';
 import { money } from '../../../platform/graphql/money';
 import { accruedInterest, type ScheduledDue } from './foreclosure';
@@ -25,6 +26,8 @@ export interface PrepaymentInput {
   method: Method;
   /** The loan's interest-only instalments at the start. */
   moratoriumPeriods: number;
+  /** The product's rounding of the level instalment (the paisa, half-up, when absent). */
+  rounding?: Rounding;
   instalments: readonly ScheduledDue[];
   charges: Pick<Dues, 'penaltyMinor' | 'feesMinor'>;
   /** Credit held from earlier payments: it settles what is due first, as any payment's does. */
@@ -112,7 +115,8 @@ export function planPrepayment(q: PrepaymentInput): PrepaymentPlan {
   const perYear = PERIODS_PER_YEAR[q.frequency];
   const moratorium = ahead.filter((i) => i.n <= q.moratoriumPeriods).length;
   const amortizing = ahead.length - moratorium;
-  const level = (balance: bigint, t: number) => levelOf(balance, q.annualRateBps, t, perYear, q.method);
+  const level = (balance: bigint, t: number) =>
+    levelOf(balance, q.annualRateBps, t, perYear, q.method, q.rounding);
   const levelBefore = level(before, amortizing);
   // Less than one instalment moves the schedule by less than its own rounding (interest "saved" could
   // come out a paisa below zero); such money is better held as credit for the next instalment.
@@ -140,6 +144,7 @@ export function planPrepayment(q: PrepaymentInput): PrepaymentPlan {
     perYear,
     method: q.method,
     moratoriumPeriods: moratorium,
+    rounding: q.rounding,
   });
   // The running instalment's interest not yet run, scaled to the new balance.
   const restBefore = running.interestMinor - running.interestPaidMinor - accrued;

@@ -6,6 +6,7 @@ import {
   MAX_INSTALMENTS,
   type Method,
   PERIODS_PER_YEAR,
+  type Rounding,
 } from '../../../platform/finance';
 
 export interface ScheduleInput {
@@ -21,6 +22,8 @@ export interface ScheduleInput {
   disbursementDate: string;
   /** Defaults to one period after disbursement; otherwise the first period's interest runs by the day. */
   firstDueDate?: string;
+  /** The product's rounding of the level instalment (the paisa, half-up, when absent). */
+  rounding?: Rounding;
 }
 
 export interface ScheduledInstalment extends Instalment {
@@ -94,6 +97,7 @@ export function buildSchedule(input: ScheduleInput): ScheduledInstalment[] {
     perYear: PERIODS_PER_YEAR[frequency],
     method,
     moratoriumPeriods: moratorium,
+    rounding: input.rounding,
     ...(broken ? { firstPeriodDays: brokenDays } : {}),
   }) as ScheduledInstalment[];
   // Dated in place: a second copy of 360 rows would cost more than computing them.

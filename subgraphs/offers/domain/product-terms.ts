@@ -1,4 +1,4 @@
-import { instalmentsFor } from '../../../platform/finance';
+import { amortizeTerms, instalmentsFor, scheduleProblem } from '../../../platform/finance';
 import { money } from '../../../platform/graphql/money';
 import {
   type Charge,
@@ -6,6 +6,7 @@ import {
   chargesOn,
   describeCharge,
   type LoanProduct,
+  roundingOf,
 } from '../../../platform/products';
 
 export interface ProductTerms {
@@ -50,6 +51,21 @@ export function productProblems(p: LoanProduct, t: ProductTerms): { field: strin
     out.push({ field: 'moratoriumPeriods', message: `${p.name} allows at most ${p.maxMoratoriumPeriods}` });
   }
   if (t.moratoriumPeriods >= instalmentsFor(t.tenureMonths, t.frequency)) return out;
+  // The schedule as the product rounds it: terms that would end in a balloon or in nothing are refused.
+  const rounding = roundingOf(p);
+  const repayment = {
+    frequency: t.frequency,
+    method: t.method,
+    moratoriumPeriods: t.moratoriumPeriods,
+    rounding,
+  };
+  const problem = scheduleProblem(
+    amortizeTerms(t.amountMinor, t.annualRateBps, t.tenureMonths, repayment),
+    t.method,
+    t.moratoriumPeriods,
+    rounding,
+  );
+  if (problem) out.push({ field: 'tenureMonths', message: problem });
   const ceiling = disbursementCeiling(p, t.amountMinor);
   if (t.processingFeeMinor > ceiling) {
     out.push({

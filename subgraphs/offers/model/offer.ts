@@ -42,6 +42,8 @@ export interface StoredKeyFacts {
   totalPayableMinor: string;
   netDisbursedMinor: string;
   aprBps: number;
+  /** The product's rounding of the level instalment (absent: the paisa, half-up). */
+  rounding?: { multipleMinor: string; mode: 'HALF_UP' | 'UP' | 'DOWN' };
   /** Every charge of the product as the KFS disclosed it (absent on offers made before products). */
   charges?: {
     code: string;

@@ -3,6 +3,7 @@ import { requireRole } from '../../../platform/auth';
 import type { Frequency, Method } from '../../../platform/finance';
 import { loadMany } from '../../../platform/graphql/loaders';
 import { money } from '../../../platform/graphql/money';
+import { roundingOf } from '../../../platform/products';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import { keyFacts } from '../domain/kfs';
@@ -54,7 +55,12 @@ export function toOffer(o: OfferRow): Offer {
         annualRateBps: o.annualRateBps,
         tenureMonths: o.tenureMonths,
         processingFeeMinor: BigInt(o.processingFeeMinor),
-        repayment: { frequency: o.frequency, method: o.method, moratoriumPeriods: o.moratoriumPeriods },
+        repayment: {
+          frequency: o.frequency,
+          method: o.method,
+          moratoriumPeriods: o.moratoriumPeriods,
+          rounding: o.kfs.rounding ? roundingOf({ instalmentRounding: o.kfs.rounding }) : undefined,
+        },
       },
     },
     counter: o.counter
