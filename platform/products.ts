@@ -41,6 +41,10 @@ export interface LoanProduct {
   /** How the level instalment is rounded (the paisa, half-up, when absent). */
   instalmentRounding?: { multipleMinor: string; mode: Rounding['mode'] };
   foreclosureChargeBps: number;
+  /** Left unpaid on an instalment up to this (minor units), it is not in arrears (0 when absent). */
+  arrearsToleranceMinor?: string;
+  /** Days after disbursement in which the borrower may exit with no foreclosure charge (3 when absent). */
+  coolingOffDays?: number;
   /** How a borrower may prepay part of the loan (both when absent; none when empty). */
   partPrepayment?: ('REDUCE_EMI' | 'REDUCE_TENURE')[];
   charges: Charge[];
@@ -130,6 +134,12 @@ export function productOfTerms(accepted: { product?: unknown }): LoanProduct {
   );
   return standard;
 }
+
+/**
+ * The look-up period a product gives (RBI Digital Lending Directions, 2025: at least a day, set by the
+ * lender's board). Products that do not say give 3 days, the 2022 guidelines' figure.
+ */
+export const coolingOffDaysOf = (p: Pick<LoanProduct, 'coolingOffDays'>) => p.coolingOffDays ?? 3;
 
 /** The product's rounding of the level instalment, for the amortization. */
 export const roundingOf = (p: Pick<LoanProduct, 'instalmentRounding'>): Rounding =>

@@ -239,3 +239,148 @@ test('a new product — fortnightly, a 1 % fee, the EMI rounded up to the rupee,
   assert.equal(afterPaying.PENALTY_RECEIVABLE ?? 0n, 0n, String(Object.entries(afterPaying)));
   assert.equal(afterPaying.INTEREST_RECEIVABLE, before.INTEREST_RECEIVABLE);
 });
+
+test('the KFS gives the product’s cooling-off period; in it the borrower exits with no foreclosure charge, after it the charge applies', async () => {
+  const fresh = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
+  const doc: LoanProduct = { ...personal, code: fresh, foreclosureChargeBps: 200, coolingOffDays: 2 };
+  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
+  assert.ok(published.data?.publishLoanProduct, JSON.stringify(published.errors));
+  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
+    productCode: fresh,
+  });
+  const kfs = (
+    await platform.gql(
+      `query($id: ID!) { offer(id: $id) { keyFacts { coolingOffDays } } }`,
+      { id: c.offerId },
+      c.token,
+    )
+  ).data?.offer.keyFacts;
+  assert.equal(kfs.coolingOffDays, 2);
+  const { disbursedOn } = (
+    await platform.gql(`query($id: ID!) { loan(id: $id) { disbursedOn } }`, { id: c.loanId }, c.token)
+  ).data?.loan;
+  const charge = async (days: number) => {
+    const date = new Date(Date.parse(disbursedOn) + days * 86_400_000).toISOString().slice(0, 10);
+    const q = await platform.gql(
+      `query($l: ID!, $d: String) { foreclosureQuote(loanId: $l, date: $d) { principal { minor } foreclosureCharge { minor } } }`,
+      { l: c.loanId, d: date },
+      c.token,
+    );
+    assert.ok(q.data?.foreclosureQuote, JSON.stringify(q.errors));
+    return q.data.foreclosureQuote;
+  };
+  for (const day of [0, 1, 2]) assert.equal((await charge(day)).foreclosureCharge.minor, '0', `day ${day}`);
+  const later = await charge(3);
+  // 2 % of the principal outstanding, half-up.
+  assert.equal(
+    BigInt(later.foreclosureCharge.minor),
+    (BigInt(later.principal.minor) * 200n + 5_000n) / 10_000n,
+  );
+  assert.ok(BigInt(later.foreclosureCharge.minor) > 0n);
+});
+
+test('charges are waived only by a manager or the credit head, with a reason, never beyond what is owed; the GST goes with them', async () => {
+  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
+    productCode: 'PERSONAL',
+  });
+  const [first] = (
+    await platform.gql(
+      `query($id: ID!) { loan(id: $id) { schedule { dueDate } } }`,
+      { id: c.loanId },
+      c.token,
+    )
+  ).data?.loan.schedule;
+  await runOverdue(
+    platform.db('loans'),
+    new Date(Date.parse(first.dueDate) + 86_400_000).toISOString().slice(0, 10),
+  );
+  const levied = await booksOf(platform.db('loans'), c.loanId);
+  const owed = levied.PENALTY_RECEIVABLE ?? 0n;
+  assert.ok(owed > 0n && (levied.GST_PAYABLE ?? 0n) < 0n, String(Object.entries(levied)));
+
+  const WAIVE = `mutation($l: ID!, $a: MinorUnits!, $r: String!) { waiveCharges(loanId: $l, amount: $a, reason: $r) { id } }`;
+  const refusals: [string, Record<string, unknown>, string][] = [
+    [c.token, { a: owed.toString(), r: 'please' }, 'FORBIDDEN'],
+    [desk.riskOfficer.token, { a: owed.toString(), r: 'goodwill' }, 'FORBIDDEN'],
+    [approvers.manager.token, { a: (owed + 1n).toString(), r: 'goodwill' }, 'BAD_USER_INPUT'],
+    [approvers.manager.token, { a: owed.toString(), r: ' ' }, 'BAD_USER_INPUT'],
+  ];
+  for (const [token, v, code] of refusals) {
+    assert.equal(
+      firstError(await platform.gql(WAIVE, { l: c.loanId, ...v }, token)),
+      code,
+      JSON.stringify(v),
+    );
+  }
+  assert.deepEqual(await booksOf(platform.db('loans'), c.loanId), levied, 'a refused waiver changes nothing');
+
+  const done = await platform.gql(
+    WAIVE,
+    { l: c.loanId, a: owed.toString(), r: 'first instalment missed over a bank holiday' },
+    approvers.manager.token,
+  );
+  assert.equal(done.data?.waiveCharges.id, c.loanId, JSON.stringify(done.errors));
+  const after = await booksOf(platform.db('loans'), c.loanId);
+  assert.equal(after.PENALTY_RECEIVABLE ?? 0n, 0n);
+  assert.equal(after.GST_PAYABLE ?? 0n, 0n, 'the GST on a waived charge is reversed exactly');
+  assert.equal(after.PENALTY_INCOME ?? 0n, 0n);
+  const [event] = await platform
+    .db('loans')
+    .query(
+      `SELECT payload->'data' AS d FROM outbox WHERE type = 'loan.charges.waived' AND payload->'data'->>'loanId' = $1`,
+      [c.loanId],
+    );
+  assert.equal(event?.d.amountMinor, owed.toString());
+  assert.equal(event?.d.reason, 'first instalment missed over a bank holiday');
+});
+
+test('a few rupees short is within the product’s tolerance: no penal charge, no overdue notice; a missed instalment still is overdue', async () => {
+  const fresh = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
+  const doc: LoanProduct = { ...personal, code: fresh, arrearsToleranceMinor: '10000' };
+  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
+  assert.ok(published.data?.publishLoanProduct, JSON.stringify(published.errors));
+  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
+    productCode: fresh,
+  });
+  const schedule = (
+    await platform.gql(
+      `query($id: ID!) { loan(id: $id) { schedule { dueDate total { minor } } } }`,
+      { id: c.loanId },
+      c.token,
+    )
+  ).data?.loan.schedule as { dueDate: string; total: { minor: string } }[];
+  const dayAfter = (d: string) => new Date(Date.parse(d) + 86_400_000).toISOString().slice(0, 10);
+  const loansDb = platform.db('loans');
+  const overdueNotices = async () =>
+    (
+      await loansDb.query(
+        `SELECT (payload->'data'->>'instalment')::int AS n FROM outbox
+          WHERE type = 'payment.overdue' AND payload->'data'->>'loanId' = $1 ORDER BY 1`,
+        [c.loanId],
+      )
+    ).map((r: { n: number }) => r.n);
+
+  // ₹50 short of the first instalment (paid ahead, held as credit, applied on the due date).
+  const id = await payVerified(
+    platform.gql,
+    c,
+    BigInt(schedule[0].total.minor) - 5_000n,
+    'short-by-50',
+    approvers.manager.token,
+  );
+  await journalled(loansDb, id);
+  await runOverdue(loansDb, dayAfter(schedule[0].dueDate));
+  const [first] = await loansDb.query(
+    `SELECT status, (total_minor - principal_paid_minor - interest_paid_minor)::text AS left
+       FROM instalments WHERE loan_id = $1 AND n = 1`,
+    [c.loanId],
+  );
+  assert.deepEqual(first, { status: 'PARTIAL', left: '5000' }, 'the ₹50 stays owed');
+  assert.equal((await booksOf(loansDb, c.loanId)).PENALTY_RECEIVABLE ?? 0n, 0n, 'no penal charge');
+  assert.deepEqual(await overdueNotices(), []);
+
+  // The second instalment is not paid at all: that is arrears.
+  await runOverdue(loansDb, dayAfter(schedule[1].dueDate));
+  assert.ok(((await booksOf(loansDb, c.loanId)).PENALTY_RECEIVABLE ?? 0n) > 0n);
+  assert.deepEqual(await overdueNotices(), [2]);
+});

@@ -98,6 +98,8 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'verifyPayment.reason': text(3, 1000),
   'foreclosureQuote.date': { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
   'prepaymentPreview.amount': POSITIVE_MINOR,
+  'waiveCharges.amount': POSITIVE_MINOR,
+  'waiveCharges.reason': text(3, 1000),
   'prepaymentPreview.option': { enum: PREPAYMENT_OPTIONS },
   'prepaymentPreview.date': { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
   'OfferTermsInput.amount': minorFrom(OFFER_LIMITS.minAmountMinor, '^(?:[1-9][0-9]{5,10}|100000000000)$'),

@@ -522,6 +522,15 @@ export const ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'POST',
+    path: '/loans/{loanId}/charges/waive',
+    tag: 'loans',
+    summary:
+      'MANAGER, CREDIT_HEAD or ADMIN: waive up to the charges the loan owes, with the reason (the GST on them is reversed).',
+    roles: [Role.MANAGER, Role.CREDIT_HEAD, Role.ADMIN],
+    operation: `mutation($loanId: ID!, $amount: MinorUnits!, $reason: String!) { waiveCharges(loanId: $loanId, amount: $amount, reason: $reason) { ${LOAN} } }`,
+  },
+  {
+    method: 'POST',
     path: '/loans/{loanId}/close',
     tag: 'loans',
     summary: 'Confirm the closure of a loan with nothing owed; otherwise a 422 says what is still owed.',

@@ -137,6 +137,12 @@ export const loanEvents = {
       ...loanBase(l),
       data: { ...loanIds(l), instalment: r.n, dueDate: r.dueDate, amountMinor: r.amountMinor.toString() },
     }),
+  chargesWaived: (l: LoanRow, amountMinor: bigint, reason: string, actorId: string) =>
+    newEvent({
+      type: 'loan.charges.waived',
+      ...loanBase(l, actorId),
+      data: { ...loanIds(l), accountNumber: l.accountNumber, amountMinor: amountMinor.toString(), reason },
+    }),
   writtenOff: (l: LoanRow, amountMinor: bigint, reason: string, actorId: string) =>
     newEvent({
       type: 'loan.written.off',

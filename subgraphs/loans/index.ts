@@ -20,6 +20,7 @@ import { Foreclosure1732500000805 } from './migrations/1732500000805-foreclosure
 import { Reminders1732500000806 } from './migrations/1732500000806-reminders';
 import { Funding1732500000807 } from './migrations/1732500000807-funding';
 import { Prepayment1733500000808 } from './migrations/1733500000808-prepayment';
+import { ArrearsTolerance1733500000809 } from './migrations/1733500000809-arrears-tolerance';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
 import { loansSchema } from './schema';
@@ -57,6 +58,7 @@ export const loans: SubgraphDefinition = {
     Reminders1732500000806,
     Funding1732500000807,
     Prepayment1733500000808,
+    ArrearsTolerance1733500000809,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),

@@ -6,7 +6,7 @@ import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
-import { type Frequency, instalmentsFor, lendingDay, type Method } from '../../platform/finance';
+import { divHalfUp, type Frequency, instalmentsFor, lendingDay, type Method } from '../../platform/finance';
 import { money } from '../../platform/graphql/money';
 import { keysetPage } from '../../platform/graphql/page';
 import { logger } from '../../platform/log';
@@ -14,6 +14,7 @@ import {
   type ChargeBase,
   chargeFor,
   chargesOn,
+  coolingOffDaysOf,
   disclosedCharge,
   type LoanProduct,
   productOfTerms,
@@ -28,6 +29,7 @@ import { type ForeclosureQuote, foreclosureQuote as quoteFigures } from './domai
 import {
   type Account,
   balances,
+  chargeWaiver,
   creditHeld,
   disbursement,
   type Entry,
@@ -64,6 +66,13 @@ async function productOfLoan(m: DataSource | EntityManager, loan: LoanRow): Prom
 
 /** Today's calendar date where the loan lives (schedules are in the loan's time zone). */
 const today = lendingDay;
+
+/**
+ * SQL over instalments `i` joined to their loan `l`: the instalment is in arrears — more is left on it than
+ * the loan's product tolerates (a few rupees short is not a default: no penal charge, no days past due).
+ */
+const IN_ARREARS =
+  'i.total_minor - i.principal_paid_minor - i.interest_paid_minor > l.arrears_tolerance_minor';
 
 /** Posts a balanced entry (the database checks the balance again at commit). */
 export async function post(m: EntityManager, loanId: string, entry: Entry, reference: string | null) {
@@ -161,6 +170,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     frequency: repayment.frequency,
     method: repayment.method,
     disbursedOn,
+    arrearsToleranceMinor: productOfTerms(o).arrearsToleranceMinor ?? '0',
     activatedAt: new Date(),
     fundedAt: null,
     lenderCode: null,
@@ -308,13 +318,18 @@ const dueOf = (i: InstalmentFigures) => ({
 async function quoteOf(m: DataSource | EntityManager, loan: LoanRow, asOf: string, rows?: InstalmentRow[]) {
   const instalments = rows ?? (await m.getRepository(InstalmentRow).find({ where: { loanId: loan.id } }));
   const b = await balancesOf(m, loan.id);
+  const product = await productOfLoan(m, loan);
+  // Within the cooling-off period the borrower exits with no foreclosure charge (RBI, 2025).
+  const coolingOffEnds = new Date(Date.parse(loan.disbursedOn) + coolingOffDaysOf(product) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
   return quoteFigures({
     asOf,
     disbursedOn: loan.disbursedOn,
     charges: owed(b),
     creditMinor: creditHeld(b),
     instalments: instalments.map(dueOf),
-    chargeBps: (await productOfLoan(m, loan)).foreclosureChargeBps,
+    chargeBps: asOf <= coolingOffEnds ? 0 : product.foreclosureChargeBps,
   });
 }
 
@@ -708,7 +723,7 @@ export async function portfolio(db: DataSource, asOf = today()) {
   const active: { currency: string; oldest: string | null; outstanding: string }[] = await db.query(
     `SELECT l.currency,
             min(i.due_date) FILTER (WHERE i.status IN ('DUE', 'PARTIAL')
-                                      AND i.total_minor > i.principal_paid_minor + i.interest_paid_minor)::text AS oldest,
+                                      AND ${IN_ARREARS})::text AS oldest,
             sum(i.principal_minor - i.principal_paid_minor)::text AS outstanding
        FROM loans l JOIN instalments i ON i.loan_id = l.id
       WHERE l.status = 'ACTIVE' GROUP BY l.id, l.currency`,
@@ -835,7 +850,7 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
       WHERE (loan_id, n) IN (
         SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
          WHERE l.status = 'ACTIVE' AND i.due_date < $1 AND i.status <> 'PAID' AND i.late_fee_charged_on IS NULL
-           AND i.total_minor > i.principal_paid_minor + i.interest_paid_minor
+           AND ${IN_ARREARS}
          ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
       RETURNING loan_id, n, due_date::text AS due_date,
                 (total_minor - principal_paid_minor - interest_paid_minor)::text AS left`,
@@ -892,6 +907,55 @@ export async function levy(
 
 const NOTHING = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
 
+/** Who may waive charges: an operations manager or the credit head (or an administrator). */
+export const WAIVER_ROLES = [Role.MANAGER, Role.CREDIT_HEAD, Role.ADMIN];
+
+/**
+ * Waives up to `amount` of the charges a loan owes, with a reason kept in the journal and the event. The
+ * GST given up is the waived amount's share of GST in all the charges levied on the loan (half-up), so a
+ * waiver of everything owed reverses the GST exactly. Interest and principal are never waived here.
+ */
+export async function waiveCharges(
+  db: DataSource,
+  staff: Caller,
+  loanId: string,
+  input: { amountMinor: bigint; reason: string },
+) {
+  const { amountMinor, reason } = parseInput(
+    z.object({
+      amountMinor: z.bigint().positive('must be a positive amount'),
+      reason: z.string().trim().min(3, 'a reason of at least 3 characters').max(1000),
+    }),
+    input,
+  );
+  return db.transaction(async (m) => {
+    const loan = isUuid(loanId)
+      ? await m.findOne(LoanRow, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!loan) throw notFound('loan');
+    if (loan.status !== 'ACTIVE') throw new AppError('FAILED_PRECONDITION', `the loan is ${loan.status}`);
+    const owedCharges = owed(await balancesOf(m, loan.id)).penaltyMinor;
+    if (amountMinor > owedCharges) {
+      throw new AppError('BAD_USER_INPUT', `at most the charges owed (${money(owedCharges).formatted})`, {
+        field: 'amount',
+      });
+    }
+    const [levied] = await m.query(
+      `SELECT coalesce(sum(jl.credit_minor) FILTER (WHERE jl.account = 'GST_PAYABLE'), 0)::text AS gst,
+              coalesce(sum(jl.debit_minor) FILTER (WHERE jl.account = 'PENALTY_RECEIVABLE'), 0)::text AS total
+         FROM journal j JOIN journal_lines jl ON jl.entry_id = j.id
+        WHERE j.loan_id = $1 AND j.kind = 'PENALTY'`,
+      [loan.id],
+    );
+    const total = BigInt(levied.total);
+    const gst =
+      amountMinor === total ? BigInt(levied.gst) : divHalfUp(amountMinor * BigInt(levied.gst), total);
+    await post(m, loan.id, chargeWaiver(amountMinor, gst), `waiver by ${staff.userId}: ${reason}`);
+    await recordEvent(m, loanEvents.chargesWaived(loan, amountMinor, reason, staff.userId));
+    return loan;
+  });
+}
+
 /** Who may write a loan off: the credit committee's head (or an administrator). */
 export const WRITE_OFF_ROLES = [Role.CREDIT_HEAD, Role.ADMIN];
 
@@ -909,8 +973,8 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
     if (!loan) throw notFound('loan');
     if (loan.status !== 'ACTIVE') throw new AppError('ILLEGAL_TRANSITION', `the loan is ${loan.status}`);
     const [oldest] = await m.query(
-      `SELECT min(due_date)::text AS due FROM instalments WHERE loan_id = $1 AND status IN ('DUE', 'PARTIAL')
-          AND total_minor > principal_paid_minor + interest_paid_minor`,
+      `SELECT min(i.due_date)::text AS due FROM instalments i JOIN loans l ON l.id = i.loan_id
+        WHERE i.loan_id = $1 AND i.status IN ('DUE', 'PARTIAL') AND ${IN_ARREARS}`,
       [loan.id],
     );
     const dpd = daysPastDue((oldest?.due as string) ?? null, today());
@@ -945,7 +1009,13 @@ export async function accountOf(db: DataSource, loanId: string) {
       ORDER BY n LIMIT 1`,
     [loanId],
   );
-  const dpd = daysPastDue((next?.due as string) ?? null, today());
+  // Days past due count from the oldest instalment in arrears: more left on it than the tolerance.
+  const [arrears] = await db.query(
+    `SELECT min(i.due_date)::text AS due FROM instalments i JOIN loans l ON l.id = i.loan_id
+      WHERE i.loan_id = $1 AND i.status IN ('DUE', 'PARTIAL') AND ${IN_ARREARS}`,
+    [loanId],
+  );
+  const dpd = daysPastDue((arrears?.due as string) ?? null, today());
   return {
     ...dues,
     creditMinor: credit,

@@ -18,7 +18,7 @@ import { logger } from '../../platform/log';
 import { notifier } from '../../platform/notify/http';
 import { NotifierUnavailable } from '../../platform/notify/port';
 import { type Contact, openContact } from '../../platform/pii';
-import { describeCharge, productOfTerms, roundingOf } from '../../platform/products';
+import { coolingOffDaysOf, describeCharge, productOfTerms, roundingOf } from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderAgreement, stampSignature } from './domain/agreement-pdf';
@@ -167,6 +167,7 @@ async function generate(db: DataSource, id: string | null): Promise<boolean> {
     totalPayableMinor: BigInt(o.totalPayableMinor as string),
     aprBps: Number(o.aprBps),
     charges: productOfTerms(o).charges.map((ch) => ({ name: ch.name, description: describeCharge(ch) })),
+    coolingOffDays: coolingOffDaysOf(productOfTerms(o)),
     sanctionedOn: lendingDay(a.createdAt),
   });
   const file = await putVersion(a, bytes, 'GENERATED');

@@ -7,7 +7,7 @@ import { entityFromRow, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { FREQUENCIES, instalmentsFor, MAX_INSTALMENTS, METHODS } from '../../platform/finance';
-import { type LoanProduct, roundingOf } from '../../platform/products';
+import { coolingOffDaysOf, type LoanProduct, roundingOf } from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { keyFacts, TERMS_LIMITS } from './domain/kfs';
@@ -227,6 +227,7 @@ export async function sendOffer(
         netDisbursedMinor: kfs.netDisbursedMinor.toString(),
         aprBps: kfs.aprBps,
         rounding: { multipleMinor: rounding.multipleMinor.toString(), mode: rounding.mode },
+        coolingOffDays: coolingOffDaysOf(product),
         charges: charges.map((c) => ({ ...c, amountMinor: c.amountMinor?.toString() ?? null })),
       },
       counter: null,

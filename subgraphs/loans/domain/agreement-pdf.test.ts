@@ -29,6 +29,7 @@ const terms: AgreementTerms = {
   aprBps: k.aprBps,
   sanctionedOn: '2026-11-25',
   charges: [{ name: 'Late payment', description: '₹500.00 + 18% GST per missed instalment' }],
+  coolingOffDays: 3,
 };
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -42,6 +43,7 @@ test('the agreement parses back with parties, terms, KFS, every instalment and p
     'Lender: LoanFlow Finance Ltd.',
     'Annual percentage rate (APR)',
     'Late payment: INR 500.00 + 18% GST per missed instalment',
+    'Cooling-off period: 3 days from disbursement',
   ])
     assert.ok(all.includes(s), s);
   assert.ok(

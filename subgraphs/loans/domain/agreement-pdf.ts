@@ -19,6 +19,8 @@ export interface AgreementTerms {
   aprBps: number;
   /** Every charge the loan may carry (its product version's), as the KFS disclosed them. */
   charges: { name: string; description: string }[];
+  /** The look-up period its product gives, in days after disbursement. */
+  coolingOffDays: number;
   /** The sanction date: the only date in the document, so the same terms always give the same bytes. */
   sanctionedOn: string;
 }
@@ -130,6 +132,11 @@ export async function renderAgreement(t: AgreementTerms): Promise<Uint8Array> {
     // The standard fonts have no rupee sign.
     for (const ch of t.charges) w.line(`  ${ch.name}: ${ch.description.replace(/₹/g, 'INR ')}`);
   }
+  w.line(
+    `Cooling-off period: ${t.coolingOffDays} day${t.coolingOffDays === 1 ? '' : 's'} from disbursement, in which you may exit`,
+  );
+  w.line('by repaying the principal and the interest for the days held, with no foreclosure charge');
+  w.line('or penalty (the processing fee is kept).');
   w.gap();
   w.line('4. Repayment schedule', { bold: true, size: 12 });
   const widths = [40, 95, 90, 90, 90, 95];

@@ -27,7 +27,8 @@ export type EntryKind =
   | 'PENALTY'
   | 'REPAYMENT'
   | 'WRITE_OFF'
-  | 'RECOVERY';
+  | 'RECOVERY'
+  | 'WAIVER';
 
 export interface Line {
   account: Account;
@@ -85,6 +86,17 @@ export const penaltyCharge = (amountMinor: bigint, gstMinor = 0n) =>
     dr('PENALTY_RECEIVABLE', amountMinor + gstMinor),
     cr('PENALTY_INCOME', amountMinor),
     cr('GST_PAYABLE', gstMinor),
+  ]);
+
+/**
+ * Waiving part of the charges owed: the income is given up and the GST on it is no longer payable, in the
+ * share the loan's charges carried GST (`gstMinor` of `amountMinor`).
+ */
+export const chargeWaiver = (amountMinor: bigint, gstMinor: bigint) =>
+  journal('WAIVER', [
+    dr('PENALTY_INCOME', amountMinor - gstMinor),
+    dr('GST_PAYABLE', gstMinor),
+    cr('PENALTY_RECEIVABLE', amountMinor),
   ]);
 
 export interface Dues {

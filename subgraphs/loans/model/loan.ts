@@ -17,6 +17,8 @@ export class LoanRow {
   @Column('text') method!: string;
   /** The day the money was paid out, or the day it would be while the loan waits for a lender. */
   @Column('date', { name: 'disbursed_on' }) disbursedOn!: string;
+  /** Left unpaid on an instalment up to this, it is not in arrears (its product's rule). */
+  @Column('bigint', { name: 'arrears_tolerance_minor' }) arrearsToleranceMinor!: string;
   /** When the account was opened (the agreement was signed). */
   @Column('timestamptz', { name: 'activated_at' }) activatedAt!: Date;
   @Column('timestamptz', { name: 'funded_at', nullable: true }) fundedAt!: Date | null;

@@ -60,6 +60,20 @@ export class LoanResolver {
     return toLoan(await loans.writeOffLoan(ctx.db, staff, loanId, reason));
   }
 
+  @Mutation(() => Loan, {
+    description:
+      'MANAGER, CREDIT_HEAD or ADMIN: waive up to the charges the loan owes (never interest or principal), with the reason; the GST on them is reversed in the same share.',
+  })
+  async waiveCharges(
+    @Arg('loanId', () => ID) loanId: string,
+    @Arg('amount', () => MinorUnits) amount: bigint,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    const staff = requireRole(ctx, ...loans.WAIVER_ROLES);
+    return toLoan(await loans.waiveCharges(ctx.db, staff, loanId, { amountMinor: amount, reason }));
+  }
+
   @Query(() => ForeclosureQuote, {
     description: `The borrower or staff: the payoff amount for a date up to ${loans.QUOTE_HORIZON_DAYS} days ahead (today by default).`,
   })

@@ -154,6 +154,12 @@ const TEMPLATES: Record<string, (d: Data) => Rendered> = {
           : `Your loan ends sooner: ${d.instalmentsLeft} instalments are left, the next ${amount(d.nextAmountMinor)} on ${d.nextDueDate}`) +
         `. Interest saved: ${amount(d.interestSavedMinor)}. The updated schedule is in the app.`,
     ),
+  'loan.charges.waived': (d) =>
+    regulatory(
+      'LOAN',
+      'Charges waived',
+      `${amount(d.amountMinor)} of the charges on your loan ${d.accountNumber} has been waived. The account in the app shows what is owed now.`,
+    ),
   'loan.closed': (d) =>
     regulatory(
       'LOAN',

@@ -44,6 +44,8 @@ export interface StoredKeyFacts {
   aprBps: number;
   /** The product's rounding of the level instalment (absent: the paisa, half-up). */
   rounding?: { multipleMinor: string; mode: 'HALF_UP' | 'UP' | 'DOWN' };
+  /** The look-up period the product gave (absent on offers made before it was disclosed: 3 days). */
+  coolingOffDays?: number;
   /** Every charge of the product as the KFS disclosed it (absent on offers made before products). */
   charges?: {
     code: string;

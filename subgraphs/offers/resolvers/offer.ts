@@ -3,7 +3,7 @@ import { requireRole } from '../../../platform/auth';
 import type { Frequency, Method } from '../../../platform/finance';
 import { loadMany } from '../../../platform/graphql/loaders';
 import { money } from '../../../platform/graphql/money';
-import { roundingOf } from '../../../platform/products';
+import { coolingOffDaysOf, roundingOf } from '../../../platform/products';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import { keyFacts } from '../domain/kfs';
@@ -50,6 +50,7 @@ export function toOffer(o: OfferRow): Offer {
         description: ch.description,
         amount: ch.amountMinor === null ? null : money(ch.amountMinor, c),
       })),
+      coolingOffDays: o.kfs.coolingOffDays ?? coolingOffDaysOf({}),
       terms: {
         amountMinor: BigInt(o.amountMinor),
         annualRateBps: o.annualRateBps,

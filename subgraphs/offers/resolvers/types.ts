@@ -67,6 +67,11 @@ export class KeyFactStatement {
       'Every charge the loan may carry (nothing else is ever levied), as the product version states it.',
   })
   charges!: KfsCharge[];
+  @Field(() => Int, {
+    description:
+      'The cooling-off (look-up) period: for this many days after disbursement the borrower may exit by repaying the principal and the interest for the days held, with no foreclosure charge; the processing fee is kept.',
+  })
+  coolingOffDays!: number;
   /** Not a field: what the schedule is computed from, on demand. */
   terms!: OfferTerms;
 }
