@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import type { Frequency, Method } from '../../../platform/finance';
-import { buildSchedule } from './schedule';
+import { buildSchedule, periodAfter } from './schedule';
 
 // [principal, rate bps, instalments, frequency, method, moratorium, disbursement, first due,
 //  → count, first total, second total, last total, total interest, last due date], worked out
@@ -598,4 +599,41 @@ test('bad schedule inputs are refused with a typed error', () => {
       JSON.stringify(bad, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
     );
   }
+});
+
+// Due dates are computed in integers (for speed); the calendar as Date knows it is the oracle.
+test('every due date is the calendar’s own: k weeks, fortnights, months or quarters on, month ends clamped', () => {
+  const DAY = 86_400_000;
+  const byDate = (anchor: Date, frequency: string, k: number) => {
+    if (frequency === 'WEEKLY' || frequency === 'FORTNIGHTLY') {
+      const step = frequency === 'WEEKLY' ? 7 : 14;
+      return new Date(anchor.getTime() + step * k * DAY).toISOString().slice(0, 10);
+    }
+    const months = frequency === 'MONTHLY' ? k : 3 * k;
+    const y = anchor.getUTCFullYear();
+    const m = anchor.getUTCMonth() + months;
+    const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+    return new Date(Date.UTC(y, m, Math.min(anchor.getUTCDate(), last))).toISOString().slice(0, 10);
+  };
+  fc.assert(
+    fc.property(
+      fc.date({
+        min: new Date('1990-01-01T00:00:00Z'),
+        max: new Date('2090-12-31T00:00:00Z'),
+        noInvalidDate: true,
+      }),
+      fc.constantFrom('WEEKLY', 'FORTNIGHTLY', 'MONTHLY', 'QUARTERLY'),
+      fc.integer({ min: 0, max: 1000 }),
+      (at, frequency, k) => {
+        const anchor = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+        const iso = anchor.toISOString().slice(0, 10);
+        assert.equal(
+          periodAfter(iso, frequency as Frequency, k),
+          byDate(anchor, frequency, k),
+          `${iso} + ${k} ${frequency}`,
+        );
+      },
+    ),
+    { numRuns: 3000 },
+  );
 });

@@ -41,20 +41,44 @@ const parseDate = (d: string) => {
   return date;
 };
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysIn = (y: number, m0: number) => (m0 === 1 && isLeap(y) ? 29 : (MONTH_DAYS[m0] ?? 31));
+
 /** Adds months keeping the anchor day, clamped to the month's end (31 Jan + 1 month = 28/29 Feb). */
-function addMonths(anchor: Date, months: number): Date {
-  const y = anchor.getUTCFullYear();
-  const m = anchor.getUTCMonth() + months;
-  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(y, m, Math.min(anchor.getUTCDate(), last)));
+function addMonths(anchor: Date, months: number): string {
+  const total = anchor.getUTCMonth() + months;
+  const y = anchor.getUTCFullYear() + Math.floor(total / 12);
+  const m0 = ((total % 12) + 12) % 12;
+  return `${y}-${pad2(m0 + 1)}-${pad2(Math.min(anchor.getUTCDate(), daysIn(y, m0)))}`;
 }
 
-function advance(a: Date, frequency: Frequency, k: number): Date {
+/**
+ * The calendar date `days` after 1970-01-01, in integers (H. Hinnant's civil_from_days): a schedule's
+ * dates were most of its cost when each went through Date and toISOString.
+ */
+function dateOfDay(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return `${yoe + era * 400 + (m <= 2 ? 1 : 0)}-${pad2(m)}-${pad2(d)}`;
+}
+
+/** The date k periods after `a`, as YYYY-MM-DD. */
+function advance(a: Date, frequency: Frequency, k: number): string {
   switch (frequency) {
     case 'WEEKLY':
-      return new Date(a.getTime() + 7 * k * DAY_MS);
+      return dateOfDay(a.getTime() / DAY_MS + 7 * k);
     case 'FORTNIGHTLY':
-      return new Date(a.getTime() + 14 * k * DAY_MS);
+      return dateOfDay(a.getTime() / DAY_MS + 14 * k);
     case 'MONTHLY':
       return addMonths(a, k);
     case 'QUARTERLY':
@@ -64,7 +88,7 @@ function advance(a: Date, frequency: Frequency, k: number): Date {
 
 /** The k-th period after `anchor` (k = 0 is the anchor itself). */
 export const periodAfter = (anchor: string, frequency: Frequency, k: number) =>
-  iso(advance(parseDate(anchor), frequency, k));
+  advance(parseDate(anchor), frequency, k);
 
 /**
  * The repayment schedule with its due dates: the platform's amortization (platform/finance.ts `amortize`,
@@ -101,6 +125,6 @@ export function buildSchedule(input: ScheduleInput): ScheduledInstalment[] {
     ...(broken ? { firstPeriodDays: brokenDays } : {}),
   }) as ScheduledInstalment[];
   // Dated in place: a second copy of 360 rows would cost more than computing them.
-  for (const row of rows) row.dueDate = iso(advance(anchor, frequency, broken ? row.n - 1 : row.n));
+  for (const row of rows) row.dueDate = advance(anchor, frequency, broken ? row.n - 1 : row.n);
   return rows;
 }
