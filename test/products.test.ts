@@ -256,9 +256,9 @@ test('the KFS gives the product’s cooling-off period; in it the borrower exits
     )
   ).data?.offer.keyFacts;
   assert.equal(kfs.coolingOffDays, 2);
-  const { disbursedOn } = (
+  const disbursedOn: string = (
     await platform.gql(`query($id: ID!) { loan(id: $id) { disbursedOn } }`, { id: c.loanId }, c.token)
-  ).data?.loan;
+  ).data?.loan.disbursedOn;
   const charge = async (days: number) => {
     const date = new Date(Date.parse(disbursedOn) + days * 86_400_000).toISOString().slice(0, 10);
     const q = await platform.gql(
@@ -283,13 +283,15 @@ test('charges are waived only by a manager or the credit head, with a reason, ne
   const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
     productCode: 'PERSONAL',
   });
-  const [first] = (
+  const schedule: { dueDate: string }[] = (
     await platform.gql(
       `query($id: ID!) { loan(id: $id) { schedule { dueDate } } }`,
       { id: c.loanId },
       c.token,
     )
   ).data?.loan.schedule;
+  const first = schedule[0];
+  assert.ok(first);
   await runOverdue(
     platform.db('loans'),
     new Date(Date.parse(first.dueDate) + 86_400_000).toISOString().slice(0, 10),
