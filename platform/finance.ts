@@ -10,6 +10,13 @@ const Money = Decimal.clone({ precision: 50, rounding: Decimal.ROUND_HALF_UP });
 export const divHalfUp = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
 
 /**
+ * The share of `of` that `part` of `whole` carries, half-up — all of it when the part is the whole, so
+ * shares taken in pieces that end at the whole add up to `of` exactly (nothing of a whole of 0).
+ */
+export const shareOf = (part: bigint, whole: bigint, of: bigint) =>
+  part === whole ? of : whole === 0n ? 0n : divHalfUp(part * of, whole);
+
+/**
  * Equal instalment of a reducing-balance loan, P·r·(1+r)^t / ((1+r)^t − 1) with r the periodic rate,
  * rounded half-up to the minor unit (P / t without interest). Decimal arithmetic, never floats.
  */

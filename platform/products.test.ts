@@ -8,8 +8,10 @@ import {
   type Charge,
   chargeFor,
   describeCharge,
+  disbursementCharges,
   disclosedCharge,
   GST_BPS,
+  gstInFee,
   type LoanProduct,
   parseProduct,
   productOfTerms,
@@ -120,5 +122,42 @@ test('a charge is described in words with its amount, bounds, GST and when it fa
   assert.equal(
     describeCharge(disclosedCharge(personal, 'PENAL')),
     '2 % of the overdue instalment (at least ₹100.00, at most ₹1,000.00), plus 18 % GST, per overdue instalment',
+  );
+});
+
+test('the GST inside a fee taken at disbursement: all of it at the ceiling, its share below, never beyond the statutory rate', () => {
+  const charge = fc.record({
+    calculation: fc.oneof(
+      fc.record({ kind: fc.constant('FLAT' as const), amountMinor: fc.bigInt(0n, 5_000_000n).map(String) }),
+      fc.record({ kind: fc.constant('PERCENT_OF_AMOUNT' as const), bps: fc.integer({ min: 0, max: 1_500 }) }),
+    ),
+    gst: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(
+      fc.array(charge, { minLength: 0, maxLength: 3 }),
+      fc.bigInt(100_000n, 500_000_000n),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (cs, amount, taken) => {
+        const p: LoanProduct = {
+          ...standard,
+          charges: cs.map((c, i) => ({ code: `D${i}`, name: `charge ${i}`, trigger: 'DISBURSEMENT', ...c })),
+        };
+        const all = disbursementCharges(p, amount);
+        const ceiling = all.amountMinor + all.gstMinor;
+        assert.equal(gstInFee(p, amount, ceiling), all.gstMinor, 'the whole ceiling carries all its GST');
+        // A fee below the ceiling (the test picks a fraction of it; the fee itself is integer minor units).
+        const fee = (ceiling * BigInt(Math.round(taken * 1_000))) / 1_000n;
+        const gst = gstInFee(p, amount, fee);
+        assert.ok(gst >= 0n && gst <= all.gstMinor && gst <= fee, `${gst} of ${fee}`);
+        // Never more than 18/118 of the fee — 18 % on what is left as income — give or take each charge's
+        // own half-up rounding of its GST.
+        const slack = 11_800n * BigInt(Math.max(cs.length, 1));
+        assert.ok(gst * 11_800n <= fee * 1_800n + slack, `${gst} > 18/118 of ${fee}`);
+        if (fee < ceiling) assert.ok(gstInFee(p, amount, fee + 1n) >= gst, 'more fee, no less GST');
+        if (all.gstMinor === 0n) assert.equal(gst, 0n, 'no GST-bearing charge, no GST');
+      },
+    ),
+    { numRuns: 500 },
   );
 });

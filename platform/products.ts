@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { AppError } from './errors';
-import { divHalfUp, type Frequency, type Method, PAISA, type Rounding } from './finance';
+import { divHalfUp, type Frequency, type Method, PAISA, type Rounding, shareOf } from './finance';
 import { money } from './graphql/money';
 
 export type Trigger = 'DISBURSEMENT' | 'OVERDUE';
@@ -175,6 +175,30 @@ export function describeCharge(c: Charge): string {
 
 /** The product's charges levied on an event. */
 export const chargesOn = (p: LoanProduct, trigger: Trigger) => p.charges.filter((c) => c.trigger === trigger);
+
+/**
+ * What a product may take when a loan of `amountMinor` is paid out: its disbursement charges (`amountMinor`)
+ * and the GST on them (`gstMinor`) — the fee an offer states is at most their sum.
+ */
+export function disbursementCharges(p: LoanProduct, amountMinor: bigint) {
+  return chargesOn(p, 'DISBURSEMENT').reduce(
+    (sum, c) => {
+      const one = chargeFor(c, { amountMinor });
+      return { amountMinor: sum.amountMinor + one.amountMinor, gstMinor: sum.gstMinor + one.gstMinor };
+    },
+    { amountMinor: 0n, gstMinor: 0n },
+  );
+}
+
+/**
+ * The GST inside the fee taken at disbursement: the disbursement charges' GST when the whole of them (with
+ * GST) is taken, its share half-up when the offer took less — the rule a waiver reverses GST by. The rest of
+ * the fee is income; the GST is the tax authority's.
+ */
+export function gstInFee(p: LoanProduct, amountMinor: bigint, feeTakenMinor: bigint): bigint {
+  const all = disbursementCharges(p, amountMinor);
+  return shareOf(feeTakenMinor, all.amountMinor + all.gstMinor, all.gstMinor);
+}
 
 /**
  * A charge a loan levies: only one its product (the version in the accepted KFS) declares, by code.

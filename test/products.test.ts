@@ -41,6 +41,9 @@ after(async () => {
   await platform?.stop();
 });
 
+/** The GST inside a fee taken under a product whose one disbursement charge bears 18 % GST, half-up. */
+const gstInFeeTaken = (fee: bigint) => (fee * 1_800n * 2n + 11_800n) / (2n * 11_800n);
+
 const PUBLISH = `mutation($d: String!) { publishLoanProduct(document: $d) { code version } }`;
 const OFFER = `query($id: ID!) { offer(id: $id) { productCode productVersion processingFee { minor }
   keyFacts { charges { code trigger description amount { minor } } } } }`;
@@ -163,7 +166,11 @@ test('a loan keeps its product version for life: a new version changes the next 
   const gst = half(charge * 1800n, 10_000n);
   const books = await booksOf(platform.db('loans'), c.loanId);
   assert.equal(books.PENALTY_RECEIVABLE, charge + gst, String(Object.entries(books)));
-  assert.equal(books.GST_PAYABLE, -gst);
+  assert.equal(
+    books.GST_PAYABLE,
+    -(gst + gstInFeeTaken(400_000n)),
+    'the penal GST beside the processing fee GST',
+  );
 });
 
 test('a new product — fortnightly, a 1 % fee, the EMI rounded up to the rupee, charges settled before interest — goes live with no code change', async () => {
@@ -279,6 +286,23 @@ test('the KFS gives the product’s cooling-off period; in it the borrower exits
   assert.ok(BigInt(later.foreclosureCharge.minor) > 0n);
 });
 
+test('the fee kept back at disbursement is income except the GST in it, which is owed to the tax authority', async () => {
+  // PERSONAL: 2 % (₹1,000 to ₹10,000) plus 18 % GST. The whole ceiling, then less than it (GST in share).
+  for (const [fee, gst] of [
+    [944_000n, 144_000n],
+    [400_000n, gstInFeeTaken(400_000n)],
+  ] as const) {
+    const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
+      productCode: 'PERSONAL',
+      processingFee: fee.toString(),
+    });
+    const books = await booksOf(platform.db('loans'), c.loanId);
+    assert.equal(books.GST_PAYABLE, -gst, `fee ${fee}: ${String(Object.entries(books))}`);
+    assert.equal(books.FEE_INCOME, -(fee - gst), `fee ${fee}`);
+    assert.equal(books.BANK, -(40_000_000n - fee), 'the borrower is paid the amount less the whole fee');
+  }
+});
+
 test('charges are waived only by a manager or the credit head, with a reason, never beyond what is owed; the GST goes with them', async () => {
   const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
     productCode: 'PERSONAL',
@@ -324,7 +348,11 @@ test('charges are waived only by a manager or the credit head, with a reason, ne
   assert.equal(done.data?.waiveCharges.id, c.loanId, JSON.stringify(done.errors));
   const after = await booksOf(platform.db('loans'), c.loanId);
   assert.equal(after.PENALTY_RECEIVABLE ?? 0n, 0n);
-  assert.equal(after.GST_PAYABLE ?? 0n, 0n, 'the GST on a waived charge is reversed exactly');
+  assert.equal(
+    after.GST_PAYABLE ?? 0n,
+    -gstInFeeTaken(400_000n),
+    'the GST on a waived charge is reversed exactly; the processing fee GST stays owed',
+  );
   assert.equal(after.PENALTY_INCOME ?? 0n, 0n);
   const [event] = await platform
     .db('loans')

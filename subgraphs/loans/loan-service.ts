@@ -6,7 +6,7 @@ import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
-import { divHalfUp, type Frequency, instalmentsFor, lendingDay, type Method } from '../../platform/finance';
+import { type Frequency, instalmentsFor, lendingDay, type Method, shareOf } from '../../platform/finance';
 import { money } from '../../platform/graphql/money';
 import { keysetPage } from '../../platform/graphql/page';
 import { logger } from '../../platform/log';
@@ -16,6 +16,7 @@ import {
   chargesOn,
   coolingOffDaysOf,
   disclosedCharge,
+  gstInFee,
   type LoanProduct,
   productOfTerms,
 } from '../../platform/products';
@@ -218,10 +219,9 @@ export async function onLenderDisbursed(m: EntityManager, event: CloudEvent) {
     throw new Error(`lender ${d.lenderCode} booked ${d.amountMinor}, the loan's principal is ${principal}`);
   }
   const disbursedOn = today();
-  const schedule = scheduleFor(
-    await m.findOneOrFail(ContractRow, { where: { applicationId: loan.applicationId } }),
-    disbursedOn,
-  );
+  const contract = await m.findOneOrFail(ContractRow, { where: { applicationId: loan.applicationId } });
+  const schedule = scheduleFor(contract, disbursedOn);
+  const feeGst = gstInFee(productOfTerms(contract.offer as { product?: unknown }), principal, fee);
   await writeSchedule(m, loan.id, schedule);
   const funded = await updateVersioned(m, LoanRow, loan, {
     status: 'ACTIVE',
@@ -234,7 +234,7 @@ export async function onLenderDisbursed(m: EntityManager, event: CloudEvent) {
   await post(
     m,
     loan.id,
-    disbursement(principal, fee),
+    disbursement(principal, fee, feeGst),
     `disbursement of ${loan.accountNumber} by ${d.lenderCode} ${d.lenderLoanRef}`,
   );
   await recordEvent(m, loanEvents.activated(funded));
@@ -947,9 +947,7 @@ export async function waiveCharges(
         WHERE j.loan_id = $1 AND j.kind = 'PENALTY'`,
       [loan.id],
     );
-    const total = BigInt(levied.total);
-    const gst =
-      amountMinor === total ? BigInt(levied.gst) : divHalfUp(amountMinor * BigInt(levied.gst), total);
+    const gst = shareOf(amountMinor, BigInt(levied.total), BigInt(levied.gst));
     await post(m, loan.id, chargeWaiver(amountMinor, gst), `waiver by ${staff.userId}: ${reason}`);
     await recordEvent(m, loanEvents.chargesWaived(loan, amountMinor, reason, staff.userId));
     return loan;

@@ -71,9 +71,16 @@ test('the ledger balances after every operation (random operation sequences)', (
       fc.bigInt({ min: 10_000n, max: 50_000_000n }),
       fc.array(op, { maxLength: 60 }),
       fc.boolean(),
-      (principal, ops, writeOffAtEnd) => {
+      fc.boolean(),
+      (principal, ops, writeOffAtEnd, feeBearsGst) => {
         const fee = principal / 100n;
-        const entries: Entry[] = [disbursement(principal, fee)];
+        const gst = feeBearsGst ? (fee * 18n) / 118n : 0n;
+        const entries: Entry[] = [disbursement(principal, fee, gst)];
+        assert.equal(
+          -(balances(entries).get('GST_PAYABLE') ?? 0n),
+          gst,
+          'the GST in the fee is owed, not income',
+        );
         const check = () => {
           const b = balances(entries);
           assert.equal(sum(b), 0n, 'debits equal credits');

@@ -63,12 +63,16 @@ export function journal(kind: EntryKind, lines: Line[]): Entry {
   return { kind, lines: kept };
 }
 
-/** Paying out the loan: the whole principal is owed; the fee is kept back as income. */
-export const disbursement = (principalMinor: bigint, feeMinor: bigint) =>
+/**
+ * Paying out the loan: the whole principal is owed; the fee is kept back — as income, except the GST in it
+ * (`gstMinor` of `feeMinor`), which is owed to the tax authority.
+ */
+export const disbursement = (principalMinor: bigint, feeMinor: bigint, gstMinor = 0n) =>
   journal('DISBURSEMENT', [
     dr('LOAN_PRINCIPAL', principalMinor),
     cr('BANK', principalMinor - feeMinor),
-    cr('FEE_INCOME', feeMinor),
+    cr('FEE_INCOME', feeMinor - gstMinor),
+    cr('GST_PAYABLE', gstMinor),
   ]);
 
 export const interestAccrual = (amountMinor: bigint) =>

@@ -2,9 +2,9 @@ import { amortizeTerms, instalmentsFor, scheduleProblem } from '../../../platfor
 import { money } from '../../../platform/graphql/money';
 import {
   type Charge,
-  chargeFor,
   chargesOn,
   describeCharge,
+  disbursementCharges,
   type LoanProduct,
   roundingOf,
 } from '../../../platform/products';
@@ -21,10 +21,8 @@ export interface ProductTerms {
 
 /** The most that may be taken at disbursement under a product: its disbursement charges with their GST. */
 export function disbursementCeiling(p: LoanProduct, amountMinor: bigint): bigint {
-  return chargesOn(p, 'DISBURSEMENT').reduce((sum, c) => {
-    const { amountMinor: a, gstMinor } = chargeFor(c, { amountMinor });
-    return sum + a + gstMinor;
-  }, 0n);
+  const all = disbursementCharges(p, amountMinor);
+  return all.amountMinor + all.gstMinor;
 }
 
 /** Where offer terms leave the product's rules: the field and why (empty when they fit). */
