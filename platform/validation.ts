@@ -1,13 +1,31 @@
 import { z } from 'zod';
-import { badInput } from './errors';
+import { AppError } from './errors';
 
-/** Validates input with zod; the first problem becomes a BAD_USER_INPUT error naming its field. */
+/** One thing wrong with an input: the field (dotted path; empty for the input as a whole) and why. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Validates input with zod. Every bad field is reported at once (the first problem per field), in the
+ * message and as `details.fields`, so a client fixes a form in one round trip; `details.field` names the
+ * first, for clients that show one.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = issue?.path.join('.') || undefined;
-  throw badInput(field ? `${field}: ${issue?.message}` : (issue?.message ?? 'invalid input'), field);
+  const fields: FieldProblem[] = [];
+  for (const issue of r.error.issues) {
+    const field = issue.path.join('.');
+    if (!fields.some((f) => f.field === field)) fields.push({ field, message: issue.message });
+  }
+  const message = fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ');
+  const first = fields[0]?.field || undefined;
+  throw new AppError('BAD_USER_INPUT', message || 'invalid input', {
+    ...(first ? { field: first } : {}),
+    fields,
+  });
 }
 
 /**

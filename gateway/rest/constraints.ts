@@ -26,7 +26,11 @@ const text = (min: number, max: number, refused = CONTROLS): JsonSchema => ({
 /** A person's or a key's name (platform/validation displayName): no invisible or direction-changing marks. */
 const name = (min: number, max: number): JsonSchema =>
   text(min, max, `${CONTROLS}\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u2069`);
-const MOBILE: JsonSchema = { pattern: '^(?:\\+91)?[6-9][0-9]{9}$' };
+/** identity's normalizeMobile, with separators only between the prefix and digits and among the digits. */
+export const MOBILE: JsonSchema = {
+  maxLength: 40,
+  pattern: '^(?:(?:\\+91|0091|91|0)[ -]*)?[6-9](?:[ -]*[0-9]){9}$',
+};
 const POSITIVE_MINOR: JsonSchema = {
   anyOf: [
     { type: 'string', pattern: '^(?:[1-9][0-9]{0,10}|100000000000)$' },

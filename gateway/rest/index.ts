@@ -9,6 +9,7 @@ import { readBytes, sendPage, staticFiles } from '../../platform/http';
 import { logger } from '../../platform/log';
 import { nameRoute } from '../../platform/metrics';
 import { isTransient } from '../../platform/transient';
+import type { FieldProblem } from '../../platform/validation';
 import { budgetKey, type Spend } from '../budget';
 import type { GatewayExecutor } from '../subscriptions';
 import { type CompiledRoute, compileRoute } from './compile';
@@ -276,7 +277,7 @@ export function restApi(options: {
     const picked = value && route.pick ? value[route.pick] : value;
     if (picked === null || picked === undefined) {
       const e = result.errors?.[0];
-      const reply = failure(route, instance, e?.extensions?.code as string | undefined, e?.message, !!e);
+      const reply = failure(route, instance, e?.extensions?.code as string | undefined, e?.message, !!e, e);
       // A refusal that says when to come back (a throttled sign-in) says it as HTTP does.
       const wait = (e?.extensions?.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
       if (typeof wait === 'number') reply.headers = { ...reply.headers, 'retry-after': String(wait) };
@@ -291,12 +292,24 @@ export function restApi(options: {
     code: string | undefined,
     message?: string,
     failed = true,
+    error?: { extensions?: { details?: unknown } },
   ) {
     const c = code ?? (failed ? 'INTERNAL_SERVER_ERROR' : 'NOT_FOUND');
     if (c === 'INTERNAL_SERVER_ERROR') log.error({ path: route.path, error: message }, 'route failed');
+    // Every field the service refused (platform/validation parseInput), as the request's own checks list them.
+    const fields = (error?.extensions?.details as { fields?: FieldProblem[] } | undefined)?.fields;
     return problem(instance, {
       code: c === 'GRAPHQL_VALIDATION_FAILED' ? 'BAD_USER_INPUT' : c,
       detail: c === 'INTERNAL_SERVER_ERROR' ? undefined : (message ?? 'not found'),
+      ...(c === 'BAD_USER_INPUT' && Array.isArray(fields)
+        ? {
+            errors: fields.map((f) => ({
+              in: route.method === 'GET' ? 'query' : 'body',
+              ...(f.field ? { name: f.field } : {}),
+              message: f.message,
+            })),
+          }
+        : {}),
     });
   }
 

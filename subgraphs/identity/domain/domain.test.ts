@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { Role } from '../../../platform/roles';
 import { parseInput } from '../../../platform/validation';
 import {
@@ -10,7 +11,15 @@ import {
   newApiKey,
   scopeProblem,
 } from './api-key';
-import { ageOn, maskEmail, maskPhone, parseKyc, profileSchema, registrationSchema } from './profile';
+import {
+  ageOn,
+  maskEmail,
+  maskPhone,
+  normalizeMobile,
+  parseKyc,
+  profileSchema,
+  registrationSchema,
+} from './profile';
 import { decideRefresh } from './refresh';
 
 const now = new Date('2026-11-25T10:00:00Z');
@@ -34,6 +43,47 @@ test('registration input: e-mail normalized, phone to +91, short passwords refus
   assert.equal(r.phone, '+919876543210');
   assert.throws(() => parseInput(registrationSchema, { ...r, password: 'short' }), /password: at least 12/);
   assert.throws(() => parseInput(registrationSchema, { ...r, phone: '12345' }), /phone/);
+});
+
+test('an Indian mobile number is accepted as people write it and stored one way; anything else is refused', () => {
+  const ten = fc
+    .tuple(
+      fc.constantFrom('6', '7', '8', '9'),
+      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 9, maxLength: 9 }),
+    )
+    .map(([first, rest]) => first + rest.join(''));
+  const sep = fc.constantFrom('', ' ', '-', '  ');
+  fc.assert(
+    fc.property(
+      ten,
+      fc.constantFrom('', '+91', '0091', '91', '0'),
+      sep,
+      fc.array(sep, { minLength: 10, maxLength: 10 }),
+      (digits, prefix, after, gaps) => {
+        const written = prefix + after + [...digits].map((d, i) => d + (gaps[i] ?? '')).join('');
+        assert.equal(normalizeMobile(written), `+91${digits}`, written);
+        assert.equal(parseInput(profileSchema, { phone: written }).phone, `+91${digits}`);
+      },
+    ),
+  );
+  // Not a mobile: another range, a digit short or over, a foreign or doubled prefix, other characters.
+  for (const bad of [
+    '5876543210',
+    '987654321',
+    '98765432101',
+    '+4498765432100',
+    '+91+919876543210',
+    '9876543210x',
+    '(98765) 43210',
+    '',
+  ]) {
+    assert.equal(normalizeMobile(bad), null, bad);
+    assert.throws(
+      () => parseInput(profileSchema, { phone: bad }),
+      /phone: must be an Indian mobile number/,
+      bad,
+    );
+  }
 });
 
 test('KYC: adults only, PIN code of six digits', () => {

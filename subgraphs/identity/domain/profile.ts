@@ -14,12 +14,24 @@ const password = z
   .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(MAX_PASSWORD_LENGTH, `at most ${MAX_PASSWORD_LENGTH} characters`);
 const fullName = displayName(120);
-/** Indian mobile numbers, stored as +91XXXXXXXXXX. */
+/**
+ * An Indian mobile number as people write it — `98765 43210`, `+91 98765-43210`, `09876543210` (the
+ * trunk 0), `919876543210`, `00919876543210` — as stored, `+919876543210`; null when it is not one.
+ * Spaces and hyphens are separators; what is left is an optional +91, 0091, 91 or 0 and ten digits
+ * starting 6–9 (the national numbering plan's mobile range).
+ */
+export function normalizeMobile(written: string): string | null {
+  const m = /^(?:\+91|0091|91|0)?([6-9][0-9]{9})$/.exec(written.replace(/[\s-]/g, ''));
+  return m ? `+91${m[1]}` : null;
+}
 const phone = z
   .string()
-  .transform((p) => p.replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^(\+91)?[6-9][0-9]{9}$/, 'must be an Indian mobile number'))
-  .transform((p) => (p.startsWith('+91') ? p : `+91${p}`));
+  .max(40)
+  .transform((p, ctx) => {
+    const mobile = normalizeMobile(p);
+    if (mobile === null) ctx.addIssue({ code: 'custom', message: 'must be an Indian mobile number' });
+    return mobile ?? p;
+  });
 
 const address = z.object({
   line1: z.string().trim().min(1).max(200),
