@@ -44,6 +44,14 @@ import { Sessions } from './sessions';
 import { type GatewayExecutor, Realtime } from './subscriptions';
 import { TrustedDocuments } from './trusted';
 
+/** The page at `/`: what this address serves, for a person who opened it in a browser. */
+const HOME_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LoanFlow</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style></head>
+<body><h1>LoanFlow</h1><p>The lending lifecycle as one GraphQL graph.</p><ul>
+<li><a href="/graphql">GraphiQL</a> — sign in with the bar at the top; officers' operations open as tabs</li>
+<li><a href="${REST_BASE}/docs">REST API reference</a> (<a href="${REST_BASE}/openapi.json">OpenAPI document</a>)</li>
+<li><a href="/health">Health</a> and <a href="/ready">readiness</a> of every service</li></ul></body></html>`;
+
 const log = logger('gateway');
 const VERSION = (
   JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
@@ -261,6 +269,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     gateway: realtime.serve(gateway),
     formatError,
     includeStacktraceInErrorResponses: false,
+    // The process that runs this server decides how it stops (all parts in order), not one handler per server.
+    stopOnTerminationSignals: false,
     // Introspection is decided per caller (staff only) in checkOperation, not for the whole server.
     introspection: true,
     parseOptions: { maxTokens: limits.maxTokens },
@@ -361,6 +371,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // Files travel outside GraphQL: uploads and signed downloads go to the subgraph that keeps them.
       [`${FILE_ROUTES.documents}/*`]: fileRoute('documents'),
       [`${FILE_ROUTES.loans}/*`]: fileRoute('loans'),
+      // Someone who opens the bare address finds where to go.
+      '/': (_req, res) => sendPage(res, HOME_PAGE),
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (_req, res) => {
         const checks = await Promise.all(

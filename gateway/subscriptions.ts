@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import {
   type DocumentNode,
@@ -503,7 +504,14 @@ export class Realtime {
         ? { since: new Date(this.startedAt - this.windowMs) }
         : { fromBeginning: false },
     });
-    const wss = new WebSocketServer({ server, path: '/graphql' });
+    // Upgrades are routed here by hand: a WebSocketServer attached to the HTTP server also re-emits that
+    // server's errors, so a busy port at start would print as an "internal error" of the WebSocket server.
+    const wss = new WebSocketServer({ noServer: true, path: '/graphql' });
+    const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!wss.shouldHandle(req)) return socket.destroy();
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    };
+    server.on('upgrade', upgrade);
     const disposable = useServer<Record<string, unknown>, { caller?: Caller }>(
       {
         schema: () => this.schema(),
@@ -587,6 +595,7 @@ export class Realtime {
     return {
       async stop() {
         await disposable.dispose();
+        server.off('upgrade', upgrade);
         wss.close();
         await consumer.stop();
       },

@@ -269,6 +269,9 @@ export const PAGE_CSP = [
 ].join('; ');
 
 /** An HTML page under PAGE_CSP, never cached (it may name the signed-in user's data). */
+/** Text placed in a page as text, never as markup. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
 export function sendPage(res: ServerResponse, html: string) {
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',

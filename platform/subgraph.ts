@@ -128,6 +128,8 @@ export async function runSubgraph(def: SubgraphDefinition, options: RunOptions):
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     formatError,
     includeStacktraceInErrorResponses: false,
+    // The process that runs this server decides how it stops (all parts in order), not one handler per server.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

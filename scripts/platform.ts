@@ -75,8 +75,10 @@ async function start(
     docstore: c.MONGODB_URL ? 'mongodb' : 'postgres',
     bureauUrl: simulator?.url ?? c.BUREAU_URL,
     notifyUrl: messaging?.url ?? c.NOTIFY_URL,
+    /** The simulator's inbox page, for a person (only when the simulator runs). */
+    messagesUrl: messaging ? `${messaging.url}/inbox` : undefined,
     lenders: lenderSim,
-    admin: seeded?.adminEmail,
+    seeded,
     async stop() {
       await gateway.stop();
       for (const r of running.reverse()) await r.stop();

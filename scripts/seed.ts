@@ -1,10 +1,8 @@
-// npm run seed: creates the first ADMIN (and, with SEED_DEMO_STAFF=true, one user per staff role).
+// The first ADMIN, and with SEED_DEMO_STAFF=true one user per staff role (npm run seed; every platform start).
 
 import type { DataSource } from 'typeorm';
 import { config } from '../platform/config';
-import { openDatabase } from '../platform/db';
 import { Role, STAFF_ROLES } from '../platform/roles';
-import { identity } from '../subgraphs/identity';
 import { UserRow } from '../subgraphs/identity/model/user';
 import { createUser } from '../subgraphs/identity/service';
 
@@ -18,6 +16,7 @@ export async function seed(db: DataSource, env: NodeJS.ProcessEnv = process.env)
   if (!password) throw new Error('SEED_ADMIN_PASSWORD must be set in production');
   const users = db.getRepository(UserRow);
   const created: string[] = [];
+  const staff: string[] = [];
   if (!(await users.exists({ where: { email } }))) {
     await createUser(db, { email, password, fullName: 'Platform Admin' }, [Role.ADMIN]);
     created.push(email);
@@ -25,26 +24,12 @@ export async function seed(db: DataSource, env: NodeJS.ProcessEnv = process.env)
   if (env.SEED_DEMO_STAFF === 'true') {
     for (const role of STAFF_ROLES.filter((r) => r !== Role.ADMIN && r !== Role.SYSTEM)) {
       const staffEmail = `${role.toLowerCase().replace(/_/g, '.')}@loanflow.local`;
+      staff.push(staffEmail);
       if (await users.exists({ where: { email: staffEmail } })) continue;
       await createUser(db, { email: staffEmail, password, fullName: `Demo ${role}` }, [role]);
       created.push(staffEmail);
     }
   }
-  return { adminEmail: email, created };
-}
-
-if (require.main === module) {
-  (async () => {
-    const db = await openDatabase({
-      schema: identity.dbSchema,
-      entities: identity.entities,
-      migrations: identity.migrations,
-    });
-    const r = await seed(db);
-    console.log(r.created.length ? `created: ${r.created.join(', ')}` : 'nothing to do');
-    await db.destroy();
-  })().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  // The password is told only when it is the development default (never a configured one).
+  return { adminEmail: email, staff, created, devPassword: env.SEED_ADMIN_PASSWORD ? undefined : password };
 }

@@ -45,6 +45,40 @@ describe('bad input gets a typed error and changes nothing', () => {
     assert.equal(await outboxSize(), events, 'no event was recorded');
   });
 
+  test('every bad field is named at once, in GraphQL and in REST, and nothing is stored', async () => {
+    const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { email } }`;
+    const email = 'not-an-address';
+    const input = { email, password: 'short', fullName: 'A', phone: '12345' };
+    const r = await platform.gql(REGISTER, { input });
+    assert.equal(firstError(r), 'BAD_USER_INPUT');
+    const fields =
+      (r.errors?.[0]?.extensions?.details as { fields?: { field: string }[] } | undefined)?.fields ?? [];
+    assert.deepEqual(
+      fields.map((f) => f.field),
+      ['email', 'password', 'fullName', 'phone'],
+      JSON.stringify(r.errors),
+    );
+    // The same refusal through the REST shim lists each field as the problem's errors.
+    const rest = await fetch(`${platform.gateway.url.replace(/\/graphql$/, '')}/api/v1/customers/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...input, email: 'asha@example.com', password: 'correct-horse-battery' }),
+    });
+    assert.equal(rest.status, 400);
+    const problem = (await rest.json()) as { errors?: { name?: string }[] };
+    assert.ok((problem.errors?.length ?? 0) >= 2, JSON.stringify(problem));
+    assert.equal(await count('identity', 'SELECT count(*) n FROM users WHERE email = $1', [email]), 0);
+  });
+
+  test('a mobile number written the usual ways is stored one way', async () => {
+    const c = await registerCustomer(platform.gql);
+    const UPDATE = `mutation($input: ProfileInput!) { updateProfile(input: $input) { phone } }`;
+    for (const written of ['+91 98450-12345', '098450 12345', '919845012345']) {
+      const r = await platform.gql(UPDATE, { input: { phone: written } }, c.token);
+      assert.equal(r.data?.updateProfile.phone, '+919845012345', `${written}: ${JSON.stringify(r.errors)}`);
+    }
+  });
+
   test('negative, zero, fractional and oversized amounts', async () => {
     const c = await registerCustomer(platform.gql);
     for (const amountMinor of ['-5000000', '0', 12.5, '99999999999999999999']) {
@@ -215,6 +249,19 @@ describe('tokens', () => {
     assert.match(reuse.errors?.[0]?.message ?? '', /reuse/);
     const afterReuse = await platform.gql(REFRESH, { t: next });
     assert.equal(firstError(afterReuse), 'UNAUTHENTICATED', 'the newest token of the family is revoked too');
+  });
+
+  test("a sign-in's answer shows the person their own profile, unmasked", async () => {
+    const c = await registerCustomer(platform.gql);
+    const r = await platform.gql(
+      `mutation($i: LoginInput!) { login(input: $i) { user { id customer { id email phone } } } }`,
+      { i: { email: c.email, password: c.password } },
+    );
+    assert.deepEqual(
+      r.data?.login.user,
+      { id: c.id, customer: { id: c.id, email: c.email, phone: c.phone } },
+      JSON.stringify(r.errors),
+    );
   });
 
   test('logout revokes the refresh token', async () => {

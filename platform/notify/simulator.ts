@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { close, httpServer, listen, type Route, readBody, sendJson } from '../http';
+import { close, escapeHtml, httpServer, listen, type Route, readBody, sendJson, sendPage } from '../http';
 
 type Mode = 'ok' | 'fail' | 'slow' | 'reject';
 interface Sent {
@@ -45,6 +45,11 @@ export async function startMessagingSimulator(port = 0, host = '127.0.0.1') {
     '/admin/messages': (req, res) => {
       const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
       sendJson(res, 200, { messages: sent.filter((m) => !to || m.to === to) });
+    },
+    // The same messages for a person: newest first, so a sign-up link or an e-sign code is at the top.
+    '/inbox': (req, res) => {
+      const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
+      sendPage(res, inboxPage(sent.filter((m) => !to || m.to === to)));
     },
     '/admin/mode': async (req, res) => {
       const body = JSON.parse((await readBody(req)) || '{}') as { mode?: Mode; delayMs?: number };
@@ -93,4 +98,21 @@ export async function startMessagingSimulator(port = 0, host = '127.0.0.1') {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     },
   };
+}
+
+function inboxPage(messages: Sent[]) {
+  const rows = [...messages]
+    .reverse()
+    .map(
+      (m) =>
+        `<tr><td>${escapeHtml(m.at.replace('T', ' ').slice(0, 19))}</td><td>${m.channel}</td><td>${escapeHtml(m.to)}</td>` +
+        `<td>${m.subject ? `<b>${escapeHtml(m.subject)}</b><br>` : ''}<pre>${escapeHtml(m.text)}</pre></td></tr>`,
+    )
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LoanFlow messages</title>
+<style>body{font:15px/1.4 system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}
+td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:0}</style>
+</head><body><h1>Messages sent (simulator)</h1><p>E-mail, SMS and push the platform sent, newest first.
+Reload to see new ones; <code>?to=</code> an address or number shows one person's.</p>
+<table><tr><th>at (UTC)</th><th>channel</th><th>to</th><th>message</th></tr>${rows || '<tr><td colspan="4">nothing yet</td></tr>'}</table></body></html>`;
 }

@@ -191,6 +191,7 @@ export async function approveAndSign<C extends { applicationId: string; token: s
   approvers: { internal: User; manager: User },
   notifyUrl: string,
   c: C,
+  readOtp: (notifyUrl: string, phone: string) => Promise<string | undefined> = latestOtp,
 ) {
   const decide = (level: number, who: User) =>
     gql(
@@ -211,7 +212,7 @@ export async function approveAndSign<C extends { applicationId: string; token: s
     return a?.status === 'GENERATED' ? (a.id as string) : undefined;
   }, 30_000);
   await gql(`mutation($a: ID!) { startEsign(agreementId: $a) { sentTo } }`, { a: agreementId }, c.token);
-  const otp = await eventually(() => latestOtp(notifyUrl, c.phone));
+  const otp = await eventually(() => readOtp(notifyUrl, c.phone));
   const signed = await gql(
     `mutation($a: ID!, $o: String!) { confirmEsign(agreementId: $a, otp: $o) { status } }`,
     { a: agreementId, o: otp },

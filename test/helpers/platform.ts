@@ -44,6 +44,11 @@ export function client(url: string) {
 
 let messaging: string | undefined;
 
+/** Tells the helpers where messages land when the platform was started otherwise (e.g. by `npm start`). */
+export function useMessaging(url: string) {
+  messaging = url;
+}
+
 /** The messaging simulator of the platform this test process started (e-mails, SMS and push land there). */
 export function messagingUrl(): string {
   if (!messaging) throw new Error('no test platform is running');

@@ -17,7 +17,14 @@ import {
   User,
 } from './types';
 
-const payload = (t: identity.Tokens): AuthPayload => ({ ...t, user: toUser(t.user) });
+/**
+ * The answer to a sign-in: its user is read as that user (`viewer`), not as the anonymous request that
+ * signed in — so `login { user { customer { … } } }` shows the person their own profile.
+ */
+const payload = (t: identity.Tokens): AuthPayload => ({
+  ...t,
+  user: { ...toUser(t.user), viewer: { userId: t.user.id, roles: t.user.roles } },
+});
 /** An id that cannot be a user's is a user not found, as everywhere in the graph. */
 const userId = (id: string) => {
   if (!isUuid(id)) throw notFound('user');

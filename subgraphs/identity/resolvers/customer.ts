@@ -6,11 +6,11 @@ import type { SubgraphContext } from '../../../platform/subgraph';
 import * as identity from '../service';
 import { Customer, KycInput, ProfileInput, toCustomer, User } from './types';
 
-async function visibleCustomer(ctx: SubgraphContext, id: string): Promise<Customer> {
+async function visibleCustomer(ctx: SubgraphContext, id: string, viewer = ctx.caller): Promise<Customer> {
   // Someone else's record is reported as missing, so ids cannot be probed.
-  const row = isUuid(id) && canSee(ctx.caller, id) ? await identity.findCustomer(ctx.db, id) : null;
+  const row = isUuid(id) && canSee(viewer, id) ? await identity.findCustomer(ctx.db, id) : null;
   if (!row) throw notFound('customer');
-  return toCustomer(row, ctx.caller);
+  return toCustomer(row, viewer);
 }
 
 @Resolver(() => Customer)
@@ -40,7 +40,7 @@ export class UserResolver {
   @FieldResolver(() => Customer, { nullable: true, description: 'The profile, for customers.' })
   async customer(@Root() user: User, @Ctx() ctx: SubgraphContext) {
     if (!user.roles.includes(Role.CUSTOMER)) return null;
-    return visibleCustomer(ctx, user.id);
+    return visibleCustomer(ctx, user.id, user.viewer ?? ctx.caller);
   }
 }
 

@@ -49,6 +49,8 @@ export class User {
     description: 'Locked after repeated failed sign-ins until a password reset or an admin.',
   })
   locked!: boolean;
+  /** Not in the schema: who reads this user's fields when it is not the request's caller (a sign-in). */
+  viewer?: Caller;
 }
 
 @ObjectType({ description: 'A sign-up waiting for its e-mail address to be confirmed.' })
