@@ -101,6 +101,32 @@ test('upload through the gateway: stored, versioned per type, duplicates reporte
   assert.equal(event.payload.data.sha256, first.body.document.sha256);
 });
 
+test('one file is one document: the same bytes as another type are refused, and come back as it once deleted', async () => {
+  const c = await applicant();
+  const pdf = fixtures.pdf();
+  const filed = await upload(c.token, { applicationId: c.applicationId, type: 'BANK_STATEMENT', bytes: pdf });
+  assert.equal(filed.status, 201, JSON.stringify(filed.body));
+  const retyped = await upload(c.token, { applicationId: c.applicationId, type: 'ITR', bytes: pdf });
+  assert.equal(retyped.status, 409, JSON.stringify(retyped.body));
+  assert.match(JSON.stringify(retyped.body), /already uploaded as BANK_STATEMENT/);
+  const kept = await platform
+    .db('documents')
+    .query('SELECT type, status FROM documents WHERE application_id = $1', [c.applicationId]);
+  assert.deepEqual(kept, [{ type: 'BANK_STATEMENT', status: 'UPLOADED' }], 'nothing changed');
+
+  // Filed under the wrong type: deleted, then uploaded as the right one, it is that type's first version.
+  const del = await platform.gql(
+    `mutation($id: ID!) { deleteDocument(id: $id) { status } }`,
+    { id: filed.body.document.id },
+    c.token,
+  );
+  assert.equal(del.data?.deleteDocument.status, 'DELETED', JSON.stringify(del.errors));
+  const right = await upload(c.token, { applicationId: c.applicationId, type: 'ITR', bytes: pdf });
+  assert.equal(right.status, 201, JSON.stringify(right.body));
+  assert.deepEqual([right.body.document.type, right.body.document.version], ['ITR', 1]);
+  assert.equal(right.body.document.id, filed.body.document.id, 'the same file, stored once');
+});
+
 test('bad uploads are refused by content and store nothing', async () => {
   const c = await applicant();
   const cases: [string, Parameters<typeof upload>[1], RegExp][] = [

@@ -18,7 +18,7 @@ interface Sent {
  * mailbox would) and can misbehave (`POST /admin/mode`: fail = away for now, HTTP 503 / SMTP 451; reject =
  * refused for good, HTTP 400 / SMTP 550; slow = a delay).
  */
-export async function startMessagingSimulator(port = 0, host = '127.0.0.1') {
+export async function startMessagingSimulator(port = 0, host = '127.0.0.1', smtpPort = 0) {
   let mode: Mode = 'ok';
   let delayMs = 0;
   const sent: Sent[] = [];
@@ -87,12 +87,12 @@ export async function startMessagingSimulator(port = 0, host = '127.0.0.1') {
   const actual = await listen(server, port, host);
   await new Promise<void>((resolve, reject) => {
     smtp.once('error', reject);
-    smtp.listen(0, host, () => resolve());
+    smtp.listen(smtpPort, host, () => resolve());
   });
-  const smtpPort = (smtp.server.address() as { port: number }).port;
+  const smtpActual = (smtp.server.address() as { port: number }).port;
   return {
     url: `http://${host}:${actual}`,
-    smtpUrl: `smtp://${host}:${smtpPort}`,
+    smtpUrl: `smtp://${host}:${smtpActual}`,
     async stop() {
       await close(server);
       await new Promise<void>((resolve) => smtp.close(() => resolve()));

@@ -57,7 +57,16 @@ export async function upload(
     .getRepository(DocumentRow)
     .findOne({ where: { applicationId: app.applicationId, sha256 } });
   if (existing?.status === 'DELETED')
-    return { document: await restore(db, existing, caller), duplicate: false };
+    return { document: await restore(db, existing, caller, input.type), duplicate: false };
+  // One file is one document of an application: the same bytes declared as another type are refused
+  // (answering "already there" would leave the caller believing it is now the type they sent).
+  if (existing && existing.type !== input.type) {
+    throw new AppError('CONFLICT', `this file is already uploaded as ${existing.type}; delete that first`, {
+      field: 'type',
+      documentId: existing.id,
+      type: existing.type,
+    });
+  }
   if (existing) return { document: existing, duplicate: true };
 
   // The bytes go first; should the metadata transaction fail, an unreferenced file is left, never a
@@ -69,16 +78,12 @@ export async function upload(
     contentType,
   });
   const document = await db.transaction(async (m) => {
-    const [{ next }] = await m.query(
-      `SELECT coalesce(max(version_no), 0) + 1 AS next FROM documents WHERE application_id = $1 AND type = $2`,
-      [app.applicationId, input.type],
-    );
     const row = m.create(DocumentRow, {
       id: randomUUID(),
       applicationId: app.applicationId,
       ownerId: app.customerId,
       type: input.type,
-      versionNo: Number(next),
+      versionNo: await nextVersion(m, app.applicationId, input.type),
       fileName,
       contentType,
       size: input.bytes.length,
@@ -98,10 +103,31 @@ export async function upload(
   return { document, duplicate: false };
 }
 
-/** The same bytes uploaded again after a deletion bring the deleted document back, awaiting review. */
-function restore(db: DataSource, doc: DocumentRow, caller: Caller) {
+/** The version an application's next document of a type gets. */
+async function nextVersion(m: EntityManager, applicationId: string, type: string): Promise<number> {
+  const [{ next }] = await m.query(
+    'SELECT coalesce(max(version_no), 0) + 1 AS next FROM documents WHERE application_id = $1 AND type = $2',
+    [applicationId, type],
+  );
+  return Number(next);
+}
+
+/**
+ * The same bytes uploaded again after a deletion bring the deleted document back, awaiting review — as the
+ * type now declared (a file deleted because it was filed under the wrong type comes back under the right
+ * one, as that type's next version).
+ */
+function restore(db: DataSource, doc: DocumentRow, caller: Caller, type: string) {
   return db.transaction(async (m) => {
+    const retyped =
+      type === doc.type
+        ? {}
+        : {
+            type,
+            versionNo: await nextVersion(m, doc.applicationId, type),
+          };
     const back = await updateVersioned(m, DocumentRow, doc, {
+      ...retyped,
       status: 'UPLOADED',
       deletedBy: null,
       deletedAt: null,
