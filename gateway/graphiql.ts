@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
+import { buildSchema, introspectionFromSchema } from 'graphql';
 import { staticFiles } from '../platform/http';
+import { Role, STAFF_ROLES } from '../platform/roles';
+import { LEVELS } from '../subgraphs/approvals/domain/approval';
 
-const KYC_QUEUE = `# KYC officers and managers: reviews waiting, oldest first.
-query KycQueue($mine: Boolean) {
+const KYC_QUEUE = `query KycQueue($mine: Boolean) {
   kycQueue(filter: { mine: $mine }, page: { first: 20 }) {
     totalCount
     nodes {
@@ -14,16 +16,14 @@ query KycQueue($mine: Boolean) {
   }
 }`;
 
-const DECIDE_KYC = `# KYC managers: approve or reject a verified review (the reason is kept on record).
-mutation DecideKyc($reviewId: ID!, $approve: Boolean!, $reason: String!) {
+const DECIDE_KYC = `mutation DecideKyc($reviewId: ID!, $approve: Boolean!, $reason: String!) {
   decideKyc(reviewId: $reviewId, approve: $approve, reason: $reason) {
     id status decisionReason decidedAt
     application { id status }
   }
 }`;
 
-const RISK_REPORT = `# Risk staff: the score, grade and affordability figures behind an application.
-query RiskReport($applicationId: ID!) {
+const RISK_REPORT = `query RiskReport($applicationId: ID!) {
   riskReport(applicationId: $applicationId) {
     status score grade recommendation reasons
     bureauScore bureauBand dtiBps foirBps ltvBps
@@ -32,8 +32,7 @@ query RiskReport($applicationId: ID!) {
   }
 }`;
 
-const APPROVALS = `# Approvers: the levels due for one of your roles, oldest first.
-query ApprovalsWaitingForMe {
+const APPROVALS = `query ApprovalsWaitingForMe {
   approvalsWaitingForMe(page: { first: 20 }) {
     totalCount
     nodes {
@@ -43,16 +42,14 @@ query ApprovalsWaitingForMe {
   }
 }`;
 
-const QUEUE_LIVE = `# Pushed over the WebSocket as applications join or leave the KYC queue.
-subscription KycQueueLive {
+const QUEUE_LIVE = `subscription KycQueueLive {
   kycQueueChanged {
     cursor type applicationId at
     application { status customer { fullName } }
   }
 }`;
 
-const APPLICATIONS = `# Staff: the newest applications with their customers and timelines.
-query Applications($statuses: [ApplicationStatus!]) {
+const APPLICATIONS = `query Applications($statuses: [ApplicationStatus!]) {
   applications(filter: { statuses: $statuses }, page: { first: 20 }) {
     totalCount
     nodes {
@@ -73,15 +70,88 @@ const SESSION = {
   refresh: `mutation($t: String!) { refresh(refreshToken: $t) { ${AUTH} } }`,
 };
 
-/** The officer's working set, opened as tabs the first time (GraphiQL keeps the officer's own tabs after). */
-export const OFFICER_TABS = [
-  { query: KYC_QUEUE, variables: vars({ mine: false }) },
-  { query: DECIDE_KYC, variables: vars({ reviewId: '', approve: true, reason: '' }) },
-  { query: RISK_REPORT, variables: vars({ applicationId: '' }) },
-  { query: APPROVALS, variables: '{}' },
-  { query: QUEUE_LIVE, variables: '{}' },
-  { query: APPLICATIONS, variables: '{}' },
+interface OfficerTab {
+  name: string;
+  /** Who may run it, as the resolver checks it (said in the tab so nobody has to guess from FORBIDDEN). */
+  roles: readonly Role[];
+  /** How the roles are said when listing them all would say less. */
+  rolesSaid?: string;
+  summary: string;
+  document: string;
+  variables: Record<string, unknown>;
+}
+
+const STAFF = 'any staff role';
+const TABS: readonly OfficerTab[] = [
+  {
+    name: 'KycQueue',
+    roles: [Role.KYC_OFFICER, Role.KYC_MANAGER, Role.ADMIN],
+    summary: 'reviews waiting, oldest first.',
+    document: KYC_QUEUE,
+    variables: { mine: false },
+  },
+  {
+    name: 'DecideKyc',
+    roles: [Role.KYC_MANAGER],
+    summary: 'approve or reject a verified review (the reason is kept on record).',
+    document: DECIDE_KYC,
+    variables: { reviewId: '', approve: true, reason: '' },
+  },
+  {
+    name: 'RiskReport',
+    roles: STAFF_ROLES,
+    rolesSaid: STAFF,
+    summary: 'the score, grade and affordability figures behind an application.',
+    document: RISK_REPORT,
+    variables: { applicationId: '' },
+  },
+  {
+    name: 'ApprovalsWaitingForMe',
+    roles: LEVELS.map((l) => l.role),
+    summary: 'the approval levels due for one of your roles, oldest first.',
+    document: APPROVALS,
+    variables: {},
+  },
+  {
+    name: 'KycQueueLive',
+    roles: [Role.KYC_OFFICER, Role.KYC_MANAGER],
+    summary: 'pushed over the WebSocket as applications join or leave the KYC queue.',
+    document: QUEUE_LIVE,
+    variables: {},
+  },
+  {
+    name: 'Applications',
+    roles: STAFF_ROLES,
+    rolesSaid: STAFF,
+    summary: 'the newest applications with their customers and timelines.',
+    document: APPLICATIONS,
+    variables: {},
+  },
 ];
+
+const either = (roles: readonly string[]) =>
+  roles.length > 1 ? `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}` : roles.join('');
+
+/** The officer's working set, opened as tabs the first time (GraphiQL keeps the officer's own tabs after). */
+export const OFFICER_TABS = TABS.map((t) => ({
+  query: `# Needs ${t.rolesSaid ?? either(t.roles)}: ${t.summary}\n${t.document}`,
+  variables: vars(t.variables),
+}));
+
+/** Which roles each tab needs, for the sign-in bar to name the tabs the signed-in person cannot run. */
+const TAB_ROLES = TABS.map((t) => ({ name: t.name, roles: t.roles, said: t.rolesSaid ?? either(t.roles) }));
+
+/**
+ * What GraphiQL's schema query gets before anyone signs in (the graph's schema is for staff only): a
+ * one-field placeholder saying so, instead of an error on an empty page. Signing in reloads the page,
+ * and the real schema is fetched with the officer's token.
+ */
+const SIGNED_OUT_SCHEMA = introspectionFromSchema(
+  buildSchema(`type Query {
+  "Sign in with the bar above to load the schema: it is shown to staff. Customers use the operations in the README."
+  signInToSeeTheSchema: Boolean
+}`),
+);
 
 /** Every document GraphiQL sends of its own: registered when trusted documents are on. */
 export const GRAPHIQL_DOCUMENTS = [...OFFICER_TABS.map((t) => t.query), SESSION.login, SESSION.refresh];
@@ -108,6 +178,10 @@ const assets = staticFiles({
   'editorWorkerService.js': { content: () => parts().editorWorkerService, type: JS },
   'json.js': { content: () => parts().jsonWorker, type: JS },
   'graphql.js': { content: () => parts().graphqlWorker, type: JS },
+  'signed-out-schema.json': {
+    content: () => JSON.stringify(SIGNED_OUT_SCHEMA),
+    type: 'application/json; charset=utf-8',
+  },
   'officer.js': { path: join(__dirname, 'assets', 'graphiql-officer.js'), type: JS },
   'officer.css': { path: join(__dirname, 'assets', 'graphiql-officer.css'), type: 'text/css; charset=utf-8' },
 });
@@ -148,6 +222,8 @@ export function graphiqlPage(): string {
     shouldPersistHeaders: false,
     defaultTabs: OFFICER_TABS,
     session: SESSION,
+    signedOutSchema: asset('signed-out-schema.json'),
+    tabRoles: TAB_ROLES,
     workers: {
       editorWorkerService: asset('editorWorkerService.js'),
       json: asset('json.js'),

@@ -11,6 +11,10 @@ import { startTestPlatform } from './helpers/platform';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
 
+/** The query editor's text (Monaco renders spaces as no-break spaces). */
+const editorText = async (page: import('playwright-core').Page) =>
+  ((await page.locator('.graphiql-query-editor').first().textContent()) ?? '').replace(/\s+/g, ' ');
+
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
 let browser: Browser | undefined;
 
@@ -51,6 +55,11 @@ test('an officer signs in to GraphiQL, runs a query, and sees a subscription pus
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
   });
+  // Before sign-in the schema query is answered in the page with a placeholder, not sent to be refused.
+  const signedOutSchemaCalls: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && /__schema/.test(r.postData() ?? '')) signedOutSchemaCalls.push(r.url());
+  });
   const loaded = await page.goto(platform.gateway.url);
   const csp = loaded?.headers()['content-security-policy'] ?? '';
   assert.match(csp, /script-src 'self'(;|$)/, 'no inline or remote script may run on the page');
@@ -59,10 +68,43 @@ test('an officer signs in to GraphiQL, runs a query, and sees a subscription pus
     ((await loaded?.body())?.length ?? 0) < 20_000,
     'the page is small; its scripts are cached files',
   );
+  await page.locator('.graphiql-tab').first().waitFor();
+  assert.deepEqual(signedOutSchemaCalls, [], 'no schema query leaves the page before sign-in');
+  assert.doesNotMatch(
+    (await page.locator('#root').textContent()) ?? '',
+    /introspection|error/i,
+    'no schema error is shown to a visitor who has not signed in',
+  );
   await page.getByPlaceholder('e-mail').fill(officer.email);
   await page.getByPlaceholder('password').fill(officer.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('Signed in as KYC_OFFICER user (KYC_OFFICER)').waitFor();
+  // The page opens on the first officer tab, never on an empty "<untitled>" one — nor when the officer
+  // comes back to it (GraphiQL then restores the tabs it stored, and the active one stays active).
+  const active = page.locator('.graphiql-tab-active .graphiql-tab-button');
+  const tabs = async () =>
+    (await page.locator('.graphiql-tab-button').allTextContents()).map((t) => t.trim());
+  await active.waitFor();
+  assert.equal((await active.textContent())?.trim(), 'KycQueue');
+  // Each tab says who may run it, and the bar names those this officer's role cannot.
+  assert.match(await editorText(page), /# Needs KYC_OFFICER, KYC_MANAGER or ADMIN:/);
+  const opened = await tabs();
+  assert.doesNotMatch(opened.join(), /untitled/);
+  await page.getByRole('button', { name: 'RiskReport', exact: true }).click();
+  await page.waitForTimeout(700); // GraphiQL stores its tabs half a second after a change
+  await page.goto(platform.gateway.url);
+  await page.getByText('Signed in as KYC_OFFICER user (KYC_OFFICER)').waitFor();
+  await active.waitFor();
+  assert.equal((await active.textContent())?.trim(), 'RiskReport', 'the tab the officer left open');
+  assert.deepEqual(await tabs(), opened, 'no tab added by coming back');
+  const closed = (await page.locator('#loanflow-tab-roles').textContent()) ?? '';
+  assert.match(closed, /DecideKyc \(needs KYC_MANAGER\)/);
+  assert.match(closed, /ApprovalsWaitingForMe \(needs INTERNAL_APPROVER, MANAGER or CREDIT_HEAD\)/);
+  assert.doesNotMatch(
+    closed,
+    /KycQueue\b|RiskReport|Applications /,
+    'tabs open to a KYC officer are not named',
+  );
 
   const result = () => page.locator('.result-window');
   const run = () => page.locator('.graphiql-execute-button').click();

@@ -90,23 +90,52 @@
     return ws;
   }
 
-  window.loanflowFetcher = async (params, options) => {
-    const headers = { ...(options?.headers ?? {}) };
+  window.loanflowFetcher = async (params, opts) => {
+    const headers = { ...(opts?.headers ?? {}) };
     const own = headers.Authorization ?? headers.authorization;
     delete headers.Authorization;
     delete headers.authorization;
     const token = own ? undefined : await accessToken();
     const auth = own || (token ? `Bearer ${token}` : undefined);
     const op = operationOf(params.query, params.operationName);
+    // Signed out, GraphiQL's schema query would be refused (the schema is for staff): show the placeholder.
+    if (!auth && /\b__schema\b/.test(params.query)) {
+      return { data: await (await fetch(options.signedOutSchema)).json() };
+    }
     const request = { query: params.query, variables: params.variables, operationName: op.name };
     if (op.type === 'subscription') return socket(auth).iterate(request);
     return post(request, auth ? { ...headers, authorization: auth } : headers);
   };
 
+  /**
+   * The stored tab to open on. Given no query (or one whose variables differ), GraphiQL adds an empty
+   * "<untitled>" tab to the tabs it restores and opens that; naming the tab it would show — the one in the
+   * address, else the last active — makes it open that tab instead. A shared link to a query no tab
+   * holds still opens as a new tab, named after its operation.
+   */
+  function storedTab() {
+    try {
+      const state = JSON.parse(localStorage.getItem('graphiql:tabState') || 'null');
+      const wanted =
+        new URL(location.href).searchParams.get('query') ?? state?.tabs?.[state.activeTabIndex]?.query;
+      const tab = state?.tabs?.find((t) => t.query === wanted);
+      return tab ? { query: tab.query, variables: tab.variables ?? undefined } : {};
+    } catch {
+      return {};
+    }
+  }
+
   document.addEventListener('DOMContentLoaded', () => {
-    const { workers: _workers, session: _session, ...graphiql } = options;
+    const {
+      workers: _workers,
+      session: _session,
+      signedOutSchema: _schema,
+      tabRoles: _roles,
+      ...graphiql
+    } = options;
     window.YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), {
       ...graphiql,
+      ...storedTab(),
       fetcher: window.loanflowFetcher,
     });
   });
@@ -125,7 +154,15 @@
         save(null);
         location.reload();
       };
-      bar.append(who, out);
+      // Staff see every tab; the ones their roles cannot run are named here, with the role they need.
+      const held = new Set(session.user.roles);
+      const closed = options.tabRoles.filter((t) => !t.roles.some((r) => held.has(r)));
+      const note = document.createElement('span');
+      note.id = 'loanflow-tab-roles';
+      note.textContent = closed.length
+        ? `Tabs for other roles: ${closed.map((t) => `${t.name} (needs ${t.said})`).join('; ')}`
+        : 'Every tab is open to your roles.';
+      bar.append(who, out, note);
       return;
     }
     const form = document.createElement('form');
