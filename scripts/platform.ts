@@ -81,7 +81,8 @@ async function start(
     seeded,
     async stop() {
       await gateway.stop();
-      for (const r of running.reverse()) await r.stop();
+      // Side by side: each waits for its own consumer and pools, and none depends on another's stop.
+      await Promise.all(running.map((r) => r.stop()));
       await simulator?.stop();
       await messaging?.stop();
       await lenderSim?.stop();

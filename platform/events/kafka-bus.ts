@@ -29,6 +29,12 @@ const COMMIT_EVERY_MS = 1000;
 const HEARTBEAT_EVERY_MS = 3000;
 /** A consumer that crashed for good is started again after this long. */
 const RESTART_AFTER_MS = 2000;
+/**
+ * How long an idle fetch waits at the broker for new messages. A consumer's disconnect waits for its
+ * fetch in flight, so kafkajs's default of 5 s made every stop (a deploy, a test file) wait 5 s per
+ * consumer; a message that arrives still ends the wait at once, so this changes only idle polling.
+ */
+const FETCH_WAIT_MS = 500;
 /** The header a replayed dead letter carries: only the consumer group that failed it handles it again. */
 export const REPLAY_FOR = 'x-replay-for';
 
@@ -158,7 +164,12 @@ export class KafkaBus implements EventBus {
     };
 
     const run = async (first: boolean) => {
-      const c = this.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+      const c = this.kafka.consumer({
+        groupId,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        maxWaitTimeInMs: FETCH_WAIT_MS,
+      });
       consumer = c;
       // kafkajs restarts a consumer after retriable failures itself; one that crashed for good (a bug,
       // an error it does not know) is started again here, so a listener is never gone until a restart.
@@ -314,7 +325,7 @@ export class KafkaBus implements EventBus {
     const total = ends.reduce((n, p) => n + Number(p.high), 0);
     if (total === 0) return [];
     const groupId = `${this.dlqTopic}.reader-${process.pid}-${Date.now()}`;
-    const reader = this.kafka.consumer({ groupId });
+    const reader = this.kafka.consumer({ groupId, maxWaitTimeInMs: FETCH_WAIT_MS });
     const letters: DeadLetter[] = [];
     try {
       await reader.connect();
