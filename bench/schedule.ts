@@ -120,7 +120,7 @@ const payoff = one(() => {
       disbursedOn: '2026-01-15',
       charges: none,
       creditMinor: 0n,
-      chargeBps: 0,
+      foreclosureCharges: [],
       instalments: b.instalments,
     });
     applyPayment(

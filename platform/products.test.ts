@@ -5,8 +5,10 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { AppError } from './errors';
 import {
+  CALCULATIONS_ON,
   type Charge,
   chargeFor,
+  chargesOn,
   describeCharge,
   disbursementCharges,
   disclosedCharge,
@@ -49,7 +51,24 @@ test('a product document that breaks a rule is refused with the rule, whatever e
         },
       ],
     },
-    /ODD takes a share of an overdue instalment/,
+    /ODD is levied on DISBURSEMENT, so it is FLAT or PERCENT_OF_AMOUNT/,
+  );
+  refused(
+    {
+      ...standard,
+      foreclosureChargeBps: 100,
+      charges: [
+        ...standard.charges,
+        {
+          code: 'CLOSING',
+          name: 'Closing',
+          trigger: 'FORECLOSURE',
+          calculation: { kind: 'FLAT', amountMinor: '100' },
+          gst: true,
+        },
+      ],
+    },
+    /state the foreclosure charge once/,
   );
   // Money is digits in minor units: never a float, never a negative, never a number type.
   for (const bad of ['12.5', '-1', 1000, '1e3']) {
@@ -75,6 +94,61 @@ const charge = fc.record({
   maxMinor: fc.option(fc.bigInt(10n ** 6n, 10n ** 8n).map(String), { nil: undefined }),
   gst: fc.boolean(),
 }) as fc.Arbitrary<Charge>;
+
+// What each trigger's levy is worked out on, as servicing passes it (the disbursement, the daily run, the
+// foreclosure quote, the part-prepayment plan).
+const BASE_AT = {
+  DISBURSEMENT: { amountMinor: 1_000_000n },
+  INSTALMENT: {},
+  OVERDUE: { overdueInstalmentMinor: 50_000n },
+  FORECLOSURE: { outstandingPrincipalMinor: 800_000n },
+  PREPAYMENT: { prepaidPrincipalMinor: 200_000n },
+} as const;
+
+test('a product that is accepted can levy every charge it names: each calculation is of a figure its trigger has', () => {
+  const kinds = [
+    'FLAT',
+    'PERCENT_OF_AMOUNT',
+    'PERCENT_OF_OUTSTANDING_PRINCIPAL',
+    'PERCENT_OF_OVERDUE_INSTALMENT',
+    'PERCENT_OF_PREPAID_PRINCIPAL',
+  ] as const;
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...(Object.keys(BASE_AT) as (keyof typeof BASE_AT)[])),
+      fc.constantFrom(...kinds),
+      fc.integer({ min: 1, max: 10_000 }),
+      (trigger, kind, bps) => {
+        const c = {
+          code: 'ANY',
+          name: 'Any charge',
+          trigger,
+          calculation: kind === 'FLAT' ? { kind, amountMinor: String(bps) } : { kind, bps },
+          gst: true,
+        } as Charge;
+        let product: LoanProduct;
+        try {
+          product = parseProduct({ ...standard, charges: [c] });
+        } catch {
+          assert.ok(!CALCULATIONS_ON[trigger].includes(kind), `${trigger} × ${kind} was refused`);
+          return;
+        }
+        for (const levied of chargesOn(product, trigger)) {
+          assert.ok(chargeFor(levied, BASE_AT[trigger]).amountMinor > 0n);
+        }
+      },
+    ),
+  );
+});
+
+test("a first product version's foreclosureChargeBps is its FORECLOSURE charge, without GST, and is disclosed", () => {
+  const msme = bundled.find((p) => p.code === 'MSME_SECURED') as LoanProduct;
+  const [fc1] = chargesOn(msme, 'FORECLOSURE');
+  assert.deepEqual(fc1?.calculation, { kind: 'PERCENT_OF_OUTSTANDING_PRINCIPAL', bps: 200 });
+  assert.equal(disclosedCharge(msme, 'FORECLOSURE').trigger, 'FORECLOSURE');
+  assert.deepEqual(chargeFor(fc1 as Charge, BASE_AT.FORECLOSURE), { amountMinor: 16_000n, gstMinor: 0n });
+  assert.deepEqual(chargesOn(standard, 'FORECLOSURE'), []);
+});
 
 test('a charge is its calculation, half-up to the minor unit, inside its bounds; GST is 18 % of it, half-up', () => {
   fc.assert(

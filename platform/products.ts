@@ -8,13 +8,28 @@ import { AppError } from './errors';
 import { divHalfUp, type Frequency, type Method, PAISA, type Rounding, shareOf } from './finance';
 import { money } from './graphql/money';
 
-export type Trigger = 'DISBURSEMENT' | 'OVERDUE';
-export type Calculation =
-  | { kind: 'FLAT'; amountMinor: string }
-  | {
-      kind: 'PERCENT_OF_AMOUNT' | 'PERCENT_OF_OUTSTANDING_PRINCIPAL' | 'PERCENT_OF_OVERDUE_INSTALMENT';
-      bps: number;
-    };
+export type Trigger = 'DISBURSEMENT' | 'INSTALMENT' | 'OVERDUE' | 'FORECLOSURE' | 'PREPAYMENT';
+export type PercentOf =
+  | 'PERCENT_OF_AMOUNT'
+  | 'PERCENT_OF_OUTSTANDING_PRINCIPAL'
+  | 'PERCENT_OF_OVERDUE_INSTALMENT'
+  | 'PERCENT_OF_PREPAID_PRINCIPAL';
+export type Calculation = { kind: 'FLAT'; amountMinor: string } | { kind: PercentOf; bps: number };
+
+/**
+ * What a charge may be a share of at each trigger: only a figure that exists when it is levied (the loan
+ * amount at disbursement, the overdue instalment when one is overdue, the principal outstanding at a
+ * foreclosure, the principal prepaid at a part-prepayment) — so a product can never name a charge the
+ * engine cannot work out.
+ */
+export const CALCULATIONS_ON: Record<Trigger, readonly Calculation['kind'][]> = {
+  DISBURSEMENT: ['FLAT', 'PERCENT_OF_AMOUNT'],
+  // A fixed sum on every instalment, so the KFS states it exactly and the APR counts it.
+  INSTALMENT: ['FLAT'],
+  OVERDUE: ['FLAT', 'PERCENT_OF_OVERDUE_INSTALMENT'],
+  FORECLOSURE: ['FLAT', 'PERCENT_OF_OUTSTANDING_PRINCIPAL'],
+  PREPAYMENT: ['FLAT', 'PERCENT_OF_PREPAID_PRINCIPAL'],
+};
 
 export interface Charge {
   code: string;
@@ -40,7 +55,11 @@ export interface LoanProduct {
   allocationOrder: ('penalty' | 'fees' | 'interest' | 'principal')[];
   /** How the level instalment is rounded (the paisa, half-up, when absent). */
   instalmentRounding?: { multipleMinor: string; mode: Rounding['mode'] };
-  foreclosureChargeBps: number;
+  /**
+   * Shorthand of the first product versions for a FORECLOSURE charge of this share of the principal
+   * outstanding, without GST (0 or absent: none). New versions state it as a charge.
+   */
+  foreclosureChargeBps?: number;
   /** Left unpaid on an instalment up to this (minor units), it is not in arrears (0 when absent). */
   arrearsToleranceMinor?: string;
   /** Days after disbursement in which the borrower may exit with no foreclosure charge (3 when absent). */
@@ -85,9 +104,14 @@ export function parseProduct(document: unknown): LoanProduct {
     if (c.minMinor && c.maxMinor && BigInt(c.minMinor) > BigInt(c.maxMinor)) {
       problems.push(`charges: ${c.code} min above max`);
     }
-    if (c.calculation.kind === 'PERCENT_OF_OVERDUE_INSTALMENT' && c.trigger !== 'OVERDUE') {
-      problems.push(`charges: ${c.code} takes a share of an overdue instalment, so it is levied on OVERDUE`);
+    if (!CALCULATIONS_ON[c.trigger].includes(c.calculation.kind)) {
+      problems.push(
+        `charges: ${c.code} is levied on ${c.trigger}, so it is ${CALCULATIONS_ON[c.trigger].join(' or ')}`,
+      );
     }
+  }
+  if ((p.foreclosureChargeBps ?? 0) > 0 && p.charges.some((c) => c.trigger === 'FORECLOSURE')) {
+    problems.push('foreclosureChargeBps: state the foreclosure charge once, as a FORECLOSURE charge');
   }
   if (problems.length) {
     throw new AppError('BAD_USER_INPUT', `not a loan product: ${problems.join('; ')}`, { field: 'document' });
@@ -100,6 +124,7 @@ export interface ChargeBase {
   amountMinor?: bigint;
   outstandingPrincipalMinor?: bigint;
   overdueInstalmentMinor?: bigint;
+  prepaidPrincipalMinor?: bigint;
 }
 
 /** A charge for one levy: its amount (calculation, then min and max) and the GST on it. */
@@ -108,18 +133,29 @@ export function chargeFor(c: Charge, base: ChargeBase): { amountMinor: bigint; g
   let amount: bigint;
   if (calc.kind === 'FLAT') amount = BigInt(calc.amountMinor);
   else {
-    const of =
-      calc.kind === 'PERCENT_OF_AMOUNT'
-        ? base.amountMinor
-        : calc.kind === 'PERCENT_OF_OUTSTANDING_PRINCIPAL'
-          ? base.outstandingPrincipalMinor
-          : base.overdueInstalmentMinor;
+    const of = {
+      PERCENT_OF_AMOUNT: base.amountMinor,
+      PERCENT_OF_OUTSTANDING_PRINCIPAL: base.outstandingPrincipalMinor,
+      PERCENT_OF_OVERDUE_INSTALMENT: base.overdueInstalmentMinor,
+      PERCENT_OF_PREPAID_PRINCIPAL: base.prepaidPrincipalMinor,
+    }[calc.kind];
     if (of === undefined) throw new Error(`${c.code}: nothing to take ${calc.kind} of`);
     amount = divHalfUp(of * BigInt(calc.bps), 10_000n);
   }
   if (c.minMinor !== undefined && amount < BigInt(c.minMinor)) amount = BigInt(c.minMinor);
   if (c.maxMinor !== undefined && amount > BigInt(c.maxMinor)) amount = BigInt(c.maxMinor);
   return { amountMinor: amount, gstMinor: c.gst ? divHalfUp(amount * GST_BPS, 10_000n) : 0n };
+}
+
+/** Several charges levied together on one base: their amounts and their GST, each summed. */
+export function chargesFor(charges: readonly Charge[], base: ChargeBase) {
+  return charges.reduce(
+    (sum, c) => {
+      const one = chargeFor(c, base);
+      return { amountMinor: sum.amountMinor + one.amountMinor, gstMinor: sum.gstMinor + one.gstMinor };
+    },
+    { amountMinor: 0n, gstMinor: 0n },
+  );
 }
 
 let standard: LoanProduct | undefined;
@@ -156,11 +192,12 @@ export function describeCharge(c: Charge): string {
     calc.kind === 'FLAT'
       ? money(calc.amountMinor).formatted
       : `${pct(calc.bps)} of ${
-          calc.kind === 'PERCENT_OF_AMOUNT'
-            ? 'the loan amount'
-            : calc.kind === 'PERCENT_OF_OUTSTANDING_PRINCIPAL'
-              ? 'the principal outstanding'
-              : 'the overdue instalment'
+          {
+            PERCENT_OF_AMOUNT: 'the loan amount',
+            PERCENT_OF_OUTSTANDING_PRINCIPAL: 'the principal outstanding',
+            PERCENT_OF_OVERDUE_INSTALMENT: 'the overdue instalment',
+            PERCENT_OF_PREPAID_PRINCIPAL: 'the principal prepaid',
+          }[calc.kind]
         }`;
   const bounds = [
     c.minMinor && BigInt(c.minMinor) > 0n ? `at least ${money(c.minMinor).formatted}` : '',
@@ -168,27 +205,49 @@ export function describeCharge(c: Charge): string {
   ].filter(Boolean);
   const when = {
     DISBURSEMENT: 'deducted when the loan is paid out',
+    INSTALMENT: 'on each instalment',
     OVERDUE: 'per overdue instalment',
+    FORECLOSURE: 'when the loan is paid off early',
+    PREPAYMENT: 'on each part-prepayment',
   }[c.trigger];
   return `${what}${bounds.length ? ` (${bounds.join(', ')})` : ''}${c.gst ? ', plus 18 % GST' : ''}, ${when}`;
 }
 
+/**
+ * Every charge a product version may levy: its charges, and the foreclosure charge the first versions
+ * stated as `foreclosureChargeBps` (a share of the principal outstanding, without GST).
+ */
+export function allCharges(p: LoanProduct): Charge[] {
+  const bps = p.foreclosureChargeBps ?? 0;
+  if (bps <= 0) return p.charges;
+  return [
+    ...p.charges,
+    {
+      code: 'FORECLOSURE',
+      name: 'Foreclosure charge',
+      trigger: 'FORECLOSURE',
+      calculation: { kind: 'PERCENT_OF_OUTSTANDING_PRINCIPAL', bps },
+      gst: false,
+    },
+  ];
+}
+
 /** The product's charges levied on an event. */
-export const chargesOn = (p: LoanProduct, trigger: Trigger) => p.charges.filter((c) => c.trigger === trigger);
+export const chargesOn = (p: LoanProduct, trigger: Trigger) =>
+  allCharges(p).filter((c) => c.trigger === trigger);
 
 /**
  * What a product may take when a loan of `amountMinor` is paid out: its disbursement charges (`amountMinor`)
  * and the GST on them (`gstMinor`) — the fee an offer states is at most their sum.
  */
-export function disbursementCharges(p: LoanProduct, amountMinor: bigint) {
-  return chargesOn(p, 'DISBURSEMENT').reduce(
-    (sum, c) => {
-      const one = chargeFor(c, { amountMinor });
-      return { amountMinor: sum.amountMinor + one.amountMinor, gstMinor: sum.gstMinor + one.gstMinor };
-    },
-    { amountMinor: 0n, gstMinor: 0n },
-  );
-}
+export const disbursementCharges = (p: LoanProduct, amountMinor: bigint) =>
+  chargesFor(chargesOn(p, 'DISBURSEMENT'), { amountMinor });
+
+/**
+ * What a product adds to each instalment that has something to pay (its INSTALMENT charges, with GST): a
+ * fixed sum, which the KFS states and the APR counts, levied when the instalment falls due.
+ */
+export const instalmentCharges = (p: LoanProduct) => chargesFor(chargesOn(p, 'INSTALMENT'), {});
 
 /**
  * The GST inside the fee taken at disbursement: the disbursement charges' GST when the whole of them (with
@@ -205,7 +264,7 @@ export function gstInFee(p: LoanProduct, amountMinor: bigint, feeTakenMinor: big
  * Throws FAILED_PRECONDITION for any other.
  */
 export function disclosedCharge(p: LoanProduct, code: string): Charge {
-  const c = p.charges.find((x) => x.code === code);
+  const c = allCharges(p).find((x) => x.code === code);
   if (!c) {
     throw new AppError(
       'FAILED_PRECONDITION',

@@ -414,3 +414,202 @@ test('a few rupees short is within the product’s tolerance: no penal charge, n
   assert.ok(((await booksOf(loansDb, c.loanId)).PENALTY_RECEIVABLE ?? 0n) > 0n);
   assert.deepEqual(await overdueNotices(), [2]);
 });
+
+test('foreclosure and prepayment charges come from the product, with their GST owed to the tax authority: the preview, the quote and the books agree and the quote closes the loan', async () => {
+  const fresh = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
+  const doc: LoanProduct = {
+    ...personal,
+    code: fresh,
+    coolingOffDays: 1,
+    foreclosureChargeBps: 0,
+    charges: [
+      ...personal.charges,
+      {
+        code: 'FORECLOSURE',
+        name: 'Foreclosure charge',
+        trigger: 'FORECLOSURE',
+        calculation: { kind: 'PERCENT_OF_OUTSTANDING_PRINCIPAL', bps: 300 },
+        minMinor: '50000',
+        gst: true,
+      },
+      {
+        code: 'PREPAYMENT',
+        name: 'Part-prepayment charge',
+        trigger: 'PREPAYMENT',
+        calculation: { kind: 'PERCENT_OF_PREPAID_PRINCIPAL', bps: 200 },
+        gst: true,
+      },
+    ],
+  };
+  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
+  assert.ok(published.data?.publishLoanProduct, JSON.stringify(published.errors));
+  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
+    productCode: fresh,
+    processingFee: '400000',
+  });
+  const kfs = (await platform.gql(OFFER, { id: c.offerId }, c.token)).data?.offer.keyFacts.charges as {
+    code: string;
+    trigger: string;
+    description: string;
+  }[];
+  assert.deepEqual(
+    kfs.filter((k) => k.trigger === 'FORECLOSURE' || k.trigger === 'PREPAYMENT').map((k) => k.description),
+    [
+      '3 % of the principal outstanding (at least ₹500.00), plus 18 % GST, when the loan is paid off early',
+      '2 % of the principal prepaid, plus 18 % GST, on each part-prepayment',
+    ],
+    'the KFS discloses both',
+  );
+  // Ten days on (past the one-day cooling-off period): the loan was paid out ten days ago.
+  const loansDb = platform.db('loans');
+  await loansDb.query(`UPDATE loans SET disbursed_on = disbursed_on - 10 WHERE id = $1`, [c.loanId]);
+  const gstAt18 = (x: bigint) => (x * 1_800n * 2n + 10_000n) / 20_000n;
+  const withGst = (x: bigint) => x + gstAt18(x);
+
+  const PREVIEW_CHARGE = `query($l: ID!, $a: MinorUnits!) { prepaymentPreview(loanId: $l, amount: $a, option: "REDUCE_EMI") {
+    dueSettled { minor } accruedInterest { minor } prepaid { minor } prepaymentCharge { minor } principalAfter { minor } } }`;
+  const amount = 10_000_000n;
+  const preview = await platform.gql(PREVIEW_CHARGE, { l: c.loanId, a: amount.toString() }, c.token);
+  const p = preview.data?.prepaymentPreview;
+  assert.ok(p, JSON.stringify(preview.errors));
+  const prepaid = BigInt(p.prepaid.minor);
+  assert.equal(BigInt(p.prepaymentCharge.minor), withGst((prepaid * 200n + 5_000n) / 10_000n));
+  const spent = BigInt(p.dueSettled.minor) + BigInt(p.accruedInterest.minor) + prepaid;
+  const leftover = amount - spent - BigInt(p.prepaymentCharge.minor);
+  assert.ok(leftover >= 0n && leftover < 10n, `at most a few paisa of rounding is left (${leftover})`);
+
+  const before = await booksOf(loansDb, c.loanId);
+  const paid = await payVerified(
+    platform.gql,
+    c,
+    amount,
+    `prepay-${fresh}`,
+    approvers.manager.token,
+    'PREPAY_REDUCE_EMI',
+  );
+  await journalled(loansDb, paid);
+  const afterPrepay = await booksOf(loansDb, c.loanId);
+  assert.equal(afterPrepay.LOAN_PRINCIPAL, BigInt(p.principalAfter.minor), 'principal fell as previewed');
+  assert.equal(
+    afterPrepay.GST_PAYABLE - before.GST_PAYABLE,
+    -gstAt18((prepaid * 200n + 5_000n) / 10_000n),
+    'the GST on the prepayment charge is owed to the tax authority',
+  );
+  assert.equal(afterPrepay.FEES_RECEIVABLE ?? 0n, 0n, 'the charge was paid from the same money');
+
+  const q = await platform.gql(
+    `query($l: ID!) { foreclosureQuote(loanId: $l) { principal { minor } foreclosureCharge { minor } foreclosureChargeGst { minor } total { minor } } }`,
+    { l: c.loanId },
+    c.token,
+  );
+  const quote = q.data?.foreclosureQuote;
+  assert.ok(quote, JSON.stringify(q.errors));
+  const base = (BigInt(quote.principal.minor) * 300n + 5_000n) / 10_000n;
+  const charge = base < 50_000n ? 50_000n : base;
+  assert.equal(BigInt(quote.foreclosureCharge.minor), withGst(charge));
+  assert.equal(BigInt(quote.foreclosureChargeGst.minor), gstAt18(charge));
+  const closing = await payVerified(
+    platform.gql,
+    c,
+    BigInt(quote.total.minor),
+    `close-${fresh}`,
+    approvers.manager.token,
+    'FORECLOSURE',
+  );
+  await journalled(loansDb, closing);
+  const [loan] = await loansDb.query(`SELECT status FROM loans WHERE id = $1`, [c.loanId]);
+  assert.equal(loan.status, 'CLOSED', 'paying the quote closes the loan');
+  const closed = await booksOf(loansDb, c.loanId, true);
+  assert.equal(closed.GST_PAYABLE - afterPrepay.GST_PAYABLE, -gstAt18(charge));
+  assert.equal(closed.CUSTOMER_ADVANCE ?? 0n, 0n, 'the rounding held as credit went towards the payoff');
+});
+
+test('a charge on each instalment is in the KFS (amount, total payable, APR) and is levied once per instalment as it falls due, paid in the allocation order', async () => {
+  const fresh = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
+  const doc: LoanProduct = {
+    ...personal,
+    code: fresh,
+    charges: [
+      ...personal.charges,
+      {
+        code: 'NACH',
+        name: 'Mandate handling charge',
+        trigger: 'INSTALMENT',
+        calculation: { kind: 'FLAT', amountMinor: '2000' },
+        gst: true,
+      },
+    ],
+  };
+  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
+  assert.ok(published.data?.publishLoanProduct, JSON.stringify(published.errors));
+  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
+    productCode: fresh,
+    processingFee: '400000',
+  });
+  const offer = (
+    await platform.gql(
+      `query($id: ID!) { offer(id: $id) { keyFacts { instalments aprBps totalInterest { minor } totalPayable { minor }
+        recurringCharges { minor } charges { code trigger description amount { minor } } } } }`,
+      { id: c.offerId },
+      c.token,
+    )
+  ).data?.offer.keyFacts;
+  const perInstalment = 2_000n + 360n; // ₹20 plus 18 % GST
+  const nach = offer.charges.find((k: { code: string }) => k.code === 'NACH');
+  assert.deepEqual(
+    { description: nach.description, amount: nach.amount.minor },
+    { description: '₹20.00, plus 18 % GST, on each instalment', amount: perInstalment.toString() },
+  );
+  assert.equal(BigInt(offer.recurringCharges.minor), perInstalment * BigInt(offer.instalments));
+  assert.equal(
+    BigInt(offer.totalPayable.minor),
+    40_000_000n + BigInt(offer.totalInterest.minor) + BigInt(offer.recurringCharges.minor),
+  );
+
+  const schedule = (
+    await platform.gql(
+      `query($id: ID!) { loan(id: $id) { schedule { dueDate total { minor } } } }`,
+      { id: c.loanId },
+      c.token,
+    )
+  ).data?.loan.schedule as { dueDate: string; total: { minor: string } }[];
+  const loansDb = platform.db('loans');
+  const dayAfter = (d: string) => new Date(Date.parse(d) + 86_400_000).toISOString().slice(0, 10);
+  const first = schedule[0] as { dueDate: string; total: { minor: string } };
+  const levies = async () =>
+    (
+      await loansDb.query(
+        `SELECT count(*)::int AS n FROM journal WHERE loan_id = $1 AND reference LIKE 'charge NACH%'`,
+        [c.loanId],
+      )
+    )[0].n as number;
+  assert.equal(await levies(), 0, 'nothing is levied before an instalment falls due');
+  // Paid on the due date: the payment covers the instalment and its charge, in the allocation order.
+  await runOverdue(loansDb, first.dueDate);
+  await runOverdue(loansDb, first.dueDate);
+  assert.equal(await levies(), 1, 'once, however often the run repeats');
+  const owedNow = await booksOf(loansDb, c.loanId);
+  assert.equal(owedNow.FEES_RECEIVABLE, perInstalment);
+  assert.equal(
+    owedNow.GST_PAYABLE,
+    -(gstInFeeTaken(400_000n) + 360n),
+    'the GST on it is the tax authority’s',
+  );
+  const id = await payVerified(
+    platform.gql,
+    c,
+    BigInt(first.total.minor) + perInstalment,
+    `nach-${fresh}`,
+    approvers.manager.token,
+  );
+  await journalled(loansDb, id);
+  await runOverdue(loansDb, dayAfter(first.dueDate));
+  const [row] = await loansDb.query(`SELECT status FROM instalments WHERE loan_id = $1 AND n = 1`, [
+    c.loanId,
+  ]);
+  assert.equal(row.status, 'PAID');
+  const after = await booksOf(loansDb, c.loanId);
+  assert.equal(after.FEES_RECEIVABLE ?? 0n, 0n);
+  assert.equal(after.PENALTY_RECEIVABLE ?? 0n, 0n, 'nothing overdue, nothing penal');
+  assert.equal(await levies(), 1);
+});

@@ -509,7 +509,7 @@ export const ROUTES: readonly RestRoute[] = [
     tag: 'loans',
     summary: 'What pays the loan off on a date (today by default, up to 30 days ahead).',
     roles: 'authenticated',
-    operation: `query($loanId: ID!, $date: String) { foreclosureQuote(loanId: $loanId, date: $date) { asOf principal { ${MONEY} } interestDue { ${MONEY} } brokenPeriodInterest { ${MONEY} } penalties { ${MONEY} } fees { ${MONEY} } foreclosureCharge { ${MONEY} } total { ${MONEY} } } }`,
+    operation: `query($loanId: ID!, $date: String) { foreclosureQuote(loanId: $loanId, date: $date) { asOf principal { ${MONEY} } interestDue { ${MONEY} } brokenPeriodInterest { ${MONEY} } penalties { ${MONEY} } fees { ${MONEY} } foreclosureCharge { ${MONEY} } foreclosureChargeGst { ${MONEY} } total { ${MONEY} } } }`,
   },
   {
     method: 'GET',
@@ -518,7 +518,7 @@ export const ROUTES: readonly RestRoute[] = [
     summary:
       'What a part-prepayment of `amount` would do on a date: REDUCE_EMI or REDUCE_TENURE, the new schedule, the interest saved.',
     roles: 'authenticated',
-    operation: `query($loanId: ID!, $amount: MinorUnits!, $option: String!, $date: String) { prepaymentPreview(loanId: $loanId, amount: $amount, option: $option, date: $date) { asOf option dueSettled { ${MONEY} } accruedInterest { ${MONEY} } prepaid { ${MONEY} } principalBefore { ${MONEY} } principalAfter { ${MONEY} } instalmentBefore { ${MONEY} } instalmentAfter { ${MONEY} } instalmentsBefore instalmentsAfter interestBefore { ${MONEY} } interestAfter { ${MONEY} } interestSaved { ${MONEY} } schedule { n dueDate principal { ${MONEY} } interest { ${MONEY} } total { ${MONEY} } } } }`,
+    operation: `query($loanId: ID!, $amount: MinorUnits!, $option: String!, $date: String) { prepaymentPreview(loanId: $loanId, amount: $amount, option: $option, date: $date) { asOf option dueSettled { ${MONEY} } accruedInterest { ${MONEY} } prepaid { ${MONEY} } prepaymentCharge { ${MONEY} } principalBefore { ${MONEY} } principalAfter { ${MONEY} } instalmentBefore { ${MONEY} } instalmentAfter { ${MONEY} } instalmentsBefore instalmentsAfter interestBefore { ${MONEY} } interestAfter { ${MONEY} } interestSaved { ${MONEY} } schedule { n dueDate principal { ${MONEY} } interest { ${MONEY} } total { ${MONEY} } } } }`,
   },
   {
     method: 'POST',

@@ -314,22 +314,34 @@ const dueOf = (i: InstalmentFigures) => ({
   interestFrom: i.interestFrom ?? null,
 });
 
+/**
+ * The charges a product levies for paying early on a date: none within the cooling-off period (RBI, 2025:
+ * the borrower exits then without penalty — and we take none on a part-prepayment then either).
+ */
+function earlyCharges(
+  loan: LoanRow,
+  product: LoanProduct,
+  asOf: string,
+  trigger: 'FORECLOSURE' | 'PREPAYMENT',
+) {
+  const coolingOffEnds = new Date(Date.parse(loan.disbursedOn) + coolingOffDaysOf(product) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return asOf <= coolingOffEnds ? [] : chargesOn(product, trigger);
+}
+
 /** What pays the loan off on a date, from its schedule and the charges in its ledger. */
 async function quoteOf(m: DataSource | EntityManager, loan: LoanRow, asOf: string, rows?: InstalmentRow[]) {
   const instalments = rows ?? (await m.getRepository(InstalmentRow).find({ where: { loanId: loan.id } }));
   const b = await balancesOf(m, loan.id);
   const product = await productOfLoan(m, loan);
-  // Within the cooling-off period the borrower exits with no foreclosure charge (RBI, 2025).
-  const coolingOffEnds = new Date(Date.parse(loan.disbursedOn) + coolingOffDaysOf(product) * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
   return quoteFigures({
     asOf,
     disbursedOn: loan.disbursedOn,
     charges: owed(b),
     creditMinor: creditHeld(b),
     instalments: instalments.map(dueOf),
-    chargeBps: asOf <= coolingOffEnds ? 0 : product.foreclosureChargeBps,
+    foreclosureCharges: earlyCharges(loan, product, asOf, 'FORECLOSURE'),
   });
 }
 
@@ -422,6 +434,7 @@ async function planFor(
     creditMinor: creditHeld(b),
     amountMinor,
     option,
+    prepaymentCharges: earlyCharges(loan, product, asOf, 'PREPAYMENT'),
   });
 }
 
@@ -502,7 +515,12 @@ async function prepay(
 ) {
   const reference = `part-prepayment ${paymentId}`;
   // Dues first: what is left over (at least the accrued interest) is held as credit for a moment.
-  await settleDue(m, loan, rows, plan.asOf, amount - plan.prepaidMinor, reference);
+  await settleDue(m, loan, rows, plan.asOf, amount - plan.prepaidMinor - plan.chargeMinor, reference);
+  if (plan.chargeMinor > 0n) {
+    const gst = plan.chargeGstMinor;
+    await post(m, loan.id, feeCharge(plan.chargeMinor - gst, gst), `prepayment charge, ${reference}`);
+    await post(m, loan.id, repayment({ ...NOTHING, feesMinor: plan.chargeMinor }, 0n), reference);
+  }
   if (plan.accruedInterestMinor > 0n) {
     await post(
       m,
@@ -564,16 +582,18 @@ async function settleDue(
   amount: bigint,
   reference: string,
 ) {
+  const product = await productOfLoan(m, loan);
+  const due = rows.filter((i) => i.dueDate <= asOf);
+  // What has fallen due is booked first, so its instalment charges are owed when the money is split.
+  for (const row of due) await accrueOnce(m, row, product);
   const b = await balancesOf(m, loan.id);
   const held = creditHeld(b);
   if (amount + held <= 0n) return;
-  const due = rows.filter((i) => i.dueDate <= asOf);
-  const order = parseAllocationOrder((await productOfLoan(m, loan)).allocationOrder.join(','));
+  const order = parseAllocationOrder(product.allocationOrder.join(','));
   const r = applyPayment(amount + held, owed(b), due.map(dueOf), order, asOf);
   if (amount === 0n && r.advanceMinor === held) return; // credit, and nothing due for it to settle
   for (const paid of r.instalments) {
     const row = rows.find((i) => i.n === paid.n) as InstalmentRow;
-    await accrueOnce(m, row);
     const interestPaid = BigInt(row.interestPaidMinor) + paid.interestMinor;
     const principalPaid = BigInt(row.principalPaidMinor) + paid.principalMinor;
     Object.assign(row, {
@@ -594,12 +614,36 @@ async function settleDue(
   await post(m, loan.id, repayment(r.applied, r.advanceMinor, held), reference);
 }
 
-/** Books an instalment's scheduled interest as receivable, once. */
-async function accrueOnce(m: EntityManager, row: InstalmentRow) {
+/**
+ * What an instalment falling due books, once (`interest_accrued` marks it done): its scheduled interest
+ * not yet paid as receivable — interest a part-prepayment already booked and paid up to its day is not
+ * booked again — and, when it has something to pay, the product's instalment charges with their GST.
+ */
+async function bookFallenDue(
+  m: EntityManager,
+  loanId: string,
+  product: LoanProduct,
+  row: { n: number; interestOpenMinor: bigint; totalMinor: bigint },
+) {
+  const interest = row.interestOpenMinor;
+  if (interest > 0n) await post(m, loanId, interestAccrual(interest), `interest of instalment ${row.n}`);
+  if (row.totalMinor <= 0n) return;
+  for (const c of chargesOn(product, 'INSTALMENT')) {
+    const { amountMinor, gstMinor } = chargeFor(c, {});
+    if (amountMinor + gstMinor > 0n) {
+      await post(m, loanId, feeCharge(amountMinor, gstMinor), `charge ${c.code}, instalment ${row.n}`);
+    }
+  }
+}
+
+/** Books an instalment as fallen due, once. */
+async function accrueOnce(m: EntityManager, row: InstalmentRow, product: LoanProduct) {
   if (row.interestAccrued) return;
-  // Interest a part-prepayment already booked and paid (up to its day) is not booked again.
-  const interest = BigInt(row.interestMinor) - BigInt(row.interestPaidMinor);
-  if (interest > 0n) await post(m, row.loanId, interestAccrual(interest), `interest of instalment ${row.n}`);
+  await bookFallenDue(m, row.loanId, product, {
+    n: row.n,
+    interestOpenMinor: BigInt(row.interestMinor) - BigInt(row.interestPaidMinor),
+    totalMinor: BigInt(row.totalMinor),
+  });
   await m.update(InstalmentRow, { loanId: row.loanId, n: row.n }, { interestAccrued: true });
   row.interestAccrued = true;
 }
@@ -613,7 +657,8 @@ async function payOff(
   paymentId: string,
   amount: bigint,
 ) {
-  for (const row of rows.filter((i) => i.dueDate <= quote.asOf)) await accrueOnce(m, row);
+  const product = await productOfLoan(m, loan);
+  for (const row of rows.filter((i) => i.dueDate <= quote.asOf)) await accrueOnce(m, row, product);
   if (quote.brokenPeriodInterestMinor > 0n) {
     await post(
       m,
@@ -622,7 +667,10 @@ async function payOff(
       `interest of instalment ${quote.runningInstalment} to ${quote.asOf}`,
     );
   }
-  if (quote.chargeMinor > 0n) await post(m, loan.id, feeCharge(quote.chargeMinor), 'foreclosure charge');
+  if (quote.chargeMinor > 0n) {
+    const gst = quote.chargeGstMinor;
+    await post(m, loan.id, feeCharge(quote.chargeMinor - gst, gst), 'foreclosure charge');
+  }
   for (const row of rows) {
     if (row.status === 'PAID') continue;
     const due = row.dueDate <= quote.asOf;
@@ -756,7 +804,7 @@ async function inBatches(
 
 /**
  * The daily servicing run for a business date. First, each instalment that has fallen due has its
- * interest booked as receivable (so the account shows what is owed). Then every instalment past due and
+ * interest booked as receivable (so the account shows what is owed) and its instalment charges levied. Then every instalment past due and
  * not paid is charged the late fee once (as a penalty in the ledger) and announced with `payment.overdue`
  * (days past due, bucket). Instalments falling due within REMINDER_DAYS_AHEAD get one
  * `repayment.reminder` each. A run can be repeated, on any number of replicas at once: an instalment
@@ -770,15 +818,24 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
         SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
          WHERE l.status = 'ACTIVE' AND i.due_date <= $1 AND i.status <> 'PAID' AND NOT i.interest_accrued
          ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
-      RETURNING loan_id, n, (interest_minor - interest_paid_minor)::text AS interest`,
+      RETURNING loan_id, n, (interest_minor - interest_paid_minor)::text AS interest,
+                total_minor::text AS total`,
     [asOf],
     batch,
     async (m, rows) => {
+      const products = new Map<string, LoanProduct>();
       for (const row of rows) {
-        const interest = BigInt(row.interest as string);
-        if (interest > 0n) {
-          await post(m, row.loan_id as string, interestAccrual(interest), `interest of instalment ${row.n}`);
+        const loanId = row.loan_id as string;
+        let product = products.get(loanId);
+        if (!product) {
+          product = await productOfLoan(m, await m.findOneOrFail(LoanRow, { where: { id: loanId } }));
+          products.set(loanId, product);
         }
+        await bookFallenDue(m, loanId, product, {
+          n: row.n as number,
+          interestOpenMinor: BigInt(row.interest as string),
+          totalMinor: BigInt(row.total as string),
+        });
       }
     },
   );

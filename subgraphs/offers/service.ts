@@ -7,7 +7,7 @@ import { entityFromRow, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { FREQUENCIES, instalmentsFor, MAX_INSTALMENTS, METHODS } from '../../platform/finance';
-import { coolingOffDaysOf, type LoanProduct, roundingOf } from '../../platform/products';
+import { coolingOffDaysOf, instalmentCharges, type LoanProduct, roundingOf } from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { keyFacts, TERMS_LIMITS } from './domain/kfs';
@@ -199,7 +199,12 @@ export async function sendOffer(
         field: problems[0]?.field,
       });
     }
-    const kfs = keyFacts({ ...terms, repayment });
+    const perInstalment = instalmentCharges(product);
+    const kfs = keyFacts({
+      ...terms,
+      repayment,
+      instalmentChargeMinor: perInstalment.amountMinor + perInstalment.gstMinor,
+    });
     const charges = kfsCharges(product, terms.processingFeeMinor);
     const offer = m.create(OfferRow, {
       id: randomUUID(),
@@ -223,6 +228,7 @@ export async function sendOffer(
         instalments: kfs.instalments,
         totalInterestMinor: kfs.totalInterestMinor.toString(),
         feesMinor: kfs.feesMinor.toString(),
+        recurringChargesMinor: kfs.recurringChargesMinor.toString(),
         totalPayableMinor: kfs.totalPayableMinor.toString(),
         netDisbursedMinor: kfs.netDisbursedMinor.toString(),
         aprBps: kfs.aprBps,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Charge } from '../../../platform/products';
 import { foreclosureQuote, type ScheduledDue } from './foreclosure';
 
 const i = (n: number, dueDate: string, interest: bigint, paid = false, interestPaid = 0n): ScheduledDue => ({
@@ -11,14 +12,22 @@ const i = (n: number, dueDate: string, interest: bigint, paid = false, interestP
   interestPaidMinor: paid ? interest : interestPaid,
 });
 const none = { penaltyMinor: 0n, feesMinor: 0n };
-const base = { disbursedOn: '2026-01-01', charges: none, chargeBps: 0, creditMinor: 0n };
+const base = { disbursedOn: '2026-01-01', charges: none, foreclosureCharges: [], creditMinor: 0n };
+const onOutstanding = (bps: number, gst = false, minMinor?: string): Charge => ({
+  code: 'FORECLOSURE',
+  name: 'Foreclosure charge',
+  trigger: 'FORECLOSURE',
+  calculation: { kind: 'PERCENT_OF_OUTSTANDING_PRINCIPAL', bps },
+  gst,
+  ...(minMinor ? { minMinor } : {}),
+});
 
 test('mid-period: unpaid principal, the running period pro rata by days, penalties and the charge', () => {
   const q = foreclosureQuote({
     ...base,
     asOf: '2026-02-15',
     charges: { penaltyMinor: 500n, feesMinor: 0n },
-    chargeBps: 200,
+    foreclosureCharges: [onOutstanding(200)],
     instalments: [i(1, '2026-02-01', 100n, true), i(2, '2026-03-01', 60n), i(3, '2026-04-01', 30n)],
   });
   // 14 of 28 days of instalment 2's 60 of interest; 2% of 2000.
@@ -30,6 +39,7 @@ test('mid-period: unpaid principal, the running period pro rata by days, penalti
     penaltyMinor: 500n,
     feesMinor: 0n,
     chargeMinor: 40n,
+    chargeGstMinor: 0n,
     creditMinor: 0n,
     totalMinor: 2_570n,
     runningInstalment: 2,
@@ -88,4 +98,25 @@ test('after a part-prepayment in the running period, only the interest left runs
       .brokenPeriodInterestMinor,
     0n,
   );
+});
+
+test("foreclosure charges are the product's, each with its floor and its GST, and the total carries them", () => {
+  const rows = [i(1, '2026-02-01', 100n, true), i(2, '2026-03-01', 60n), i(3, '2026-04-01', 30n)];
+  const flat: Charge = {
+    code: 'CLOSURE_LETTER',
+    name: 'Closure letter',
+    trigger: 'FORECLOSURE',
+    calculation: { kind: 'FLAT', amountMinor: '100' },
+    gst: true,
+  };
+  // 2 % of 2,000 = 40, raised to its floor of 50, plus 18 % GST (9); the flat 100 plus 18.
+  const q = foreclosureQuote({
+    ...base,
+    asOf: '2026-02-01',
+    instalments: rows,
+    foreclosureCharges: [onOutstanding(200, true, '50'), flat],
+  });
+  assert.equal(q.chargeMinor, 50n + 9n + 100n + 18n);
+  assert.equal(q.chargeGstMinor, 27n);
+  assert.equal(q.totalMinor, 2_000n + q.chargeMinor);
 });

@@ -1,4 +1,5 @@
 import { divHalfUp, minAmount } from '../../../platform/finance';
+import { type Charge, chargesFor } from '../../../platform/products';
 import type { InstalmentDue } from './allocation';
 import type { Dues } from './ledger';
 
@@ -34,8 +35,8 @@ export interface QuoteInput {
   /** Credit held for the borrower from earlier payments, which goes towards the payoff. */
   creditMinor: bigint;
   instalments: readonly ScheduledDue[];
-  /** Foreclosure charge on the principal outstanding, in basis points (0 = none). */
-  chargeBps: number;
+  /** The product's FORECLOSURE charges (none within the cooling-off period). */
+  foreclosureCharges: readonly Charge[];
 }
 
 export interface ForeclosureQuote {
@@ -47,7 +48,10 @@ export interface ForeclosureQuote {
   brokenPeriodInterestMinor: bigint;
   penaltyMinor: bigint;
   feesMinor: bigint;
+  /** The foreclosure charges with their GST. */
   chargeMinor: bigint;
+  /** The GST in chargeMinor (the tax authority's, not income). */
+  chargeGstMinor: bigint;
   creditMinor: bigint;
   /** Everything above less the credit held (never below zero). */
   totalMinor: bigint;
@@ -59,7 +63,7 @@ export interface ForeclosureQuote {
  * What pays the loan off on a date: all principal still unpaid, the unpaid interest of instalments already
  * due, the running period's interest up to that date (its scheduled interest × days elapsed / days in the
  * period, half-up — so a broken first period and a moratorium are honoured as scheduled), penalties and
- * fees owed, and the foreclosure charge, less credit already held. Interest of later periods is not owed.
+ * fees owed, and the foreclosure charges with their GST, less credit already held. Interest of later periods is not owed.
  */
 export function foreclosureQuote(q: QuoteInput): ForeclosureQuote {
   const sorted = [...q.instalments].sort((a, b) => a.n - b.n);
@@ -79,7 +83,8 @@ export function foreclosureQuote(q: QuoteInput): ForeclosureQuote {
     }
     periodStart = i.dueDate;
   }
-  const charge = divHalfUp(principal * BigInt(q.chargeBps), 10_000n);
+  const levied = chargesFor(q.foreclosureCharges, { outstandingPrincipalMinor: principal });
+  const charge = levied.amountMinor + levied.gstMinor;
   const gross = principal + interestDue + broken + q.charges.penaltyMinor + q.charges.feesMinor + charge;
   return {
     asOf: q.asOf,
@@ -89,6 +94,7 @@ export function foreclosureQuote(q: QuoteInput): ForeclosureQuote {
     penaltyMinor: q.charges.penaltyMinor,
     feesMinor: q.charges.feesMinor,
     chargeMinor: charge,
+    chargeGstMinor: levied.gstMinor,
     creditMinor: q.creditMinor,
     totalMinor: gross > q.creditMinor ? gross - q.creditMinor : 0n,
     runningInstalment: running,

@@ -78,8 +78,13 @@ export const disbursement = (principalMinor: bigint, feeMinor: bigint, gstMinor 
 export const interestAccrual = (amountMinor: bigint) =>
   journal('INTEREST_ACCRUAL', [dr('INTEREST_RECEIVABLE', amountMinor), cr('INTEREST_INCOME', amountMinor)]);
 
-export const feeCharge = (amountMinor: bigint) =>
-  journal('FEE', [dr('FEES_RECEIVABLE', amountMinor), cr('FEE_INCOME', amountMinor)]);
+/** A fee (a foreclosure or prepayment charge): owed with its GST, which is the tax authority's, not income. */
+export const feeCharge = (amountMinor: bigint, gstMinor = 0n) =>
+  journal('FEE', [
+    dr('FEES_RECEIVABLE', amountMinor + gstMinor),
+    cr('FEE_INCOME', amountMinor),
+    cr('GST_PAYABLE', gstMinor),
+  ]);
 
 /**
  * A penal charge (never penal interest: RBI, 2023): owed with its GST, which is the tax authority's, not

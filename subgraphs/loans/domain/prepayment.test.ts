@@ -12,8 +12,10 @@ import {
   type Rounding,
   scheduleProblem,
 } from '../../../platform/finance';
+import type { Charge } from '../../../platform/products';
+import { chargesFor } from '../../../platform/products';
 import { foreclosureQuote, type ScheduledDue } from './foreclosure';
-import { PREPAYMENT_OPTIONS, planPrepayment } from './prepayment';
+import { PREPAYMENT_OPTIONS, planPrepayment, prepaidWithin } from './prepayment';
 import { buildSchedule } from './schedule';
 
 const DAY = 86_400_000;
@@ -65,10 +67,53 @@ const loanOnADate = fc
   })
   .filter((l) => l.offerable);
 
+/** A product's PREPAYMENT charge: flat or a share of the principal prepaid, maybe bounded, maybe with GST. */
+const prepaymentCharge = fc.record({
+  code: fc.constantFrom('PREPAY_A', 'PREPAY_B'),
+  name: fc.constant('Prepayment charge'),
+  trigger: fc.constant('PREPAYMENT' as const),
+  calculation: fc.oneof(
+    fc.record({ kind: fc.constant('FLAT' as const), amountMinor: fc.bigInt(0n, 500_000n).map(String) }),
+    fc.record({
+      kind: fc.constant('PERCENT_OF_PREPAID_PRINCIPAL' as const),
+      bps: fc.integer({ min: 1, max: 500 }),
+    }),
+  ),
+  minMinor: fc.option(fc.bigInt(0n, 50_000n).map(String), { nil: undefined }),
+  maxMinor: fc.option(fc.bigInt(50_000n, 5_000_000n).map(String), { nil: undefined }),
+  gst: fc.boolean(),
+}) as fc.Arbitrary<Charge>;
+const prepaymentCharges = fc.uniqueArray(prepaymentCharge, { maxLength: 2, selector: (c) => c.code });
+
+test('what a budget prepays is the most principal whose prepayment charges it also covers', () => {
+  fc.assert(
+    fc.property(fc.bigInt(0n, 10n ** 10n), prepaymentCharges, (budget, charges) => {
+      const cost = (p: bigint) => {
+        const c = chargesFor(charges, { prepaidPrincipalMinor: p });
+        return p + c.amountMinor + c.gstMinor;
+      };
+      const { prepaid, levied } = prepaidWithin(budget, charges);
+      assert.deepEqual(
+        levied,
+        prepaid > 0n
+          ? chargesFor(charges, { prepaidPrincipalMinor: prepaid })
+          : { amountMinor: 0n, gstMinor: 0n },
+      );
+      if (prepaid > 0n) assert.ok(cost(prepaid) <= budget, 'covered');
+      assert.ok(cost(prepaid + 1n) > budget, 'one paisa more would not be');
+    }),
+  );
+});
+
 // Amounts around the principal: mostly a part of it, sometimes too little or all of it.
 const input = fc
-  .tuple(loanOnADate, fc.integer({ min: 1, max: 11_000 }), fc.constantFrom(...PREPAYMENT_OPTIONS))
-  .map(([loan, perTenThousand, option]) => ({
+  .tuple(
+    loanOnADate,
+    fc.integer({ min: 1, max: 11_000 }),
+    fc.constantFrom(...PREPAYMENT_OPTIONS),
+    fc.oneof(fc.constant([] as Charge[]), prepaymentCharges),
+  )
+  .map(([loan, perTenThousand, option, charges]) => ({
     ...loan,
     charges: none,
     creditMinor: 0n,
@@ -79,6 +124,7 @@ const input = fc
         10_000n +
       1n,
     option,
+    prepaymentCharges: charges,
   }));
 
 let refused = 0;
@@ -104,7 +150,22 @@ test('a part-prepayment reschedules exactly the principal left, and a quote the 
       for (const r of schedule)
         assert.ok(r.closingMinor >= 0n && r.principalMinor >= 0n && r.interestMinor >= 0n);
       assert.equal(schedule.at(-1)?.closingMinor, 0n);
-      assert.equal(plan.dueSettledMinor + plan.accruedInterestMinor + plan.prepaidMinor, q.amountMinor);
+      // The money pays dues, the interest run, principal and the charges on that principal; at most the
+      // rounding of a charge is left over (held as credit), and nothing without charges.
+      const leftover =
+        q.amountMinor -
+        plan.dueSettledMinor -
+        plan.accruedInterestMinor -
+        plan.prepaidMinor -
+        plan.chargeMinor;
+      assert.ok(leftover >= 0n);
+      if (q.prepaymentCharges.length === 0) assert.equal(leftover + plan.chargeMinor, 0n);
+      assert.deepEqual(
+        plan.chargeMinor,
+        (({ amountMinor, gstMinor }) => amountMinor + gstMinor)(
+          chargesFor(q.prepaymentCharges, { prepaidPrincipalMinor: plan.prepaidMinor }),
+        ),
+      );
       assert.ok(plan.levelAfterMinor <= plan.levelBeforeMinor, 'the instalment never rises');
       assert.ok(plan.interestSavedMinor >= 0n, 'prepaying never costs interest');
       if (q.option === 'REDUCE_EMI') assert.equal(plan.instalmentsAfter, plan.instalmentsBefore);
@@ -138,7 +199,7 @@ test('a part-prepayment reschedules exactly the principal left, and a quote the 
           disbursedOn: q.disbursedOn,
           charges: none,
           creditMinor: 0n,
-          chargeBps: 0,
+          foreclosureCharges: [],
           instalments,
         }).totalMinor;
       const afterwards: ScheduledDue[] = [
@@ -155,7 +216,7 @@ test('a part-prepayment reschedules exactly the principal left, and a quote the 
           interestFrom: k === 0 ? q.asOf : null,
         })),
       ];
-      assert.equal(quote(afterwards), quote(q.instalments) - q.amountMinor);
+      assert.equal(quote(afterwards), quote(q.instalments) - (q.amountMinor - plan.chargeMinor - leftover));
     }),
     { numRuns: 400 },
   );

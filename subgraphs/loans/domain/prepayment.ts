@@ -11,6 +11,7 @@ import {
   type Rounding,
 } from '../../../platform/finance';
 import { money } from '../../../platform/graphql/money';
+import { type Charge, chargesFor } from '../../../platform/products';
 import { accruedInterest, type ScheduledDue } from './foreclosure';
 import type { Dues } from './ledger';
 
@@ -34,6 +35,8 @@ export interface PrepaymentInput {
   creditMinor: bigint;
   amountMinor: bigint;
   option: PrepaymentOption;
+  /** The product's PREPAYMENT charges, levied on the principal prepaid. */
+  prepaymentCharges?: readonly Charge[];
 }
 
 export interface PrepaymentPlan {
@@ -45,6 +48,10 @@ export interface PrepaymentPlan {
   accruedInterestMinor: bigint;
   /** What goes to principal. */
   prepaidMinor: bigint;
+  /** The prepayment charges on it, with their GST (paid from the same money). */
+  chargeMinor: bigint;
+  /** The GST in chargeMinor. */
+  chargeGstMinor: bigint;
   /** The instalment whose period is running: the first one rescheduled. */
   runningInstalment: number;
   principalBeforeMinor: bigint;
@@ -66,6 +73,30 @@ export interface PrepaymentPlan {
 }
 
 const sum = (xs: readonly bigint[]) => xs.reduce((a, x) => a + x, 0n);
+
+/**
+ * The most principal `budget` prepays once the prepayment charges on that principal (with GST) are paid
+ * from it too: the largest P with P + charges(P) ≤ budget. Charges never fall as P grows, so a bisection
+ * finds it exactly; what is left (a few paisa of rounding) is held as credit.
+ */
+export function prepaidWithin(budget: bigint, charges: readonly Charge[]) {
+  const levy = (p: bigint) => chargesFor(charges, { prepaidPrincipalMinor: p });
+  const cost = (p: bigint) => {
+    const c = levy(p);
+    return p + c.amountMinor + c.gstMinor;
+  };
+  const nothing = { prepaid: 0n, levied: { amountMinor: 0n, gstMinor: 0n } };
+  if (budget <= 0n || cost(0n) > budget) return nothing;
+  let lo = 0n;
+  let hi = budget;
+  while (lo < hi) {
+    const mid = (lo + hi + 1n) / 2n;
+    if (cost(mid) <= budget) lo = mid;
+    else hi = mid - 1n;
+  }
+  // Nothing prepaid, nothing charged.
+  return lo === 0n ? nothing : { prepaid: lo, levied: levy(lo) };
+}
 
 /**
  * A part-prepayment on a date. The money first settles what is due by then (as any payment does) and the
@@ -94,8 +125,10 @@ export function planPrepayment(q: PrepaymentInput): PrepaymentPlan {
     q.charges.feesMinor +
     sum(due.map((i) => i.principalMinor + i.interestMinor - i.principalPaidMinor - i.interestPaidMinor));
   const accrued = accruedInterest(running, due.at(-1)?.dueDate ?? q.disbursedOn, q.asOf);
-  // Credit held settles dues first; only this payment's own money runs ahead into principal.
-  const prepaid = minAmount(q.amountMinor, q.amountMinor + q.creditMinor - dueNow - accrued);
+  // Credit held settles dues first; only this payment's own money runs ahead into principal (and pays
+  // the charges on it).
+  const budget = minAmount(q.amountMinor, q.amountMinor + q.creditMinor - dueNow - accrued);
+  const { prepaid, levied } = prepaidWithin(budget, q.prepaymentCharges ?? []);
   if (prepaid <= 0n) {
     throw new AppError(
       'BAD_USER_INPUT',
@@ -170,6 +203,8 @@ export function planPrepayment(q: PrepaymentInput): PrepaymentPlan {
     dueSettledMinor: dueNow,
     accruedInterestMinor: accrued,
     prepaidMinor: prepaid,
+    chargeMinor: levied.amountMinor + levied.gstMinor,
+    chargeGstMinor: levied.gstMinor,
     runningInstalment: running.n,
     principalBeforeMinor: before,
     principalAfterMinor: after,

@@ -93,6 +93,7 @@ export class LoanResolver {
       penalties: m(q.penaltyMinor),
       fees: m(q.feesMinor),
       foreclosureCharge: m(q.chargeMinor),
+      foreclosureChargeGst: m(q.chargeGstMinor),
       total: m(q.totalMinor),
     };
   }
@@ -120,6 +121,7 @@ export class LoanResolver {
       dueSettled: m(p.dueSettledMinor),
       accruedInterest: m(p.accruedInterestMinor),
       prepaid: m(p.prepaidMinor),
+      prepaymentCharge: m(p.chargeMinor),
       principalBefore: m(p.principalBeforeMinor),
       principalAfter: m(p.principalAfterMinor),
       instalmentBefore: m(p.levelBeforeMinor),

@@ -116,8 +116,12 @@ export class ForeclosureQuote {
   brokenPeriodInterest!: Money;
   @Field(() => Money) penalties!: Money;
   @Field(() => Money) fees!: Money;
-  @Field(() => Money, { description: 'Foreclosure charge on the principal (none unless configured).' })
+  @Field(() => Money, {
+    description:
+      'The foreclosure charges of the loan’s product with their GST (none within the cooling-off period).',
+  })
   foreclosureCharge!: Money;
+  @Field(() => Money, { description: 'The GST in foreclosureCharge.' }) foreclosureChargeGst!: Money;
   @Field(() => Money) total!: Money;
 }
 
@@ -134,6 +138,11 @@ export class PrepaymentPreview {
   @Field(() => Money, { description: 'Paid next: the running instalment’s interest up to asOf.' })
   accruedInterest!: Money;
   @Field(() => Money, { description: 'What reduces principal.' }) prepaid!: Money;
+  @Field(() => Money, {
+    description:
+      'The prepayment charges of the loan’s product on what is prepaid, with their GST, paid from the same money (none within the cooling-off period).',
+  })
+  prepaymentCharge!: Money;
   @Field(() => Money) principalBefore!: Money;
   @Field(() => Money) principalAfter!: Money;
   @Field(() => Money, { description: 'The level instalment (EMI, or equal principal’s principal part) now.' })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { aprBps } from '../../../platform/finance';
+import { aprBps, instalmentsFor } from '../../../platform/finance';
 import { keyFacts } from './kfs';
 
 // [amount, rate bps, months, fee, EMI, total interest, total payable, APR bps], worked out independently
@@ -202,4 +202,45 @@ test('APR with a broken first period: a longer first period lowers it, a shorter
   assert.ok(aprBps(1_000_000n, payments, 12, 1.5) < regular);
   assert.ok(aprBps(1_000_000n, payments, 12, 0.5) > regular);
   assert.equal(aprBps(1_000_000n, payments, 12, 1), regular);
+});
+
+test('a charge on each instalment is in the total payable and the APR: it is the IRR of what the borrower really pays', () => {
+  fc.assert(
+    fc.property(
+      fc.bigInt(100_000n, 100_000_000n),
+      fc.integer({ min: 0, max: 3600 }),
+      fc.integer({ min: 3, max: 60 }),
+      fc.constantFrom('WEEKLY' as const, 'FORTNIGHTLY' as const, 'MONTHLY' as const, 'QUARTERLY' as const),
+      fc.integer({ min: 0, max: 2 }),
+      fc.bigInt(1n, 50_000n),
+      (amountMinor, annualRateBps, tenureMonths, frequency, moratoriumPeriods, chargeMinor) => {
+        const terms = {
+          amountMinor,
+          annualRateBps,
+          tenureMonths,
+          processingFeeMinor: 0n,
+          repayment: { frequency, method: 'EMI' as const, moratoriumPeriods },
+        };
+        // Only terms a product check lets through: some instalment repays principal.
+        fc.pre(instalmentsFor(tenureMonths, frequency) > moratoriumPeriods);
+        const plain = keyFacts(terms);
+        const charged = keyFacts({ ...terms, instalmentChargeMinor: chargeMinor });
+        // Only instalments with something to pay carry it (a ₹0 moratorium row carries nothing).
+        const paying = plain.schedule.filter((i) => i.totalMinor > 0n);
+        assert.equal(charged.recurringChargesMinor, chargeMinor * BigInt(paying.length));
+        assert.equal(charged.totalPayableMinor, plain.totalPayableMinor + charged.recurringChargesMinor);
+        assert.deepEqual(charged.schedule, plain.schedule, 'the schedule itself is unchanged');
+        assert.equal(
+          charged.aprBps,
+          aprBps(
+            amountMinor,
+            plain.schedule.map((i) => (i.totalMinor > 0n ? i.totalMinor + chargeMinor : 0n)),
+            { WEEKLY: 52, FORTNIGHTLY: 26, MONTHLY: 12, QUARTERLY: 4 }[frequency],
+          ),
+        );
+        assert.ok(charged.aprBps >= plain.aprBps, 'a charge never lowers the APR');
+      },
+    ),
+    { numRuns: 200 },
+  );
 });

@@ -12,6 +12,8 @@ export interface OfferTerms {
   annualRateBps: number;
   tenureMonths: number;
   processingFeeMinor: bigint;
+  /** The product's charge on each instalment with something to pay, GST included (none when absent). */
+  instalmentChargeMinor?: bigint;
   /** Monthly EMI without a moratorium unless stated. */
   repayment?: RepaymentTerms;
 }
@@ -23,11 +25,13 @@ export interface KeyFacts {
   instalments: number;
   totalInterestMinor: bigint;
   feesMinor: bigint;
-  /** Principal plus interest: what the instalments add up to. */
+  /** The instalment charges over the loan's life, GST included. */
+  recurringChargesMinor: bigint;
+  /** Principal, interest and the instalment charges: what the borrower pays over the loan's life. */
   totalPayableMinor: bigint;
   /** Paid out to the borrower: the amount less the processing fee, which is deducted upfront. */
   netDisbursedMinor: bigint;
-  /** Annual percentage rate from the real cash flows (fee included), basis points. */
+  /** Annual percentage rate from the real cash flows (fee and instalment charges included), basis points. */
   aprBps: number;
   schedule: Instalment[];
 }
@@ -45,18 +49,19 @@ export function keyFacts(terms: OfferTerms): KeyFacts {
   const schedule = amortizeTerms(terms.amountMinor, terms.annualRateBps, terms.tenureMonths, r);
   const totalInterestMinor = schedule.reduce((sum, i) => sum + i.interestMinor, 0n);
   const netDisbursedMinor = terms.amountMinor - terms.processingFeeMinor;
+  // Each instalment with something to pay carries the product's instalment charge (a ₹0 row carries none).
+  const charge = terms.instalmentChargeMinor ?? 0n;
+  const payments = schedule.map((i) => (i.totalMinor > 0n ? i.totalMinor + charge : 0n));
+  const recurringChargesMinor = charge * BigInt(schedule.filter((i) => i.totalMinor > 0n).length);
   return {
     emiMinor: schedule[r.moratoriumPeriods]?.totalMinor ?? 0n,
     instalments: schedule.length,
     totalInterestMinor,
     feesMinor: terms.processingFeeMinor,
-    totalPayableMinor: terms.amountMinor + totalInterestMinor,
+    recurringChargesMinor,
+    totalPayableMinor: terms.amountMinor + totalInterestMinor + recurringChargesMinor,
     netDisbursedMinor,
-    aprBps: aprBps(
-      netDisbursedMinor,
-      schedule.map((i) => i.totalMinor),
-      PERIODS_PER_YEAR[r.frequency],
-    ),
+    aprBps: aprBps(netDisbursedMinor, payments, PERIODS_PER_YEAR[r.frequency]),
     schedule,
   };
 }

@@ -1,7 +1,9 @@
 import { amortizeTerms, instalmentsFor, scheduleProblem } from '../../../platform/finance';
 import { money } from '../../../platform/graphql/money';
 import {
+  allCharges,
   type Charge,
+  chargeFor,
   chargesOn,
   describeCharge,
   disbursementCharges,
@@ -78,23 +80,21 @@ export function productProblems(p: LoanProduct, t: ProductTerms): { field: strin
 export interface KfsCharge {
   code: string;
   name: string;
-  trigger: Charge['trigger'] | 'FORECLOSURE';
+  trigger: Charge['trigger'];
   /** How it is worked out, in words a borrower reads. */
   description: string;
-  /** For a charge at disbursement: the amount taken, GST included. */
+  /** For a charge at disbursement: the amount taken; on each instalment: the amount; GST included. */
   amountMinor: bigint | null;
 }
-
-const pct = (bps: number) => `${(bps / 100).toString()} %`;
 
 /**
  * Every charge of the product, as the Key Fact Statement discloses it (nothing else may ever be levied
  * on the loan): at disbursement the fee actually taken; the penal charge on an overdue instalment (a
- * charge, never penal interest, never capitalised — RBI, 2023); the foreclosure charge.
+ * charge, never penal interest, never capitalised — RBI, 2023); the foreclosure and prepayment charges.
  */
 export function kfsCharges(p: LoanProduct, feeTakenMinor: bigint): KfsCharge[] {
   const disbursement = chargesOn(p, 'DISBURSEMENT');
-  const out: KfsCharge[] = p.charges.map((c) => ({
+  const out: KfsCharge[] = allCharges(p).map((c) => ({
     code: c.code,
     name: c.name,
     trigger: c.trigger,
@@ -104,14 +104,11 @@ export function kfsCharges(p: LoanProduct, feeTakenMinor: bigint): KfsCharge[] {
   // The fee taken covers the disbursement charges (at most their sum; less when waived in part).
   const first = out.find((c) => c.trigger === 'DISBURSEMENT');
   if (first && disbursement.length === 1) first.amountMinor = feeTakenMinor;
-  if (p.foreclosureChargeBps > 0) {
-    out.push({
-      code: 'FORECLOSURE',
-      name: 'Foreclosure charge',
-      trigger: 'FORECLOSURE',
-      description: `${pct(p.foreclosureChargeBps)} of the principal outstanding, when the loan is paid off early`,
-      amountMinor: null,
-    });
+  // A charge on each instalment is a fixed sum: the KFS states it exactly.
+  for (const [k, c] of allCharges(p).entries()) {
+    if (c.trigger !== 'INSTALMENT') continue;
+    const { amountMinor, gstMinor } = chargeFor(c, {});
+    (out[k] as KfsCharge).amountMinor = amountMinor + gstMinor;
   }
   return out;
 }

@@ -39,6 +39,8 @@ export interface StoredKeyFacts {
   instalments: number;
   totalInterestMinor: string;
   feesMinor: string;
+  /** The instalment charges over the loan's life (absent on offers made before there were any: none). */
+  recurringChargesMinor?: string;
   totalPayableMinor: string;
   netDisbursedMinor: string;
   aprBps: number;

@@ -40,6 +40,7 @@ export function toOffer(o: OfferRow): Offer {
       instalments: o.kfs.instalments,
       totalInterest: money(o.kfs.totalInterestMinor, c),
       fees: money(o.kfs.feesMinor, c),
+      recurringCharges: money(o.kfs.recurringChargesMinor ?? '0', c),
       totalPayable: money(o.kfs.totalPayableMinor, c),
       netDisbursed: money(o.kfs.netDisbursedMinor, c),
       aprBps: o.kfs.aprBps,

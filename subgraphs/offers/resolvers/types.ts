@@ -29,7 +29,8 @@ export class OfferInstalment {
 export class KfsCharge {
   @Field(() => String) code!: string;
   @Field(() => String) name!: string;
-  @Field(() => String, { description: 'DISBURSEMENT, OVERDUE or FORECLOSURE' }) trigger!: string;
+  @Field(() => String, { description: 'DISBURSEMENT, INSTALMENT, OVERDUE, FORECLOSURE or PREPAYMENT' })
+  trigger!: string;
   @Field(() => String, { description: 'How it is worked out.' }) description!: string;
   @Field(() => Money, { nullable: true, description: 'For a charge at disbursement: the amount taken.' })
   amount!: Money | null;
@@ -55,11 +56,16 @@ export class KeyFactStatement {
   @Field(() => Int) instalments!: number;
   @Field(() => Money) totalInterest!: Money;
   @Field(() => Money, { description: 'Processing fee, deducted from the amount paid out.' }) fees!: Money;
-  @Field(() => Money, { description: 'Principal plus interest.' }) totalPayable!: Money;
+  @Field(() => Money, {
+    description: 'The charges on each instalment over the loan’s life, GST included (none on most products).',
+  })
+  recurringCharges!: Money;
+  @Field(() => Money, { description: 'Principal, interest and the instalment charges.' })
+  totalPayable!: Money;
   @Field(() => Money, { description: 'What the borrower receives: amount less fees.' }) netDisbursed!: Money;
   @Field(() => Int, {
     description:
-      'Annual percentage rate in basis points: the instalments a year × the IRR per instalment period of the real cash flows (fees included).',
+      'Annual percentage rate in basis points: the instalments a year × the IRR per instalment period of the real cash flows (the fee and instalment charges included).',
   })
   aprBps!: number;
   @Field(() => [KfsCharge], {
