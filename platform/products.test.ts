@@ -100,6 +100,7 @@ const charge = fc.record({
 const BASE_AT = {
   DISBURSEMENT: { amountMinor: 1_000_000n },
   INSTALMENT: {},
+  ON_DATE: { outstandingPrincipalMinor: 800_000n },
   OVERDUE: { overdueInstalmentMinor: 50_000n },
   FORECLOSURE: { outstandingPrincipalMinor: 800_000n },
   PREPAYMENT: { prepaidPrincipalMinor: 200_000n },
@@ -196,6 +197,10 @@ test('a charge is described in words with its amount, bounds, GST and when it fa
   assert.equal(
     describeCharge(disclosedCharge(personal, 'PENAL')),
     '2 % of the overdue instalment (at least ₹100.00, at most ₹1,000.00), plus 18 % GST, per overdue instalment',
+  );
+  assert.equal(
+    describeCharge(disclosedCharge(personal, 'PENAL'), { penalGraceDays: 5 }),
+    '2 % of the overdue instalment (at least ₹100.00, at most ₹1,000.00), plus 18 % GST, per instalment still unpaid 5 days after its due date',
   );
 });
 

@@ -8,7 +8,7 @@ import { AppError } from './errors';
 import { divHalfUp, type Frequency, type Method, PAISA, type Rounding, shareOf } from './finance';
 import { money } from './graphql/money';
 
-export type Trigger = 'DISBURSEMENT' | 'INSTALMENT' | 'OVERDUE' | 'FORECLOSURE' | 'PREPAYMENT';
+export type Trigger = 'DISBURSEMENT' | 'INSTALMENT' | 'ON_DATE' | 'OVERDUE' | 'FORECLOSURE' | 'PREPAYMENT';
 export type PercentOf =
   | 'PERCENT_OF_AMOUNT'
   | 'PERCENT_OF_OUTSTANDING_PRINCIPAL'
@@ -26,6 +26,8 @@ export const CALCULATIONS_ON: Record<Trigger, readonly Calculation['kind'][]> = 
   DISBURSEMENT: ['FLAT', 'PERCENT_OF_AMOUNT'],
   // A fixed sum on every instalment, so the KFS states it exactly and the APR counts it.
   INSTALMENT: ['FLAT'],
+  // Set by staff on a loan for a date (a mandate bounce, a legal notice, a renewal fee).
+  ON_DATE: ['FLAT', 'PERCENT_OF_OUTSTANDING_PRINCIPAL'],
   OVERDUE: ['FLAT', 'PERCENT_OF_OVERDUE_INSTALMENT'],
   FORECLOSURE: ['FLAT', 'PERCENT_OF_OUTSTANDING_PRINCIPAL'],
   PREPAYMENT: ['FLAT', 'PERCENT_OF_PREPAID_PRINCIPAL'],
@@ -62,6 +64,8 @@ export interface LoanProduct {
   foreclosureChargeBps?: number;
   /** Left unpaid on an instalment up to this (minor units), it is not in arrears (0 when absent). */
   arrearsToleranceMinor?: string;
+  /** Days after a due date before an unpaid instalment draws its OVERDUE charges (0 when absent). */
+  penalGraceDays?: number;
   /** Days after disbursement in which the borrower may exit with no foreclosure charge (3 when absent). */
   coolingOffDays?: number;
   /** How a borrower may prepay part of the loan (both when absent; none when empty). */
@@ -185,8 +189,11 @@ export const roundingOf = (p: Pick<LoanProduct, 'instalmentRounding'>): Rounding
 
 const pct = (bps: number) => `${(bps / 100).toString()} %`;
 
-/** How a charge is worked out, in words a borrower reads (the KFS and the agreement say it so). */
-export function describeCharge(c: Charge): string {
+/**
+ * How a charge of a product is worked out, in words a borrower reads (the KFS and the agreement say it
+ * so), with the product's grace days for an overdue instalment.
+ */
+export function describeCharge(c: Charge, p: Pick<LoanProduct, 'penalGraceDays'> = {}): string {
   const calc = c.calculation;
   const what =
     calc.kind === 'FLAT'
@@ -206,7 +213,10 @@ export function describeCharge(c: Charge): string {
   const when = {
     DISBURSEMENT: 'deducted when the loan is paid out',
     INSTALMENT: 'on each instalment',
-    OVERDUE: 'per overdue instalment',
+    ON_DATE: 'when the lender levies it, on the date it names',
+    OVERDUE: p.penalGraceDays
+      ? `per instalment still unpaid ${p.penalGraceDays} days after its due date`
+      : 'per overdue instalment',
     FORECLOSURE: 'when the loan is paid off early',
     PREPAYMENT: 'on each part-prepayment',
   }[c.trigger];

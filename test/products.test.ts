@@ -53,6 +53,16 @@ const personal = JSON.parse(
   readFileSync(join(__dirname, '..', 'schema', 'products', 'personal.json'), 'utf8'),
 ) as LoanProduct;
 const code = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
+/** Publishes `doc` (a product of the test's own) and opens a ₹4 lakh loan under it. */
+async function loanUnder(doc: LoanProduct, processingFee?: string) {
+  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
+  assert.ok(published.data?.publishLoanProduct, JSON.stringify(published.errors));
+  return activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
+    productCode: doc.code,
+    ...(processingFee ? { processingFee } : {}),
+  });
+}
+
 const withPenalBps = (bps: number): LoanProduct => ({
   ...personal,
   code,
@@ -250,11 +260,7 @@ test('a new product — fortnightly, a 1 % fee, the EMI rounded up to the rupee,
 test('the KFS gives the product’s cooling-off period; in it the borrower exits with no foreclosure charge, after it the charge applies', async () => {
   const fresh = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
   const doc: LoanProduct = { ...personal, code: fresh, foreclosureChargeBps: 200, coolingOffDays: 2 };
-  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
-  assert.ok(published.data?.publishLoanProduct, JSON.stringify(published.errors));
-  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
-    productCode: fresh,
-  });
+  const c = await loanUnder(doc);
   const kfs = (
     await platform.gql(
       `query($id: ID!) { offer(id: $id) { keyFacts { coolingOffDays } } }`,
@@ -367,11 +373,7 @@ test('charges are waived only by a manager or the credit head, with a reason, ne
 test('a few rupees short is within the product’s tolerance: no penal charge, no overdue notice; a missed instalment still is overdue', async () => {
   const fresh = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
   const doc: LoanProduct = { ...personal, code: fresh, arrearsToleranceMinor: '10000' };
-  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
-  assert.ok(published.data?.publishLoanProduct, JSON.stringify(published.errors));
-  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
-    productCode: fresh,
-  });
+  const c = await loanUnder(doc);
   const schedule = (
     await platform.gql(
       `query($id: ID!) { loan(id: $id) { schedule { dueDate total { minor } } } }`,
@@ -441,12 +443,7 @@ test('foreclosure and prepayment charges come from the product, with their GST o
       },
     ],
   };
-  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
-  assert.ok(published.data?.publishLoanProduct, JSON.stringify(published.errors));
-  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
-    productCode: fresh,
-    processingFee: '400000',
-  });
+  const c = await loanUnder(doc, '400000');
   const kfs = (await platform.gql(OFFER, { id: c.offerId }, c.token)).data?.offer.keyFacts.charges as {
     code: string;
     trigger: string;
@@ -540,12 +537,7 @@ test('a charge on each instalment is in the KFS (amount, total payable, APR) and
       },
     ],
   };
-  const published = await platform.gql(PUBLISH, { d: JSON.stringify(doc) }, creditHead.token);
-  assert.ok(published.data?.publishLoanProduct, JSON.stringify(published.errors));
-  const c = await activeLoan(platform.gql, desk, approvers, platform.notifyUrl ?? '', '40000000', {
-    productCode: fresh,
-    processingFee: '400000',
-  });
+  const c = await loanUnder(doc, '400000');
   const offer = (
     await platform.gql(
       `query($id: ID!) { offer(id: $id) { keyFacts { instalments aprBps totalInterest { minor } totalPayable { minor }
@@ -612,4 +604,134 @@ test('a charge on each instalment is in the KFS (amount, total payable, APR) and
   assert.equal(after.FEES_RECEIVABLE ?? 0n, 0n);
   assert.equal(after.PENALTY_RECEIVABLE ?? 0n, 0n, 'nothing overdue, nothing penal');
   assert.equal(await levies(), 1);
+});
+
+test('a charge set for a date is one the KFS disclosed, set only by loan operations, levied once when its date comes, and owed by a payoff from then', async () => {
+  const fresh = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
+  const doc: LoanProduct = {
+    ...personal,
+    code: fresh,
+    charges: [
+      ...personal.charges,
+      {
+        code: 'BOUNCE',
+        name: 'Mandate bounce charge',
+        trigger: 'ON_DATE',
+        calculation: { kind: 'FLAT', amountMinor: '50000' },
+        gst: true,
+      },
+      {
+        code: 'RENEWAL',
+        name: 'Renewal fee',
+        trigger: 'ON_DATE',
+        calculation: { kind: 'PERCENT_OF_OUTSTANDING_PRINCIPAL', bps: 50 },
+        gst: false,
+      },
+    ],
+  };
+  const c = await loanUnder(doc, '400000');
+  const SET = `mutation($l: ID!, $c: String!, $r: String!, $d: String) { setDatedCharge(loanId: $l, code: $c, reason: $r, date: $d) {
+    id code date levied { minor } leviedOn } }`;
+  const LIST = `query($l: ID!) { datedCharges(loanId: $l) { code date levied { minor } } }`;
+  const loansDb = platform.db('loans');
+  const disbursedOn: string = (
+    await platform.gql(`query($id: ID!) { loan(id: $id) { disbursedOn } }`, { id: c.loanId }, c.token)
+  ).data?.loan.disbursedOn;
+  const plus = (days: number) =>
+    new Date(Date.parse(disbursedOn) + days * 86_400_000).toISOString().slice(0, 10);
+  const before = await booksOf(loansDb, c.loanId);
+  const refusals: [string, Record<string, unknown>, string][] = [
+    [c.token, { c: 'BOUNCE', r: 'mandate returned' }, 'FORBIDDEN'],
+    [approvers.manager.token, { c: 'LEGAL', r: 'notice sent' }, 'FAILED_PRECONDITION'],
+    [approvers.manager.token, { c: 'PENAL', r: 'late' }, 'FAILED_PRECONDITION'],
+    [approvers.manager.token, { c: 'BOUNCE', r: 'mandate returned', d: plus(-1) }, 'BAD_USER_INPUT'],
+    [approvers.manager.token, { c: 'BOUNCE', r: 'mandate returned', d: '2026-02-30' }, 'BAD_USER_INPUT'],
+    [approvers.manager.token, { c: 'BOUNCE', r: ' ' }, 'BAD_USER_INPUT'],
+  ];
+  for (const [token, v, code] of refusals) {
+    assert.equal(firstError(await platform.gql(SET, { l: c.loanId, ...v }, token)), code, JSON.stringify(v));
+  }
+  assert.deepEqual((await platform.gql(LIST, { l: c.loanId }, c.token)).data?.datedCharges, []);
+  assert.deepEqual(await booksOf(loansDb, c.loanId), before, 'a refused charge changes nothing');
+
+  // Today: levied at once, with its GST owed to the tax authority.
+  const bounce = await platform.gql(
+    SET,
+    { l: c.loanId, c: 'BOUNCE', r: 'mandate returned' },
+    approvers.manager.token,
+  );
+  assert.equal(bounce.data?.setDatedCharge.levied?.minor, '59000', JSON.stringify(bounce.errors));
+  const afterBounce = await booksOf(loansDb, c.loanId);
+  assert.equal(afterBounce.FEES_RECEIVABLE, 59_000n);
+  assert.equal(afterBounce.GST_PAYABLE - before.GST_PAYABLE, -9_000n);
+
+  // Five days on: kept until then. A payoff quoted for that day owes it; one for today does not.
+  const renewal = await platform.gql(
+    SET,
+    { l: c.loanId, c: 'RENEWAL', r: 'annual renewal', d: plus(5) },
+    approvers.manager.token,
+  );
+  assert.equal(renewal.data?.setDatedCharge.levied, null, JSON.stringify(renewal.errors));
+  const quoteFees = async (date: string) =>
+    BigInt(
+      (
+        await platform.gql(
+          `query($l: ID!, $d: String) { foreclosureQuote(loanId: $l, date: $d) { fees { minor } } }`,
+          { l: c.loanId, d: date },
+          c.token,
+        )
+      ).data?.foreclosureQuote.fees.minor,
+    );
+  const renewalFee = (40_000_000n * 50n) / 10_000n; // 0.5 % of the principal outstanding: ₹2,000
+  assert.equal(await quoteFees(plus(0)), 59_000n);
+  assert.equal(await quoteFees(plus(5)), 59_000n + renewalFee);
+  await runOverdue(loansDb, plus(4));
+  assert.equal((await booksOf(loansDb, c.loanId)).FEES_RECEIVABLE, 59_000n, 'not before its date');
+  await runOverdue(loansDb, plus(5));
+  await runOverdue(loansDb, plus(6));
+  assert.equal((await booksOf(loansDb, c.loanId)).FEES_RECEIVABLE, 59_000n + renewalFee, 'once');
+  assert.deepEqual((await platform.gql(LIST, { l: c.loanId }, c.token)).data?.datedCharges, [
+    { code: 'BOUNCE', date: plus(0), levied: { minor: '59000' } },
+    { code: 'RENEWAL', date: plus(5), levied: { minor: renewalFee.toString() } },
+  ]);
+});
+
+test('a product’s grace days hold back the penal charge and the overdue notice, and the KFS says so', async () => {
+  const fresh = `TEST_${randomBytes(4).toString('hex').toUpperCase()}`;
+  const doc: LoanProduct = { ...personal, code: fresh, penalGraceDays: 3 };
+  const c = await loanUnder(doc);
+  const kfs = (await platform.gql(OFFER, { id: c.offerId }, c.token)).data?.offer.keyFacts.charges as {
+    code: string;
+    description: string;
+  }[];
+  assert.match(
+    kfs.find((k) => k.code === 'PENAL')?.description ?? '',
+    /per instalment still unpaid 3 days after its due date$/,
+  );
+  const [first] = ((
+    await platform.gql(
+      `query($id: ID!) { loan(id: $id) { schedule { dueDate } } }`,
+      { id: c.loanId },
+      c.token,
+    )
+  ).data?.loan.schedule ?? []) as { dueDate: string }[];
+  assert.ok(first);
+  const loansDb = platform.db('loans');
+  const on = (days: number) =>
+    new Date(Date.parse(first.dueDate) + days * 86_400_000).toISOString().slice(0, 10);
+  const penal = async () => (await booksOf(loansDb, c.loanId)).PENALTY_RECEIVABLE ?? 0n;
+  const notices = async () =>
+    (
+      await loansDb.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE type = 'payment.overdue' AND payload->'data'->>'loanId' = $1`,
+        [c.loanId],
+      )
+    )[0].n as number;
+  for (const day of [1, 2, 3]) await runOverdue(loansDb, on(day));
+  assert.equal(await penal(), 0n, 'no penal charge within the grace days');
+  assert.equal(await notices(), 0);
+  await runOverdue(loansDb, on(4));
+  await runOverdue(loansDb, on(5));
+  assert.ok((await penal()) > 0n, 'charged once the grace has run out');
+  assert.equal(await notices(), 1, 'and told once');
 });

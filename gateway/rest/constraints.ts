@@ -104,6 +104,10 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'prepaymentPreview.amount': POSITIVE_MINOR,
   'waiveCharges.amount': POSITIVE_MINOR,
   'waiveCharges.reason': text(3, 1000),
+  // A product's charge code (schema/loan-product.json) and a calendar date.
+  'setDatedCharge.code': { pattern: '^[A-Z][A-Z0-9_]{1,39}$' },
+  'setDatedCharge.reason': text(3, 1000),
+  'setDatedCharge.date': { format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
   'prepaymentPreview.option': { enum: PREPAYMENT_OPTIONS },
   'prepaymentPreview.date': { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
   'OfferTermsInput.amount': minorFrom(OFFER_LIMITS.minAmountMinor, '^(?:[1-9][0-9]{5,10}|100000000000)$'),

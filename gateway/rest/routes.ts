@@ -83,6 +83,7 @@ const OFFER = `id applicationId version status amount { ${MONEY} } annualRateBps
 const APPROVAL = 'id applicationId level role status comment decidedBy decidedAt pendingSince';
 const AGREEMENT =
   'id applicationId number status sha256 fileVersion signMethod signedAt otpAttemptsLeft downloadUrl createdAt';
+const DATED_CHARGE = `id loanId code date reason levied { ${MONEY} } leviedOn`;
 const LOAN = `id applicationId accountNumber status closureReason principal { ${MONEY} } annualRateBps instalments frequency method disbursedOn activatedAt fundedAt lenderCode`;
 const INSTALMENT = `n dueDate opening { ${MONEY} } principal { ${MONEY} } interest { ${MONEY} } total { ${MONEY} } closing { ${MONEY} } status`;
 const ACCOUNT = `principalOutstanding { ${MONEY} } interestDue { ${MONEY} } feesDue { ${MONEY} } penaltiesDue { ${MONEY} } nextDueDate nextDueAmount { ${MONEY} } daysPastDue bucket`;
@@ -528,6 +529,23 @@ export const ROUTES: readonly RestRoute[] = [
       'MANAGER, CREDIT_HEAD or ADMIN: waive up to the charges the loan owes, with the reason (the GST on them is reversed).',
     roles: [Role.MANAGER, Role.CREDIT_HEAD, Role.ADMIN],
     operation: `mutation($loanId: ID!, $amount: MinorUnits!, $reason: String!) { waiveCharges(loanId: $loanId, amount: $amount, reason: $reason) { ${LOAN} } }`,
+  },
+  {
+    method: 'GET',
+    path: '/loans/{loanId}/charges/dated',
+    tag: 'loans',
+    summary: 'The charges set on a loan for a date, levied or not.',
+    roles: 'authenticated',
+    operation: `query($loanId: ID!) { datedCharges(loanId: $loanId) { ${DATED_CHARGE} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/loans/{loanId}/charges/dated',
+    tag: 'loans',
+    summary:
+      'MANAGER, CREDIT_HEAD or ADMIN: set one of the product’s ON_DATE charges for a date (today by default), with the reason; levied at once when the date has come.',
+    roles: [Role.MANAGER, Role.CREDIT_HEAD, Role.ADMIN],
+    operation: `mutation($loanId: ID!, $code: String!, $reason: String!, $date: String) { setDatedCharge(loanId: $loanId, code: $code, reason: $reason, date: $date) { ${DATED_CHARGE} } }`,
   },
   {
     method: 'POST',

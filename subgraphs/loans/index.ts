@@ -21,6 +21,8 @@ import { Reminders1732500000806 } from './migrations/1732500000806-reminders';
 import { Funding1732500000807 } from './migrations/1732500000807-funding';
 import { Prepayment1733500000808 } from './migrations/1733500000808-prepayment';
 import { ArrearsTolerance1733500000809 } from './migrations/1733500000809-arrears-tolerance';
+import { DatedCharges1733500000810 } from './migrations/1733500000810-dated-charges';
+import { PenalGrace1733500000811 } from './migrations/1733500000811-penal-grace';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
 import { loansSchema } from './schema';
@@ -59,6 +61,8 @@ export const loans: SubgraphDefinition = {
     Funding1732500000807,
     Prepayment1733500000808,
     ArrearsTolerance1733500000809,
+    DatedCharges1733500000810,
+    PenalGrace1733500000811,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),

@@ -172,6 +172,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     method: repayment.method,
     disbursedOn,
     arrearsToleranceMinor: productOfTerms(o).arrearsToleranceMinor ?? '0',
+    penalGraceDays: productOfTerms(o).penalGraceDays ?? 0,
     activatedAt: new Date(),
     fundedAt: null,
     lenderCode: null,
@@ -335,10 +336,16 @@ async function quoteOf(m: DataSource | EntityManager, loan: LoanRow, asOf: strin
   const instalments = rows ?? (await m.getRepository(InstalmentRow).find({ where: { loanId: loan.id } }));
   const b = await balancesOf(m, loan.id);
   const product = await productOfLoan(m, loan);
+  const dues = owed(b);
+  // Charges set for a date up to asOf and not levied yet are owed by then too (a payoff levies them).
+  const dated = (await pendingDated(m, loan.id, asOf)).reduce(
+    (sum, d) => sum + datedAmount(product, d.code, dues.principalMinor).total,
+    0n,
+  );
   return quoteFigures({
     asOf,
     disbursedOn: loan.disbursedOn,
-    charges: owed(b),
+    charges: { ...dues, feesMinor: dues.feesMinor + dated },
     creditMinor: creditHeld(b),
     instalments: instalments.map(dueOf),
     foreclosureCharges: earlyCharges(loan, product, asOf, 'FORECLOSURE'),
@@ -659,6 +666,8 @@ async function payOff(
 ) {
   const product = await productOfLoan(m, loan);
   for (const row of rows.filter((i) => i.dueDate <= quote.asOf)) await accrueOnce(m, row, product);
+  for (const d of await pendingDated(m, loan.id, quote.asOf))
+    await levyDated(m, loan.id, product, d, quote.asOf);
   if (quote.brokenPeriodInterestMinor > 0n) {
     await post(
       m,
@@ -839,6 +848,25 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
       }
     },
   );
+  // Charges staff set for a date that has come are levied once.
+  await inBatches(
+    db,
+    `UPDATE dated_charges SET levied_on = $1
+      WHERE id IN (
+        SELECT d.id FROM dated_charges d JOIN loans l ON l.id = d.loan_id
+         WHERE l.status = 'ACTIVE' AND d.levied_on IS NULL AND d.due_date <= $1
+         ORDER BY d.due_date LIMIT $2 FOR UPDATE OF d SKIP LOCKED)
+      RETURNING id, loan_id, code, due_date::text AS due_date`,
+    [asOf],
+    batch,
+    async (m, rows) => {
+      for (const row of rows) {
+        const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
+        const d = { id: row.id as string, code: row.code as string, dueDate: row.due_date as string };
+        await levyDated(m, loan.id, await productOfLoan(m, loan), d, asOf);
+      }
+    },
+  );
   // An instalment with nothing to pay (a ₹0 moratorium row) is paid on its due date: no fee, no days past due.
   await db.query(
     `UPDATE instalments SET status = 'PAID'
@@ -906,7 +934,8 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
     `UPDATE instalments SET late_fee_charged_on = $1
       WHERE (loan_id, n) IN (
         SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
-         WHERE l.status = 'ACTIVE' AND i.due_date < $1 AND i.status <> 'PAID' AND i.late_fee_charged_on IS NULL
+         WHERE l.status = 'ACTIVE' AND i.due_date + l.penal_grace_days < $1 AND i.status <> 'PAID'
+           AND i.late_fee_charged_on IS NULL
            AND ${IN_ARREARS}
          ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
       RETURNING loan_id, n, due_date::text AS due_date,
@@ -964,8 +993,150 @@ export async function levy(
 
 const NOTHING = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
 
-/** Who may waive charges: an operations manager or the credit head (or an administrator). */
+/** Why staff changed what a loan owes, kept with the change. */
+const reasonSchema = z.string().trim().min(3, 'a reason of at least 3 characters').max(1000);
+
+/** An active loan, locked for a change staff make to what it owes. */
+async function lockActiveLoan(m: EntityManager, loanId: string) {
+  const loan = isUuid(loanId)
+    ? await m.findOne(LoanRow, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } })
+    : null;
+  if (!loan) throw notFound('loan');
+  if (loan.status !== 'ACTIVE') throw new AppError('FAILED_PRECONDITION', `the loan is ${loan.status}`);
+  return loan;
+}
+
+/** Who may levy or waive charges: an operations manager or the credit head (or an administrator). */
 export const WAIVER_ROLES = [Role.MANAGER, Role.CREDIT_HEAD, Role.ADMIN];
+
+/** A charge staff set on a loan for a date, and what was levied for it once the date came. */
+export interface DatedCharge {
+  id: string;
+  loanId: string;
+  code: string;
+  dueDate: string;
+  reason: string;
+  setBy: string;
+  leviedMinor: bigint | null;
+  leviedOn: string | null;
+}
+
+type PendingDated = Pick<DatedCharge, 'id' | 'code' | 'dueDate'>;
+
+/** An ON_DATE charge of the product worked out on the principal outstanding, with its GST. */
+function datedAmount(product: LoanProduct, code: string, outstandingPrincipalMinor: bigint) {
+  const { amountMinor, gstMinor } = chargeFor(disclosedCharge(product, code), { outstandingPrincipalMinor });
+  return { amountMinor, gstMinor, total: amountMinor + gstMinor };
+}
+
+const pendingDated = async (
+  m: DataSource | EntityManager,
+  loanId: string,
+  asOf: string,
+): Promise<PendingDated[]> =>
+  (
+    await m.query(
+      `SELECT id, code, due_date::text AS due_date FROM dated_charges
+        WHERE loan_id = $1 AND levied_on IS NULL AND due_date <= $2 ORDER BY due_date, set_at`,
+      [loanId, asOf],
+    )
+  ).map((r: { id: string; code: string; due_date: string }) => ({
+    id: r.id,
+    code: r.code,
+    dueDate: r.due_date,
+  }));
+
+/** Levies a dated charge (once: the row records what and when), on the principal outstanding now. */
+async function levyDated(
+  m: EntityManager,
+  loanId: string,
+  product: LoanProduct,
+  d: PendingDated,
+  on: string,
+) {
+  const { amountMinor, gstMinor, total } = datedAmount(
+    product,
+    d.code,
+    owed(await balancesOf(m, loanId)).principalMinor,
+  );
+  if (total > 0n) await post(m, loanId, feeCharge(amountMinor, gstMinor), `charge ${d.code} of ${d.dueDate}`);
+  await m.query('UPDATE dated_charges SET levied_minor = $2, levied_on = $3 WHERE id = $1', [
+    d.id,
+    total.toString(),
+    on,
+  ]);
+}
+
+const datedOf = (r: Record<string, string | null>): DatedCharge => ({
+  id: r.id as string,
+  loanId: r.loan_id as string,
+  code: r.code as string,
+  dueDate: r.due_date as string,
+  reason: r.reason as string,
+  setBy: r.set_by as string,
+  leviedMinor: r.levied_minor === null ? null : BigInt(r.levied_minor as string),
+  leviedOn: r.levied_on,
+});
+const DATED_COLUMNS = `id, loan_id, code, due_date::text AS due_date, reason, set_by, levied_minor::text AS levied_minor,
+  levied_on::text AS levied_on`;
+
+/** The charges set on a loan for a date, levied or not (the borrower or staff). */
+export async function datedCharges(db: DataSource, caller: Caller | null, loanId: string) {
+  const loan = await getLoan(db, caller, loanId);
+  const rows: Record<string, string | null>[] = await db.query(
+    `SELECT ${DATED_COLUMNS} FROM dated_charges WHERE loan_id = $1 ORDER BY due_date, set_at`,
+    [loan.id],
+  );
+  return { loan, charges: rows.map(datedOf) };
+}
+
+/**
+ * Sets one of the loan's ON_DATE charges (only one its product, and so its KFS, declares) for a date from
+ * the disbursement to the last instalment (today by default), with the reason. A date that has come is
+ * levied at once; a later one by the daily run on that date, and a payoff before then does not owe it.
+ */
+export async function setDatedCharge(
+  db: DataSource,
+  staff: Caller,
+  loanId: string,
+  input: { code: string; date?: string; reason: string },
+) {
+  const { code, date, reason } = parseInput(
+    z.object({
+      code: z.string().trim().min(1, 'a charge code').max(40),
+      date: dateSchema.optional(),
+      reason: reasonSchema,
+    }),
+    input,
+  );
+  return db.transaction(async (m) => {
+    const loan = await lockActiveLoan(m, loanId);
+    const product = await productOfLoan(m, loan);
+    const charge = disclosedCharge(product, code);
+    if (charge.trigger !== 'ON_DATE') {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `${code} is levied on ${charge.trigger}, not on a date set by staff`,
+      );
+    }
+    const on = date ?? today();
+    const [{ last }] = await m.query(
+      'SELECT max(due_date)::text AS last FROM instalments WHERE loan_id = $1',
+      [loan.id],
+    );
+    if (on < loan.disbursedOn || on > last) {
+      throw new AppError('BAD_USER_INPUT', `a date from ${loan.disbursedOn} to ${last}`, { field: 'date' });
+    }
+    const id = randomUUID();
+    await m.query(
+      'INSERT INTO dated_charges (id, loan_id, code, due_date, reason, set_by) VALUES ($1, $2, $3, $4, $5, $6)',
+      [id, loan.id, code, on, reason, staff.userId],
+    );
+    if (on <= today()) await levyDated(m, loan.id, product, { id, code, dueDate: on }, today());
+    const [row] = await m.query(`SELECT ${DATED_COLUMNS} FROM dated_charges WHERE id = $1`, [id]);
+    return { loan, charge: datedOf(row) };
+  });
+}
 
 /**
  * Waives up to `amount` of the charges a loan owes, with a reason kept in the journal and the event. The
@@ -981,16 +1152,12 @@ export async function waiveCharges(
   const { amountMinor, reason } = parseInput(
     z.object({
       amountMinor: z.bigint().positive('must be a positive amount'),
-      reason: z.string().trim().min(3, 'a reason of at least 3 characters').max(1000),
+      reason: reasonSchema,
     }),
     input,
   );
   return db.transaction(async (m) => {
-    const loan = isUuid(loanId)
-      ? await m.findOne(LoanRow, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } })
-      : null;
-    if (!loan) throw notFound('loan');
-    if (loan.status !== 'ACTIVE') throw new AppError('FAILED_PRECONDITION', `the loan is ${loan.status}`);
+    const loan = await lockActiveLoan(m, loanId);
     const owedCharges = owed(await balancesOf(m, loan.id)).penaltyMinor;
     if (amountMinor > owedCharges) {
       throw new AppError('BAD_USER_INPUT', `at most the charges owed (${money(owedCharges).formatted})`, {

@@ -18,7 +18,13 @@ import { logger } from '../../platform/log';
 import { notifier } from '../../platform/notify/http';
 import { NotifierUnavailable } from '../../platform/notify/port';
 import { type Contact, openContact } from '../../platform/pii';
-import { coolingOffDaysOf, describeCharge, productOfTerms, roundingOf } from '../../platform/products';
+import {
+  allCharges,
+  coolingOffDaysOf,
+  describeCharge,
+  productOfTerms,
+  roundingOf,
+} from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderAgreement, stampSignature } from './domain/agreement-pdf';
@@ -166,7 +172,10 @@ async function generate(db: DataSource, id: string | null): Promise<boolean> {
     totalInterestMinor: BigInt(o.totalInterestMinor as string),
     totalPayableMinor: BigInt(o.totalPayableMinor as string),
     aprBps: Number(o.aprBps),
-    charges: productOfTerms(o).charges.map((ch) => ({ name: ch.name, description: describeCharge(ch) })),
+    charges: allCharges(productOfTerms(o)).map((ch) => ({
+      name: ch.name,
+      description: describeCharge(ch, productOfTerms(o)),
+    })),
     coolingOffDays: coolingOffDaysOf(productOfTerms(o)),
     sanctionedOn: lendingDay(a.createdAt),
   });

@@ -19,6 +19,8 @@ export class LoanRow {
   @Column('date', { name: 'disbursed_on' }) disbursedOn!: string;
   /** Left unpaid on an instalment up to this, it is not in arrears (its product's rule). */
   @Column('bigint', { name: 'arrears_tolerance_minor' }) arrearsToleranceMinor!: string;
+  /** Days after a due date before an unpaid instalment draws its penal charge (its product's rule). */
+  @Column('integer', { name: 'penal_grace_days' }) penalGraceDays!: number;
   /** When the account was opened (the agreement was signed). */
   @Column('timestamptz', { name: 'activated_at' }) activatedAt!: Date;
   @Column('timestamptz', { name: 'funded_at', nullable: true }) fundedAt!: Date | null;

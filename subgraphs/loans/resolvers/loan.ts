@@ -9,6 +9,7 @@ import * as loans from '../loan-service';
 import type { LoanRow } from '../model/loan';
 import {
   ApplicationAgreement,
+  DatedCharge,
   ForeclosureQuote,
   Loan,
   LoanAccount,
@@ -21,6 +22,16 @@ import {
   PortfolioLine,
   PrepaymentPreview,
 } from './types';
+
+const toDated = (d: loans.DatedCharge, currency: string): DatedCharge => ({
+  id: d.id,
+  loanId: d.loanId,
+  code: d.code,
+  date: d.dueDate,
+  reason: d.reason,
+  levied: d.leviedMinor === null ? null : money(d.leviedMinor, currency),
+  leviedOn: d.leviedOn,
+});
 
 const toLoan = (l: LoanRow): Loan => ({
   id: l.id,
@@ -72,6 +83,31 @@ export class LoanResolver {
   ) {
     const staff = requireRole(ctx, ...loans.WAIVER_ROLES);
     return toLoan(await loans.waiveCharges(ctx.db, staff, loanId, { amountMinor: amount, reason }));
+  }
+
+  @Mutation(() => DatedCharge, {
+    description:
+      'MANAGER, CREDIT_HEAD or ADMIN: set one of the loan product’s ON_DATE charges (a charge its KFS disclosed) for a date from the disbursement to the last instalment (today by default), with the reason; a date that has come is levied at once, a later one on that date.',
+  })
+  async setDatedCharge(
+    @Arg('loanId', () => ID) loanId: string,
+    @Arg('code', () => String) code: string,
+    @Arg('reason', () => String) reason: string,
+    @Arg('date', () => String, { nullable: true }) date: string | undefined,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<DatedCharge> {
+    const staff = requireRole(ctx, ...loans.WAIVER_ROLES);
+    const r = await loans.setDatedCharge(ctx.db, staff, loanId, { code, reason, date: date ?? undefined });
+    return toDated(r.charge, r.loan.currency);
+  }
+
+  @Query(() => [DatedCharge], { description: 'The borrower or staff: the charges set on a loan for a date.' })
+  async datedCharges(
+    @Arg('loanId', () => ID) loanId: string,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<DatedCharge[]> {
+    const { loan, charges } = await loans.datedCharges(ctx.db, ctx.caller, loanId);
+    return charges.map((d) => toDated(d, loan.currency));
   }
 
   @Query(() => ForeclosureQuote, {

@@ -127,6 +127,22 @@ export class ForeclosureQuote {
 
 @ObjectType({
   description:
+    'A charge set on the loan for a date (one of its product’s ON_DATE charges, so one its KFS disclosed): levied once when the date comes.',
+})
+export class DatedCharge {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) loanId!: string;
+  @Field(() => String) code!: string;
+  @Field(() => String, { description: 'The date it is owed from (YYYY-MM-DD).' }) date!: string;
+  @Field(() => String) reason!: string;
+  @Field(() => Money, { nullable: true, description: 'What was levied, GST included (null until its date).' })
+  levied!: Money | null;
+  @Field(() => String, { nullable: true, description: 'When it was levied (YYYY-MM-DD).' })
+  leviedOn!: string | null;
+}
+
+@ObjectType({
+  description:
     'What a part-prepayment received on a date would do. A payment of `amount` with purpose PREPAY_REDUCE_EMI or PREPAY_REDUCE_TENURE received that day is applied exactly so.',
 })
 export class PrepaymentPreview {

@@ -98,7 +98,7 @@ export function kfsCharges(p: LoanProduct, feeTakenMinor: bigint): KfsCharge[] {
     code: c.code,
     name: c.name,
     trigger: c.trigger,
-    description: describeCharge(c),
+    description: describeCharge(c, p),
     amountMinor: null,
   }));
   // The fee taken covers the disbursement charges (at most their sum; less when waived in part).

@@ -29,7 +29,9 @@ export class OfferInstalment {
 export class KfsCharge {
   @Field(() => String) code!: string;
   @Field(() => String) name!: string;
-  @Field(() => String, { description: 'DISBURSEMENT, INSTALMENT, OVERDUE, FORECLOSURE or PREPAYMENT' })
+  @Field(() => String, {
+    description: 'DISBURSEMENT, INSTALMENT, ON_DATE, OVERDUE, FORECLOSURE or PREPAYMENT',
+  })
   trigger!: string;
   @Field(() => String, { description: 'How it is worked out.' }) description!: string;
   @Field(() => Money, { nullable: true, description: 'For a charge at disbursement: the amount taken.' })
