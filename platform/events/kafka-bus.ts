@@ -48,6 +48,36 @@ export interface KafkaBusOptions {
 const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
 
 /** Kafka adapter: one topic for all domain events keyed by application, and `<topic>.dlq`. */
+/**
+ * The dead letter for what a group could not handle: keyed like the event, with what an operator needs in
+ * headers — the event's id, type and source, the group, the error's class and text, the tries. Whatever
+ * arrived (an envelope missing its source, a key that is not text) makes a message Kafka takes: a dead
+ * letter that cannot be written would stop the listener on the very message it was parking.
+ */
+export function deadLetterMessage(event: unknown, error: unknown, group: string, info: DeadLetterInfo = {}) {
+  const e = isEnvelope(event) ? (event as unknown as Record<string, unknown>) : undefined;
+  const headers: Record<string, string> = {
+    'x-consumer-group': group,
+    'x-error': errorText(error).slice(0, 2000),
+    'x-error-class': errorClass(error),
+    'x-attempts': String(info.attempts ?? 1),
+    'x-failed-at': new Date().toISOString(),
+  };
+  for (const [header, field] of [
+    ['x-event-id', 'id'],
+    ['x-event-type', 'type'],
+    ['x-event-source', 'source'],
+  ] as const) {
+    const v = e?.[field];
+    if (typeof v === 'string') headers[header] = v;
+  }
+  return {
+    key: typeof e?.partitionkey === 'string' ? e.partitionkey : null,
+    value: typeof event === 'string' ? event : JSON.stringify(event ?? null),
+    headers,
+  };
+}
+
 export class KafkaBus implements EventBus {
   readonly kind = 'kafka' as const;
   private readonly kafka: Kafka;
@@ -280,31 +310,16 @@ export class KafkaBus implements EventBus {
   }
 
   /**
-   * Parks what a group could not handle on `<topic>.dlq`, keyed like the event, with what an operator
-   * needs in headers: the event's id, type and source, the group, the error's class and text, the tries.
+   * Parks what a group could not handle on `<topic>.dlq` (deadLetterMessage says how).
    */
   async deadLetter(event: unknown, error: unknown, group: string, info: DeadLetterInfo = {}) {
     await this.start();
-    const e = isEnvelope(event) ? event : undefined;
-    const headers: Record<string, string> = {
-      'x-consumer-group': group,
-      'x-error': errorText(error).slice(0, 2000),
-      'x-error-class': errorClass(error),
-      'x-attempts': String(info.attempts ?? 1),
-      'x-failed-at': new Date().toISOString(),
-    };
-    if (e) Object.assign(headers, { 'x-event-id': e.id, 'x-event-type': e.type, 'x-event-source': e.source });
     await this.producer?.send({
       topic: this.dlqTopic,
       acks: -1,
-      messages: [
-        {
-          key: e?.partitionkey ?? null,
-          value: typeof event === 'string' ? event : JSON.stringify(event ?? null),
-          headers,
-        },
-      ],
+      messages: [deadLetterMessage(event, error, group, info)],
     });
+    const e = isEnvelope(event) ? event : undefined;
     log.error({ group, eventId: e?.id, type: e?.type, error: errorText(error) }, 'event dead-lettered');
   }
 
