@@ -404,6 +404,21 @@ export function introspects(document: DocumentNode): boolean {
  * before anything is planned: introspection for staff only, and the cost limit (a small one for anonymous
  * callers). Throws a typed 400/403.
  */
+/**
+ * The operation a request runs, as graphql-js picks it — or a 400 with graphql-js's own words when the
+ * document has several and none is named, or none by the name given (never an internal error).
+ */
+export function operationOf(document: DocumentNode, operationName?: string | null): OperationDefinitionNode {
+  const op = getOperationAST(document, operationName);
+  if (op) return op;
+  throw refuseRequest(
+    'BAD_USER_INPUT',
+    operationName
+      ? `Unknown operation named "${operationName}".`
+      : 'Must provide operation name if query contains multiple operations.',
+  );
+}
+
 export function checkOperation(
   limits: DocumentLimits,
   request: {

@@ -15,13 +15,14 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
   Kind,
+  type OperationDefinitionNode,
   parse,
   print,
   specifiedRules,
   type ValidationRule,
   validate,
 } from 'graphql';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Caller, hasRole, isStaff } from '../platform/auth';
@@ -35,7 +36,14 @@ import {
 } from '../platform/events';
 import { logger } from '../platform/log';
 import { Role } from '../platform/roles';
-import { checkOperation, checkSource, type DocumentLimits, limitRules, withoutSuggestions } from './limits';
+import {
+  checkOperation,
+  checkSource,
+  type DocumentLimits,
+  limitRules,
+  operationOf,
+  withoutSuggestions,
+} from './limits';
 import { OWN_ROOT_FIELDS, operationsSchema } from './operations';
 import type { Sessions } from './sessions';
 import type { TrustedDocuments } from './trusted';
@@ -434,7 +442,13 @@ export class Realtime {
         if (!executor) return { executor };
         return {
           executor: async (request) => {
-            const op = request.operation;
+            let op: OperationDefinitionNode;
+            try {
+              // The name the client sent: Apollo's own is the operation it found (none here).
+              op = request.operation ?? operationOf(request.document, request.request.operationName);
+            } catch (err) {
+              return { errors: [err as GraphQLError] };
+            }
             if (op.operation === 'subscription') {
               return {
                 errors: [
@@ -563,6 +577,13 @@ export class Realtime {
               : errors.map((e) => new GraphQLError(withoutSuggestions(e.message), { nodes: e.nodes }));
           }
           try {
+            // The socket carries subscriptions; a query or mutation is answered over HTTP, not here.
+            if (operationOf(document, payload.operationName).operation !== 'subscription') {
+              throw new AppError(
+                'BAD_USER_INPUT',
+                'queries and mutations are served over HTTP at this URL; the WebSocket carries subscriptions',
+              );
+            }
             checkOperation(this.limits, {
               schema,
               document,
@@ -591,6 +612,13 @@ export class Realtime {
       },
       wss,
     );
+    // graphql-ws turns down the handshake of a client that offers only another subprotocol (the legacy
+    // subscriptions-transport-ws "graphql-ws"), which the client sees as a bare 1006. The protocol says
+    // 4406: so the handshake takes the subprotocol offered, and graphql-ws then closes it with 4406.
+    wss.options.handleProtocols = (protocols: Set<string>) =>
+      protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL)
+        ? GRAPHQL_TRANSPORT_WS_PROTOCOL
+        : (protocols.values().next().value ?? false);
     log.info({ group }, 'subscriptions ready');
     return {
       async stop() {

@@ -58,8 +58,20 @@ const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
+
+/**
+ * Apollo refuses some requests with an HTTP 4xx but no code (a persisted query's hash that does not match
+ * its text, an unknown persisted-query version): the request's fault, so its message is the client's to
+ * read — never masked as an internal error.
+ */
+function isRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError)) return false;
+  const status = (error.extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
 
 /**
  * @apollo/gateway checks request variables itself and returns graphql-js's coercion errors (an unknown enum
@@ -84,6 +96,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       message: formatted.message,
       locations: formatted.locations,
       extensions: { code: 'BAD_USER_INPUT' },
+    };
+  }
+  if (isRequestError(error)) {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: { code: typeof code === 'string' && PASS_THROUGH.has(code) ? code : 'BAD_REQUEST' },
     };
   }
   if (typeof code === 'string' && PASS_THROUGH.has(code)) {

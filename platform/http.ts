@@ -102,6 +102,8 @@ export async function handleGraphQL<C extends BaseContext>(
   });
   for (const [k, v] of result.headers) res.setHeader(k, v);
   res.statusCode = result.status ?? 200;
+  // RFC 9110: a 401 names the scheme to use, whichever part refused the request.
+  if (res.statusCode === 401) res.setHeader('www-authenticate', 'Bearer');
   if (result.body.kind === 'complete') {
     res.end(result.body.string);
     return;
@@ -268,10 +270,10 @@ export const PAGE_CSP = [
   "form-action 'self'",
 ].join('; ');
 
-/** An HTML page under PAGE_CSP, never cached (it may name the signed-in user's data). */
 /** Text placed in a page as text, never as markup. */
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
+/** An HTML page under PAGE_CSP, never cached (it may name the signed-in user's data). */
 export function sendPage(res: ServerResponse, html: string) {
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',

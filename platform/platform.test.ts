@@ -45,3 +45,35 @@ test('formatError: typed errors keep code and message; anything else is a bare i
     },
   );
 });
+
+test('formatError: what Apollo refuses as the request’s fault (an HTTP 4xx, no code) keeps its message; a 5xx or no status stays masked', () => {
+  // Apollo's persisted-query refusals: a hash that does not match, a version it does not know.
+  for (const message of ['provided sha does not match query', 'Unsupported persisted query version']) {
+    const refused = new GraphQLError(message, { extensions: { http: { status: 400, headers: new Map() } } });
+    assert.deepEqual(formatError({ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, refused), {
+      message,
+      locations: undefined,
+      extensions: { code: 'BAD_REQUEST' },
+    });
+  }
+  const notSupported = new GraphQLError('PersistedQueryNotSupported', {
+    extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED', http: { status: 400, headers: new Map() } },
+  });
+  assert.equal(
+    formatError(
+      { message: notSupported.message, extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } },
+      notSupported,
+    ).extensions?.code,
+    'PERSISTED_QUERY_NOT_SUPPORTED',
+  );
+  for (const http of [{ status: 500, headers: new Map() }, { headers: new Map() }, undefined]) {
+    const server = new GraphQLError('connect ECONNREFUSED 10.0.0.5:5432 user=loanflow', {
+      extensions: http ? { http } : {},
+    });
+    const out = formatError(
+      { message: server.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      server,
+    );
+    assert.notEqual(out.message, server.message, JSON.stringify(http));
+  }
+});

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import type { GraphQLSchema } from 'graphql';
 import { type Caller, hasRole } from '../../platform/auth';
 import { AppError, type ErrorCode, ErrorCodes } from '../../platform/errors';
-import { readBytes, sendPage, staticFiles } from '../../platform/http';
+import { escapeHtml, readBytes, sendPage, staticFiles } from '../../platform/http';
 import { logger } from '../../platform/log';
 import { nameRoute } from '../../platform/metrics';
 import { isTransient } from '../../platform/transient';
@@ -21,20 +21,54 @@ import { RestStore } from './store';
 const log = logger('rest');
 export const BASE = '/api/v1';
 
-const TITLES: Record<string, string> = {
-  BAD_USER_INPUT: 'The request is not valid',
-  UNAUTHENTICATED: 'Authentication required',
-  FORBIDDEN: 'Not allowed',
-  NOT_FOUND: 'Not found',
-  METHOD_NOT_ALLOWED: 'Method not allowed',
-  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
-  CONFLICT: 'Conflict with the current state',
-  ILLEGAL_TRANSITION: 'Not possible in the current state',
-  FAILED_PRECONDITION: 'A precondition failed',
-  QUERY_TOO_COMPLEX: 'The request is too complex',
-  RATE_LIMITED: 'Too many requests',
-  UNAVAILABLE: 'Service unavailable',
-  INTERNAL_SERVER_ERROR: 'Internal error',
+/** Every problem type the API answers with: its title, and what it means to the caller (its page says so). */
+const PROBLEMS: Record<string, { title: string; meaning: string }> = {
+  BAD_USER_INPUT: {
+    title: 'The request is not valid',
+    meaning: 'A parameter or field is missing or wrong; the errors list names each one. Nothing was changed.',
+  },
+  UNAUTHENTICATED: {
+    title: 'Authentication required',
+    meaning: 'Send a valid bearer token or X-API-Key; a token that expired needs a new sign-in.',
+  },
+  FORBIDDEN: { title: 'Not allowed', meaning: 'Your roles do not allow this operation on this resource.' },
+  NOT_FOUND: {
+    title: 'Not found',
+    meaning: 'No such route, or no such resource that you may see (the two are not told apart).',
+  },
+  METHOD_NOT_ALLOWED: {
+    title: 'Method not allowed',
+    meaning: 'The path exists with other methods; the Allow header lists them.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: { title: 'Unsupported media type', meaning: 'Send the body as application/json.' },
+  CONFLICT: {
+    title: 'Conflict with the current state',
+    meaning: 'The resource changed or already exists (an Idempotency-Key reused with another body, too).',
+  },
+  ILLEGAL_TRANSITION: {
+    title: 'Not possible in the current state',
+    meaning: 'The resource is in a state this operation does not apply to; read it and try what it allows.',
+  },
+  FAILED_PRECONDITION: {
+    title: 'A precondition failed',
+    meaning: 'Something the operation needs is not so yet (the detail says what); nothing was changed.',
+  },
+  QUERY_TOO_COMPLEX: {
+    title: 'The request is too complex',
+    meaning: 'Ask for fewer items or a smaller page.',
+  },
+  RATE_LIMITED: {
+    title: 'Too many requests',
+    meaning: 'Your budget for the minute is spent; Retry-After says when to come back.',
+  },
+  UNAVAILABLE: {
+    title: 'Service unavailable',
+    meaning: 'A part of the platform is briefly away; retry after the Retry-After seconds. Nothing was lost.',
+  },
+  INTERNAL_SERVER_ERROR: {
+    title: 'Internal error',
+    meaning: 'Our fault, logged with the request id; nothing in the answer says more, by design.',
+  },
 };
 const STATUS: Record<string, number> = {
   ...ErrorCodes,
@@ -42,6 +76,14 @@ const STATUS: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
 };
 const problemType = (code: string) => `${BASE}/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+
+const problemPage = (code: string, p: { title: string; meaning: string }) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(p.title)} — LoanFlow API</title></head>
+<body><h1>${escapeHtml(p.title)}</h1>
+<p>HTTP status ${STATUS[code]}; <code>code</code>: <code>${code}</code>; type <code>${problemType(code)}</code>.</p>
+<p>${escapeHtml(p.meaning)}</p>
+<p>The answer is an RFC 9457 problem (application/problem+json). <a href="${BASE}/docs">API reference</a></p>
+</body></html>`;
 
 interface Problem {
   code: string;
@@ -72,7 +114,7 @@ function problem(instance: string, p: Problem): Reply {
     },
     body: JSON.stringify({
       type: problemType(code),
-      title: TITLES[code] ?? code,
+      title: PROBLEMS[code]?.title ?? code,
       status,
       ...(p.detail ? { detail: p.detail } : {}),
       instance,
@@ -362,6 +404,7 @@ export function restApi(options: {
         res,
         problem(instance, {
           code: 'METHOD_NOT_ALLOWED',
+          detail: `${req.method} is not served here; ${matching.map((m) => m.route.method).join(', ')} is`,
           headers: { allow: matching.map((m) => m.route.method).join(', ') },
         }),
       );
@@ -484,8 +527,11 @@ export function restApi(options: {
           .match(/^\/problems\/([a-z-]+)$/)?.[1]
           ?.replace(/-/g, '_')
           .toUpperCase();
-        if (code && TITLES[code] && req.method === 'GET') {
-          const body = { type: problemType(code), title: TITLES[code], status: STATUS[code], code };
+        const known = code ? PROBLEMS[code] : undefined;
+        if (code && known && req.method === 'GET') {
+          // A person following the type URI reads a page; a program gets the same facts as JSON.
+          if (req.headers.accept?.includes('text/html')) return sendPage(res, problemPage(code, known));
+          const body = { type: problemType(code), title: known.title, status: STATUS[code], code };
           return send(res, { status: 200, type: 'application/json', body: JSON.stringify(body) });
         }
         await route(req, res, path, url);
