@@ -577,13 +577,6 @@ export class Realtime {
               : errors.map((e) => new GraphQLError(withoutSuggestions(e.message), { nodes: e.nodes }));
           }
           try {
-            // The socket carries subscriptions; a query or mutation is answered over HTTP, not here.
-            if (operationOf(document, payload.operationName).operation !== 'subscription') {
-              throw new AppError(
-                'BAD_USER_INPUT',
-                'queries and mutations are served over HTTP at this URL; the WebSocket carries subscriptions',
-              );
-            }
             checkOperation(this.limits, {
               schema,
               document,
@@ -591,6 +584,13 @@ export class Realtime {
               variables: payload.variables,
               caller,
             });
+            // The socket carries subscriptions; a query or mutation is answered over HTTP, not here.
+            if (operationOf(document, payload.operationName).operation !== 'subscription') {
+              throw new AppError(
+                'BAD_USER_INPUT',
+                'queries and mutations are served over HTTP at this URL; the WebSocket carries subscriptions',
+              );
+            }
           } catch (err) {
             return [err as GraphQLError];
           }

@@ -2,12 +2,17 @@
 // client written apart from the project sends, and what the protocols say the answer is.
 import './helpers/env';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { auditServer } from 'graphql-http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startGateway } from '../gateway/server';
+import { openapiSpecValidator } from '../infra/pypi';
 import { registerCustomer, staffUser, submittedApplication } from './helpers/flows';
 import { startTestPlatform } from './helpers/platform';
 
@@ -199,4 +204,32 @@ test('REST: refused requests (401, 403) spend the caller’s budget like any oth
   } finally {
     await limited.stop();
   }
+});
+
+test('the OpenAPI document passes two validators written apart from the project: redocly (no warning) and openapi-spec-validator', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
+  const file = join(dir, 'openapi.json');
+  writeFileSync(file, await (await fetch(`${api()}/openapi.json`)).text());
+  const redocly = spawnSync(
+    join(__dirname, '..', 'node_modules', '.bin', 'redocly'),
+    ['lint', file, '--format=json'],
+    {
+      encoding: 'utf8',
+      // No usage data and no update check: a test calls no host it was not meant to.
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' },
+    },
+  );
+  const report = JSON.parse(redocly.stdout) as {
+    totals: { errors: number; warnings: number };
+    problems: { ruleId: string; message: string; location: { pointer: string }[] }[];
+  };
+  assert.deepEqual(
+    report.problems.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`),
+    [],
+    'redocly lint',
+  );
+  assert.deepEqual(report.totals, { ...report.totals, errors: 0, warnings: 0 });
+  const validator = spawnSync(openapiSpecValidator(), [file], { encoding: 'utf8' });
+  assert.equal(validator.status, 0, validator.stdout + validator.stderr);
+  assert.match(validator.stdout, /OK/);
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KEY_ROLES } from '../gateway/rest/constraints';
-import { schemathesis } from '../infra/schemathesis';
+import { schemathesis } from '../infra/pypi';
 import { fixtures, staffUser, uploadDocument } from './helpers/flows';
 import { activeLoan, staffDesk } from './helpers/lifecycle';
 import { startTestPlatform } from './helpers/platform';

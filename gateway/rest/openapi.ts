@@ -46,6 +46,33 @@ const alsoAnswers = (r: CompiledRoute): Record<string, string> =>
       ? { 200: 'The same file was uploaded for this application before: that document.' }
       : {};
 
+const PROBLEM_RESPONSE = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+/**
+ * The refusals a route can answer with, each an RFC 9457 problem: what its shape makes possible (input to
+ * check, a caller to know, roles to hold, a resource to find, a write to refuse), and the budget for all.
+ */
+function refusals(r: CompiledRoute): Record<string, ReturnType<typeof PROBLEM_RESPONSE>> {
+  const write = r.route.method !== 'GET';
+  const out: Record<string, ReturnType<typeof PROBLEM_RESPONSE>> = {};
+  if (r.params.length || r.body)
+    out[400] = PROBLEM_RESPONSE('The request is not valid; `errors` names each field.');
+  if (r.route.roles !== 'public') out[401] = PROBLEM_RESPONSE('No valid token or API key.');
+  if (Array.isArray(r.route.roles)) out[403] = PROBLEM_RESPONSE('The caller’s roles do not allow this.');
+  if (r.pathNames.length) out[404] = PROBLEM_RESPONSE('No such resource that the caller may see.');
+  if (write) {
+    out[409] = PROBLEM_RESPONSE(
+      'A conflict with the current state, or an Idempotency-Key reused with another body.',
+    );
+    out[422] = PROBLEM_RESPONSE('A precondition of the operation does not hold; nothing changed.');
+  }
+  out[429] = PROBLEM_RESPONSE('The caller’s budget for the minute is spent (see Retry-After).');
+  return out;
+}
+
 /** The OpenAPI 3.1 document of the partner API, from the same compiled routes the router serves. */
 export function openApiDocument(routes: readonly CompiledRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -87,10 +114,8 @@ export function openApiDocument(routes: readonly CompiledRoute[], version: strin
             { description, content: { [r.responseType]: { schema: r.response } } },
           ]),
         ),
-        default: {
-          description: 'The request was refused or failed (RFC 9457 problem details).',
-          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-        },
+        ...refusals(r),
+        default: PROBLEM_RESPONSE('The service failed or is briefly unavailable (RFC 9457 problem details).'),
       },
       security: r.route.roles === 'public' ? [] : [{ apiKey: [] }, { bearer: [] }],
     };
@@ -102,6 +127,7 @@ export function openApiDocument(routes: readonly CompiledRoute[], version: strin
       version,
       description:
         'A REST layer over the LoanFlow GraphQL graph: every route runs one GraphQL operation as the caller.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: '/api/v1' }],
     paths,
