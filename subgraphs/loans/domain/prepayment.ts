@@ -87,6 +87,7 @@ export function prepaidWithin(budget: bigint, charges: readonly Charge[]) {
   };
   const nothing = { prepaid: 0n, levied: { amountMinor: 0n, gstMinor: 0n } };
   if (budget <= 0n || cost(0n) > budget) return nothing;
+  if (!charges.length) return { prepaid: budget, levied: nothing.levied };
   let lo = 0n;
   let hi = budget;
   while (lo < hi) {

@@ -209,7 +209,7 @@ test('a charge on each instalment is in the total payable and the APR: it is the
     fc.property(
       fc.bigInt(100_000n, 100_000_000n),
       fc.integer({ min: 0, max: 3600 }),
-      fc.integer({ min: 3, max: 60 }),
+      fc.integer({ min: 3, max: 36 }),
       fc.constantFrom('WEEKLY' as const, 'FORTNIGHTLY' as const, 'MONTHLY' as const, 'QUARTERLY' as const),
       fc.integer({ min: 0, max: 2 }),
       fc.bigInt(1n, 50_000n),
@@ -241,6 +241,7 @@ test('a charge on each instalment is in the total payable and the APR: it is the
         assert.ok(charged.aprBps >= plain.aprBps, 'a charge never lowers the APR');
       },
     ),
-    { numRuns: 200 },
+    // Each run solves two IRRs over up to 156 weekly flows: 60 runs keep the unit suite quick.
+    { numRuns: 60 },
   );
 });
