@@ -65,6 +65,19 @@ async function productOfLoan(m: DataSource | EntityManager, loan: LoanRow): Prom
   return productOfTerms((contract?.offer ?? {}) as { product?: unknown });
 }
 
+/** The product of each loan a batch touches, read once per loan. */
+function productsIn(m: EntityManager) {
+  const seen = new Map<string, Promise<LoanProduct>>();
+  return (loanId: string) => {
+    let p = seen.get(loanId);
+    if (!p) {
+      p = m.findOneOrFail(LoanRow, { where: { id: loanId } }).then((loan) => productOfLoan(m, loan));
+      seen.set(loanId, p);
+    }
+    return p;
+  };
+}
+
 /** Today's calendar date where the loan lives (schedules are in the loan's time zone). */
 const today = lendingDay;
 
@@ -813,8 +826,8 @@ async function inBatches(
 
 /**
  * The daily servicing run for a business date. First, each instalment that has fallen due has its
- * interest booked as receivable (so the account shows what is owed) and its instalment charges levied. Then every instalment past due and
- * not paid is charged the late fee once (as a penalty in the ledger) and announced with `payment.overdue`
+ * interest booked as receivable (so the account shows what is owed) and its instalment charges levied,
+ * and charges set for a date that has come are levied. Then every instalment past due and not paid is charged the late fee once (as a penalty in the ledger) and announced with `payment.overdue`
  * (days past due, bucket). Instalments falling due within REMINDER_DAYS_AHEAD get one
  * `repayment.reminder` each. A run can be repeated, on any number of replicas at once: an instalment
  * already accrued, charged or reminded is skipped. Returns the number of instalments charged.
@@ -832,15 +845,10 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
     [asOf],
     batch,
     async (m, rows) => {
-      const products = new Map<string, LoanProduct>();
+      const productOf = productsIn(m);
       for (const row of rows) {
         const loanId = row.loan_id as string;
-        let product = products.get(loanId);
-        if (!product) {
-          product = await productOfLoan(m, await m.findOneOrFail(LoanRow, { where: { id: loanId } }));
-          products.set(loanId, product);
-        }
-        await bookFallenDue(m, loanId, product, {
+        await bookFallenDue(m, loanId, await productOf(loanId), {
           n: row.n as number,
           interestOpenMinor: BigInt(row.interest as string),
           totalMinor: BigInt(row.total as string),
@@ -860,10 +868,11 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
     [asOf],
     batch,
     async (m, rows) => {
+      const productOf = productsIn(m);
       for (const row of rows) {
-        const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
+        const loanId = row.loan_id as string;
         const d = { id: row.id as string, code: row.code as string, dueDate: row.due_date as string };
-        await levyDated(m, loan.id, await productOfLoan(m, loan), d, asOf);
+        await levyDated(m, loanId, await productOf(loanId), d, asOf);
       }
     },
   );
