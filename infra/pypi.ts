@@ -1,17 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CACHE, run } from './util';
+import { CACHE, capture } from './util';
 
 /**
  * A command-line tool from PyPI, pinned, in a venv of its own under .cache (pip's own cache makes a
  * repeat install fast). Returns the path of its executable.
  */
-function pypiTool(name: string, version: string): string {
+async function pypiTool(name: string, version: string): Promise<string> {
   const venv = join(CACHE, `${name}-${version}`);
   const bin = join(venv, 'bin', name);
   if (existsSync(bin)) return bin;
-  run('python3', ['-m', 'venv', venv]);
-  run(join(venv, 'bin', 'pip'), ['install', '--quiet', `${name}==${version}`]);
+  for (const [cmd, args] of [
+    ['python3', ['-m', 'venv', venv]],
+    [join(venv, 'bin', 'pip'), ['install', '--quiet', `${name}==${version}`]],
+  ] as const) {
+    const r = await capture(cmd, [...args]);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with ${r.status}: ${r.stderr}`);
+  }
   return bin;
 }
 

@@ -35,6 +35,33 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with ${r.status ?? r.signal}`);
 }
 
+/**
+ * Runs a command to completion without blocking this process, with its output captured. A test file
+ * hosts a platform whose Kafka consumers must keep heartbeating: a synchronous child of several
+ * seconds cost every one of them its group membership (a rejoin of all groups, and events late).
+ */
+export function capture(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.once('error', reject);
+    child.once('close', (status) =>
+      resolve({
+        status,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
+}
+
 /** Starts a long-lived process that outlives this one, with its output in a log file and its pid saved. */
 export function startDetached(name: string, cmd: string, args: string[], opts: { cwd?: string } = {}) {
   const dir = join(STACK_DIR, name);

@@ -86,6 +86,15 @@ export function markForCommit(m: EntityManager, topic: string) {
   qr.data.commitTopics = topics;
 }
 
+/**
+ * Holds the transaction's lock on `key` until it commits, so transactions over one key run one after
+ * the other: for a step that reads rows another transaction may be adding at the same moment, which
+ * row locks cannot cover (under READ COMMITTED each would miss the other's row).
+ */
+export async function lockKey(m: EntityManager, key: string) {
+  await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+}
+
 export interface DatabaseOptions {
   /** The subgraph's own PostgreSQL schema; nothing else writes to it. */
   schema: string;

@@ -1,10 +1,13 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import type { CloudEvent } from '../platform/events/envelope';
 import { decryptPii } from '../platform/pii';
 import { DEV_ADMIN } from '../scripts/seed';
+import { onKycSubmitted } from '../subgraphs/applications/service';
 import { applicationInput, CREATE, identityNumbers, KYC, kycInput, registerCustomer } from './helpers/flows';
-import { firstError, startTestPlatform } from './helpers/platform';
+import { eventually, firstError, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
 before(async () => {
@@ -174,4 +177,47 @@ test('an application cannot be submitted without a declared monthly income', asy
     monthlyIncome: { minor: '9000000' },
     collateralValue: { formatted: '₹9,00,000.00' },
   });
+});
+
+test('KYC that arrives while the customer creates an application is noted on it: neither side misses the other', async () => {
+  // The rule broken before: the handler noted KYC on the applications it could see, the creation on the KYC
+  // it could see, and two transactions at the same moment each missed the other's uncommitted row — the
+  // application then never showed KYC_DATA_RECEIVED (a CI run of e2e.test.ts failed on exactly this).
+  const c = await registerCustomer(platform.gql);
+  const apps = db('applications');
+  const event = {
+    id: randomUUID(),
+    type: 'customer.kyc.submitted',
+    data: { customerId: c.id, submittedAt: new Date().toISOString() },
+  } as unknown as CloudEvent;
+  const waitingForALock = async () =>
+    Number(
+      (
+        await apps.query(
+          `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+      )[0].n,
+    ) > 0;
+
+  const handling = apps.createQueryRunner();
+  await handling.startTransaction();
+  let id: string | undefined;
+  try {
+    await onKycSubmitted(handling.manager, event);
+    // The customer creates an application while the event's transaction is still open.
+    const creating = platform.gql(CREATE, { input: applicationInput() }, c.token).then((r) => {
+      id = r.data?.createApplication.id;
+    });
+    await eventually(async () => id ?? (await waitingForALock()));
+    await handling.commitTransaction();
+    await creating;
+  } finally {
+    await handling.release();
+  }
+  assert.ok(id, 'the application was created');
+  const timeline = await apps.query('SELECT action FROM timeline WHERE application_id = $1', [id]);
+  assert.ok(
+    timeline.some((t: { action: string }) => t.action === 'KYC_DATA_RECEIVED'),
+    JSON.stringify(timeline),
+  );
 });

@@ -2,7 +2,6 @@
 // client written apart from the project sends, and what the protocols say the answer is.
 import './helpers/env';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startGateway } from '../gateway/server';
 import { openapiSpecValidator } from '../infra/pypi';
+import { capture } from '../infra/util';
 import { registerCustomer, staffUser, submittedApplication } from './helpers/flows';
 import { startTestPlatform } from './helpers/platform';
 
@@ -210,13 +210,12 @@ test('the OpenAPI document passes two validators written apart from the project:
   const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
   const file = join(dir, 'openapi.json');
   writeFileSync(file, await (await fetch(`${api()}/openapi.json`)).text());
-  const redocly = spawnSync(
+  const redocly = await capture(
     join(__dirname, '..', 'node_modules', '.bin', 'redocly'),
     ['lint', file, '--format=json'],
     {
-      encoding: 'utf8',
       // No usage data and no update check: a test calls no host it was not meant to.
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' },
+      env: { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' },
     },
   );
   const report = JSON.parse(redocly.stdout) as {
@@ -229,7 +228,7 @@ test('the OpenAPI document passes two validators written apart from the project:
     'redocly lint',
   );
   assert.deepEqual(report.totals, { ...report.totals, errors: 0, warnings: 0 });
-  const validator = spawnSync(openapiSpecValidator(), [file], { encoding: 'utf8' });
+  const validator = await capture(await openapiSpecValidator(), [file]);
   assert.equal(validator.status, 0, validator.stdout + validator.stderr);
   assert.match(validator.stdout, /OK/);
 });

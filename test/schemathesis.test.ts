@@ -92,7 +92,7 @@ function configWith(ids: Awaited<ReturnType<typeof seedRecords>>) {
 // The key's account also holds every staff role, so the fuzzer gets past the role check of each staff route
 // and reaches the graph (customer routes answer it 403).
 test('schemathesis finds no server error, no response off its schema, and no wrong acceptance', async () => {
-  const bin = schemathesis();
+  const bin = await schemathesis();
   const admin = await staffUser(platform.gql, 'ADMIN');
   const roles = ['PARTNER', ...KEY_ROLES.filter((r) => r !== 'PARTNER')];
   const partner = await staffUser(platform.gql, roles);

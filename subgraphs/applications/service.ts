@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, Not } from 'typeorm';
 import { type Caller, canSee, hasRole } from '../../platform/auth';
-import { updateVersioned } from '../../platform/db';
+import { lockKey, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type CloudEvent, recordEvent } from '../../platform/events';
 import { keysetPage } from '../../platform/graphql/page';
@@ -100,6 +100,8 @@ async function loadForUpdate(m: EntityManager, caller: Caller, id: string): Prom
 export async function createApplication(db: DataSource, caller: Caller, input: unknown) {
   const draft = parseDraft(input);
   return db.transaction(async (m) => {
+    // One at a time with the customer's KYC arriving (onKycSubmitted): each would miss the other's row.
+    await lockKey(m, kycKey(caller.userId));
     const actor = actorOf(caller);
     const app = m.create(ApplicationRow, {
       id: randomUUID(),
@@ -167,6 +169,12 @@ export async function withdrawApplication(db: DataSource, caller: Caller, id: st
   });
 }
 
+/**
+ * A customer's KYC is noted on their applications from both sides — when it arrives and when an
+ * application is created — and the two take this lock so that one always sees the other's row.
+ */
+const kycKey = (customerId: string) => `customer-kyc:${customerId}`;
+
 async function noteKyc(m: EntityManager, app: ApplicationRow, kyc: CustomerKycRow) {
   await addTimeline(m, app, {
     action: 'KYC_DATA_RECEIVED',
@@ -179,6 +187,7 @@ async function noteKyc(m: EntityManager, app: ApplicationRow, kyc: CustomerKycRo
 /** identity → applications: remember the customer's KYC and note it on their open applications. */
 export async function onKycSubmitted(m: EntityManager, event: CloudEvent) {
   const data = event.data as { customerId: string; submittedAt: string };
+  await lockKey(m, kycKey(data.customerId));
   const kyc = m.create(CustomerKycRow, {
     customerId: data.customerId,
     submittedAt: new Date(data.submittedAt),

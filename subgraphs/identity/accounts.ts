@@ -5,6 +5,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../../platform/auth';
 import { config, publicUrl } from '../../platform/config';
+import { lockKey } from '../../platform/db';
 import { AppError, notFound, unauthenticated } from '../../platform/errors';
 import { recordEvent } from '../../platform/events';
 import { logger } from '../../platform/log';
@@ -197,7 +198,7 @@ async function claimAttempt(db: DataSource, email: string, ip: string | undefine
   ];
   return db.transaction(async (m) => {
     // One claim at a time per e-mail address, so the wait is read and the count raised as one step.
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [subjects[0]?.subject]);
+    await lockKey(m, emailSubject(email));
     const now = new Date();
     let wait = 0;
     for (const s of subjects)
@@ -309,7 +310,7 @@ export async function requestPasswordReset(db: DataSource, email: string, ip: st
   if (!user || user.disabled) return true;
   const token = newToken();
   await db.transaction(async (m) => {
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`reset:${user.id}`]);
+    await lockKey(m, `reset:${user.id}`);
     const recent = await m
       .getRepository(PasswordResetRow)
       .createQueryBuilder('r')

@@ -2,6 +2,7 @@
 // version kept; an offer is made under the latest version of its product and keeps it.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../../platform/auth';
+import { lockKey } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type LoanProduct, parseProduct } from '../../platform/products';
 import { ProductVersionRow } from './model/offer';
@@ -65,7 +66,7 @@ export async function publishProduct(
   }
   const product = parseProduct(parsed);
   return db.transaction(async (m) => {
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`product:${product.code}`]);
+    await lockKey(m, `product:${product.code}`);
     const [last] = await m.query('SELECT max(version) AS v FROM product_versions WHERE code = $1', [
       product.code,
     ]);

@@ -1,6 +1,5 @@
 // Breaking the real stack on purpose, for the fault suite: each part is killed the hard way (as a crash
 // or an operator's restart would) and brought back by the same code `npm run stack:up` uses.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { upFerretDb } from '../../infra/ferretdb';
 import { upKafka } from '../../infra/kafka';
 import { upPostgres } from '../../infra/postgres';
 import { STACK_PORTS } from '../../infra/stack';
-import { portOpen, STACK_DIR } from '../../infra/util';
+import { capture, portOpen, STACK_DIR } from '../../infra/util';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,8 +28,8 @@ export async function stopPostgres() {
   const args = ['stop', '-D', dir, '-m', 'immediate', '-w'];
   const r =
     userInfo().uid === 0
-      ? spawnSync('runuser', ['-u', 'postgres', '--', pg_ctl, ...args], { encoding: 'utf8' })
-      : spawnSync(pg_ctl, args, { encoding: 'utf8' });
+      ? await capture('runuser', ['-u', 'postgres', '--', pg_ctl, ...args])
+      : await capture(pg_ctl, args);
   if (r.status !== 0) throw new Error(`pg_ctl stop failed: ${r.stderr}`);
   await closed(STACK_PORTS.postgres);
 }
