@@ -335,6 +335,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const server = httpServer(
     {
       [`${REST_BASE}/*`]: (req, res) => rest.handle(req, res),
+      // Where the seed's API table puts them (for a probe or a scraper); the same routes as under /api/v1.
+      '/health/*': (req, res) => rest.handle(req, res),
+      '/metrics': (req, res) => rest.handle(req, res),
       '/graphql': async (req, res) => {
         if (req.method === 'GET' && req.headers.accept?.includes('text/html'))
           return sendPage(res, graphiqlPage());

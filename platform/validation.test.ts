@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { AppError } from './errors';
-import { parseInput } from './validation';
+import { parseInput, recordRef } from './validation';
 
 test('every bad field is reported at once, each once, in order, with the first named for one-field clients', () => {
   const fields = ['a', 'b', 'c', 'd', 'e'] as const;
@@ -45,4 +45,20 @@ test('a problem with the input as a whole has no field', () => {
       (e.extensions.details as { field?: string; fields: unknown[] }).field === undefined &&
       (e.extensions.details as { fields: unknown[] }).fields.length === 1,
   );
+});
+
+test('a record is named by its id or its application’s, exactly one of the two', () => {
+  assert.deepEqual(recordRef('offerId', 'o-1', null), { id: 'o-1' });
+  assert.deepEqual(recordRef('offerId', undefined, 'a-1'), { applicationId: 'a-1' });
+  for (const [id, app] of [
+    [null, null],
+    ['o-1', 'a-1'],
+    ['', undefined],
+  ] as const) {
+    assert.throws(
+      () => recordRef('offerId', id, app),
+      (e: unknown) =>
+        e instanceof AppError && e.code === 'BAD_USER_INPUT' && /offerId or applicationId/.test(e.message),
+    );
+  }
 });

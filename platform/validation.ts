@@ -42,3 +42,24 @@ export const displayName = (max: number) =>
     .min(2, 'too short')
     .max(max, 'too long')
     .refine((v) => !INVISIBLE.test(v), 'must not contain invisible or direction-changing characters');
+
+/** A record named by its own id or by its application's (one of each per application, or its latest). */
+export type RecordRef = { id: string } | { applicationId: string };
+
+/**
+ * The one way a command's record was named: its own id, or its application's — the seed's REST table
+ * addresses KYC reviews, offers and agreements by application. Exactly one of the two.
+ */
+export function recordRef(
+  idName: string,
+  id: string | null | undefined,
+  applicationId: string | null | undefined,
+): RecordRef {
+  if (!id === !applicationId) {
+    throw new AppError('BAD_USER_INPUT', `give either ${idName} or applicationId`, { field: idName });
+  }
+  return id ? { id } : { applicationId: applicationId as string };
+}
+
+/** The id a reference carries (checked as a UUID before any query). */
+export const refKey = (ref: RecordRef) => ('id' in ref ? ref.id : ref.applicationId);

@@ -5,8 +5,7 @@ import { after, before, test } from 'node:test';
 import { ROUTES } from '../gateway/rest/routes';
 import { RestStore } from '../gateway/rest/store';
 import { startGateway } from '../gateway/server';
-import { applicationInput, emailedLink, fixtures, kycInput, staffUser } from './helpers/flows';
-import { KYC_CHECKLIST, latestOtp } from './helpers/lifecycle';
+import { applicationInput, emailedLink, kycInput, staffUser } from './helpers/flows';
 import { eventually, messagingUrl, startTestPlatform } from './helpers/platform';
 
 let platform: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -294,235 +293,6 @@ test('partner API keys: issued by an admin and shown once, kept hashed, scoped t
   assert.equal(all.body.totalCount, 2);
 });
 
-/** A multipart upload to the REST shim, as a partner's HTTP client sends it. */
-async function uploadOverRest(
-  token: string,
-  applicationId: string,
-  type: string,
-  bytes: Buffer,
-  key?: string,
-) {
-  const form = new FormData();
-  form.set('applicationId', applicationId);
-  form.set('type', type);
-  form.set('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), `${type}.pdf`);
-  const res = await fetch(`${api}/documents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) },
-    body: form,
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
-
-// The acceptance walk: one loan from registration to closure, every step through /api/v1 only (staff
-// included: the seeded admin signs in, creates the staff accounts and issues the collections desk a key).
-test('contract: a loan from registration to closure through the REST shim alone', async () => {
-  const ok = (r: Awaited<ReturnType<typeof call>>, status = 200) => {
-    assert.equal(r.status, status, `${r.status}: ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const { DEV_ADMIN } = await import('../scripts/seed');
-  const admin = ok(await call('POST', '/auth/login', { body: DEV_ADMIN })).accessToken as string;
-  const staff = async (role: string) => {
-    const email = `${role.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@bank.test`;
-    const password = 'staff-password-123';
-    const user = ok(
-      await call('POST', '/admin/users', {
-        token: admin,
-        body: { email, password, fullName: `REST ${role}`, roles: [role] },
-      }),
-      201,
-    );
-    const token = ok(await call('POST', '/auth/login', { body: { email, password } })).accessToken as string;
-    return { id: user.id as string, token };
-  };
-  const [kycOfficer, kycManager, riskOfficer, riskManager, approver, manager] = await Promise.all(
-    ['KYC_OFFICER', 'KYC_MANAGER', 'RISK_OFFICER', 'RISK_MANAGER', 'INTERNAL_APPROVER', 'MANAGER'].map(staff),
-  );
-  const collections = ok(
-    await call('POST', '/admin/api-keys', {
-      token: admin,
-      body: { userId: manager?.id, name: 'Collections desk', roles: ['MANAGER'] },
-    }),
-    201,
-  ).key as string;
-
-  // The customer: account, KYC data, application, documents, submission.
-  const phone = `9${String(Date.now()).slice(-9)}`;
-  const customer = (
-    await signUp({
-      email: `walk-${Date.now()}@example.com`,
-      password: 'correct-horse-battery',
-      fullName: 'Walk Customer',
-      phone,
-    })
-  ).body;
-  const token = customer.accessToken as string;
-  ok(await call('POST', '/customers/kyc', { token, body: kycInput() }));
-  const app = ok(
-    await call('POST', '/applications', { token, key: `create-${Date.now()}`, body: applicationInput() }),
-    201,
-  );
-  const id = app.id as string;
-  const pan = fixtures.pdf();
-  // Documents learns of the application by its event: the first upload may come before it.
-  const first = await eventually(async () => {
-    const r = await uploadOverRest(token, id, 'PAN_CARD', pan);
-    return r.status === 404 ? undefined : r;
-  });
-  assert.equal(first.status, 201, JSON.stringify(first.body));
-  assert.equal(first.body.type, 'PAN_CARD');
-  const again = await uploadOverRest(token, id, 'PAN_CARD', pan);
-  assert.equal(again.status, 200, 'the same file is the same document');
-  assert.equal(again.body.id, first.body.id);
-  const wrong = await uploadOverRest(token, id, 'ITR', fixtures.pdf());
-  const deleted = ok(await call('DELETE', `/documents/${wrong.body.id}`, { token }));
-  assert.equal(deleted.status, 'DELETED');
-  assert.equal((await call('DELETE', `/documents/${wrong.body.id}`, { token })).status, 409, 'only once');
-  for (const type of ['AADHAAR', 'BANK_STATEMENT', 'ITR']) {
-    assert.equal((await uploadOverRest(token, id, type, fixtures.pdf(), `upload-${type}-${id}`)).status, 201);
-  }
-  const docs = ok(await call('GET', `/applications/${id}/documents?latestOnly=true`, { token }));
-  assert.deepEqual(docs.map((d: Json) => d.type).sort(), ['AADHAAR', 'BANK_STATEMENT', 'ITR', 'PAN_CARD']);
-  assert.equal(ok(await call('POST', `/applications/${id}/submit`, { token })).status, 'SUBMITTED');
-
-  // KYC: the manager assigns the review, the officer verifies, the manager approves.
-  const review = await eventually(async () => {
-    const q = ok(await call('GET', '/kyc/queue?first=100', { token: kycManager?.token }));
-    return q.nodes.find((n: Json) => n.application.id === id);
-  }, 30_000);
-  ok(
-    await call('POST', `/kyc/${review.id}/assign`, {
-      token: kycManager?.token,
-      body: { officerId: kycOfficer?.id },
-    }),
-  );
-  const checklist = KYC_CHECKLIST;
-  await eventually(
-    async () =>
-      (await call('POST', `/kyc/${review.id}/verify`, { token: kycOfficer?.token, body: { checklist } }))
-        .status === 200,
-  );
-  const kyc = ok(
-    await call('POST', `/kyc/${review.id}/decision`, {
-      token: kycManager?.token,
-      body: { approve: true, reason: 'customer and project verified' },
-    }),
-  );
-  assert.equal(kyc.status, 'APPROVED');
-
-  // Risk: the automatic assessment, then the manager's decision.
-  await eventually(async () => {
-    const r = await call('GET', `/risk/${id}/report`, { token: riskOfficer?.token });
-    return r.status === 200 && ['COMPLETED', 'MANUAL_REVIEW'].includes(r.body.status);
-  }, 30_000);
-  ok(
-    await call('POST', `/risk/${id}/decision`, {
-      token: riskManager?.token,
-      body: { approve: true, reason: 'within appetite' },
-    }),
-  );
-  const status = (want: string) =>
-    eventually(
-      async () => (await call('GET', `/applications/${id}`, { token })).body.status === want,
-      30_000,
-    );
-  await status('OFFER');
-
-  // The offer, accepted; two approval levels (below the committee threshold).
-  const offer = ok(
-    await call('POST', `/discussion/${id}/offer`, {
-      token: riskOfficer?.token,
-      body: {
-        amount: '40000000',
-        annualRateBps: 1350,
-        tenureMonths: 36,
-        processingFee: '400000',
-        validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      },
-    }),
-    201,
-  );
-  assert.equal(ok(await call('POST', `/discussion/offers/${offer.id}/accept`, { token })).status, 'ACCEPTED');
-  await status('APPROVAL');
-  await eventually(
-    async () =>
-      (
-        await call('POST', `/approval/${id}/internal`, {
-          token: approver?.token,
-          body: { approve: true, comment: 'in order' },
-        })
-      ).status === 200,
-  );
-  ok(
-    await call('POST', `/approval/${id}/management`, {
-      token: manager?.token,
-      body: { approve: true, comment: 'in order' },
-    }),
-  );
-
-  // The agreement: generated on request, signed with the code texted to the customer.
-  const agreement = await eventually(async () => {
-    const r = await call('POST', `/agreement/${id}/generate`, { token });
-    return r.status === 200 && r.body.status === 'GENERATED' ? r.body : undefined;
-  }, 30_000);
-  ok(await call('POST', `/agreement/${agreement.id}/esign`, { token }));
-  const otp = await eventually(() => latestOtp(platform.notifyUrl ?? '', `+91${phone}`));
-  assert.equal(
-    ok(await call('POST', `/agreement/${agreement.id}/esign/confirm`, { token, body: { otp } })).status,
-    'SIGNED',
-  );
-  await status('ACTIVE');
-  const loanId = ok(await call('GET', `/applications/${id}`, { token })).loan.id as string;
-  const schedule = ok(await call('GET', `/activation/${loanId}/schedule`, { token }));
-  assert.equal(schedule.length, 36);
-  assert.equal(ok(await call('GET', `/activation/${loanId}/account`, { token })).bucket, 'CURRENT');
-
-  // Closure: pay the foreclosure quote, the collections desk (by API key) verifies, the loan closes.
-  const quote = ok(await call('GET', `/loans/${loanId}/foreclosure-quote`, { token }));
-  const early = await call('POST', `/loans/${loanId}/close`, { token });
-  assert.equal(early.status, 422, 'not while money is owed');
-  assert.match(early.body.detail, /still owed/);
-  const payment = ok(
-    await call('POST', '/payments', {
-      token,
-      key: `foreclose-${loanId}`,
-      body: {
-        loanId,
-        amount: quote.total.minor,
-        method: 'UPI',
-        purpose: 'FORECLOSURE',
-        reference: 'UPI-REST-1',
-      },
-    }),
-    201,
-  );
-  const verified = await fetch(`${api}/payments/${payment.id}/verify`, {
-    method: 'POST',
-    headers: { 'x-api-key': collections, 'content-type': 'application/json' },
-    body: JSON.stringify({ accept: true, reason: 'credited in the bank statement' }),
-  });
-  assert.equal(verified.status, 200, await verified.text());
-  await status('CLOSED');
-  const closed = await eventually(async () => {
-    const r = ok(await call('POST', `/loans/${loanId}/close`, { token }));
-    return r.noDuesCertificate ? r : undefined;
-  }, 30_000);
-  assert.equal(closed.status, 'CLOSED');
-  assert.equal(closed.closureReason, 'FORECLOSED');
-  assert.deepEqual(
-    ok(await call('GET', `/payments/${loanId}/history`, { token })).map((p: Json) => p.status),
-    ['VERIFIED'],
-  );
-
-  // The back office sees it.
-  const book = ok(await call('GET', '/admin/loans?status=CLOSED&first=100', { token: admin }));
-  assert.ok(book.nodes.some((l: Json) => l.id === loanId));
-  const dashboard = ok(await call('GET', '/admin/dashboard', { token: admin }));
-  assert.ok(dashboard.applicationsByStatus.some((s: Json) => s.status === 'CLOSED' && s.count >= 1));
-  assert.ok(dashboard.loansByStatus.some((s: Json) => s.status === 'CLOSED' && s.count >= 1));
-});
-
 test('operations: /health/{service} per service, /metrics for admins in Prometheus text', async () => {
   const gateway = await call('GET', '/health/gateway');
   assert.deepEqual([gateway.status, gateway.body.status], [200, 'ok']);
@@ -542,4 +312,10 @@ test('operations: /health/{service} per service, /metrics for admins in Promethe
     /loanflow_http_requests_total\{service="gateway",route="\/api\/v1\/health\/\{service\}",method="GET",status="200"\} \d+/,
   );
   assert.match(text, /loanflow_process_cpu_seconds_total/);
+});
+
+test('a path one route names literally is that route: DELETE /documents/upload is a 405, not a document id', async () => {
+  const r = await call('DELETE', '/documents/upload');
+  assert.equal(r.status, 405);
+  assert.equal(r.headers.get('allow'), 'POST');
 });

@@ -33,7 +33,7 @@ async function seedRecords() {
   };
   const c = await activeLoan(gql, desk, approvers, platform.notifyUrl ?? '');
   const ids = await gql(
-    `query($id: ID!) { application(id: $id) { kycReview { id } offers { id } } }`,
+    `query($id: ID!) { application(id: $id) { offers { id } } }`,
     { id: c.applicationId },
     desk.kycManager.token,
   );
@@ -50,8 +50,6 @@ async function seedRecords() {
   const found = {
     applicationId: c.applicationId,
     loanId: c.loanId,
-    agreementId: c.agreementId,
-    reviewId: ids.data?.application.kycReview?.id as string,
     offerId: ids.data?.application.offers?.[0]?.id as string,
     paymentId: payment.data?.recordPayment.id as string,
     documentId: doc.body.document?.id as string,
@@ -68,12 +66,11 @@ function configWith(ids: Awaited<ReturnType<typeof seedRecords>>) {
   const toml = (v: string[]) => `[${v.map((x) => JSON.stringify(x)).join(', ')}]`;
   const bound: Record<string, string[]> = {
     id: [ids.applicationId, ids.documentId],
-    applicationId: [ids.applicationId],
+    appId: [ids.applicationId],
     loanId: [ids.loanId],
-    agreementId: [ids.agreementId],
-    reviewId: [ids.reviewId],
+    docId: [ids.documentId],
     offerId: [ids.offerId],
-    paymentId: [ids.paymentId],
+    payId: [ids.paymentId],
   };
   const lines = [readFileSync(join(__dirname, '..', 'schemathesis.toml'), 'utf8'), ''];
   for (const [name, values] of Object.entries(bound)) {
@@ -120,8 +117,11 @@ test('schemathesis finds no server error, no response off its schema, and no wro
     process.env.SCHEMATHESIS_EXAMPLES ?? '25',
     '--seed',
     process.env.SCHEMATHESIS_SEED ?? '20261203',
+    // One worker: with two threads CPython 3.11's ast.parse (hypothesis describes its filters with it)
+    // fails now and then with "AST constructor recursion depth mismatch" (python/cpython#106905), which
+    // failed a CI run; the fix shipped in 3.11.8 and 3.12.1, after the Python Debian 12 has.
     '--workers',
-    '2',
+    '1',
   ];
   const out: string[] = [];
   const code = await new Promise<number | null>((resolve) => {

@@ -161,6 +161,17 @@ function compileGraphQLRoute(route: GraphQLRoute, schema: GraphQLSchema): Compil
       if (required) bodyRequired.push(name);
     }
   }
+  for (const name of pathNames) {
+    if (params.some((p) => p.in === 'path' && p.name === name)) continue;
+    if (route.self !== name) throw new Error(`${route.method} ${route.path}: no variable takes {${name}}`);
+    params.push({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string', format: 'uuid' },
+      description: 'The caller’s own id: the operation acts on the signed-in customer.',
+    });
+  }
   if (route.method === 'POST' && !params.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')) {
     params.push(IDEMPOTENCY_PARAM);
   }
@@ -201,7 +212,8 @@ function compileGraphQLRoute(route: GraphQLRoute, schema: GraphQLSchema): Compil
     variables({ params: values, body: sent }) {
       const vars: Record<string, unknown> = { ...route.fixed };
       for (const p of params) {
-        if (p.in === 'path' && values[p.name] !== undefined) vars[p.name] = values[p.name];
+        if (p.in === 'path' && p.name !== route.self && values[p.name] !== undefined)
+          vars[p.name] = values[p.name];
       }
       for (const [v, header] of headerVar) {
         if (values[header] !== undefined) vars[v] = values[header];

@@ -100,6 +100,7 @@ export const CONSTRAINTS: Record<string, JsonSchema> = {
   'StaffUserInput.fullName': name(2, 120),
   'StaffUserInput.roles': { minItems: 1, items: { enum: KEY_ROLES } },
   'verifyPayment.reason': text(3, 1000),
+  'verifySignedAgreement.reason': text(3, 1000),
   'foreclosureQuote.date': { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
   'prepaymentPreview.amount': POSITIVE_MINOR,
   'waiveCharges.amount': POSITIVE_MINOR,

@@ -183,6 +183,16 @@ interface Built {
 }
 
 /**
+ * Of the routes a path matches, those that name the most of it literally: the table's
+ * `POST /documents/upload` is that route, not `/documents/{docId}` with "upload" as an id.
+ */
+function mostSpecific(routes: CompiledRoute[]) {
+  const literal = (r: CompiledRoute) => r.route.path.split('/').filter((s) => s && !s.startsWith('{')).length;
+  const most = Math.max(...routes.map(literal));
+  return routes.filter((r) => literal(r) === most);
+}
+
+/**
  * The partner REST API: routes declared in routes.ts, each run as one GraphQL operation through the
  * gateway as the caller, answering JSON or RFC 9457 problem details. The OpenAPI document is built from
  * the same declarations. Every POST honours an Idempotency-Key; every caller has a per-minute budget.
@@ -270,6 +280,10 @@ export function restApi(options: {
       });
     }
     if ('serve' in r.route) return options.serve[r.route.serve](params);
+    if (r.route.self && params[r.route.self] !== caller?.userId) {
+      // Another customer's id: the same answer as for an id that does not exist.
+      return problem(instance, { code: 'NOT_FOUND', detail: 'no such customer' });
+    }
     if (r.route.upload) return upload(r, r.route, req, instance, caller, raw);
     const text = raw.toString('utf8');
     let body: unknown;
@@ -394,9 +408,11 @@ export function restApi(options: {
     );
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string, url: URL) {
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, url: URL, atRoot: boolean) {
     const instance = url.pathname;
-    const matching = current().routes.filter((r) => r.pattern.test(path));
+    const matching = mostSpecific(
+      current().routes.filter((r) => (!atRoot || r.route.atRoot) && r.pattern.test(path)),
+    );
     if (!matching.length) return send(res, problem(instance, { code: 'NOT_FOUND', detail: 'no such route' }));
     const r = matching.find((m) => m.route.method === req.method);
     if (!r) {
@@ -446,7 +462,7 @@ export function restApi(options: {
       }
     }
 
-    nameRoute(res, `${BASE}${r.route.path}`);
+    nameRoute(res, `${atRoot ? '' : BASE}${r.route.path}`);
     const takesFile = 'upload' in r.route && !!r.route.upload;
     const raw =
       req.method === 'GET' || req.method === 'DELETE'
@@ -511,8 +527,11 @@ export function restApi(options: {
     stop: () => clearInterval(pruner),
     async handle(req: IncomingMessage, res: ServerResponse) {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const path = url.pathname.slice(BASE.length) || '/';
+      // The table's /health/{service} and /metrics are also served outside /api/v1, where it puts them.
+      const atRoot = url.pathname !== BASE && !url.pathname.startsWith(`${BASE}/`);
+      const path = atRoot ? url.pathname : url.pathname.slice(BASE.length) || '/';
       try {
+        if (atRoot) return await route(req, res, path, url, true);
         if (path === '/openapi.json' && req.method === 'GET') {
           return send(res, {
             status: 200,
@@ -534,7 +553,7 @@ export function restApi(options: {
           const body = { type: problemType(code), title: known.title, status: STATUS[code], code };
           return send(res, { status: 200, type: 'application/json', body: JSON.stringify(body) });
         }
-        await route(req, res, path, url);
+        await route(req, res, path, url, false);
       } catch (err) {
         // A store that is away (the budget's, a key's) is a 503 to retry, not a failure of ours.
         const code: ErrorCode =

@@ -85,9 +85,10 @@ export function openApiDocument(routes: readonly CompiledRoute[], version: strin
       tags: [r.route.tag],
       summary: r.route.summary,
       description:
-        'serve' in r.route
-          ? `${who(r)} Answered by the gateway itself.`
-          : `${who(r)}${r.route.upload ? ` The file goes to the ${r.route.upload.subgraph} service first; then` : ''} Runs the GraphQL operation:\n\n\`\`\`graphql\n${r.route.operation}\n\`\`\``,
+        (r.route.alias ? `The same as ${r.route.alias}, under another name. ` : '') +
+        ('serve' in r.route
+          ? `${who(r)} Answered by the gateway itself${r.route.atRoot ? `, also at ${r.route.path} outside /api/v1` : ''}.`
+          : `${who(r)}${r.route.upload ? ` The file goes to the ${r.route.upload.subgraph} service first; then` : ''} Runs the GraphQL operation:\n\n\`\`\`graphql\n${r.route.operation}\n\`\`\``),
       parameters: r.params.map((p) => ({
         name: p.name,
         in: p.in,

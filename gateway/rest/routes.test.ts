@@ -2,84 +2,92 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROUTES } from './routes';
+import { BASE } from './index';
+import { type RestRoute, ROUTES } from './routes';
 
-const rows = readFileSync(join(__dirname, '..', '..', 'docs', 'api-table.tsv'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() && !l.startsWith('#'))
-  .map((l) => {
-    const [source, method, path, roles] = l.split('\t');
-    return { source, route: `${method} ${path}`, roles };
-  });
-const declared = new Map(
-  ROUTES.map((r) => [
-    `${r.method} ${r.path}`,
-    Array.isArray(r.roles) ? r.roles.join(',') : (r.roles as string),
-  ]),
-);
+const ROOT = join(__dirname, '..', '..');
+const tsv = (file: string) =>
+  readFileSync(join(ROOT, 'docs', file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => l.split('\t'));
 
-test('every route of the API table is declared, with the table’s roles', () => {
-  for (const row of rows.filter((r) => r.source === 'table')) {
-    assert.ok(declared.has(row.route), `missing: ${row.route}`);
-    assert.equal(declared.get(row.route), row.roles, `roles of ${row.route}`);
-  }
+/** The seed's table as docs/api-table.tsv carries it. */
+const TABLE = tsv('api-table.tsv').map(([method, endpoint, service, description, auth]) => ({
+  method,
+  endpoint,
+  service,
+  description,
+  auth,
+}));
+const SEED = readFileSync(join(ROOT, '..', 'shared', 'seeds', '000_d99325829b6fbb82.txt'), 'utf8');
+
+const rolesOf = (r: RestRoute) => (Array.isArray(r.roles) ? r.roles.join(',') : (r.roles as string));
+/** Where a route is served: under /api/v1, and for some also at the root. */
+const addresses = (r: RestRoute) => [
+  `${r.method} ${BASE}${r.path}`,
+  ...(r.atRoot ? [`${r.method} ${r.path}`] : []),
+];
+
+test('docs/api-table.tsv is the seed’s API table, every row word for word and none left out', () => {
+  // In the seed a row is its cells run together (the table lost its cell borders as text).
+  const seedRows = SEED.split('\n').filter((l) => /^(GET|POST|PUT|PATCH|DELETE)\//.test(l));
+  assert.deepEqual(
+    TABLE.map((r) => `${r.method}${r.endpoint}${r.service}${r.description}${r.auth}`),
+    seedRows,
+  );
+  assert.ok(TABLE.every((r) => r.auth && r.service && r.description));
 });
 
-test('nothing is declared that the list does not name (added routes are marked as ours)', () => {
-  const listed = new Map(rows.map((r) => [r.route, r]));
-  for (const [route, roles] of declared) {
-    assert.ok(listed.has(route), `not in docs/api-table.tsv: ${route}`);
-    assert.equal(listed.get(route)?.roles, roles, `roles of ${route}`);
-  }
-  assert.equal(listed.size, rows.length, 'each route listed once');
+test('every row of the table is a declared route with its method, path and path parameters', () => {
+  const served = new Set(ROUTES.flatMap(addresses));
+  for (const row of TABLE)
+    assert.ok(served.has(`${row.method} ${row.endpoint}`), `missing: ${row.method} ${row.endpoint}`);
 });
 
-test('the list covers every endpoint the issue names', () => {
-  const table = new Set(rows.filter((r) => r.source === 'table').map((r) => r.route));
-  const named: Record<string, string> = {
-    'customers register': 'POST /customers/register',
-    'customers profile': 'GET /customers/profile',
-    'customers kyc': 'POST /customers/kyc',
-    'auth login': 'POST /auth/login',
-    'auth refresh': 'POST /auth/refresh',
-    'auth logout': 'POST /auth/logout',
-    'applications create': 'POST /applications',
-    'applications get': 'GET /applications/{id}',
-    'applications timeline': 'GET /applications/{id}/timeline',
-    'documents upload': 'POST /documents',
-    'documents list': 'GET /applications/{id}/documents',
-    'documents delete': 'DELETE /documents/{id}',
-    'kyc queue': 'GET /kyc/queue',
-    'kyc assign': 'POST /kyc/{reviewId}/assign',
-    'kyc verify': 'POST /kyc/{reviewId}/verify',
-    'kyc decision': 'POST /kyc/{reviewId}/decision',
-    'risk assess': 'POST /risk/{applicationId}/assess',
-    'risk report': 'GET /risk/{applicationId}/report',
-    'risk decision': 'POST /risk/{applicationId}/decision',
-    'discussion offer': 'POST /discussion/{applicationId}/offer',
-    'discussion accept': 'POST /discussion/offers/{offerId}/accept',
-    'discussion decline': 'POST /discussion/offers/{offerId}/decline',
-    'approval internal': 'POST /approval/{applicationId}/internal',
-    'approval management': 'POST /approval/{applicationId}/management',
-    'approval final': 'POST /approval/{applicationId}/final',
-    'agreement generate': 'POST /agreement/{applicationId}/generate',
-    'agreement esign': 'POST /agreement/{agreementId}/esign',
-    'agreement upload': 'POST /agreement/{agreementId}/upload',
-    'activation trigger': 'POST /activation/{applicationId}/trigger',
-    'activation schedule': 'GET /activation/{loanId}/schedule',
-    'activation account': 'GET /activation/{loanId}/account',
-    'payments record': 'POST /payments',
-    'payments proof': 'POST /payments/{paymentId}/proof',
-    'payments history': 'GET /payments/{loanId}/history',
-    'payments outstanding': 'GET /payments/{loanId}/outstanding',
-    'loans close': 'POST /loans/{loanId}/close',
-    'notifications inbox': 'GET /notifications/inbox',
-    'notifications read': 'POST /notifications/{id}/read',
-    'notifications preferences': 'GET /notifications/preferences',
-    'admin loans': 'GET /admin/loans',
-    'admin dashboard': 'GET /admin/dashboard',
-    health: 'GET /health/{service}',
-    metrics: 'GET /metrics',
-  };
-  for (const [name, route] of Object.entries(named)) assert.ok(table.has(route), `${name}: ${route}`);
+test('docs/api-routes.tsv lists every declared route once: the table’s, our aliases of them, and ours', () => {
+  const table = new Set(TABLE.map((r) => `${r.method} ${r.endpoint}`));
+  const listed = tsv('api-routes.tsv').map(([source, method, path, roles, aliasOf]) => ({
+    key: `${method} ${path}`,
+    line: [source, roles, aliasOf ?? ''].join(' | '),
+  }));
+  const declared = ROUTES.map((r) => ({
+    key: `${r.method} ${r.path}`,
+    line: [
+      addresses(r).some((a) => table.has(a)) ? 'table' : r.alias ? 'alias' : 'added',
+      rolesOf(r),
+      r.alias ?? '',
+    ].join(' | '),
+  }));
+  assert.deepEqual(listed, declared);
+});
+
+test('an alias names a declared route that runs the same operation, and is not itself an alias', () => {
+  const byKey = new Map(ROUTES.map((r) => [`${r.method} ${r.path}`, r]));
+  for (const r of ROUTES.filter((x) => x.alias)) {
+    const target = byKey.get(r.alias as string);
+    assert.ok(target, `${r.method} ${r.path}: alias of nothing (${r.alias})`);
+    assert.equal(target.alias, undefined, `${r.alias} is an alias itself`);
+    assert.equal(rolesOf(target), rolesOf(r), `${r.method} ${r.path}: roles`);
+    // Variables may be named after the alias's own path parameters; the rest is the same.
+    const op = (x: RestRoute) =>
+      'operation' in x
+        ? {
+            ...x,
+            operation: x.operation.replace(/\$\w+/g, '$v'),
+            method: '',
+            path: '',
+            summary: '',
+            alias: '',
+            self: '',
+          }
+        : x;
+    const { tag: _a, ...mine } = op(r) as RestRoute & Record<string, unknown>;
+    const { tag: _b, ...theirs } = op(target) as RestRoute & Record<string, unknown>;
+    assert.deepEqual(
+      { ...mine, self: '' },
+      { ...theirs, self: '' },
+      `${r.method} ${r.path}: not the same as ${r.alias}`,
+    );
+  }
 });

@@ -9,6 +9,13 @@ interface RouteBase {
   /** Who may call it; the graph checks roles and ownership again. */
   roles: 'public' | 'authenticated' | readonly Role[];
   status?: 200 | 201 | 202;
+  /**
+   * "METHOD /path" of the route this one repeats under another name (the seed's API table and our own
+   * forms both kept; see docs/decisions.md): same operation, same answer, documented as an alias.
+   */
+  alias?: string;
+  /** Also served at this path outside /api/v1 (the table's /health/{service} and /metrics). */
+  atRoot?: true;
 }
 
 /**
@@ -32,6 +39,8 @@ export interface GraphQLRoute extends RouteBase {
    * subgraph's file route; the id in its answer then becomes the operation's `variable`.
    */
   upload?: { subgraph: string; path: string; fields: Record<string, string>; id: string; variable: string };
+  /** A path parameter that must be the caller's own id (the operation acts on the caller). */
+  self?: string;
 }
 
 /** A route the gateway answers itself (no GraphQL behind it), with its declared parameters and answer. */
@@ -108,9 +117,17 @@ export const ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'GET',
+    path: '/customers/{id}/profile',
+    tag: 'customers',
+    summary: 'A customer’s profile and KYC status (PAN and Aadhaar masked): the customer themself, or staff.',
+    roles: 'authenticated',
+    operation: `query($id: ID!) { customer(id: $id) { ${CUSTOMER} } }`,
+  },
+  {
+    method: 'GET',
     path: '/customers/profile',
     tag: 'customers',
-    summary: 'The signed-in customer’s profile (PAN and Aadhaar masked).',
+    summary: 'The signed-in customer’s profile (PAN and Aadhaar masked), without knowing their id.',
     roles: [Role.CUSTOMER],
     operation: `query { me { customer { ${CUSTOMER} } } }`,
     pick: 'customer',
@@ -125,13 +142,24 @@ export const ROUTES: readonly RestRoute[] = [
     body: 'input',
   },
   {
-    method: 'POST',
-    path: '/customers/kyc',
+    method: 'PUT',
+    path: '/customers/{id}/kyc',
     tag: 'customers',
-    summary: 'Submit KYC data (PAN, Aadhaar, date of birth, address).',
+    summary: 'Submit or correct the customer’s own KYC data (PAN, Aadhaar, date of birth, address).',
     roles: [Role.CUSTOMER],
     operation: `mutation($input: KycInput!) { submitKyc(input: $input) { ${CUSTOMER} } }`,
     body: 'input',
+    self: 'id',
+  },
+  {
+    method: 'POST',
+    path: '/customers/kyc',
+    tag: 'customers',
+    summary: 'Submit KYC data, as PUT /customers/{id}/kyc does for the signed-in customer.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($input: KycInput!) { submitKyc(input: $input) { ${CUSTOMER} } }`,
+    body: 'input',
+    alias: 'PUT /customers/{id}/kyc',
   },
   // auth
   {
@@ -241,6 +269,16 @@ export const ROUTES: readonly RestRoute[] = [
     pick: 'documents',
   },
   {
+    method: 'GET',
+    path: '/documents/{appId}/list',
+    tag: 'documents',
+    summary: 'The documents uploaded for an application.',
+    roles: 'authenticated',
+    operation: `query($appId: ID!, $latestOnly: Boolean) { application(id: $appId) { documents(latestOnly: $latestOnly) { ${DOCUMENT} } } }`,
+    pick: 'documents',
+    alias: 'GET /applications/{id}/documents',
+  },
+  {
     method: 'POST',
     path: '/documents',
     tag: 'documents',
@@ -258,13 +296,31 @@ export const ROUTES: readonly RestRoute[] = [
     status: 201,
   },
   {
+    method: 'POST',
+    path: '/documents/upload',
+    tag: 'documents',
+    summary:
+      'Upload a document (multipart: applicationId, type, file — PDF, JPEG or PNG, checked by its bytes). The same file again answers 200 with the stored document.',
+    roles: 'authenticated',
+    operation: `query($id: ID!) { document(id: $id) { ${DOCUMENT} } }`,
+    upload: {
+      subgraph: 'documents',
+      path: '/documents',
+      fields: { applicationId: 'ID', type: 'DocumentType' },
+      id: 'document.id',
+      variable: 'id',
+    },
+    status: 201,
+    alias: 'POST /documents',
+  },
+  {
     method: 'DELETE',
-    path: '/documents/{id}',
+    path: '/documents/{docId}',
     tag: 'documents',
     summary:
       'Delete a document awaiting review (kept on record as DELETED; the same file again restores it).',
     roles: 'authenticated',
-    operation: `mutation($id: ID!) { deleteDocument(id: $id) { ${DOCUMENT} } }`,
+    operation: `mutation($docId: ID!) { deleteDocument(id: $docId) { ${DOCUMENT} } }`,
   },
   // kyc
   {
@@ -277,52 +333,52 @@ export const ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'POST',
-    path: '/kyc/{reviewId}/assign',
+    path: '/kyc/{appId}/assign',
     tag: 'kyc',
-    summary: 'Assign a review to an officer (KYC manager).',
+    summary: 'Assign the application’s KYC review to an officer (KYC manager).',
     roles: [Role.KYC_MANAGER],
-    operation: `mutation($reviewId: ID!, $officerId: ID!) { assignKyc(reviewId: $reviewId, officerId: $officerId) { ${REVIEW} } }`,
+    operation: `mutation($appId: ID!, $officerId: ID!) { assignKyc(applicationId: $appId, officerId: $officerId) { ${REVIEW} } }`,
   },
   {
-    method: 'POST',
-    path: '/kyc/{reviewId}/verify',
+    method: 'PUT',
+    path: '/kyc/{appId}/verify',
     tag: 'kyc',
-    summary: 'Record the officer’s checklist.',
+    summary: 'Record the assigned officer’s checklist for the application’s KYC review.',
     roles: [Role.KYC_OFFICER],
-    operation: `mutation($reviewId: ID!, $checklist: KycChecklistInput!) { verifyKyc(reviewId: $reviewId, checklist: $checklist) { ${REVIEW} } }`,
+    operation: `mutation($appId: ID!, $checklist: KycChecklistInput!) { verifyKyc(applicationId: $appId, checklist: $checklist) { ${REVIEW} } }`,
   },
   {
     method: 'POST',
-    path: '/kyc/{reviewId}/decision',
+    path: '/kyc/{appId}/decision',
     tag: 'kyc',
-    summary: 'Approve or reject a verified review (KYC manager).',
+    summary: 'Approve or reject the application’s verified KYC review (KYC manager).',
     roles: [Role.KYC_MANAGER],
-    operation: `mutation($reviewId: ID!, $approve: Boolean!, $reason: String!) { decideKyc(reviewId: $reviewId, approve: $approve, reason: $reason) { ${REVIEW} } }`,
+    operation: `mutation($appId: ID!, $approve: Boolean!, $reason: String!) { decideKyc(applicationId: $appId, approve: $approve, reason: $reason) { ${REVIEW} } }`,
   },
   // risk
   {
     method: 'POST',
-    path: '/risk/{applicationId}/assess',
+    path: '/risk/{appId}/assess',
     tag: 'risk',
     summary: 'Run (or re-run) the risk assessment.',
     roles: [Role.RISK_OFFICER],
-    operation: `mutation($applicationId: ID!) { assessRisk(applicationId: $applicationId) { ${RISK} } }`,
+    operation: `mutation($appId: ID!) { assessRisk(applicationId: $appId) { ${RISK} } }`,
   },
   {
     method: 'GET',
-    path: '/risk/{applicationId}/report',
+    path: '/risk/{appId}/report',
     tag: 'risk',
     summary: 'The score, grade and affordability figures.',
     roles: STAFF_RISK,
-    operation: `query($applicationId: ID!) { riskReport(applicationId: $applicationId) { ${RISK} } }`,
+    operation: `query($appId: ID!) { riskReport(applicationId: $appId) { ${RISK} } }`,
   },
   {
     method: 'POST',
-    path: '/risk/{applicationId}/decision',
+    path: '/risk/{appId}/decision',
     tag: 'risk',
     summary: 'Approve for discussion or reject (risk manager).',
     roles: [Role.RISK_MANAGER],
-    operation: `mutation($applicationId: ID!, $approve: Boolean!, $reason: String!) { decideRisk(applicationId: $applicationId, approve: $approve, reason: $reason) { ${RISK} } }`,
+    operation: `mutation($appId: ID!, $approve: Boolean!, $reason: String!) { decideRisk(applicationId: $appId, approve: $approve, reason: $reason) { ${RISK} } }`,
   },
   // loan products
   {
@@ -354,19 +410,35 @@ export const ROUTES: readonly RestRoute[] = [
   // discussion
   {
     method: 'POST',
-    path: '/discussion/{applicationId}/offer',
+    path: '/discussion/{appId}/offer',
     tag: 'discussion',
     summary: 'Send an offer (a new round).',
     roles: [Role.RISK_OFFICER, Role.RISK_MANAGER],
-    operation: `mutation($applicationId: ID!, $terms: OfferTermsInput!) { sendOffer(applicationId: $applicationId, terms: $terms) { ${OFFER} } }`,
+    operation: `mutation($appId: ID!, $terms: OfferTermsInput!) { sendOffer(applicationId: $appId, terms: $terms) { ${OFFER} } }`,
     body: 'terms',
     status: 201,
   },
   {
     method: 'POST',
+    path: '/discussion/{appId}/accept',
+    tag: 'discussion',
+    summary: 'Accept the application’s current offer (its latest round, before it expires).',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($appId: ID!) { acceptOffer(applicationId: $appId) { ${OFFER} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/discussion/{appId}/decline',
+    tag: 'discussion',
+    summary: 'Decline the application’s current offer; this closes the application.',
+    roles: [Role.CUSTOMER],
+    operation: `mutation($appId: ID!, $reason: String!) { declineOffer(applicationId: $appId, reason: $reason) { ${OFFER} } }`,
+  },
+  {
+    method: 'POST',
     path: '/discussion/offers/{offerId}/accept',
     tag: 'discussion',
-    summary: 'Accept the current offer.',
+    summary: 'Accept this offer (one a newer round replaced can no longer be accepted).',
     roles: [Role.CUSTOMER],
     operation: `mutation($offerId: ID!) { acceptOffer(offerId: $offerId) { ${OFFER} } }`,
   },
@@ -374,7 +446,7 @@ export const ROUTES: readonly RestRoute[] = [
     method: 'POST',
     path: '/discussion/offers/{offerId}/decline',
     tag: 'discussion',
-    summary: 'Decline the current offer.',
+    summary: 'Decline this offer; this closes the application.',
     roles: [Role.CUSTOMER],
     operation: `mutation($offerId: ID!, $reason: String!) { declineOffer(offerId: $offerId, reason: $reason) { ${OFFER} } }`,
   },
@@ -388,56 +460,66 @@ export const ROUTES: readonly RestRoute[] = [
   ).map(
     ([name, level, roles]): RestRoute => ({
       method: 'POST',
-      path: `/approval/{applicationId}/${name}`,
+      path: `/approval/{appId}/${name}`,
       tag: 'approval',
       summary: `Level ${level} (${name}) approval or rejection.`,
       roles,
-      operation: `mutation($applicationId: ID!, $level: Int!, $approve: Boolean!, $comment: String!) { decideApproval(applicationId: $applicationId, level: $level, approve: $approve, comment: $comment) { ${APPROVAL} } }`,
+      operation: `mutation($appId: ID!, $level: Int!, $approve: Boolean!, $comment: String!) { decideApproval(applicationId: $appId, level: $level, approve: $approve, comment: $comment) { ${APPROVAL} } }`,
       fixed: { level },
     }),
   ),
   // agreement
   {
     method: 'POST',
-    path: '/agreement/{applicationId}/generate',
+    path: '/agreement/{appId}/generate',
     tag: 'agreement',
     summary: 'The sanctioned application’s agreement, generated now if still waiting (idempotent).',
     roles: [Role.CUSTOMER, Role.CREDIT_HEAD, Role.ADMIN],
-    operation: `mutation($applicationId: ID!) { generateAgreement(applicationId: $applicationId) { ${AGREEMENT} } }`,
+    operation: `mutation($appId: ID!) { generateAgreement(applicationId: $appId) { ${AGREEMENT} } }`,
   },
   {
     method: 'POST',
-    path: '/agreement/{agreementId}/esign',
+    path: '/agreement/{appId}/esign',
     tag: 'agreement',
-    summary: 'Send the e-sign OTP to the borrower’s phone.',
+    summary: 'Start e-signing the application’s agreement: a one-time code goes to the borrower’s phone.',
     roles: [Role.CUSTOMER],
-    operation: `mutation($agreementId: ID!) { startEsign(agreementId: $agreementId) { sentTo agreement { ${AGREEMENT} } } }`,
+    operation: `mutation($appId: ID!) { startEsign(applicationId: $appId) { sentTo agreement { ${AGREEMENT} } } }`,
   },
   {
     method: 'POST',
-    path: '/agreement/{agreementId}/esign/confirm',
+    path: '/agreement/{appId}/esign/confirm',
     tag: 'agreement',
-    summary: 'Sign with the OTP.',
+    summary: 'Sign the application’s agreement with the code.',
     roles: [Role.CUSTOMER],
-    operation: `mutation($agreementId: ID!, $otp: String!) { confirmEsign(agreementId: $agreementId, otp: $otp) { ${AGREEMENT} } }`,
+    operation: `mutation($appId: ID!, $otp: String!) { confirmEsign(applicationId: $appId, otp: $otp) { ${AGREEMENT} } }`,
   },
   {
     method: 'POST',
-    path: '/agreement/{agreementId}/upload',
+    path: '/agreement/{appId}/upload',
     tag: 'agreement',
-    summary: 'Attach a wet-signed copy (an uploaded document) for verification.',
+    summary:
+      'Offer a manually signed copy of the application’s agreement (uploaded first as a SIGNED_AGREEMENT document) for verification.',
     roles: [Role.CUSTOMER],
-    operation: `mutation($agreementId: ID!, $documentId: ID!) { uploadSignedAgreement(agreementId: $agreementId, documentId: $documentId) { ${AGREEMENT} } }`,
+    operation: `mutation($appId: ID!, $documentId: ID!) { uploadSignedAgreement(applicationId: $appId, documentId: $documentId) { ${AGREEMENT} } }`,
+  },
+  {
+    method: 'POST',
+    path: '/agreement/{appId}/upload/verify',
+    tag: 'agreement',
+    summary:
+      'Loan operations: accept the uploaded signed copy (the agreement is signed) or send it back with the reason.',
+    roles: [Role.INTERNAL_APPROVER, Role.MANAGER, Role.ADMIN],
+    operation: `mutation($appId: ID!, $accept: Boolean!, $reason: String!) { verifySignedAgreement(applicationId: $appId, accept: $accept, reason: $reason) { ${AGREEMENT} } }`,
   },
   // activation
   {
     method: 'POST',
-    path: '/activation/{applicationId}/trigger',
+    path: '/activation/{appId}/trigger',
     tag: 'activation',
     summary:
       'Open the loan account of a signed application and send it to the lender waterfall (normally automatic on signing); ACTIVE once a lender funds it.',
     roles: [Role.ADMIN],
-    operation: `mutation($applicationId: ID!) { activateLoan(applicationId: $applicationId) { ${LOAN} } }`,
+    operation: `mutation($appId: ID!) { activateLoan(applicationId: $appId) { ${LOAN} } }`,
   },
   {
     method: 'GET',
@@ -471,19 +553,19 @@ export const ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'POST',
-    path: '/payments/{paymentId}/proof',
+    path: '/payments/{payId}/proof',
     tag: 'payments',
     summary: 'Attach an uploaded PAYMENT_PROOF document to a payment awaiting verification.',
     roles: [Role.CUSTOMER, Role.MANAGER, Role.ADMIN],
-    operation: `mutation($paymentId: ID!, $documentId: ID!) { attachPaymentProof(paymentId: $paymentId, documentId: $documentId) { ${PAYMENT} } }`,
+    operation: `mutation($payId: ID!, $documentId: ID!) { attachPaymentProof(paymentId: $payId, documentId: $documentId) { ${PAYMENT} } }`,
   },
   {
     method: 'POST',
-    path: '/payments/{paymentId}/verify',
+    path: '/payments/{payId}/verify',
     tag: 'payments',
     summary: 'Loan operations: the money arrived (it is applied to the loan) or it did not.',
     roles: [Role.MANAGER, Role.ADMIN],
-    operation: `mutation($paymentId: ID!, $accept: Boolean!, $reason: String!) { verifyPayment(paymentId: $paymentId, accept: $accept, reason: $reason) { ${PAYMENT} } }`,
+    operation: `mutation($payId: ID!, $accept: Boolean!, $reason: String!) { verifyPayment(paymentId: $payId, accept: $accept, reason: $reason) { ${PAYMENT} } }`,
   },
   {
     method: 'GET',
@@ -498,9 +580,10 @@ export const ROUTES: readonly RestRoute[] = [
     method: 'GET',
     path: '/payments/{loanId}/outstanding',
     tag: 'payments',
-    summary: 'What is owed, and what is owed once payments awaiting verification are applied.',
+    summary:
+      'What is owed, what is owed once payments awaiting verification are applied, and the next instalment due.',
     roles: 'authenticated',
-    operation: `query($loanId: ID!) { loan(id: $loanId) { outstanding { total { ${MONEY} } pendingVerification { ${MONEY} } afterPending { ${MONEY} } } } }`,
+    operation: `query($loanId: ID!) { loan(id: $loanId) { outstanding { total { ${MONEY} } pendingVerification { ${MONEY} } afterPending { ${MONEY} } nextDueDate nextDueAmount { ${MONEY} } } } }`,
     pick: 'outstanding',
   },
   // loans
@@ -565,12 +648,21 @@ export const ROUTES: readonly RestRoute[] = [
     operation: `query($unreadOnly: Boolean, $after: String, $first: Int) { myNotifications(unreadOnly: $unreadOnly, after: $after, first: $first) { items { ${NOTIFICATION} } unreadCount pageInfo { endCursor hasNextPage } } }`,
   },
   {
+    method: 'PATCH',
+    path: '/notifications/{id}/read',
+    tag: 'notifications',
+    summary: 'Mark a notification read.',
+    roles: 'authenticated',
+    operation: `mutation($id: ID!) { markNotificationRead(id: $id) { ${NOTIFICATION} } }`,
+  },
+  {
     method: 'POST',
     path: '/notifications/{id}/read',
     tag: 'notifications',
     summary: 'Mark a notification read.',
     roles: 'authenticated',
     operation: `mutation($id: ID!) { markNotificationRead(id: $id) { ${NOTIFICATION} } }`,
+    alias: 'PATCH /notifications/{id}/read',
   },
   {
     method: 'GET',
@@ -609,10 +701,19 @@ export const ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'GET',
+    path: '/admin/reports/dashboard',
+    tag: 'admin',
+    summary: 'Applications and loans by status, and the portfolio by delinquency bucket.',
+    roles: MANAGEMENT,
+    operation: `query { dashboard { applicationsByStatus { status count oldestUpdate } loansByStatus { status count } portfolio { currency loans principalOutstanding { ${MONEY} } buckets { bucket loans principalOutstanding { ${MONEY} } } } } }`,
+  },
+  {
+    method: 'GET',
     path: '/admin/dashboard',
     tag: 'admin',
     summary: 'Applications and loans by status, and the portfolio by delinquency bucket.',
     roles: MANAGEMENT,
+    alias: 'GET /admin/reports/dashboard',
     operation: `query { dashboard { applicationsByStatus { status count oldestUpdate } loansByStatus { status count } portfolio { currency loans principalOutstanding { ${MONEY} } buckets { bucket loans principalOutstanding { ${MONEY} } } } } }`,
   },
   {
@@ -691,6 +792,7 @@ export const ROUTES: readonly RestRoute[] = [
     summary: 'Whether the gateway or one service is up (503 when it is not).',
     roles: 'public',
     serve: 'health',
+    atRoot: true,
     pathParams: { service: { type: 'string', enum: SERVICES } },
     response: {
       type: 'application/json',
@@ -714,6 +816,7 @@ export const ROUTES: readonly RestRoute[] = [
     summary: 'Prometheus metrics of this gateway process (text exposition format).',
     roles: [Role.ADMIN],
     serve: 'metrics',
+    atRoot: true,
     response: { type: 'text/plain', schema: { type: 'string' } },
   },
 ];

@@ -7,14 +7,15 @@ import { type CloudEvent, recordEvent } from '../../platform/events';
 import { keysetPage } from '../../platform/graphql/page';
 import { nameIndex } from '../../platform/pii';
 import { Role } from '../../platform/roles';
+import { type RecordRef, refKey } from '../../platform/validation';
 import { type Checklist, decide, KycStatus, requireFourEyes, requireStep } from './domain/review';
 import { kycEvents } from './events';
 import { CustomerRefRow, ReviewRow, WatchlistRow } from './model/review';
 
 export const KYC_STAFF = [Role.KYC_OFFICER, Role.KYC_MANAGER, Role.ADMIN];
 
-async function load(m: EntityManager, id: string) {
-  const review = isUuid(id) ? await m.findOne(ReviewRow, { where: { id } }) : null;
+async function load(m: EntityManager, ref: RecordRef) {
+  const review = isUuid(refKey(ref)) ? await m.findOne(ReviewRow, { where: ref }) : null;
   if (!review) throw notFound('KYC review');
   return review;
 }
@@ -74,11 +75,11 @@ export function queue(db: DataSource, filter: QueueFilter, page: { first: number
   return keysetPage(qb, { sql: 'r.opened_at', of: (r) => r.openedAt }, 'ASC', page);
 }
 
-export async function assign(db: DataSource, manager: Caller, reviewId: string, officerId: string) {
+export async function assign(db: DataSource, manager: Caller, ref: RecordRef, officerId: string) {
   if (!isUuid(officerId))
     throw new AppError('BAD_USER_INPUT', 'officerId must be a user id', { field: 'officerId' });
   return db.transaction(async (m) => {
-    const review = await load(m, reviewId);
+    const review = await load(m, ref);
     requireStep(review.status, 'assign');
     requireFourEyes('assign', manager.userId, review, officerId);
     const first = review.status === KycStatus.OPEN;
@@ -102,11 +103,11 @@ async function screened(m: EntityManager, customerId: string): Promise<boolean> 
 export async function verify(
   db: DataSource,
   officer: Caller,
-  reviewId: string,
+  ref: RecordRef,
   input: Omit<Checklist, 'sanctionsClear'>,
 ) {
   return db.transaction(async (m) => {
-    const review = await load(m, reviewId);
+    const review = await load(m, ref);
     requireStep(review.status, 'verify');
     if (review.assignedTo !== officer.userId)
       throw forbidden('only the assigned officer verifies this review');
@@ -131,12 +132,12 @@ export async function verify(
 export async function decideReview(
   db: DataSource,
   manager: Caller,
-  reviewId: string,
+  ref: RecordRef,
   approve: boolean,
   reason: string,
 ) {
   return db.transaction(async (m) => {
-    const review = await load(m, reviewId);
+    const review = await load(m, ref);
     requireStep(review.status, 'decide');
     requireFourEyes('decide', manager.userId, review);
     const status = decide(review.checklist as Checklist, approve, reason);

@@ -26,7 +26,7 @@ import {
   roundingOf,
 } from '../../platform/products';
 import { Role } from '../../platform/roles';
-import { parseInput } from '../../platform/validation';
+import { parseInput, type RecordRef, refKey } from '../../platform/validation';
 import { renderAgreement, stampSignature } from './domain/agreement-pdf';
 import { AgreementStatus, checkOtp, OTP_MAX_ATTEMPTS, OTP_TTL_MS, otpHash } from './domain/esign';
 import { agreementEvents } from './events';
@@ -236,24 +236,28 @@ async function recordVersion(
 
 // ---- commands --------------------------------------------------------------------------------------
 
-async function ownAgreement(m: EntityManager, customer: Caller, id: string, lock = false) {
-  const a = isUuid(id)
-    ? await m.findOne(AgreementRow, {
-        where: { id },
-        ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-      })
+/** The agreement named by its id or its application's, locked for the change about to be made. */
+async function lockAgreement(m: EntityManager, ref: RecordRef) {
+  const a = isUuid(refKey(ref))
+    ? await m.findOne(AgreementRow, { where: ref, lock: { mode: 'pessimistic_write' } })
     : null;
-  if (!a || a.customerId !== customer.userId) throw notFound('agreement');
+  if (!a) throw notFound('agreement');
+  return a;
+}
+
+async function ownAgreement(m: EntityManager, customer: Caller, ref: RecordRef) {
+  const a = await lockAgreement(m, ref);
+  if (a.customerId !== customer.userId) throw notFound('agreement');
   return a;
 }
 
 const maskPhone = (phone: string) => `${phone.slice(0, 3)}******${phone.slice(-2)}`;
 
 /** Sends a 6-digit code to the borrower's registered mobile; a new request replaces the code (5 minutes). */
-export async function startEsign(db: DataSource, customer: Caller, agreementId: string) {
+export async function startEsign(db: DataSource, customer: Caller, ref: RecordRef) {
   const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const { agreement, phone } = await db.transaction(async (m) => {
-    const a = await ownAgreement(m, customer, agreementId, true);
+    const a = await ownAgreement(m, customer, ref);
     if (a.status === AgreementStatus.ESIGN_LOCKED) {
       throw new AppError(
         'FAILED_PRECONDITION',
@@ -298,7 +302,7 @@ export async function startEsign(db: DataSource, customer: Caller, agreementId: 
 export async function confirmEsign(
   db: DataSource,
   customer: Caller,
-  agreementId: string,
+  ref: RecordRef,
   otp: string,
   ip: string | undefined,
 ) {
@@ -306,7 +310,7 @@ export async function confirmEsign(
     | { agreement: AgreementRow }
     | { error: string; code: 'BAD_USER_INPUT' | 'FAILED_PRECONDITION' };
   const outcome = await db.transaction(async (m): Promise<Outcome> => {
-    const a = await ownAgreement(m, customer, agreementId, true);
+    const a = await ownAgreement(m, customer, ref);
     const check = checkOtp(a, otp, otpHash(config().OTP_SECRET, a.id, otp), new Date());
     if (!check.ok) {
       const done = await updateVersioned(m, AgreementRow, a, {
@@ -379,11 +383,11 @@ async function readVersion(m: EntityManager, a: AgreementRow, fileVersion: numbe
 export async function uploadSignedAgreement(
   db: DataSource,
   customer: Caller,
-  agreementId: string,
+  ref: RecordRef,
   documentId: string,
 ) {
   return db.transaction(async (m) => {
-    const a = await ownAgreement(m, customer, agreementId, true);
+    const a = await ownAgreement(m, customer, ref);
     const allowed = [AgreementStatus.GENERATED, AgreementStatus.ESIGN_PENDING, AgreementStatus.ESIGN_LOCKED];
     if (!allowed.includes(a.status)) {
       throw new AppError(
@@ -408,14 +412,13 @@ export async function uploadSignedAgreement(
 export async function verifySignedUpload(
   db: DataSource,
   staff: Caller,
-  agreementId: string,
+  ref: RecordRef,
   accept: boolean,
   reason: string,
 ) {
   const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
   return db.transaction(async (m) => {
-    const a = isUuid(agreementId) ? await m.findOne(AgreementRow, { where: { id: agreementId } }) : null;
-    if (!a) throw notFound('agreement');
+    const a = await lockAgreement(m, ref);
     if (a.status !== AgreementStatus.UPLOADED) {
       throw new AppError(
         'FAILED_PRECONDITION',
@@ -423,7 +426,7 @@ export async function verifySignedUpload(
       );
     }
     if (!accept) {
-      log.info({ agreementId, reason: why }, 'uploaded copy sent back');
+      log.info({ agreementId: a.id, reason: why }, 'uploaded copy sent back');
       return updateVersioned(m, AgreementRow, a, {
         status: a.otpAttempts >= OTP_MAX_ATTEMPTS ? AgreementStatus.ESIGN_LOCKED : AgreementStatus.GENERATED,
         uploadedDocumentId: null,

@@ -9,7 +9,7 @@ import { type CloudEvent, recordEvent } from '../../platform/events';
 import { FREQUENCIES, instalmentsFor, MAX_INSTALMENTS, METHODS } from '../../platform/finance';
 import { coolingOffDaysOf, instalmentCharges, type LoanProduct, roundingOf } from '../../platform/products';
 import { Role } from '../../platform/roles';
-import { parseInput } from '../../platform/validation';
+import { parseInput, type RecordRef, refKey } from '../../platform/validation';
 import { keyFacts, TERMS_LIMITS } from './domain/kfs';
 import {
   ANSWERABLE,
@@ -250,19 +250,29 @@ export async function sendOffer(
 }
 
 /** The customer's answer to their offer: accept, decline or counter. */
+/**
+ * The offer a customer answers: the one named, or their application's latest round. By application the
+ * latest is read again under the negotiation lock, so it is the round current when the answer lands.
+ */
+async function offerOf(m: EntityManager, ref: RecordRef) {
+  if (!isUuid(refKey(ref))) return null;
+  return 'id' in ref ? m.findOne(OfferRow, { where: { id: ref.id } }) : latestRound(m, ref.applicationId);
+}
+
 async function respond(
   db: DataSource,
   customer: Caller,
-  offerId: string,
+  ref: RecordRef,
   action: Extract<OfferAction, 'accept' | 'decline' | 'counter'>,
   patch: Partial<OfferRow>,
 ) {
   return db.transaction(async (m) => {
-    const found = isUuid(offerId) ? await m.findOne(OfferRow, { where: { id: offerId } }) : null;
+    const found = await offerOf(m, ref);
     if (!found || found.customerId !== customer.userId) throw notFound('offer');
     await lockNegotiation(m, found.applicationId);
     // Re-read under the negotiation lock: an officer's new round or the expiry job may have moved it.
-    const offer = await m.findOneOrFail(OfferRow, { where: { id: offerId } });
+    const offer = await offerOf(m, ref);
+    if (!offer) throw notFound('offer');
     const status = offerTransition(offer, action, new Date());
     const done = await updateVersioned(m, OfferRow, offer, { ...patch, status, respondedAt: new Date() });
     // The accepted terms travel with the product version they were offered under: the loan keeps it.
@@ -285,12 +295,12 @@ async function respond(
   });
 }
 
-export const acceptOffer = (db: DataSource, customer: Caller, offerId: string) =>
-  respond(db, customer, offerId, 'accept', {});
+export const acceptOffer = (db: DataSource, customer: Caller, ref: RecordRef) =>
+  respond(db, customer, ref, 'accept', {});
 
-export function declineOffer(db: DataSource, customer: Caller, offerId: string, reason: string) {
+export function declineOffer(db: DataSource, customer: Caller, ref: RecordRef, reason: string) {
   const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
-  return respond(db, customer, offerId, 'decline', { responseReason: why });
+  return respond(db, customer, ref, 'decline', { responseReason: why });
 }
 
 export function counterOffer(db: DataSource, customer: Caller, offerId: string, input: CounterInput) {
@@ -301,7 +311,7 @@ export function counterOffer(db: DataSource, customer: Caller, offerId: string, 
     ...(c.annualRateBps !== undefined ? { annualRateBps: c.annualRateBps } : {}),
     ...(c.comment ? { comment: c.comment } : {}),
   };
-  return respond(db, customer, offerId, 'counter', { counter });
+  return respond(db, customer, { id: offerId }, 'counter', { counter });
 }
 
 /**

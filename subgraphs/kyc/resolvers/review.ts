@@ -3,6 +3,7 @@ import { requireRole } from '../../../platform/auth';
 import { PageInput } from '../../../platform/graphql/page';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
+import { recordRef } from '../../../platform/validation';
 import type { ReviewRow } from '../model/review';
 import * as kyc from '../service';
 import {
@@ -14,6 +15,9 @@ import {
   KycReviewConnection,
   WatchlistKind,
 } from './types';
+
+const reviewRef = (reviewId: string | null, applicationId: string | null) =>
+  recordRef('reviewId', reviewId, applicationId);
 
 @Resolver(() => KycReview)
 export class KycReviewResolver {
@@ -35,34 +39,65 @@ export class KycReviewResolver {
 
   @Mutation(() => KycReview, { description: 'KYC_MANAGER hands a review to an officer.' })
   assignKyc(
-    @Arg('reviewId', () => ID) reviewId: string,
+    @Arg('reviewId', () => ID, { nullable: true }) reviewId: string | null,
+    @Arg('applicationId', () => ID, {
+      nullable: true,
+      description: 'Instead of reviewId: the review of this application.',
+    })
+    applicationId: string | null,
     @Arg('officerId', () => ID) officerId: string,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return kyc.assign(ctx.db, requireRole(ctx, Role.KYC_MANAGER), reviewId, officerId);
+    return kyc.assign(
+      ctx.db,
+      requireRole(ctx, Role.KYC_MANAGER),
+      reviewRef(reviewId, applicationId),
+      officerId,
+    );
   }
 
   @Mutation(() => KycReview, {
     description: 'The assigned KYC_OFFICER records the checklist; sanctions are screened.',
   })
   verifyKyc(
-    @Arg('reviewId', () => ID) reviewId: string,
+    @Arg('reviewId', () => ID, { nullable: true }) reviewId: string | null,
+    @Arg('applicationId', () => ID, {
+      nullable: true,
+      description: 'Instead of reviewId: the review of this application.',
+    })
+    applicationId: string | null,
     @Arg('checklist', () => KycChecklistInput) checklist: KycChecklistInput,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return kyc.verify(ctx.db, requireRole(ctx, Role.KYC_OFFICER), reviewId, checklist);
+    return kyc.verify(
+      ctx.db,
+      requireRole(ctx, Role.KYC_OFFICER),
+      reviewRef(reviewId, applicationId),
+      checklist,
+    );
   }
 
   @Mutation(() => KycReview, {
     description: 'KYC_MANAGER approves (customer AND project must pass) or rejects; a reason is required.',
   })
   decideKyc(
-    @Arg('reviewId', () => ID) reviewId: string,
+    @Arg('reviewId', () => ID, { nullable: true }) reviewId: string | null,
+    @Arg('applicationId', () => ID, {
+      nullable: true,
+      description: 'Instead of reviewId: the review of this application.',
+    })
+    applicationId: string | null,
     @Arg('approve', () => Boolean) approve: boolean,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return kyc.decideReview(ctx.db, requireRole(ctx, Role.KYC_MANAGER), reviewId, approve, reason);
+    return kyc.decideReview(
+      ctx.db,
+      requireRole(ctx, Role.KYC_MANAGER),
+      reviewRef(reviewId, applicationId),
+      approve,
+      reason,
+    );
   }
 
   @Mutation(() => Boolean, {

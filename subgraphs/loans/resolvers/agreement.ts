@@ -3,6 +3,7 @@ import { requireCaller, requireRole } from '../../../platform/auth';
 import { Role } from '../../../platform/roles';
 import { signedPath } from '../../../platform/signed-url';
 import type { SubgraphContext } from '../../../platform/subgraph';
+import { recordRef } from '../../../platform/validation';
 import { OTP_MAX_ATTEMPTS } from '../domain/esign';
 import { agreementPath } from '../http';
 import type { AgreementRow } from '../model/agreement';
@@ -22,6 +23,9 @@ export const toAgreement = (a: AgreementRow): Agreement => ({
   createdAt: a.createdAt,
   downloadUrl: a.fileVersion > 0 ? signedPath(agreementPath(a.id, a.fileVersion)) : null,
 });
+
+const agreementRef = (agreementId: string | null, applicationId: string | null) =>
+  recordRef('agreementId', agreementId, applicationId);
 
 @Resolver(() => Agreement)
 export class AgreementResolver {
@@ -60,42 +64,83 @@ export class AgreementResolver {
   @Mutation(() => EsignStarted, {
     description: 'The borrower: send a 6-digit code to the registered mobile.',
   })
-  async startEsign(@Arg('agreementId', () => ID) agreementId: string, @Ctx() ctx: SubgraphContext) {
-    const r = await agreements.startEsign(ctx.db, requireRole(ctx, Role.CUSTOMER), agreementId);
+  async startEsign(
+    @Arg('agreementId', () => ID, { nullable: true }) agreementId: string | null,
+    @Arg('applicationId', () => ID, {
+      nullable: true,
+      description: 'Instead of agreementId: the agreement of this application.',
+    })
+    applicationId: string | null,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    const ref = agreementRef(agreementId, applicationId);
+    const r = await agreements.startEsign(ctx.db, requireRole(ctx, Role.CUSTOMER), ref);
     return { agreement: toAgreement(r.agreement), sentTo: r.sentTo };
   }
 
   @Mutation(() => Agreement, { description: 'The borrower signs with the code (5 minutes, 5 tries in all).' })
   async confirmEsign(
-    @Arg('agreementId', () => ID) agreementId: string,
+    @Arg('agreementId', () => ID, { nullable: true }) agreementId: string | null,
+    @Arg('applicationId', () => ID, {
+      nullable: true,
+      description: 'Instead of agreementId: the agreement of this application.',
+    })
+    applicationId: string | null,
     @Arg('otp', () => String) otp: string,
     @Ctx() ctx: SubgraphContext,
   ) {
     const customer = requireRole(ctx, Role.CUSTOMER);
-    return toAgreement(await agreements.confirmEsign(ctx.db, customer, agreementId, otp, ctx.ip));
+    return toAgreement(
+      await agreements.confirmEsign(ctx.db, customer, agreementRef(agreementId, applicationId), otp, ctx.ip),
+    );
   }
 
   @Mutation(() => Agreement, {
     description: 'The borrower offers a signed copy uploaded as a SIGNED_AGREEMENT document.',
   })
   async uploadSignedAgreement(
-    @Arg('agreementId', () => ID) agreementId: string,
+    @Arg('agreementId', () => ID, { nullable: true }) agreementId: string | null,
+    @Arg('applicationId', () => ID, {
+      nullable: true,
+      description: 'Instead of agreementId: the agreement of this application.',
+    })
+    applicationId: string | null,
     @Arg('documentId', () => ID) documentId: string,
     @Ctx() ctx: SubgraphContext,
   ) {
     const customer = requireRole(ctx, Role.CUSTOMER);
-    return toAgreement(await agreements.uploadSignedAgreement(ctx.db, customer, agreementId, documentId));
+    return toAgreement(
+      await agreements.uploadSignedAgreement(
+        ctx.db,
+        customer,
+        agreementRef(agreementId, applicationId),
+        documentId,
+      ),
+    );
   }
 
   @Mutation(() => Agreement, { description: 'Loan operations accept or send back an uploaded signed copy.' })
   async verifySignedAgreement(
-    @Arg('agreementId', () => ID) agreementId: string,
+    @Arg('agreementId', () => ID, { nullable: true }) agreementId: string | null,
+    @Arg('applicationId', () => ID, {
+      nullable: true,
+      description: 'Instead of agreementId: the agreement of this application.',
+    })
+    applicationId: string | null,
     @Arg('accept', () => Boolean) accept: boolean,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: SubgraphContext,
   ) {
     const staff = requireRole(ctx, ...agreements.SIGNATURE_VERIFIERS);
-    return toAgreement(await agreements.verifySignedUpload(ctx.db, staff, agreementId, accept, reason));
+    return toAgreement(
+      await agreements.verifySignedUpload(
+        ctx.db,
+        staff,
+        agreementRef(agreementId, applicationId),
+        accept,
+        reason,
+      ),
+    );
   }
 
   @FieldResolver(() => [AgreementFile], { description: 'Every stored version, oldest first.' })

@@ -6,6 +6,7 @@ import { money } from '../../../platform/graphql/money';
 import { coolingOffDaysOf, roundingOf } from '../../../platform/products';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
+import { recordRef } from '../../../platform/validation';
 import { keyFacts } from '../domain/kfs';
 import type { OfferRow } from '../model/offer';
 import * as offers from '../service';
@@ -120,17 +121,32 @@ export class OfferResolver {
   }
 
   @Mutation(() => Offer, { description: 'The customer accepts the open offer, before it expires.' })
-  async acceptOffer(@Arg('offerId', () => ID) offerId: string, @Ctx() ctx: SubgraphContext) {
-    return toOffer(await offers.acceptOffer(ctx.db, requireRole(ctx, Role.CUSTOMER), offerId));
+  async acceptOffer(
+    @Arg('offerId', () => ID, { nullable: true }) offerId: string | null,
+    @Arg('applicationId', () => ID, {
+      nullable: true,
+      description: 'Instead of offerId: the latest offer of this application.',
+    })
+    applicationId: string | null,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    const ref = recordRef('offerId', offerId, applicationId);
+    return toOffer(await offers.acceptOffer(ctx.db, requireRole(ctx, Role.CUSTOMER), ref));
   }
 
   @Mutation(() => Offer, { description: 'The customer declines; this closes the application.' })
   async declineOffer(
-    @Arg('offerId', () => ID) offerId: string,
+    @Arg('offerId', () => ID, { nullable: true }) offerId: string | null,
+    @Arg('applicationId', () => ID, {
+      nullable: true,
+      description: 'Instead of offerId: the latest offer of this application.',
+    })
+    applicationId: string | null,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return toOffer(await offers.declineOffer(ctx.db, requireRole(ctx, Role.CUSTOMER), offerId, reason));
+    const ref = recordRef('offerId', offerId, applicationId);
+    return toOffer(await offers.declineOffer(ctx.db, requireRole(ctx, Role.CUSTOMER), ref, reason));
   }
 
   @Mutation(() => Offer, { description: 'The customer asks for a different amount, rate or tenure.' })

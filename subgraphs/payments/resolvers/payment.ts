@@ -75,7 +75,7 @@ export class PaymentResolver {
 export class LoanPaymentsResolver {
   @FieldResolver(() => LoanOutstanding)
   @Directive(
-    '@requires(fields: "account { principalOutstanding { minor currency } interestDue { minor } feesDue { minor } penaltiesDue { minor } }")',
+    '@requires(fields: "account { principalOutstanding { minor currency } interestDue { minor } feesDue { minor } penaltiesDue { minor } nextDueDate nextDueAmount { minor currency } }")',
   )
   async outstanding(@Root() loan: LoanPayments, @Ctx() ctx: SubgraphContext): Promise<LoanOutstanding> {
     const a = loan.account;
@@ -91,6 +91,8 @@ export class LoanPaymentsResolver {
       total: money(o.totalMinor, c),
       pendingVerification: money(o.pendingMinor, c),
       afterPending: money(o.afterPendingMinor, c),
+      nextDueDate: a.nextDueDate ?? null,
+      nextDueAmount: a.nextDueAmount ? money(BigInt(a.nextDueAmount.minor), a.nextDueAmount.currency) : null,
     };
   }
 

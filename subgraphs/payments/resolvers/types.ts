@@ -49,6 +49,8 @@ export class LoanAccountDues {
   @Field(() => Money) @Directive('@external') interestDue!: Money;
   @Field(() => Money) @Directive('@external') feesDue!: Money;
   @Field(() => Money) @Directive('@external') penaltiesDue!: Money;
+  @Field(() => String, { nullable: true }) @Directive('@external') nextDueDate?: string | null;
+  @Field(() => Money, { nullable: true }) @Directive('@external') nextDueAmount?: Money | null;
 }
 
 @ObjectType({ description: 'What is owed on the loan now, and what is already paid but not yet verified.' })
@@ -61,6 +63,16 @@ export class LoanOutstanding {
     description: 'What remains once the pending payments are credited (never negative).',
   })
   afterPending!: Money;
+  @Field(() => String, {
+    nullable: true,
+    description: 'When the next instalment falls due (none once all are paid).',
+  })
+  nextDueDate?: string | null;
+  @Field(() => Money, {
+    nullable: true,
+    description: 'What is still to pay for the next instalment, after the credit held.',
+  })
+  nextDueAmount?: Money | null;
 }
 
 @ObjectType('Loan')
