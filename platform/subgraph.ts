@@ -17,6 +17,16 @@ import { logger } from './log';
 import type { Worker } from './worker';
 
 /** Federation 2 link; type-graphql prints directives but not the schema extension that imports them. */
+/**
+ * Apollo's cache hints (its cache-control plugin reads them from the schema): a caller-independent read
+ * says how long its answer may be kept, and the answer's Cache-Control says so; anything without a hint
+ * stays `no-store`. The gateway takes the strictest policy of the subgraphs an operation touched.
+ */
+const CACHE_CONTROL_SDL = `
+enum CacheControlScope { PUBLIC PRIVATE }
+directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+`;
+
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides"])';
 
@@ -44,7 +54,10 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   for (const [type, extra] of Object.entries(options.references ?? {})) {
     resolvers[type] = { ...(resolvers[type] as object), ...(extra as object) };
   }
-  const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  const sdl = printSchemaWithDirectives(schema);
+  // Only where a hint is given: the scope enum is otherwise an unused type in the supergraph.
+  const hints = sdl.includes('@cacheControl') ? CACHE_CONTROL_SDL : '';
+  const typeDefs = parse(`${FEDERATION_LINK}\n${hints}\n${sdl}`);
   return buildSubgraphSchema([{ typeDefs, resolvers }]);
 }
 

@@ -232,3 +232,25 @@ test('the OpenAPI document passes two validators written apart from the project:
   assert.equal(validator.status, 0, validator.stdout + validator.stderr);
   assert.match(validator.stdout, /OK/);
 });
+
+test('a GET of a read that is the same for every caller may be kept privately as its hint says; anything about the caller is no-store', async () => {
+  const staff = await staffUser(platform.gql, 'MANAGER');
+  const get = async (query: string, token?: string) => {
+    const res = await fetch(`${platform.gateway.url}?query=${encodeURIComponent(query)}`, {
+      headers: { 'apollo-require-preflight': 'true', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    const body = (await res.json()) as { errors?: unknown[] };
+    return { cacheControl: res.headers.get('cache-control'), errors: body.errors };
+  };
+  const catalogue = await get('{ loanProducts { code version name } }', staff.token);
+  assert.deepEqual(catalogue, { cacheControl: 'max-age=60, private', errors: undefined });
+  // A published product version never changes: kept for a day.
+  const version = await get('{ loanProduct(code: "STANDARD", version: 1) { code document } }', staff.token);
+  assert.deepEqual(version, { cacheControl: 'max-age=86400, private', errors: undefined });
+  // What depends on the caller is never kept, alone or beside a cacheable field, nor is a refusal.
+  assert.equal((await get('{ me { id roles } }', staff.token)).cacheControl, 'no-store');
+  assert.equal((await get('{ loanProducts { code } me { id } }', staff.token)).cacheControl, 'no-store');
+  const anonymous = await get('{ loanProducts { code } }');
+  assert.ok(anonymous.errors?.length);
+  assert.equal(anonymous.cacheControl, 'no-store');
+});

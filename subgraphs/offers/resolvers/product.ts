@@ -1,4 +1,4 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { requireRole, requireStaff } from '../../../platform/auth';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
@@ -21,6 +21,9 @@ export class ProductResolver {
   @Query(() => [LoanProductVersion], {
     description: 'Staff: every loan product as in force now (its latest version).',
   })
+  // The same for every caller allowed to read it; a new version shows within a minute. Private: it is
+  // for signed-in staff, so no shared cache may keep it.
+  @Directive('@cacheControl(maxAge: 60, scope: PRIVATE)')
   async loanProducts(@Ctx() ctx: SubgraphContext) {
     requireStaff(ctx);
     return (await products.currentProducts(ctx.db)).map(toVersion);
@@ -29,6 +32,8 @@ export class ProductResolver {
   @Query(() => LoanProductVersion, {
     description: 'Staff: one version of a product (every version is kept).',
   })
+  // A published version never changes.
+  @Directive('@cacheControl(maxAge: 86400, scope: PRIVATE)')
   async loanProduct(
     @Arg('code', () => String) code: string,
     @Arg('version', () => Int) version: number,
