@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Caller, SYSTEM_CALLER } from '../platform/auth';
 import { unauthenticated } from '../platform/errors';
-import type { CloudEvent } from '../platform/events';
+import type { AnyEvent } from '../platform/events';
 import type { Role } from '../platform/roles';
 import type { GatewayExecutor } from './subscriptions';
 
@@ -53,7 +53,7 @@ export class ApiKeyCallers {
   }
 
   /** A revoked key, or any key of an account whose sessions ended (disabled), is dropped at once. */
-  onEvent(e: CloudEvent) {
+  onEvent(e: AnyEvent) {
     const gone =
       e.type === 'apikey.revoked'
         ? (c: Caller) => c.apiKeyId === e.data.apiKeyId

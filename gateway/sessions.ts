@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken, type Caller, SYSTEM_CALLER, verifyAccessToken } from '../platform/auth';
 import { unauthenticated } from '../platform/errors';
-import type { CloudEvent } from '../platform/events';
+import type { AnyEvent } from '../platform/events';
 import type { GatewayExecutor } from './subscriptions';
 
 const LOOKUP = 'query($id: ID!) { sessionState(userId: $id) { tokenVersion active } }';
@@ -50,9 +50,9 @@ export class Sessions {
     this.listeners.add(listener);
   }
 
-  onEvent(e: CloudEvent) {
+  onEvent(e: AnyEvent) {
     if (e.type !== 'user.sessions.revoked') return;
-    const userId = e.data.userId as string;
+    const userId = e.data.userId;
     this.cache.delete(userId);
     for (const l of this.listeners) l(userId);
   }

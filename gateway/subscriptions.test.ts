@@ -1,17 +1,30 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { type CloudEvent, newEvent } from '../platform/events';
+import type { CloudEvent } from '../platform/events';
 import { EventHub, encodeCursor, MAX_BUFFERED_EVENTS } from './subscriptions';
 
-const at = (ms: number, n: number): CloudEvent => ({
-  ...newEvent({ type: 'application.status.changed', source: 'test', subject: `a${n}`, data: { n } }),
+/** The hub keeps envelopes whatever their payload: each test event carries only its number. */
+const at = (ms: number, n: number): CloudEvent<{ n: number }> => ({
+  specversion: '1.0',
+  id: randomUUID(),
+  type: 'application.status.changed',
+  source: 'test',
   time: new Date(ms).toISOString(),
+  subject: `a${n}`,
+  partitionkey: `a${n}`,
+  datacontenttype: 'application/json',
+  data: { n },
 });
-const n = (e: CloudEvent | undefined) => (e?.data as { n: number } | undefined)?.n;
+const n = (e: CloudEvent | undefined) => (e as CloudEvent<{ n: number }> | undefined)?.data.n;
 const all = () => true;
 
 test('a subscriber that does not read is cut off at the buffer bound without holding up the others', async () => {
-  const hub = new EventHub(Date.now() - 1000, { windowMs: 60_000, maxEvents: 10_000, fromHistory: false });
+  const hub = new EventHub<CloudEvent<{ n: number }>>(Date.now() - 1000, {
+    windowMs: 60_000,
+    maxEvents: 10_000,
+    fromHistory: false,
+  });
   let overflows = 0;
   hub.stream(all, () => overflows++);
   const reader = hub.stream(all, () => assert.fail('the reader keeps up'));
@@ -29,7 +42,11 @@ test('a subscriber that does not read is cut off at the buffer bound without hol
 
 test('since replays what came after the cursor, then goes live; without it only new events come', async () => {
   const now = Date.now();
-  const hub = new EventHub(now - 10_000, { windowMs: 60_000, maxEvents: 10_000, fromHistory: false });
+  const hub = new EventHub<CloudEvent<{ n: number }>>(now - 10_000, {
+    windowMs: 60_000,
+    maxEvents: 10_000,
+    fromHistory: false,
+  });
   const history = at(now - 11_000, 0); // read back at start-up: before this replica started
   const events = [1, 2, 3].map((i) => at(now - 3000 + i, i));
   const fresh = hub.stream(all, () => undefined);
@@ -51,7 +68,11 @@ test('since replays what came after the cursor, then goes live; without it only 
 
 test('a cursor older than what the hub remembers, or not a cursor at all, is refused', () => {
   const now = Date.now();
-  const hub = new EventHub(now - 60_000, { windowMs: 600_000, maxEvents: 2, fromHistory: false });
+  const hub = new EventHub<CloudEvent<{ n: number }>>(now - 60_000, {
+    windowMs: 600_000,
+    maxEvents: 2,
+    fromHistory: false,
+  });
   const events = [1, 2, 3].map((i) => at(now - 30_000 + i * 10_000, i));
   for (const e of events) hub.publish(e);
   const code = (since: string) => {

@@ -29,9 +29,11 @@ import { type Caller, hasRole, isStaff } from '../platform/auth';
 import { config } from '../platform/config';
 import { AppError } from '../platform/errors';
 import {
+  type AnyEvent,
   type Subscription as BusSubscription,
   type CloudEvent,
   type EventBus,
+  type EventType,
   startListener,
 } from '../platform/events';
 import { logger } from '../platform/log';
@@ -100,7 +102,7 @@ type Subscription {
 }
 extend schema { subscription: Subscription }`;
 
-const LOAN_EVENTS = new Set([
+const LOAN_EVENTS = new Set<EventType>([
   'payment.received',
   'payment.verified',
   'payment.overdue',
@@ -108,7 +110,7 @@ const LOAN_EVENTS = new Set([
   'loan.closed',
   'loan.written.off',
 ]);
-const KYC_QUEUE_EVENTS = new Set([
+const KYC_QUEUE_EVENTS = new Set<EventType>([
   'application.submitted',
   'kyc.verification.started',
   'kyc.approved',
@@ -162,9 +164,9 @@ function decodeCursor(raw: string): Cursor {
  * SUBSCRIPTION_REPLAY_SECONDS and _MAX_EVENTS) so a client that reconnects with `since` gets what it
  * missed. On Kafka a new replica reads the replay window back from the topic before going live.
  */
-export class EventHub {
-  private readonly listeners = new Set<(e: CloudEvent) => void>();
-  private readonly recent: CloudEvent[] = [];
+export class EventHub<E extends CloudEvent = AnyEvent> {
+  private readonly listeners = new Set<(e: E) => void>();
+  private readonly recent: E[] = [];
   private head = 0;
   /** The hub holds every event (of this replica's feed) committed at or after this instant. */
   private coversFrom: number;
@@ -176,12 +178,12 @@ export class EventHub {
     this.coversFrom = replay.fromHistory ? startedAt - replay.windowMs : startedAt;
   }
 
-  publish(e: CloudEvent) {
+  publish(e: E) {
     this.remember(e);
     for (const l of this.listeners) l(e);
   }
 
-  private remember(e: CloudEvent) {
+  private remember(e: E) {
     if (this.replay.maxEvents === 0 || this.replay.windowMs === 0) {
       this.coversFrom = Date.now();
       return;
@@ -189,7 +191,7 @@ export class EventHub {
     this.recent.push(e);
     const oldest = Date.now() - this.replay.windowMs;
     while (this.head < this.recent.length) {
-      const first = this.recent[this.head] as CloudEvent;
+      const first = this.recent[this.head] as E;
       if (this.recent.length - this.head <= this.replay.maxEvents && timeOf(first) >= oldest) break;
       this.coversFrom = Math.max(this.coversFrom, timeOf(first) + 1);
       this.head++;
@@ -204,11 +206,7 @@ export class EventHub {
    * The events passing `filter` as an async iterator: with `since`, first the remembered ones after it,
    * then live ones. Live events wait in a bounded buffer; `onOverflow` is told when it is full.
    */
-  stream(
-    filter: (e: CloudEvent) => boolean,
-    onOverflow: () => void,
-    since?: string,
-  ): AsyncIterableIterator<CloudEvent> {
+  stream(filter: (e: E) => boolean, onOverflow: () => void, since?: string): AsyncIterableIterator<E> {
     const cursor = since === undefined ? undefined : decodeCursor(since);
     const from = cursor ? cursor.time - CURSOR_SKEW_MS : undefined;
     if (from !== undefined && from < this.coversFrom) {
@@ -218,14 +216,14 @@ export class EventHub {
       );
     }
     // Without a cursor only what happens from now on; events read back at start-up are history.
-    const wanted = (e: CloudEvent) =>
+    const wanted = (e: E) =>
       from === undefined ? timeOf(e) >= this.startedAt : timeOf(e) > from && e.id !== cursor?.id;
     const replayed =
       from === undefined ? [] : this.recent.slice(this.head).filter((e) => wanted(e) && filter(e));
-    const queue: CloudEvent[] = [];
-    let wake: ((r: IteratorResult<CloudEvent>) => void) | undefined;
+    const queue: E[] = [];
+    let wake: ((r: IteratorResult<E>) => void) | undefined;
     let done = false;
-    const listener = (e: CloudEvent) => {
+    const listener = (e: E) => {
       if (done || !wanted(e) || !filter(e)) return;
       if (wake) {
         const w = wake;
@@ -240,7 +238,7 @@ export class EventHub {
       done = true;
       this.listeners.delete(listener);
       wake?.({ value: undefined, done: true });
-      return Promise.resolve({ value: undefined, done: true } as IteratorResult<CloudEvent>);
+      return Promise.resolve({ value: undefined, done: true } as IteratorResult<E>);
     };
     let r = 0;
     return {
@@ -264,8 +262,8 @@ export class EventHub {
   }
 }
 
-const data = (e: CloudEvent) => e.data as Record<string, unknown>;
-const mayFollow = (caller: Caller, e: CloudEvent) => isStaff(caller) || data(e).customerId === caller.userId;
+const mayFollow = (caller: Caller, e: AnyEvent) =>
+  isStaff(caller) || ('customerId' in e.data && e.data.customerId === caller.userId);
 
 /** Refuses a subscription to something the caller may not see (the gateway answers as for a query). */
 async function mustSee(ctx: SubscriptionContext, field: 'application' | 'loan', id: string) {
@@ -316,8 +314,8 @@ export function subscriptionSchema(apiSchema: GraphQLSchema, hub: EventHub): Gra
   const on = (
     name: string,
     check: (args: Record<string, string>, ctx: SubscriptionContext) => Promise<void> | void,
-    filter: (e: CloudEvent, args: Record<string, string>, ctx: SubscriptionContext) => boolean,
-    payload: (e: CloudEvent) => Record<string, unknown>,
+    filter: (e: AnyEvent, args: Record<string, string>, ctx: SubscriptionContext) => boolean,
+    payload: (e: AnyEvent) => Record<string, unknown>,
   ) => {
     const f = fields[name];
     if (!f) throw new Error(`no subscription field ${name}`);
@@ -329,22 +327,26 @@ export function subscriptionSchema(apiSchema: GraphQLSchema, hub: EventHub): Gra
         args.since ?? undefined,
       );
     };
-    f.resolve = (e: CloudEvent) => ({ ...payload(e), cursor: encodeCursor(e), at: e.time });
+    f.resolve = (e: AnyEvent) => ({ ...payload(e), cursor: encodeCursor(e), at: e.time });
   };
   on(
     'applicationStatusChanged',
     (args, ctx) => mustSee(ctx, 'application', args.applicationId ?? ''),
     (e, args, ctx) =>
       e.type === 'application.status.changed' &&
-      data(e).applicationId === args.applicationId &&
+      e.data.applicationId === args.applicationId &&
       mayFollow(ctx.caller, e),
-    (e) => data(e),
+    (e) => ({ ...e.data }),
   );
   on(
     'loanEvents',
     (args, ctx) => mustSee(ctx, 'loan', args.loanId ?? ''),
-    (e, args, ctx) => LOAN_EVENTS.has(e.type) && data(e).loanId === args.loanId && mayFollow(ctx.caller, e),
-    (e) => ({ type: e.type, loanId: data(e).loanId }),
+    (e, args, ctx) =>
+      LOAN_EVENTS.has(e.type) &&
+      'loanId' in e.data &&
+      e.data.loanId === args.loanId &&
+      mayFollow(ctx.caller, e),
+    (e) => ({ type: e.type, loanId: 'loanId' in e.data ? e.data.loanId : null }),
   );
   on(
     'kycQueueChanged',
@@ -356,13 +358,13 @@ export function subscriptionSchema(apiSchema: GraphQLSchema, hub: EventHub): Gra
       }
     },
     (e) => KYC_QUEUE_EVENTS.has(e.type),
-    (e) => ({ type: e.type, applicationId: data(e).applicationId }),
+    (e) => ({ type: e.type, applicationId: 'applicationId' in e.data ? e.data.applicationId : null }),
   );
   on(
     'myNotifications',
     () => undefined,
-    (e, _args, ctx) => e.type === 'notification.created' && data(e).recipientId === ctx.caller.userId,
-    (e) => ({ notificationId: data(e).notificationId }),
+    (e, _args, ctx) => e.type === 'notification.created' && e.data.recipientId === ctx.caller.userId,
+    (e) => ({ notificationId: 'notificationId' in e.data ? e.data.notificationId : null }),
   );
   // Each payload's entity field, resolved through the gateway by the id the event carries.
   const entities = [
@@ -494,12 +496,7 @@ export class Realtime {
    * Starts consuming events and serving graphql-ws on `server`; operations go through `execute`. Every
    * event this replica consumes also goes to `onEvent` (the gateway's own caches listen there).
    */
-  async start(
-    server: Server,
-    execute: GatewayExecutor,
-    sessions: Sessions,
-    onEvent?: (e: CloudEvent) => void,
-  ) {
+  async start(server: Server, execute: GatewayExecutor, sessions: Sessions, onEvent?: (e: AnyEvent) => void) {
     const hub = this.hub;
     // Open sockets by account, so one whose sessions end is closed at once.
     const sockets = new Map<string, Set<WebSocket>>();

@@ -1,8 +1,10 @@
-// npm run compose: write schema/subgraphs/*.graphql and schema/supergraph.graphql from the code.
-// npm run compose:check: fail if either is stale, composition fails, or it reports an unaccepted hint.
+// npm run compose: write schema/subgraphs/*.graphql and schema/supergraph.graphql from the code, and
+// platform/events/event-map.ts from schema/events/*.json.
+// npm run compose:check: fail if any is stale, composition fails, or it reports an unaccepted hint.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compose, ROOT, subgraphSdls } from '../gateway/compose';
+import { eventMapSource } from './event-map';
 
 async function main() {
   const check = process.argv.includes('--check');
@@ -10,6 +12,7 @@ async function main() {
   for (const [name, sdl] of await subgraphSdls()) files.set(`schema/subgraphs/${name}.graphql`, sdl);
   const { supergraphSdl, hints } = compose(files);
   files.set('schema/supergraph.graphql', supergraphSdl);
+  files.set('platform/events/event-map.ts', await eventMapSource());
 
   const acceptedFile = join(ROOT, 'schema', 'accepted-hints.json');
   const accepted = new Set<string>(

@@ -1,8 +1,7 @@
 import './helpers/env';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { CloudEvent } from '../platform/events/envelope';
+import { newEvent } from '../platform/events/envelope';
 import { decryptPii } from '../platform/pii';
 import { DEV_ADMIN } from '../scripts/seed';
 import { onKycSubmitted } from '../subgraphs/applications/service';
@@ -185,11 +184,12 @@ test('KYC that arrives while the customer creates an application is noted on it:
   // application then never showed KYC_DATA_RECEIVED (a CI run of e2e.test.ts failed on exactly this).
   const c = await registerCustomer(platform.gql);
   const apps = db('applications');
-  const event = {
-    id: randomUUID(),
+  const event = newEvent({
     type: 'customer.kyc.submitted',
-    data: { customerId: c.id, submittedAt: new Date().toISOString() },
-  } as unknown as CloudEvent;
+    source: '/test',
+    subject: c.id,
+    data: { customerId: c.id, submittedAt: new Date().toISOString(), piiKeyId: 'k1', panIndex: 'pan-index' },
+  });
   const waitingForALock = async () =>
     Number(
       (

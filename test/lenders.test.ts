@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { DataSource } from 'typeorm';
-import { MemoryBus, newEvent } from '../platform/events';
+import { type EventMap, type EventType, MemoryBus, newEvent } from '../platform/events';
 import { type LendingProfile, sealLendingProfile } from '../platform/pii';
 import { lenders } from '../subgraphs/lenders';
 import { bundledDescriptors } from '../subgraphs/lenders/descriptors';
@@ -222,8 +222,8 @@ test('age, state and merchant category reach the rules from identity and applica
     { lenderCode: 'BETA', priority: 20, states: ['Maharashtra', 'Gujarat'] },
     { lenderCode: 'GAMMA', priority: 30, merchantCategories: ['5732'] },
   ]);
-  const event = (type: string, data: Record<string, unknown>) =>
-    newEvent({ type, source: '/test', subject: String(data.customerId), data });
+  const event = <K extends EventType>(type: K, data: EventMap[K]) =>
+    newEvent({ type, source: '/test', subject: randomUUID(), data });
   const planFor = async (profile: LendingProfile | null, merchantCategory?: string) => {
     const customerId = randomUUID();
     const applicationId = randomUUID();
@@ -231,7 +231,13 @@ test('age, state and merchant category reach the rules from identity and applica
       if (profile) {
         await onLendingProfile(
           m,
-          event('customer.kyc.submitted', { customerId, lendingProfile: sealLendingProfile(profile) }),
+          event('customer.kyc.submitted', {
+            customerId,
+            submittedAt: new Date().toISOString(),
+            piiKeyId: 'k1',
+            panIndex: 'pan-index',
+            lendingProfile: sealLendingProfile(profile),
+          }),
         );
       }
       await onApplicationTerms(

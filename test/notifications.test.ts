@@ -2,7 +2,7 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { CloudEvent } from '../platform/events';
+import type { EventOf } from '../platform/events';
 import { runOverdue } from '../subgraphs/loans/loan-service';
 import { onLifecycleEvent } from '../subgraphs/notifications/service';
 import { registerCustomer, staffUser } from './helpers/flows';
@@ -127,7 +127,9 @@ test('lifecycle events reach the inbox, the mailbox over SMTP and the phone; pag
       `SELECT payload FROM outbox WHERE type = 'disbursement.completed' AND payload->'data'->>'loanId' = $1`,
       [c.loanId],
     );
-  await platform.db('notifications').transaction((m) => onLifecycleEvent(m, row.payload as CloudEvent));
+  await platform
+    .db('notifications')
+    .transaction((m) => onLifecycleEvent(m, row.payload as EventOf<'disbursement.completed'>));
   const again = await inbox(c.token);
   assert.equal(again.items.filter((i) => i.eventType === 'disbursement.completed').length, 1);
   const deliveries = await platform

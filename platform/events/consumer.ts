@@ -2,9 +2,19 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { logger } from '../log';
 import { isTransient } from '../transient';
 import type { Delivery, EventBus, SubscribeOptions, Subscription } from './bus';
-import { type CloudEvent, InvalidEventError, validateEvent } from './envelope';
+import {
+  type AnyEvent,
+  type CloudEvent,
+  type EventOf,
+  type EventType,
+  InvalidEventError,
+  validateEvent,
+} from './envelope';
 
-export type EventHandlers = Record<string, (event: CloudEvent, manager: EntityManager) => Promise<void>>;
+/** What a service does with each event type it consumes: the compiler knows each type's payload. */
+export type EventHandlers = {
+  [K in EventType]?: (event: EventOf<K>, manager: EntityManager) => Promise<void>;
+};
 
 export interface ConsumerOptions {
   /** The consumer group and the inbox key: one name per consuming service. */
@@ -113,7 +123,10 @@ async function valid(name: string, bus: EventBus, event: CloudEvent) {
 export function startConsumer(options: ConsumerOptions): Promise<Subscription> {
   const { name, ds, bus, handlers, maxAttempts = 5, backoffMs = 200, maxBackoffMs = 30_000 } = options;
   return bus.subscribe(name, async (event, delivery) => {
-    const handler = handlers[event.type];
+    // The schema check below is what makes the event the type its handler expects.
+    const handler = handlers[event.type as EventType] as
+      | ((event: CloudEvent, manager: EntityManager) => Promise<void>)
+      | undefined;
     if (!handler || !(await valid(name, bus, event))) return;
     await untilApplied(name, bus, event, delivery, () => handleOnce(ds, name, event, handler), {
       maxAttempts,
@@ -131,18 +144,19 @@ export function startConsumer(options: ConsumerOptions): Promise<Subscription> {
 export function startListener(options: {
   name: string;
   bus: EventBus;
-  onEvent: (event: CloudEvent) => Promise<void> | void;
+  onEvent: (event: AnyEvent) => Promise<void> | void;
   /** Only these types are validated and handed over (all when not given). */
-  types?: readonly string[];
+  types?: readonly EventType[];
   subscribe?: SubscribeOptions;
 }): Promise<Subscription> {
   const { name, bus, onEvent, types } = options;
   return bus.subscribe(
     name,
     async (event, delivery) => {
-      if (types && !types.includes(event.type)) return;
+      if (types && !types.includes(event.type as EventType)) return;
       if (!(await valid(name, bus, event))) return;
-      await untilApplied(name, bus, event, delivery, async () => onEvent(event), {
+      // Valid against its type's schema, so it is that type's event.
+      await untilApplied(name, bus, event, delivery, async () => onEvent(event as AnyEvent), {
         maxAttempts: 3,
         backoffMs: 200,
         maxBackoffMs: 5_000,

@@ -3,9 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { EventMap, EventType } from './event-map';
 
 /** A CloudEvents 1.0 event in structured JSON mode, with the partitioning extension. */
-export interface CloudEvent<T = Record<string, unknown>> {
+export interface CloudEvent<T = object> {
   specversion: '1.0';
   id: string;
   type: string;
@@ -19,6 +20,17 @@ export interface CloudEvent<T = Record<string, unknown>> {
   actorid?: string;
   data: T;
 }
+
+export type { EventMap, EventType } from './event-map';
+
+/** An event of one type, with its `data` typed by that type's schema (platform/events/event-map.ts). */
+export type EventOf<K extends EventType> = CloudEvent<EventMap[K]> & { type: K };
+
+/** The event types whose data has the fields of `T`, e.g. `EventsWith<{ applicationId: string }>`. */
+export type EventsWith<T> = { [K in EventType]: EventMap[K] extends T ? K : never }[EventType];
+
+/** Any event that passed its schema: checking `type` tells the compiler what `data` holds. */
+export type AnyEvent = { [K in EventType]: EventOf<K> }[EventType];
 
 export const EVENT_SCHEMA_DIR = join(__dirname, '..', '..', 'schema', 'events');
 
@@ -57,15 +69,15 @@ export function validateEvent(event: unknown): asserts event is CloudEvent {
 }
 
 /** Builds the envelope; `recordEvent` checks it against its schema on the way into the outbox. */
-export function newEvent<T extends Record<string, unknown>>(args: {
-  type: string;
+export function newEvent<K extends EventType>(args: {
+  type: K;
   source: string;
   subject: string;
   partitionKey?: string;
   actorId?: string;
-  data: T;
-}): CloudEvent<T> {
-  const event: CloudEvent<T> = {
+  data: EventMap[K];
+}): EventOf<K> {
+  const event: EventOf<K> = {
     specversion: '1.0',
     id: randomUUID(),
     type: args.type,

@@ -22,20 +22,20 @@ export const applications: SubgraphDefinition = {
     'risk.approved.for.discussion': onDomainEvent('risk.approved'),
     'risk.rejected': onDomainEvent('risk.rejected'),
     'discussion.offer.sent': onMilestone('OFFER_SENT', (d) => {
-      const pct = (bps: unknown) => `${(Number(bps) / 100).toFixed(2)}%`;
-      return `offer ${d.round}: ${money(String(d.amountMinor), String(d.currency)).formatted} at ${pct(d.annualRateBps)} for ${d.tenureMonths} months (APR ${pct(d.aprBps)})`;
+      const pct = (bps: number) => `${(bps / 100).toFixed(2)}%`;
+      return `offer ${d.round}: ${money(d.amountMinor, d.currency).formatted} at ${pct(d.annualRateBps)} for ${d.tenureMonths} months (APR ${pct(d.aprBps)})`;
     }),
-    'discussion.offer.countered': onMilestone('OFFER_COUNTERED', (d) => (d.comment as string) ?? null),
+    'discussion.offer.countered': onMilestone('OFFER_COUNTERED', (d) => d.comment ?? null),
     'discussion.offer.accepted': onDomainEvent('offer.accepted'),
     'discussion.offer.declined': onDomainEvent('offer.declined'),
     'discussion.offer.expired': onDomainEvent('offer.expired'),
-    'approval.internal.passed': onMilestone('APPROVAL_INTERNAL_PASSED', (d) => String(d.comment)),
-    'approval.management.passed': onMilestone('APPROVAL_MANAGEMENT_PASSED', (d) => String(d.comment)),
+    'approval.internal.passed': onMilestone('APPROVAL_INTERNAL_PASSED', (d) => d.comment),
+    'approval.management.passed': onMilestone('APPROVAL_MANAGEMENT_PASSED', (d) => d.comment),
     'approval.final.approved': onDomainEvent('approval.approved'),
     'approval.rejected': onDomainEvent('approval.rejected'),
     'agreement.generated': onMilestone('AGREEMENT_GENERATED', (d) => `${d.number}, SHA-256 ${d.sha256}`),
     'agreement.uploaded': onMilestone('AGREEMENT_UPLOADED'),
-    'agreement.esign.locked': onMilestone('ESIGN_LOCKED', (d) => String(d.reason)),
+    'agreement.esign.locked': onMilestone('ESIGN_LOCKED', (d) => d.reason),
     'agreement.signed': onDomainEvent('agreement.signed'),
     'disbursement.initiated': onMilestone('DISBURSEMENT_INITIATED'),
     'loan.activated': onDomainEvent('loan.activated'),

@@ -3,7 +3,13 @@ import { type DataSource, type EntityManager, In, Not } from 'typeorm';
 import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { lockKey, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import {
+  type CloudEvent,
+  type EventMap,
+  type EventOf,
+  type EventsWith,
+  recordEvent,
+} from '../../platform/events';
 import { keysetPage } from '../../platform/graphql/page';
 import { Role } from '../../platform/roles';
 import { type ApplicationDraft, parseDraft, parseDraftPatch } from './domain/application';
@@ -185,8 +191,8 @@ async function noteKyc(m: EntityManager, app: ApplicationRow, kyc: CustomerKycRo
 }
 
 /** identity → applications: remember the customer's KYC and note it on their open applications. */
-export async function onKycSubmitted(m: EntityManager, event: CloudEvent) {
-  const data = event.data as { customerId: string; submittedAt: string };
+export async function onKycSubmitted(m: EntityManager, event: EventOf<'customer.kyc.submitted'>) {
+  const data = event.data;
   await lockKey(m, kycKey(data.customerId));
   const kyc = m.create(CustomerKycRow, {
     customerId: data.customerId,
@@ -205,8 +211,8 @@ export async function onKycSubmitted(m: EntityManager, event: CloudEvent) {
  * meanwhile) is noted on the timeline rather than retried into the dead-letter topic.
  */
 export function onDomainEvent(trigger: Trigger) {
-  return async (event: CloudEvent, m: EntityManager) => {
-    const d = event.data as { applicationId: string; reason?: string };
+  return async (event: EventOf<ApplicationEvent>, m: EntityManager) => {
+    const d = event.data;
     const app = await m.findOne(ApplicationRow, { where: { id: d.applicationId } });
     if (!app) throw new Error(`event ${event.id} names unknown application ${d.applicationId}`);
     const actor = eventActor(event, app);
@@ -219,23 +225,27 @@ export function onDomainEvent(trigger: Trigger) {
       });
       return;
     }
-    await move(m, app, trigger, actor, { reason: d.reason ?? null, causeEventId: event.id });
+    const reason = 'reason' in d ? d.reason : null;
+    await move(m, app, trigger, actor, { reason: reason ?? null, causeEventId: event.id });
   };
 }
 
 /** Who caused an event: its customer, a member of staff, or the system (no actor). */
+/** Every event that names an application: what the timeline can record. */
+type ApplicationEvent = EventsWith<{ applicationId: string }>;
+
 const eventActor = (event: CloudEvent, app: ApplicationRow): Actor => ({
   id: event.actorid ?? null,
   kind: !event.actorid ? 'SYSTEM' : event.actorid === app.customerId ? 'CUSTOMER' : 'STAFF',
 });
 
 /** A step of another stage that does not move the application, written to its timeline. */
-export function onMilestone(
+export function onMilestone<K extends ApplicationEvent>(
   action: string,
-  reasonOf: (data: Record<string, unknown>) => string | null = () => null,
+  reasonOf: (data: EventMap[K]) => string | null = () => null,
 ) {
-  return async (event: CloudEvent, m: EntityManager) => {
-    const d = event.data as { applicationId: string };
+  return async (event: EventOf<K>, m: EntityManager) => {
+    const d: { applicationId: string } = event.data;
     const app = await m.findOne(ApplicationRow, { where: { id: d.applicationId } });
     if (!app) throw new Error(`event ${event.id} names unknown application ${d.applicationId}`);
     await addTimeline(m, app, {
@@ -248,14 +258,8 @@ export function onMilestone(
 }
 
 /** risk → applications: the assessment's outcome on the timeline (the status waits for the manager). */
-export const onRiskAssessed = async (event: CloudEvent, m: EntityManager) => {
-  const d = event.data as {
-    status: string;
-    score?: number;
-    grade?: string;
-    recommendation?: string;
-    reason?: string;
-  };
+export const onRiskAssessed = async (event: EventOf<'risk.assessment.completed'>, m: EntityManager) => {
+  const d = event.data;
   const manual = d.status === 'MANUAL_REVIEW';
   return onMilestone(manual ? 'RISK_MANUAL_REVIEW' : 'RISK_ASSESSED', () =>
     manual ? (d.reason ?? null) : `score ${d.score}, grade ${d.grade}, recommendation ${d.recommendation}`,

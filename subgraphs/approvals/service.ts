@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type Caller, canSee } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import { type EventOf, recordEvent } from '../../platform/events';
 import { keysetPage } from '../../platform/graphql/page';
 import { parseInput } from '../../platform/validation';
 import { ApprovalStatus, decideLevel, planLevels } from './domain/approval';
@@ -13,14 +13,8 @@ import { approvalEvents } from './events';
 import { ApprovalRow, FlowRow } from './model/approval';
 
 /** offers → approvals: an accepted offer opens the flow (once), with the levels its amount needs. */
-export async function onOfferAccepted(m: EntityManager, event: CloudEvent) {
-  const d = event.data as {
-    applicationId: string;
-    customerId: string;
-    offerId: string;
-    amountMinor: string;
-    currency: string;
-  };
+export async function onOfferAccepted(m: EntityManager, event: EventOf<'discussion.offer.accepted'>) {
+  const d = event.data;
   const now = new Date(event.time);
   const opened: unknown[] = await m.query(
     `INSERT INTO flows (application_id, customer_id, offer_id, amount_minor, currency, status, opened_at, version)

@@ -5,9 +5,9 @@ import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import type { DocumentStore } from '../../platform/docstore';
 import { AppError, isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import { type CloudEvent, type EventOf, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
-import { DocumentType, deletionProblem, missingDocuments } from './domain/checklist';
+import { DocumentType, deletionProblem, isDocumentType, missingDocuments } from './domain/checklist';
 import { checkContent } from './domain/content';
 import { documentEvents } from './events';
 import { ApplicationRefRow, DocumentRow } from './model/document';
@@ -42,7 +42,8 @@ export async function upload(
   caller: Caller,
   input: Upload,
 ): Promise<{ document: DocumentRow; duplicate: boolean }> {
-  if (!Object.values(DocumentType).includes(input.type as DocumentType)) {
+  const type = input.type;
+  if (!isDocumentType(type)) {
     throw new AppError('BAD_USER_INPUT', `type must be one of ${Object.values(DocumentType).join(', ')}`, {
       field: 'type',
     });
@@ -57,10 +58,10 @@ export async function upload(
     .getRepository(DocumentRow)
     .findOne({ where: { applicationId: app.applicationId, sha256 } });
   if (existing?.status === 'DELETED')
-    return { document: await restore(db, existing, caller, input.type), duplicate: false };
+    return { document: await restore(db, existing, caller, type), duplicate: false };
   // One file is one document of an application: the same bytes declared as another type are refused
   // (answering "already there" would leave the caller believing it is now the type they sent).
-  if (existing && existing.type !== input.type) {
+  if (existing && existing.type !== type) {
     throw new AppError('CONFLICT', `this file is already uploaded as ${existing.type}; delete that first`, {
       field: 'type',
       documentId: existing.id,
@@ -82,8 +83,8 @@ export async function upload(
       id: randomUUID(),
       applicationId: app.applicationId,
       ownerId: app.customerId,
-      type: input.type,
-      versionNo: await nextVersion(m, app.applicationId, input.type),
+      type,
+      versionNo: await nextVersion(m, app.applicationId, type),
       fileName,
       contentType,
       size: input.bytes.length,
@@ -117,7 +118,7 @@ async function nextVersion(m: EntityManager, applicationId: string, type: string
  * type now declared (a file deleted because it was filed under the wrong type comes back under the right
  * one, as that type's next version).
  */
-function restore(db: DataSource, doc: DocumentRow, caller: Caller, type: string) {
+function restore(db: DataSource, doc: DocumentRow, caller: Caller, type: DocumentType) {
   return db.transaction(async (m) => {
     const retyped =
       type === doc.type
@@ -227,8 +228,11 @@ export async function missingFor(db: DataSource, caller: Caller | null, applicat
 }
 
 /** applications → documents: who owns an application and what it is for. */
-export async function onApplicationTerms(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { applicationId: string; customerId: string; facilityType: string };
+export async function onApplicationTerms(
+  m: EntityManager,
+  event: EventOf<'application.created' | 'application.updated'>,
+) {
+  const d = event.data;
   await m.upsert(
     ApplicationRefRow,
     { applicationId: d.applicationId, customerId: d.customerId, facilityType: d.facilityType },

@@ -8,6 +8,7 @@ import { config, publicUrl } from '../../platform/config';
 import { lockKey } from '../../platform/db';
 import { AppError, notFound, unauthenticated } from '../../platform/errors';
 import { recordEvent } from '../../platform/events';
+import type { UserSessionsRevoked } from '../../platform/events/event-map';
 import { logger } from '../../platform/log';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
@@ -265,7 +266,12 @@ export async function login(db: DataSource, input: unknown, ip: string | undefin
 }
 
 /** Ends every session of an account: refresh tokens revoked, access tokens refused by the gateway. */
-async function endSessions(m: EntityManager, user: UserRow, reason: string, actorId: string) {
+async function endSessions(
+  m: EntityManager,
+  user: UserRow,
+  reason: UserSessionsRevoked['reason'],
+  actorId: string,
+) {
   await m.update(UserRow, { id: user.id }, { tokenVersion: user.tokenVersion + 1 });
   user.tokenVersion += 1;
   await m

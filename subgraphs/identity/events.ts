@@ -1,4 +1,5 @@
 import { newEvent } from '../../platform/events';
+import type { CustomerProfileUpdated, UserSessionsRevoked } from '../../platform/events/event-map';
 import { encryptPii, type LendingProfile, nameIndex, piiKeyId, sealLendingProfile } from '../../platform/pii';
 
 const source = '/loanflow/identity';
@@ -39,7 +40,12 @@ export const identityEvents = {
       },
     }),
   /** With the lending profile again when the address (and so perhaps the state) changed. */
-  profileUpdated: (customerId: string, fields: string[], fullName: string, profile: LendingProfile | null) =>
+  profileUpdated: (
+    customerId: string,
+    fields: CustomerProfileUpdated['fields'],
+    fullName: string,
+    profile: LendingProfile | null,
+  ) =>
     newEvent({
       type: 'customer.profile.updated',
       source,
@@ -74,7 +80,12 @@ export const identityEvents = {
    * Every session of an account ended (disabled, signed out by an admin, password changed or reset):
    * gateways drop what they cached about the account and close its sockets at once.
    */
-  sessionsRevoked: (userId: string, tokenVersion: number, reason: string, actorId: string) =>
+  sessionsRevoked: (
+    userId: string,
+    tokenVersion: number,
+    reason: UserSessionsRevoked['reason'],
+    actorId: string,
+  ) =>
     newEvent({
       type: 'user.sessions.revoked',
       source,

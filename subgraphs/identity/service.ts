@@ -197,13 +197,11 @@ export async function updateProfile(
   input: unknown,
 ): Promise<CustomerRow> {
   const patch = parseInput(profileSchema, input);
-  const fields = Object.entries(patch)
-    .filter(([, v]) => v !== undefined)
-    .map(([k]) => k);
+  const fields = (Object.keys(patch) as (keyof typeof patch)[]).filter((k) => patch[k] !== undefined);
   if (fields.length === 0) throw new AppError('BAD_USER_INPUT', 'nothing to update');
   return db.transaction(async (m) => {
     const customer = await lockCustomer(m, customerId);
-    Object.assign(customer, Object.fromEntries(fields.map((f) => [f, patch[f as keyof typeof patch]])));
+    Object.assign(customer, Object.fromEntries(fields.map((f) => [f, patch[f]])));
     await m.save(customer);
     if (patch.fullName) await m.update(UserRow, { id: customerId }, { fullName: patch.fullName });
     const profile =

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type Caller, canSee } from '../../platform/auth';
 import { updateVersioned } from '../../platform/db';
 import { AppError, forbidden, isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import { type EventOf, recordEvent } from '../../platform/events';
 import { keysetPage } from '../../platform/graphql/page';
 import { nameIndex } from '../../platform/pii';
 import { Role } from '../../platform/roles';
@@ -21,8 +21,8 @@ async function load(m: EntityManager, ref: RecordRef) {
 }
 
 /** applications → kyc: a submitted application opens a review (once, however often the event comes). */
-export async function onApplicationSubmitted(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { applicationId: string; customerId: string; facilityType: string };
+export async function onApplicationSubmitted(m: EntityManager, event: EventOf<'application.submitted'>) {
+  const d = event.data;
   await m
     .createQueryBuilder()
     .insert()
@@ -40,8 +40,8 @@ export async function onApplicationSubmitted(m: EntityManager, event: CloudEvent
 }
 
 /** applications → kyc: a withdrawn application leaves the queue; a decided review stays as it was. */
-export async function onApplicationWithdrawn(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { applicationId: string };
+export async function onApplicationWithdrawn(m: EntityManager, event: EventOf<'application.withdrawn'>) {
+  const d = event.data;
   await m.query(
     `UPDATE reviews SET status = $2, decision_reason = 'application withdrawn by the customer', decided_at = now(),
             version = version + 1
@@ -51,8 +51,11 @@ export async function onApplicationWithdrawn(m: EntityManager, event: CloudEvent
 }
 
 /** identity → kyc: the blind index of the customer's name. */
-export async function onCustomer(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { customerId: string; nameIndex: string };
+export async function onCustomer(
+  m: EntityManager,
+  event: EventOf<'customer.registered' | 'customer.profile.updated'>,
+) {
+  const d = event.data;
   await m.upsert(CustomerRefRow, { customerId: d.customerId, nameIndex: d.nameIndex }, ['customerId']);
 }
 

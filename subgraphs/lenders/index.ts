@@ -74,7 +74,9 @@ export const lenders: SubgraphDefinition = {
           name: `lenders-rules-${me}`,
           bus,
           types: ['lender.rules.published'],
-          onEvent: (e) => forgetRules((e.data as { version: number }).version),
+          onEvent: (e) => {
+            if (e.type === 'lender.rules.published') forgetRules(e.data.version);
+          },
           subscribe: { fromBeginning: false },
         });
       },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { markForCommit, updateVersioned } from '../../platform/db';
 import { isUuid } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import { type EventOf, recordEvent } from '../../platform/events';
 import { lendingDay } from '../../platform/finance';
 import { logger } from '../../platform/log';
 import { type LendingProfile, openLendingProfile } from '../../platform/pii';
@@ -42,17 +42,11 @@ const LEASE_SECONDS = 30;
 // ---- facts from other services' events -------------------------------------------------------------
 
 /** applications → lenders: what the application asks for. */
-export async function onApplicationTerms(m: EntityManager, event: CloudEvent) {
-  const d = event.data as {
-    applicationId: string;
-    customerId: string;
-    amountMinor: string;
-    currency: string;
-    tenureMonths: number;
-    facilityType: string;
-    monthlyIncomeMinor?: string;
-    merchantCategory?: string;
-  };
+export async function onApplicationTerms(
+  m: EntityManager,
+  event: EventOf<'application.created' | 'application.updated'>,
+) {
+  const d = event.data;
   await m.query(
     `INSERT INTO application_facts (application_id, customer_id, amount_minor, currency, tenure_months, product, monthly_income_minor, merchant_category)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -72,8 +66,11 @@ export async function onApplicationTerms(m: EntityManager, event: CloudEvent) {
 }
 
 /** identity → lenders: the borrower's lending profile (age and state), kept as sealed by identity. */
-export async function onLendingProfile(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { customerId: string; lendingProfile?: string };
+export async function onLendingProfile(
+  m: EntityManager,
+  event: EventOf<'customer.kyc.submitted' | 'customer.profile.updated'>,
+) {
+  const d = event.data;
   if (!d.lendingProfile) return;
   await m.upsert(CustomerFactsRow, { customerId: d.customerId, lendingProfile: d.lendingProfile }, [
     'customerId',
@@ -81,13 +78,8 @@ export async function onLendingProfile(m: EntityManager, event: CloudEvent) {
 }
 
 /** offers → lenders: the accepted terms are what is funded. */
-export async function onOfferAccepted(m: EntityManager, event: CloudEvent) {
-  const d = event.data as {
-    applicationId: string;
-    amountMinor: string;
-    tenureMonths: number;
-    annualRateBps: number;
-  };
+export async function onOfferAccepted(m: EntityManager, event: EventOf<'discussion.offer.accepted'>) {
+  const d = event.data;
   await m.query(
     `UPDATE application_facts SET amount_minor = $2, tenure_months = $3, annual_rate_bps = $4 WHERE application_id = $1`,
     [d.applicationId, d.amountMinor, d.tenureMonths, d.annualRateBps],
@@ -95,8 +87,8 @@ export async function onOfferAccepted(m: EntityManager, event: CloudEvent) {
 }
 
 /** risk → lenders: the bureau band lenders' appetites are written in. */
-export async function onRiskAssessed(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { applicationId: string; bureauBand?: string };
+export async function onRiskAssessed(m: EntityManager, event: EventOf<'risk.assessment.completed'>) {
+  const d = event.data;
   if (!d.bureauBand) return;
   await m.query('UPDATE application_facts SET bureau_band = $2 WHERE application_id = $1', [
     d.applicationId,
@@ -232,8 +224,8 @@ export async function startWaterfall(m: EntityManager, applicationId: string, lo
 export const WATERFALLS = 'lender-waterfalls';
 
 /** loans → lenders: an activated loan is funded through the waterfall. */
-export async function onDisbursementInitiated(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { applicationId: string; loanId: string };
+export async function onDisbursementInitiated(m: EntityManager, event: EventOf<'disbursement.initiated'>) {
+  const d = event.data;
   await startWaterfall(m, d.applicationId, d.loanId);
 }
 

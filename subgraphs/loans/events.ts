@@ -1,4 +1,10 @@
 import { newEvent } from '../../platform/events';
+import type {
+  AgreementSigned,
+  LoanClosed,
+  LoanPrepaid,
+  PaymentOverdue,
+} from '../../platform/events/event-map';
 import type { ScheduledInstalment } from './domain/schedule';
 import type { AgreementRow } from './model/agreement';
 import type { LoanRow } from './model/loan';
@@ -25,14 +31,14 @@ export const agreementEvents = {
       ...base(a),
       data: { ...ids(a), number: a.number, sha256: a.sha256 ?? '', fileVersion: a.fileVersion },
     }),
-  signed: (a: AgreementRow, actorId: string) =>
+  signed: (a: AgreementRow, actorId: string, method: AgreementSigned['method']) =>
     newEvent({
       type: 'agreement.signed',
       ...base(a, actorId),
       data: {
         ...ids(a),
         sha256: a.sha256 ?? '',
-        method: a.signMethod ?? '',
+        method,
         signedAt: (a.signedAt ?? new Date()).toISOString(),
       },
     }),
@@ -91,7 +97,13 @@ export const loanEvents = {
     }),
   overdue: (
     l: LoanRow,
-    o: { n: number; dueDate: string; daysPastDue: number; bucket: string; lateFeeMinor: bigint },
+    o: {
+      n: number;
+      dueDate: string;
+      daysPastDue: number;
+      bucket: PaymentOverdue['bucket'];
+      lateFeeMinor: bigint;
+    },
   ) =>
     newEvent({
       type: 'payment.overdue',
@@ -109,7 +121,7 @@ export const loanEvents = {
     l: LoanRow,
     p: {
       paymentId: string;
-      option: string;
+      option: LoanPrepaid['option'];
       prepaidMinor: bigint;
       interestSavedMinor: bigint;
       instalmentsLeft: number;
@@ -155,7 +167,7 @@ export const loanEvents = {
       ...loanBase(l),
       data: { ...loanIds(l), accountNumber: l.accountNumber },
     }),
-  closed: (l: LoanRow) =>
+  closed: (l: LoanRow, reason: LoanClosed['reason']) =>
     newEvent({
       type: 'loan.closed',
       ...loanBase(l),
@@ -163,7 +175,7 @@ export const loanEvents = {
         ...loanIds(l),
         accountNumber: l.accountNumber,
         closedAt: (l.closedAt ?? new Date()).toISOString(),
-        reason: l.closureReason,
+        reason,
       },
     }),
   disbursementCompleted: (l: LoanRow) =>

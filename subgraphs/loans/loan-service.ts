@@ -5,7 +5,7 @@ import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import { type EventMap, type EventOf, recordEvent } from '../../platform/events';
 import { type Frequency, instalmentsFor, lendingDay, type Method, shareOf } from '../../platform/finance';
 import { money } from '../../platform/graphql/money';
 import { keysetPage } from '../../platform/graphql/page';
@@ -24,7 +24,7 @@ import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { renderNoDues } from './domain/agreement-pdf';
 import { applyPayment, parseAllocationOrder } from './domain/allocation';
-import { bucketOf, daysPastDue, portfolioLines } from './domain/delinquency';
+import { bucketOf, daysPastDue, overdueBucketOf, portfolioLines } from './domain/delinquency';
 import { AgreementStatus } from './domain/esign';
 import { type ForeclosureQuote, foreclosureQuote as quoteFigures } from './domain/foreclosure';
 import {
@@ -217,13 +217,8 @@ async function awaitingFunds(m: EntityManager, applicationId: string) {
  * drawn for the day of funding, which may come after the day it was opened), the disbursement is booked, and
  * loan.activated, repayment.schedule.created and disbursement.completed follow.
  */
-export async function onLenderDisbursed(m: EntityManager, event: CloudEvent) {
-  const d = event.data as {
-    applicationId: string;
-    lenderCode: string;
-    lenderLoanRef: string;
-    amountMinor: string;
-  };
+export async function onLenderDisbursed(m: EntityManager, event: EventOf<'lender.disbursed'>) {
+  const d = event.data;
   const loan = await awaitingFunds(m, d.applicationId);
   if (!loan) return;
   const principal = BigInt(loan.principalMinor);
@@ -257,8 +252,8 @@ export async function onLenderDisbursed(m: EntityManager, event: CloudEvent) {
 }
 
 /** lenders → loans: no partner lender funded the loan; nothing is owed, and the borrower is told. */
-export async function onWaterfallFailed(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { applicationId: string; reason: string };
+export async function onWaterfallFailed(m: EntityManager, event: EventOf<'lender.waterfall.failed'>) {
+  const d = event.data;
   const loan = await awaitingFunds(m, d.applicationId);
   if (!loan) return;
   const failed = await updateVersioned(m, LoanRow, loan, { status: 'DISBURSEMENT_FAILED' });
@@ -270,8 +265,8 @@ export async function onWaterfallFailed(m: EntityManager, event: CloudEvent) {
 }
 
 /** loans → loans: a signed agreement activates its loan. */
-export async function onAgreementSigned(m: EntityManager, event: CloudEvent) {
-  await activate(m, (event.data as { applicationId: string }).applicationId, undefined);
+export async function onAgreementSigned(m: EntityManager, event: EventOf<'agreement.signed'>) {
+  await activate(m, event.data.applicationId, undefined);
 }
 
 export function activateLoan(db: DataSource, caller: Caller, applicationId: string) {
@@ -458,14 +453,7 @@ async function planFor(
   });
 }
 
-type VerifiedPayment = {
-  paymentId: string;
-  loanId: string;
-  amountMinor: string;
-  purpose?: 'INSTALMENT' | 'FORECLOSURE' | 'PREPAY_REDUCE_EMI' | 'PREPAY_REDUCE_TENURE';
-  receivedAt?: string;
-};
-const PREPAY_PURPOSES: Record<string, PrepaymentOption> = {
+const PREPAY_PURPOSES: Partial<Record<EventMap['payment.verified']['purpose'], PrepaymentOption>> = {
   PREPAY_REDUCE_EMI: 'REDUCE_EMI',
   PREPAY_REDUCE_TENURE: 'REDUCE_TENURE',
 };
@@ -476,8 +464,8 @@ const PREPAY_PURPOSES: Record<string, PrepaymentOption> = {
  * day it was received pays the loan off; one that falls short pays what is due by that day and the rest
  * is held as credit towards the payoff — it never pays the interest of periods not yet run.
  */
-export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
-  const d = event.data as VerifiedPayment;
+export async function onPaymentVerified(m: EntityManager, event: EventOf<'payment.verified'>) {
+  const d = event.data;
   const loan = await m.findOne(LoanRow, { where: { id: d.loanId }, lock: { mode: 'pessimistic_write' } });
   if (!loan) throw new Error(`payment ${d.paymentId} names unknown loan ${d.loanId}`);
   const amount = BigInt(d.amountMinor);
@@ -496,8 +484,8 @@ export async function onPaymentVerified(m: EntityManager, event: CloudEvent) {
     order: { n: 'ASC' },
     lock: { mode: 'pessimistic_write' },
   });
-  const receivedOn = today(new Date(d.receivedAt ?? Date.now()));
-  const option = PREPAY_PURPOSES[d.purpose ?? ''];
+  const receivedOn = today(new Date(d.receivedAt));
+  const option = PREPAY_PURPOSES[d.purpose];
   if (d.purpose === 'FORECLOSURE' || option) {
     // Money that covers the payoff pays the loan off, whether it was sent as a foreclosure or a prepayment.
     const quote = await quoteOf(m, loan, receivedOn, rows);
@@ -732,7 +720,7 @@ async function closeIfRepaid(m: EntityManager, loan: LoanRow, reason: 'REPAID' |
     closureReason: reason,
   });
   await recordEvent(m, loanEvents.fullyRepaid(closed));
-  await recordEvent(m, loanEvents.closed(closed));
+  await recordEvent(m, loanEvents.closed(closed, reason));
   return { closed, owedMinor: 0n };
 }
 
@@ -974,7 +962,7 @@ export async function runOverdue(db: DataSource, asOf = today(), batch = 100): P
             n: row.n as number,
             dueDate: row.due_date as string,
             daysPastDue: dpd,
-            bucket: bucketOf(dpd),
+            bucket: overdueBucketOf(dpd),
             lateFeeMinor: fee,
           }),
         );
@@ -1262,8 +1250,8 @@ export async function accountOf(db: DataSource, loanId: string) {
 }
 
 /** loans → loans: a closed loan gets its no-dues certificate (PDF in the document store, with its hash). */
-export async function onLoanClosed(m: EntityManager, event: CloudEvent) {
-  const { loanId } = event.data as { loanId: string };
+export async function onLoanClosed(m: EntityManager, event: EventOf<'loan.closed'>) {
+  const { loanId } = event.data;
   if (await m.exists(NoDuesRow, { where: { loanId } })) return;
   const loan = await m.findOneOrFail(LoanRow, { where: { id: loanId } });
   const contact = await contactOf(m, loan.customerId);

@@ -6,7 +6,7 @@ import { config } from '../../platform/config';
 import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db';
 import { lazyDocumentStore } from '../../platform/docstore';
 import { AppError, isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import { type CloudEvent, type EventOf, recordEvent } from '../../platform/events';
 import {
   DEFAULT_REPAYMENT,
   type Frequency,
@@ -49,8 +49,8 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 // ---- events in -------------------------------------------------------------------------------------
 
 /** offers → loans: the accepted terms, which the agreement will state. */
-export async function onOfferAccepted(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { applicationId: string; customerId: string };
+export async function onOfferAccepted(m: EntityManager, event: EventOf<'discussion.offer.accepted'>) {
+  const d = event.data;
   await m.query(
     `INSERT INTO contracts (application_id, customer_id, offer) VALUES ($1, $2, $3)
      ON CONFLICT (application_id) DO UPDATE SET offer = EXCLUDED.offer`,
@@ -59,20 +59,14 @@ export async function onOfferAccepted(m: EntityManager, event: CloudEvent) {
 }
 
 /** identity → loans: the encrypted contact card (name for the agreement, mobile for the OTP). */
-export async function onContact(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { customerId: string; contact: string };
+export async function onContact(m: EntityManager, event: EventOf<'customer.contact.updated'>) {
+  const d = event.data;
   await m.upsert(ContactRow, { customerId: d.customerId, contact: d.contact }, ['customerId']);
 }
 
 /** documents → loans: a signed copy the customer may offer instead of e-signing. */
-export async function onDocumentUploaded(m: EntityManager, event: CloudEvent) {
-  const d = event.data as {
-    documentId: string;
-    applicationId: string;
-    ownerId: string;
-    type: string;
-    sha256: string;
-  };
+export async function onDocumentUploaded(m: EntityManager, event: EventOf<'document.uploaded'>) {
+  const d = event.data;
   if (d.type !== 'SIGNED_AGREEMENT') return;
   await m
     .createQueryBuilder()
@@ -89,8 +83,8 @@ export async function onDocumentUploaded(m: EntityManager, event: CloudEvent) {
 }
 
 /** approvals → loans: the sanction queues the agreement for generation (off the request path). */
-export async function onFinalApproved(m: EntityManager, event: CloudEvent) {
-  const { applicationId } = event.data as { applicationId: string };
+export async function onFinalApproved(m: EntityManager, event: EventOf<'approval.final.approved'>) {
+  const { applicationId } = event.data;
   const contract = await m.findOne(ContractRow, { where: { applicationId } });
   if (!contract)
     throw new Error(`application ${applicationId} was approved before loans saw its accepted offer`);
@@ -352,7 +346,7 @@ export async function confirmEsign(
         otpHash: null,
         otpExpiresAt: null,
       },
-      (x) => agreementEvents.signed(x, customer.userId),
+      (x) => agreementEvents.signed(x, customer.userId, 'OTP'),
     );
     return { agreement: done };
   });
@@ -442,7 +436,7 @@ export async function verifySignedUpload(
       verifiedBy: staff.userId,
       sha256: upload.sha256,
     });
-    await recordEvent(m, agreementEvents.signed(done, staff.userId));
+    await recordEvent(m, agreementEvents.signed(done, staff.userId, 'UPLOAD'));
     return done;
   });
 }

@@ -1,9 +1,10 @@
+import type { EntityManager } from 'typeorm';
 import { config } from '../../platform/config';
 import { afterCommitOf } from '../../platform/db';
-import type { EventHandlers } from '../../platform/events';
+import type { EventHandlers, EventOf } from '../../platform/events';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
-import { NOTIFYING_EVENTS } from './domain/templates';
+import { NOTIFYING_EVENTS, type NotifyingEvent } from './domain/templates';
 import { Notifications1732500001000 } from './migrations/1732500001000-notifications';
 import { InboxQueue1733500001000 } from './migrations/1733500001000-inbox-queue';
 import { ContactRow, DeliveryRow, PreferenceRow } from './model/notification';
@@ -21,8 +22,12 @@ export const notifications: SubgraphDefinition = {
   schema: notificationsSchema,
   consumes: () => ({
     'customer.contact.updated': (event, m) => onContact(m, event),
+    // One handler for every event a borrower is told about (the templates say which).
     ...(Object.fromEntries(
-      NOTIFYING_EVENTS.map((type) => [type, (event, m) => onLifecycleEvent(m, event)]),
+      NOTIFYING_EVENTS.map((type) => [
+        type,
+        (event: EventOf<NotifyingEvent>, m: EntityManager) => onLifecycleEvent(m, event),
+      ]),
     ) as EventHandlers),
   }),
   // The dispatch queue is drained at a bounded rate, most urgent first, woken when something is queued.

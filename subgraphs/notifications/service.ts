@@ -6,7 +6,7 @@ import { config } from '../../platform/config';
 import { markForCommit } from '../../platform/db';
 import { lazyDocumentStore } from '../../platform/docstore';
 import { AppError, isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, newEvent, recordEvent } from '../../platform/events';
+import { type EventOf, newEvent, recordEvent } from '../../platform/events';
 import { logger } from '../../platform/log';
 import { notifier } from '../../platform/notify/http';
 import type { Message } from '../../platform/notify/port';
@@ -20,6 +20,7 @@ import {
   type Channel,
   channelsFor,
   defaultChannels,
+  type NotifyingEvent,
   render,
 } from './domain/templates';
 import { ContactRow, DeliveryRow, PreferenceRow } from './model/notification';
@@ -49,8 +50,8 @@ export interface NotificationDoc {
 }
 
 /** identity → notifications: the contact card, kept encrypted until a message is sent. */
-export async function onContact(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { customerId: string; contact: string };
+export async function onContact(m: EntityManager, event: EventOf<'customer.contact.updated'>) {
+  const d = event.data;
   await m.upsert(ContactRow, { customerId: d.customerId, contact: d.contact }, ['customerId']);
 }
 
@@ -67,11 +68,9 @@ const choiceOf = (p: PreferenceRow): Record<Channel, boolean> => ({
  * being away holds up the inbox and nothing else). Idempotent per event: the inbox id and the queue rows
  * are derived from the event id.
  */
-export async function onLifecycleEvent(m: EntityManager, event: CloudEvent) {
-  const data = event.data as Record<string, unknown>;
-  const recipientId = data.customerId;
-  const n = render(event.type, data);
-  if (!n || typeof recipientId !== 'string') return;
+export async function onLifecycleEvent(m: EntityManager, event: EventOf<NotifyingEvent>) {
+  const recipientId = event.data.customerId;
+  const n = render(event.type, event.data);
   const chosen = await m.findOne(PreferenceRow, { where: { userId: recipientId, category: n.category } });
   const channels = channelsFor(n, chosen ? choiceOf(chosen) : undefined);
   const hash = createHash('sha256').update(`${event.id}:${recipientId}`).digest('hex').slice(0, 16);
@@ -89,7 +88,7 @@ export async function onLifecycleEvent(m: EntityManager, event: CloudEvent) {
     createdAt: new Date(event.time).toISOString(),
     readAt: null,
   };
-  const partitionKey = typeof data.applicationId === 'string' ? data.applicationId : recipientId;
+  const partitionKey = 'applicationId' in event.data ? event.data.applicationId : recipientId;
   for (const channel of channels) {
     await m
       .createQueryBuilder()

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type Caller, canSee } from '../../platform/auth';
 import { entityFromRow, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import { type EventOf, recordEvent } from '../../platform/events';
 import { FREQUENCIES, instalmentsFor, MAX_INSTALMENTS, METHODS } from '../../platform/finance';
 import { coolingOffDaysOf, instalmentCharges, type LoanProduct, roundingOf } from '../../platform/products';
 import { Role } from '../../platform/roles';
@@ -89,14 +89,8 @@ export type CounterInput = z.input<typeof counterSchema>;
 // ---- events in -------------------------------------------------------------------------------------
 
 /** applications → offers: who applied and for what (negotiation waits for risk). */
-export async function onApplicationSubmitted(m: EntityManager, event: CloudEvent) {
-  const d = event.data as {
-    applicationId: string;
-    customerId: string;
-    amountMinor: string;
-    tenureMonths: number;
-    currency: string;
-  };
+export async function onApplicationSubmitted(m: EntityManager, event: EventOf<'application.submitted'>) {
+  const d = event.data;
   await m
     .createQueryBuilder()
     .insert()
@@ -114,8 +108,8 @@ export async function onApplicationSubmitted(m: EntityManager, event: CloudEvent
 }
 
 /** risk → offers: the risk manager approved the application for discussion. */
-export async function onRiskApproved(m: EntityManager, event: CloudEvent) {
-  const { applicationId } = event.data as { applicationId: string };
+export async function onRiskApproved(m: EntityManager, event: EventOf<'risk.approved.for.discussion'>) {
+  const { applicationId } = event.data;
   const [, opened] = await m.query(
     `UPDATE negotiations SET state = 'OPEN' WHERE application_id = $1 AND state = 'WAITING'`,
     [applicationId],
@@ -126,8 +120,8 @@ export async function onRiskApproved(m: EntityManager, event: CloudEvent) {
 }
 
 /** applications → offers: a withdrawn application ends the negotiation and whatever was on the table. */
-export async function onApplicationWithdrawn(m: EntityManager, event: CloudEvent) {
-  const { applicationId } = event.data as { applicationId: string };
+export async function onApplicationWithdrawn(m: EntityManager, event: EventOf<'application.withdrawn'>) {
+  const { applicationId } = event.data;
   await m.query(`UPDATE negotiations SET state = 'CLOSED' WHERE application_id = $1`, [applicationId]);
   await m.query(
     `UPDATE offers SET status = $2, responded_at = now(), version = version + 1

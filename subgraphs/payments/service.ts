@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import { type EventOf, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
 import { paymentEvents } from './events';
@@ -35,8 +35,8 @@ const paymentSchema = z.object({
 export type PaymentInput = z.input<typeof paymentSchema>;
 
 /** loans → payments: a loan that can take payments. */
-export async function onLoanActivated(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { loanId: string; applicationId: string; customerId: string; currency: string };
+export async function onLoanActivated(m: EntityManager, event: EventOf<'loan.activated'>) {
+  const d = event.data;
   await m
     .createQueryBuilder()
     .insert()
@@ -179,8 +179,8 @@ export async function outstandingOf(
 }
 
 /** documents → payments: a payment proof the borrower (or staff) uploaded for the application. */
-export async function onProofUploaded(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { documentId: string; applicationId: string; ownerId: string; type: string };
+export async function onProofUploaded(m: EntityManager, event: EventOf<'document.uploaded'>) {
+  const d = event.data;
   if (d.type !== 'PAYMENT_PROOF') return;
   await m
     .createQueryBuilder()
@@ -216,13 +216,13 @@ export async function attachProof(db: DataSource, caller: Caller, paymentId: str
 }
 
 /** loans → payments: a written-off loan takes payments as recoveries. */
-export async function onLoanWrittenOff(m: EntityManager, event: CloudEvent) {
-  const { loanId } = event.data as { loanId: string };
+export async function onLoanWrittenOff(m: EntityManager, event: EventOf<'loan.written.off'>) {
+  const { loanId } = event.data;
   await m.update(LoanRefRow, { loanId }, { status: 'WRITTEN_OFF' });
 }
 
 /** loans → payments: a closed loan takes no more payments. */
-export async function onLoanClosed(m: EntityManager, event: CloudEvent) {
-  const { loanId } = event.data as { loanId: string };
+export async function onLoanClosed(m: EntityManager, event: EventOf<'loan.closed'>) {
+  const { loanId } = event.data;
   await m.update(LoanRefRow, { loanId }, { status: 'CLOSED' });
 }

@@ -1,4 +1,5 @@
 import { newEvent } from '../../platform/events';
+import type { RiskAssessmentCompleted } from '../../platform/events/event-map';
 import type { AssessmentRow } from './model/risk';
 
 const source = '/loanflow/risk';
@@ -12,14 +13,14 @@ const base = (a: AssessmentRow, actorId?: string) => ({
 
 /** Published by risk, keyed by application. */
 export const riskEvents = {
-  completed: (a: AssessmentRow) =>
+  completed: (a: AssessmentRow, status: RiskAssessmentCompleted['status']) =>
     newEvent({
       type: 'risk.assessment.completed',
       ...base(a),
       data: {
         assessmentId: a.id,
         applicationId: a.applicationId,
-        status: a.status,
+        status,
         policyVersion: a.policyVersion ?? 0,
         ...(a.result
           ? {

@@ -4,7 +4,8 @@ import type { Caller } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
-import { type CloudEvent, recordEvent } from '../../platform/events';
+import { type EventOf, recordEvent } from '../../platform/events';
+import type { RiskAssessmentCompleted } from '../../platform/events/event-map';
 import { logger } from '../../platform/log';
 import { HttpBureau } from './bureau/http';
 import { type Bureau, BureauUnavailable } from './bureau/port';
@@ -77,19 +78,12 @@ async function enqueue(m: EntityManager, applicationId: string): Promise<Assessm
 }
 
 /** kyc → risk: an approved KYC queues an assessment (run by the assessor, outside this transaction). */
-export async function onKycApproved(m: EntityManager, event: CloudEvent) {
-  await enqueue(m, (event.data as { applicationId: string }).applicationId);
+export async function onKycApproved(m: EntityManager, event: EventOf<'kyc.approved'>) {
+  await enqueue(m, event.data.applicationId);
 }
 
-export async function onApplicationSubmitted(m: EntityManager, event: CloudEvent) {
-  const d = event.data as {
-    applicationId: string;
-    customerId: string;
-    amountMinor: string;
-    tenureMonths: number;
-    monthlyIncomeMinor?: string;
-    collateralValueMinor?: string;
-  };
+export async function onApplicationSubmitted(m: EntityManager, event: EventOf<'application.submitted'>) {
+  const d = event.data;
   if (!d.monthlyIncomeMinor) throw new Error(`application ${d.applicationId} was submitted without income`);
   await m.upsert(
     ApplicationTermsRow,
@@ -105,8 +99,8 @@ export async function onApplicationSubmitted(m: EntityManager, event: CloudEvent
   );
 }
 
-export async function onKycDataSubmitted(m: EntityManager, event: CloudEvent) {
-  const d = event.data as { customerId: string; panIndex: string };
+export async function onKycDataSubmitted(m: EntityManager, event: EventOf<'customer.kyc.submitted'>) {
+  const d = event.data;
   await m.upsert(CustomerPanRow, { customerId: d.customerId, panIndex: d.panIndex }, ['customerId']);
 }
 
@@ -176,13 +170,18 @@ async function claim(db: DataSource): Promise<Claimed[]> {
   }));
 }
 
-async function finish(db: DataSource, a: AssessmentRow, patch: Partial<AssessmentRow>) {
+/** An assessment ends COMPLETED or in MANUAL_REVIEW, and says so. */
+async function finish(
+  db: DataSource,
+  a: AssessmentRow,
+  patch: Partial<AssessmentRow> & { status: RiskAssessmentCompleted['status'] },
+) {
   await db.transaction(async (m) => {
     const done = await updateVersioned(m, AssessmentRow, a, {
       ...patch,
       completedAt: new Date(),
     } as QueryDeepPartialEntity<AssessmentRow>);
-    await recordEvent(m, riskEvents.completed(done));
+    await recordEvent(m, riskEvents.completed(done, patch.status));
   });
 }
 

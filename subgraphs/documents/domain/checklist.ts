@@ -11,6 +11,9 @@ export enum DocumentType {
   OTHER = 'OTHER',
 }
 
+export const isDocumentType = (t: string): t is DocumentType =>
+  (Object.values(DocumentType) as string[]).includes(t);
+
 const D = DocumentType;
 const IDENTITY = [D.PAN_CARD, D.AADHAAR, D.BANK_STATEMENT];
 

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
+import type { DocumentUploaded } from '../../../platform/events/event-map';
 
 /** Metadata in PostgreSQL (so it commits with its events); the bytes live in the document store. */
 @Entity({ name: 'documents' })
@@ -6,11 +7,11 @@ export class DocumentRow {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid', { name: 'application_id' }) applicationId!: string;
   @Column('uuid', { name: 'owner_id' }) ownerId!: string;
-  @Column('text') type!: string;
+  @Column('text') type!: DocumentUploaded['type'];
   /** 1 for the first upload of a type for an application, then 2, 3…; older versions are kept. */
   @Column('integer', { name: 'version_no' }) versionNo!: number;
   @Column('text', { name: 'file_name' }) fileName!: string;
-  @Column('text', { name: 'content_type' }) contentType!: string;
+  @Column('text', { name: 'content_type' }) contentType!: DocumentUploaded['contentType'];
   @Column('integer') size!: number;
   @Column('text') sha256!: string;
   @Column('text', { name: 'storage_id' }) storageId!: string;

@@ -8,7 +8,11 @@ export const daysPastDue = (oldestUnpaidDue: string | null, asOf: string) =>
 
 /** The delinquency bucket of a number of days past due; over 90 is a non-performing asset. */
 export function bucketOf(dpd: number): Bucket {
-  if (dpd <= 0) return 'CURRENT';
+  return dpd <= 0 ? 'CURRENT' : overdueBucketOf(dpd);
+}
+
+/** The bucket of an instalment at least a day past due (what a payment.overdue event carries). */
+export function overdueBucketOf(dpd: number): Exclude<Bucket, 'CURRENT'> {
   if (dpd <= 30) return 'DPD_1_30';
   if (dpd <= 60) return 'DPD_31_60';
   if (dpd <= 90) return 'DPD_61_90';

@@ -2,9 +2,19 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { backoffMs, channelsFor, GRIEVANCE, NOTIFYING_EVENTS, Priority, render } from './templates';
+import type { PaymentOverdue } from '../../../platform/events/event-map';
+import {
+  backoffMs,
+  channelsFor,
+  GRIEVANCE,
+  NOTIFYING_EVENTS,
+  type NotifyingEvent,
+  Priority,
+  render,
+} from './templates';
 
-const overdue = {
+const ids = { loanId: 'l', applicationId: 'a', customerId: 'c' };
+const overdue: PaymentOverdue = {
   loanId: 'l',
   applicationId: 'a',
   customerId: 'c',
@@ -28,16 +38,30 @@ test('an overdue notice is regulatory: exact figures, the bureau disclosure and 
 });
 
 test('events that matter to nobody make no notification; reminders are bulk', () => {
-  assert.equal(render('risk.assessment.completed', {}), null);
-  assert.equal(render('customer.registered', {}), null);
-  const r = render('repayment.reminder', { instalment: 2, dueDate: '2027-02-05', amountMinor: '1163000' });
+  // The consumer subscribes to NOTIFYING_EVENTS alone, and render() takes no other type (a compile error).
+  for (const quiet of ['risk.assessment.completed', 'customer.registered'])
+    assert.ok(!NOTIFYING_EVENTS.includes(quiet as NotifyingEvent), quiet);
+  const r = render('repayment.reminder', {
+    ...ids,
+    instalment: 2,
+    dueDate: '2027-02-05',
+    amountMinor: '1163000',
+  });
   assert.equal(r?.priority, Priority.BULK);
   assert.match(r?.body ?? '', /₹11,630\.00 is due on 2027-02-05/);
 });
 
 test('channels follow the choice, but a regulatory message is always kept in-app and e-mailed', () => {
   const none = { EMAIL: false, SMS: false, PUSH: false, IN_APP: false };
-  const paid = render('payment.verified', { amountMinor: '100', currency: 'INR' });
+  const paid = render('payment.verified', {
+    ...ids,
+    paymentId: 'p',
+    amountMinor: '100',
+    currency: 'INR',
+    method: 'UPI',
+    purpose: 'INSTALMENT',
+    receivedAt: '2027-02-05T10:00:00Z',
+  });
   assert.ok(paid);
   assert.deepEqual(channelsFor(paid, none), []);
   assert.deepEqual(channelsFor(paid, { ...none, SMS: true }), ['SMS']);
@@ -46,7 +70,13 @@ test('channels follow the choice, but a regulatory message is always kept in-app
     ['EMAIL', 'SMS', 'PUSH', 'IN_APP'],
     'money matters: SMS by default',
   );
-  const offer = render('discussion.offer.expired', {});
+  const offer = render('discussion.offer.expired', {
+    ...ids,
+    offerId: 'o',
+    round: 1,
+    validUntil: '2027-02-05T10:00:00Z',
+    reason: 'not answered in time',
+  });
   assert.ok(offer);
   assert.deepEqual(channelsFor(offer, undefined), ['EMAIL', 'PUSH', 'IN_APP']);
   const late = render('payment.overdue', overdue);

@@ -1,3 +1,4 @@
+import type { EventMap, EventsWith } from '../../../platform/events/envelope';
 import { money } from '../../../platform/graphql/money';
 
 export const CATEGORIES = ['APPLICATION', 'KYC', 'OFFER', 'AGREEMENT', 'LOAN', 'PAYMENT', 'OVERDUE'] as const;
@@ -17,10 +18,12 @@ export interface Rendered {
   priority: number;
 }
 
-type Data = Record<string, unknown>;
-const amount = (minor: unknown, currency: unknown = 'INR') =>
-  money(String(minor), typeof currency === 'string' ? currency : 'INR').formatted;
-const percent = (bps: unknown) => `${(Number(bps) / 100).toFixed(2)}%`;
+const amount = (minor: string, currency = 'INR') => money(minor, currency).formatted;
+const percent = (bps: number) => `${(bps / 100).toFixed(2)}%`;
+
+/** The events a borrower can be told about: each names its customer. */
+type CustomerEvent = EventsWith<{ customerId: string }>;
+type Templates = { [K in CustomerEvent]?: (d: EventMap[K]) => Rendered };
 
 /** Printed under every regulatory message (fair practices code: grievance redressal). */
 export const GRIEVANCE =
@@ -50,7 +53,7 @@ const plain = (category: Category, title: string, body: string): Rendered => ({
 });
 
 /** The events that matter to the borrower, and what we tell them. Other events make no notification. */
-const TEMPLATES: Record<string, (d: Data) => Rendered> = {
+const TEMPLATES = {
   'application.submitted': () =>
     plain(
       'APPLICATION',
@@ -168,13 +171,14 @@ const TEMPLATES: Record<string, (d: Data) => Rendered> = {
         'Your no-dues certificate is in the app.',
       CLOSURE_DISCLOSURE,
     ),
-};
+} satisfies Templates;
 
-export const NOTIFYING_EVENTS = Object.keys(TEMPLATES);
+export type NotifyingEvent = keyof typeof TEMPLATES;
+export const NOTIFYING_EVENTS = Object.keys(TEMPLATES) as NotifyingEvent[];
 
-export function render(type: string, data: Data): Rendered | null {
-  const t = TEMPLATES[type];
-  return t ? t(data) : null;
+export function render<K extends NotifyingEvent>(type: K, data: EventMap[K]): Rendered {
+  // TypeScript cannot pair a union of keys with the union of their templates; the signature does.
+  return (TEMPLATES[type] as (d: EventMap[K]) => Rendered)(data);
 }
 
 /** Channels on when the borrower has not chosen: in-app and e-mail always, SMS for money matters. */

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
+import type { PaymentReceived } from '../../../platform/events/event-map';
 
 /** Loans as payments knows them (from loan.activated / loan.closed). */
 @Entity({ name: 'loan_refs' })
@@ -32,8 +33,8 @@ export class PaymentRow {
   @Column('bigint', { name: 'amount_minor' }) amountMinor!: string;
   @Column('text') currency!: string;
   @Column('text') method!: string;
-  /** INSTALMENT or FORECLOSURE. */
-  @Column('text') purpose!: string;
+  /** What the money is for: an instalment, a foreclosure or a part-prepayment. */
+  @Column('text') purpose!: PaymentReceived['purpose'];
   @Column('text', { nullable: true }) reference!: string | null;
   /** A PAYMENT_PROOF document (receipt, bank screenshot) for the verifier. */
   @Column('uuid', { name: 'proof_document_id', nullable: true }) proofDocumentId!: string | null;

@@ -24,14 +24,19 @@ export interface ScoreResult {
   grade: Grade;
   recommendation: Recommendation;
   reasons: string[];
-  bureauBand: string;
+  bureauBand: BureauBand;
   proposedEmiMinor: bigint;
   dtiBps: number;
   foirBps: number;
   ltvBps: number | null;
 }
 
-export function bureauBand(score: number): string {
+/** A score as the assessment row keeps it (JSON: the EMI as a decimal string). */
+export type StoredScore = Omit<ScoreResult, 'proposedEmiMinor'> & { proposedEmiMinor: string };
+
+export type BureauBand = 'EXCELLENT' | 'GOOD' | 'FAIR' | 'POOR' | 'VERY_POOR';
+
+export function bureauBand(score: number): BureauBand {
   if (score >= 750) return 'EXCELLENT';
   if (score >= 700) return 'GOOD';
   if (score >= 650) return 'FAIR';

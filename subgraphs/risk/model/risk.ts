@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 import type { RiskPolicy } from '../domain/policy';
+import type { StoredScore } from '../domain/scoring';
 
 export type AssessmentStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'MANUAL_REVIEW';
 
@@ -13,7 +14,7 @@ export class AssessmentRow {
   @Column('timestamptz', { name: 'claimed_at', nullable: true }) claimedAt!: Date | null;
   @Column('integer', { name: 'policy_version', nullable: true }) policyVersion!: number | null;
   @Column('jsonb', { nullable: true }) bureau!: Record<string, unknown> | null;
-  @Column('jsonb', { nullable: true }) result!: Record<string, unknown> | null;
+  @Column('jsonb', { nullable: true }) result!: StoredScore | null;
   @Column('text', { name: 'manual_reason', nullable: true }) manualReason!: string | null;
   @Column('text', { nullable: true }) decision!: string | null;
   @Column('text', { name: 'decision_reason', nullable: true }) decisionReason!: string | null;

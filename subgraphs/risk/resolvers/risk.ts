@@ -4,22 +4,13 @@ import { notFound } from '../../../platform/errors';
 import { money } from '../../../platform/graphql/money';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
+import type { StoredScore } from '../domain/scoring';
 import type { AssessmentRow, PolicyRow } from '../model/risk';
 import * as risk from '../service';
 import { ApplicationRisk, RiskPolicy, RiskPolicyRules, RiskScore } from './types';
 
 export function toRiskScore(a: AssessmentRow): RiskScore {
-  const r = (a.result ?? {}) as {
-    score?: number;
-    grade?: string;
-    recommendation?: string;
-    reasons?: string[];
-    bureauBand?: string;
-    proposedEmiMinor?: string;
-    dtiBps?: number;
-    foirBps?: number;
-    ltvBps?: number | null;
-  };
+  const r: Partial<StoredScore> = a.result ?? {};
   return {
     id: a.id,
     status: a.status,
