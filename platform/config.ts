@@ -134,6 +134,17 @@ const schema = z
     NOTIFY_POLL_MS: z.coerce.number().int().positive().default(1000),
     /** Days before a due date that the borrower is reminded of the instalment. */
     REMINDER_DAYS_AHEAD: z.coerce.number().int().min(0).max(30).default(3),
+    /**
+     * The business date moves to the next day once that day's cut-off (Asia/Kolkata time, HH:MM) has
+     * passed; with BUSINESS_DATE_MANUAL it moves only when an operator advances it.
+     */
+    BUSINESS_DAY_CUTOFF: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
+      .default('00:00'),
+    BUSINESS_DATE_MANUAL: bool,
+    /** Staff may move the business date to any later date (tests and demos walk loans through months). */
+    BUSINESS_DATE_SETTABLE: bool,
     /** How often the overdue run checks (it is idempotent for a business date). */
     OVERDUE_POLL_MS: z.coerce.number().int().positive().default(3_600_000),
     OFFER_EXPIRY_POLL_MS: z.coerce.number().int().positive().default(30_000),
@@ -157,6 +168,13 @@ const schema = z
     }
     for (const [name, value, dev] of defaults) {
       if (value === dev) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set in production' });
+    }
+    if (c.BUSINESS_DATE_SETTABLE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BUSINESS_DATE_SETTABLE'],
+        message: 'is for tests and demos only',
+      });
     }
   });
 

@@ -241,6 +241,15 @@ export interface ApprovalRejected {
 }
 
 /**
+ * business.date.advanced: the business date moved to the next day (the day before it is closed)
+ */
+export interface BusinessDateAdvanced {
+  tenant: string;
+  date: string;
+  previous: string;
+}
+
+/**
  * customer.contact.updated: the customer's contact card (name, e-mail, phone), encrypted with the PII key
  */
 export interface CustomerContactUpdated {
@@ -813,6 +822,7 @@ export interface EventMap {
   'approval.internal.passed': ApprovalInternalPassed;
   'approval.management.passed': ApprovalManagementPassed;
   'approval.rejected': ApprovalRejected;
+  'business.date.advanced': BusinessDateAdvanced;
   'customer.contact.updated': CustomerContactUpdated;
   'customer.kyc.submitted': CustomerKycSubmitted;
   'customer.profile.updated': CustomerProfileUpdated;
@@ -872,6 +882,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'approval.internal.passed',
   'approval.management.passed',
   'approval.rejected',
+  'business.date.advanced',
   'customer.contact.updated',
   'customer.kyc.submitted',
   'customer.profile.updated',

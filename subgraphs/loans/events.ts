@@ -66,6 +66,14 @@ const loanIds = (l: LoanRow) => ({ loanId: l.id, applicationId: l.applicationId,
 
 /** Published by loans about the loan account, keyed by application. */
 export const loanEvents = {
+  businessDateAdvanced: (tenant: string, date: string, previous: string, actorId: string | null) =>
+    newEvent({
+      type: 'business.date.advanced',
+      source,
+      subject: tenant,
+      ...(actorId ? { actorId } : {}),
+      data: { tenant, date, previous },
+    }),
   activated: (l: LoanRow, actorId?: string) =>
     newEvent({
       type: 'loan.activated',

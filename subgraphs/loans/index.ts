@@ -2,8 +2,10 @@ import { config } from '../../platform/config';
 import { afterCommitOf } from '../../platform/db';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
+import { businessDate, followCalendar } from './business-date';
 import { LOAN_FILES, loanFileRoutes } from './http';
 import {
+  closeDays,
   onAgreementSigned,
   onLenderDisbursed,
   onLoanClosed,
@@ -23,7 +25,9 @@ import { Prepayment1733500000808 } from './migrations/1733500000808-prepayment';
 import { ArrearsTolerance1733500000809 } from './migrations/1733500000809-arrears-tolerance';
 import { DatedCharges1733500000810 } from './migrations/1733500000810-dated-charges';
 import { PenalGrace1733500000811 } from './migrations/1733500000811-penal-grace';
+import { BusinessDate1733500000812 } from './migrations/1733500000812-business-date';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
+import { BusinessDateRow } from './model/business-date';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
 import { loansSchema } from './schema';
 import {
@@ -49,6 +53,7 @@ export const loans: SubgraphDefinition = {
     InstalmentRow,
     JournalRow,
     NoDuesRow,
+    BusinessDateRow,
   ],
   migrations: [
     Agreements1732500000800,
@@ -63,6 +68,7 @@ export const loans: SubgraphDefinition = {
     ArrearsTolerance1733500000809,
     DatedCharges1733500000810,
     PenalGrace1733500000811,
+    BusinessDate1733500000812,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),
@@ -80,11 +86,13 @@ export const loans: SubgraphDefinition = {
   // Agreements are generated off the request path: woken when a sanction queues one, polling for leftovers.
   worker: (ds) => {
     const generator = new Worker('agreement-generator', () => generateNext(ds), 2000);
-    // The overdue run for today; repeating it the same day changes nothing.
+    // The business date follows the calendar (unless moved by hand): each day it moves through gets its
+    // run in order, and the run for the open day repeats (it changes nothing a second time the same day).
     const overdue = new Worker(
       'overdue',
       async () => {
-        await runOverdue(ds);
+        await closeDays(ds, await followCalendar(ds));
+        await runOverdue(ds, await businessDate(ds.manager));
         return false;
       },
       config().OVERDUE_POLL_MS,

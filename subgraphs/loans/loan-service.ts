@@ -22,6 +22,7 @@ import {
 } from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
+import { businessDate } from './business-date';
 import { renderNoDues } from './domain/agreement-pdf';
 import { applyPayment, parseAllocationOrder } from './domain/allocation';
 import { bucketOf, daysPastDue, overdueBucketOf, portfolioLines } from './domain/delinquency';
@@ -79,7 +80,8 @@ function productsIn(m: EntityManager) {
 }
 
 /** Today's calendar date where the loan lives (schedules are in the loan's time zone). */
-const today = lendingDay;
+/** The calendar date of an instant (a payment's receipt, a closure): the business date is read apart. */
+const dayOf = lendingDay;
 
 /**
  * SQL over instalments `i` joined to their loan `l`: the instalment is in arrears — more is left on it than
@@ -156,7 +158,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
   }
   const contract = await m.findOneOrFail(ContractRow, { where: { applicationId } });
   const o = contract.offer as Record<string, string | number>;
-  const disbursedOn = today();
+  const disbursedOn = await businessDate(m);
   let schedule: ScheduledInstalment[];
   let unopenable: string | null = null;
   try {
@@ -227,7 +229,7 @@ export async function onLenderDisbursed(m: EntityManager, event: EventOf<'lender
   if (BigInt(d.amountMinor) !== principal) {
     throw new Error(`lender ${d.lenderCode} booked ${d.amountMinor}, the loan's principal is ${principal}`);
   }
-  const disbursedOn = today();
+  const disbursedOn = await businessDate(m);
   const contract = await m.findOneOrFail(ContractRow, { where: { applicationId: loan.applicationId } });
   const schedule = scheduleFor(contract, disbursedOn);
   const feeGst = gstInFee(productOfTerms(contract.offer as { product?: unknown }), principal, fee);
@@ -367,10 +369,11 @@ const dateSchema = z
 /** How far ahead a borrower can ask what paying off will cost. */
 export const QUOTE_HORIZON_DAYS = 30;
 
-/** The date a quote or preview is for: from the disbursement up to 30 days ahead (today by default). */
-function quoteDate(loan: LoanRow, date?: string) {
-  const asOf = date === undefined ? today() : parseInput(z.object({ date: dateSchema }), { date }).date;
-  const horizon = today(new Date(Date.now() + QUOTE_HORIZON_DAYS * 86_400_000));
+/** The date a quote or preview is for: from the disbursement up to 30 days past the business date (by default). */
+async function quoteDate(m: EntityManager, loan: LoanRow, date?: string) {
+  const open = await businessDate(m);
+  const asOf = date === undefined ? open : parseInput(z.object({ date: dateSchema }), { date }).date;
+  const horizon = new Date(Date.parse(open) + QUOTE_HORIZON_DAYS * 86_400_000).toISOString().slice(0, 10);
   if (asOf < loan.disbursedOn || asOf > horizon) {
     throw new AppError('BAD_USER_INPUT', `a quote is for a date from ${loan.disbursedOn} to ${horizon}`, {
       field: 'date',
@@ -380,14 +383,14 @@ function quoteDate(loan: LoanRow, date?: string) {
   return asOf;
 }
 
-/** The foreclosure quote for a date from the disbursement up to 30 days ahead (today by default). */
+/** The foreclosure quote for a date from the disbursement up to 30 days ahead (the business date by default). */
 export async function foreclosureQuote(db: DataSource, caller: Caller | null, loanId: string, date?: string) {
   const loan = await getLoan(db, caller, loanId);
-  return { loan, quote: await quoteOf(db, loan, quoteDate(loan, date)) };
+  return { loan, quote: await quoteOf(db, loan, await quoteDate(db.manager, loan, date)) };
 }
 
 /**
- * What a part-prepayment of `amount` received on a date would do (today by default): what it settles,
+ * What a part-prepayment of `amount` received on a date would do (the business date by default): what it settles,
  * what goes to principal, the new schedule and the interest saved. The payment, when verified, is
  * applied by the same plan from the same state.
  */
@@ -398,7 +401,7 @@ export async function prepaymentPreview(
   input: { amountMinor: bigint; option: string; date?: string },
 ) {
   const loan = await getLoan(db, caller, loanId);
-  const asOf = quoteDate(loan, input.date);
+  const asOf = await quoteDate(db.manager, loan, input.date);
   const { amountMinor, option } = parseInput(
     z.object({
       amountMinor: z.bigint().positive('must be a positive amount').max(100_000_000_000n),
@@ -484,7 +487,7 @@ export async function onPaymentVerified(m: EntityManager, event: EventOf<'paymen
     order: { n: 'ASC' },
     lock: { mode: 'pessimistic_write' },
   });
-  const receivedOn = today(new Date(d.receivedAt));
+  const receivedOn = dayOf(new Date(d.receivedAt));
   const option = PREPAY_PURPOSES[d.purpose];
   if (d.purpose === 'FORECLOSURE' || option) {
     // Money that covers the payoff pays the loan off, whether it was sent as a foreclosure or a prepayment.
@@ -774,7 +777,8 @@ export function listLoans(
 }
 
 /** Loans by status, and for active loans the principal outstanding by delinquency bucket, per currency. */
-export async function portfolio(db: DataSource, asOf = today()) {
+export async function portfolio(db: DataSource, at?: string) {
+  const asOf = at ?? (await businessDate(db.manager));
   const byStatus: { status: string; count: number }[] = (
     await db.query('SELECT status, count(*)::int AS count FROM loans GROUP BY status ORDER BY status')
   ).map((r: { status: string; count: number }) => ({ status: r.status, count: r.count }));
@@ -820,7 +824,12 @@ async function inBatches(
  * `repayment.reminder` each. A run can be repeated, on any number of replicas at once: an instalment
  * already accrued, charged or reminded is skipped. Returns the number of instalments charged.
  */
-export async function runOverdue(db: DataSource, asOf = today(), batch = 100): Promise<number> {
+/** The day's run for each day the business date moved through, in order (a missed day is caught up). */
+export async function closeDays(db: DataSource, days: readonly string[]) {
+  for (const day of days) await runOverdue(db, day);
+}
+
+export async function runOverdue(db: DataSource, asOf: string, batch = 100): Promise<number> {
   await inBatches(
     db,
     `UPDATE instalments SET interest_accrued = true
@@ -1116,7 +1125,8 @@ export async function setDatedCharge(
         `${code} is levied on ${charge.trigger}, not on a date set by staff`,
       );
     }
-    const on = date ?? today();
+    const open = await businessDate(m);
+    const on = date ?? open;
     const [{ last }] = await m.query(
       'SELECT max(due_date)::text AS last FROM instalments WHERE loan_id = $1',
       [loan.id],
@@ -1129,7 +1139,7 @@ export async function setDatedCharge(
       'INSERT INTO dated_charges (id, loan_id, code, due_date, reason, set_by) VALUES ($1, $2, $3, $4, $5, $6)',
       [id, loan.id, code, on, reason, staff.userId],
     );
-    if (on <= today()) await levyDated(m, loan.id, product, { id, code, dueDate: on }, today());
+    if (on <= open) await levyDated(m, loan.id, product, { id, code, dueDate: on }, open);
     const [row] = await m.query(`SELECT ${DATED_COLUMNS} FROM dated_charges WHERE id = $1`, [id]);
     return { loan, charge: datedOf(row) };
   });
@@ -1196,7 +1206,7 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
         WHERE i.loan_id = $1 AND i.status IN ('DUE', 'PARTIAL') AND ${IN_ARREARS}`,
       [loan.id],
     );
-    const dpd = daysPastDue((oldest?.due as string) ?? null, today());
+    const dpd = daysPastDue((oldest?.due as string) ?? null, await businessDate(m));
     if (bucketOf(dpd) !== 'NPA') {
       throw new AppError(
         'FAILED_PRECONDITION',
@@ -1216,7 +1226,7 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
   });
 }
 
-/** The account as the ledger and the schedule say it is today. */
+/** The account as the ledger and the schedule say it is on the business date. */
 export async function accountOf(db: DataSource, loanId: string) {
   const b = await balancesOf(db, loanId);
   const dues = owed(b);
@@ -1234,7 +1244,7 @@ export async function accountOf(db: DataSource, loanId: string) {
       WHERE i.loan_id = $1 AND i.status IN ('DUE', 'PARTIAL') AND ${IN_ARREARS}`,
     [loanId],
   );
-  const dpd = daysPastDue((arrears?.due as string) ?? null, today());
+  const dpd = daysPastDue((arrears?.due as string) ?? null, await businessDate(db.manager));
   return {
     ...dues,
     creditMinor: credit,
@@ -1263,7 +1273,7 @@ export async function onLoanClosed(m: EntityManager, event: EventOf<'loan.closed
     principalMinor: BigInt(loan.principalMinor),
     currency: loan.currency,
     disbursedOn: loan.disbursedOn,
-    closedOn: today(loan.closedAt ?? new Date()),
+    closedOn: dayOf(loan.closedAt ?? new Date()),
   });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const fileId = await (await agreementFiles()).putFile(

@@ -1,5 +1,6 @@
 import { buildFederatedSchema } from '../../platform/subgraph';
 import { AgreementResolver, ApplicationAgreementResolver, references } from './resolvers/agreement';
+import { BusinessDateResolver } from './resolvers/business-date';
 import {
   ApplicationLoanResolver,
   LoanResolver,
@@ -17,6 +18,7 @@ export const loansSchema = () =>
       LoanResolver,
       ApplicationLoanResolver,
       LoansDashboardResolver,
+      BusinessDateResolver,
     ],
     orphanedTypes: [ApplicationAgreement, LoansDashboard],
     references: { ...references, ...loanReferences },

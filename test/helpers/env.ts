@@ -24,4 +24,6 @@ Object.assign(process.env, {
   NOTIFY_POLL_MS: '200',
   // The fuzz run sends thousands of requests a minute as one caller; the limit itself is tested with its own.
   REST_RATE_LIMIT_PER_MINUTE: '1000000',
+  // Dated scenarios move the business date forward (never the clock).
+  BUSINESS_DATE_SETTABLE: 'true',
 });
