@@ -4,7 +4,7 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { lendingDay } from '../platform/finance';
-import { calendarBusinessDay, nextDay } from '../subgraphs/loans/business-date';
+import { calendarBusinessDay, nextDay, valueDateOf } from '../subgraphs/loans/business-date';
 import { staffUser } from './helpers/flows';
 import { activeLoan, type Desk, staffDesk, type User } from './helpers/lifecycle';
 import { firstError, startTestPlatform } from './helpers/platform';
@@ -97,6 +97,21 @@ test('a missed instalment counts its days past due by the business date, run day
     c.token,
   );
   assert.equal(quote.data?.foreclosureQuote.asOf, fiveLate);
+});
+
+test('money received is valued on the business date in force when it arrived', async () => {
+  const loansDb = platform.db('loans');
+  const before = new Date();
+  const open = (await platform.gql(`{ businessDate { date } }`, {}, admin.token)).data?.businessDate
+    .date as string;
+  assert.equal(await valueDateOf(loansDb.manager, before), open);
+  const moved = await platform.gql(SET, { d: nextDay(nextDay(open)) }, admin.token);
+  assert.equal(moved.data?.setBusinessDate.date, nextDay(nextDay(open)));
+  // A payment received before the move keeps the day it arrived on; one received now has the new date.
+  assert.equal(await valueDateOf(loansDb.manager, before), open);
+  assert.equal(await valueDateOf(loansDb.manager, new Date()), nextDay(nextDay(open)));
+  // Before the first recorded day, the calendar's day of the instant.
+  assert.equal(await valueDateOf(loansDb.manager, new Date('2001-05-06T10:00:00Z')), '2001-05-06');
 });
 
 test('the calendar closes a day at its cut-off, Asia/Kolkata time', () => {

@@ -31,6 +31,18 @@ export async function businessDate(m: EntityManager): Promise<string> {
   return (await m.findOneOrFail(BusinessDateRow, { where: { tenant: TENANT } })).date;
 }
 
+/**
+ * The business date in force at an instant: a payment received then is valued on it. Before the first
+ * recorded day (older payments), the calendar day of the instant.
+ */
+export async function valueDateOf(m: EntityManager, at: Date): Promise<string> {
+  const [day] = await m.query(
+    'SELECT max(date)::text AS date FROM business_days WHERE tenant = $1 AND opened_at <= $2',
+    [TENANT, at],
+  );
+  return (day?.date as string | null) ?? lendingDay(at);
+}
+
 export async function businessDay(db: DataSource) {
   const row = await db.getRepository(BusinessDateRow).findOneOrFail({ where: { tenant: TENANT } });
   const c = config();
@@ -56,6 +68,10 @@ export async function advanceTo(db: DataSource, target: string, actorId: string 
       row.advancedAt = new Date();
       row.advancedBy = actorId;
       await m.save(row);
+      await m.query('INSERT INTO business_days (tenant, date) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        TENANT,
+        row.date,
+      ]);
       await recordEvent(m, loanEvents.businessDateAdvanced(TENANT, row.date, previous, actorId));
       return row.date;
     });

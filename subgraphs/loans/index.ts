@@ -26,6 +26,7 @@ import { ArrearsTolerance1733500000809 } from './migrations/1733500000809-arrear
 import { DatedCharges1733500000810 } from './migrations/1733500000810-dated-charges';
 import { PenalGrace1733500000811 } from './migrations/1733500000811-penal-grace';
 import { BusinessDate1733500000812 } from './migrations/1733500000812-business-date';
+import { BusinessDays1733500000813 } from './migrations/1733500000813-business-days';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { BusinessDateRow } from './model/business-date';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
@@ -69,6 +70,7 @@ export const loans: SubgraphDefinition = {
     DatedCharges1733500000810,
     PenalGrace1733500000811,
     BusinessDate1733500000812,
+    BusinessDays1733500000813,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),

@@ -6,7 +6,7 @@ import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type EventMap, type EventOf, recordEvent } from '../../platform/events';
-import { type Frequency, instalmentsFor, lendingDay, type Method, shareOf } from '../../platform/finance';
+import { type Frequency, instalmentsFor, type Method, shareOf } from '../../platform/finance';
 import { money } from '../../platform/graphql/money';
 import { keysetPage } from '../../platform/graphql/page';
 import { logger } from '../../platform/log';
@@ -22,7 +22,7 @@ import {
 } from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
-import { businessDate } from './business-date';
+import { businessDate, valueDateOf } from './business-date';
 import { renderNoDues } from './domain/agreement-pdf';
 import { applyPayment, parseAllocationOrder } from './domain/allocation';
 import { bucketOf, daysPastDue, overdueBucketOf, portfolioLines } from './domain/delinquency';
@@ -80,8 +80,6 @@ function productsIn(m: EntityManager) {
 }
 
 /** Today's calendar date where the loan lives (schedules are in the loan's time zone). */
-/** The calendar date of an instant (a payment's receipt, a closure): the business date is read apart. */
-const dayOf = lendingDay;
 
 /**
  * SQL over instalments `i` joined to their loan `l`: the instalment is in arrears — more is left on it than
@@ -487,7 +485,7 @@ export async function onPaymentVerified(m: EntityManager, event: EventOf<'paymen
     order: { n: 'ASC' },
     lock: { mode: 'pessimistic_write' },
   });
-  const receivedOn = dayOf(new Date(d.receivedAt));
+  const receivedOn = await valueDateOf(m, new Date(d.receivedAt));
   const option = PREPAY_PURPOSES[d.purpose];
   if (d.purpose === 'FORECLOSURE' || option) {
     // Money that covers the payoff pays the loan off, whether it was sent as a foreclosure or a prepayment.
@@ -1273,7 +1271,7 @@ export async function onLoanClosed(m: EntityManager, event: EventOf<'loan.closed
     principalMinor: BigInt(loan.principalMinor),
     currency: loan.currency,
     disbursedOn: loan.disbursedOn,
-    closedOn: dayOf(loan.closedAt ?? new Date()),
+    closedOn: await valueDateOf(m, loan.closedAt ?? new Date()),
   });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const fileId = await (await agreementFiles()).putFile(
