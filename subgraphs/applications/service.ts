@@ -226,7 +226,7 @@ export function onDomainEvent(trigger: Trigger) {
       return;
     }
     const reason = 'reason' in d ? d.reason : null;
-    await move(m, app, trigger, actor, { reason: reason ?? null, causeEventId: event.id });
+    await move(m, app, trigger, actor, { reason, causeEventId: event.id });
   };
 }
 

@@ -15,7 +15,10 @@ const DAY_MS = 86_400_000;
 /** The most days one request may move the date (each is a day's run). */
 export const MAX_DAYS_PER_MOVE = 400;
 
-export const nextDay = (date: string) => new Date(Date.parse(date) + DAY_MS).toISOString().slice(0, 10);
+/** A calendar date `n` days after another (YYYY-MM-DD in, YYYY-MM-DD out). */
+export const addDays = (date: string, n: number) =>
+  new Date(Date.parse(date) + n * DAY_MS).toISOString().slice(0, 10);
+export const nextDay = (date: string) => addDays(date, 1);
 
 /**
  * The calendar's business day at an instant: the Asia/Kolkata date, with the day changing at the cut-off

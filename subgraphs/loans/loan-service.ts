@@ -22,7 +22,7 @@ import {
 } from '../../platform/products';
 import { Role } from '../../platform/roles';
 import { parseInput } from '../../platform/validation';
-import { businessDate, valueDateOf } from './business-date';
+import { addDays, businessDate, valueDateOf } from './business-date';
 import { renderNoDues } from './domain/agreement-pdf';
 import { applyPayment, parseAllocationOrder } from './domain/allocation';
 import { bucketOf, daysPastDue, overdueBucketOf, portfolioLines } from './domain/delinquency';
@@ -371,7 +371,7 @@ export const QUOTE_HORIZON_DAYS = 30;
 async function quoteDate(m: EntityManager, loan: LoanRow, date?: string) {
   const open = await businessDate(m);
   const asOf = date === undefined ? open : parseInput(z.object({ date: dateSchema }), { date }).date;
-  const horizon = new Date(Date.parse(open) + QUOTE_HORIZON_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const horizon = addDays(open, QUOTE_HORIZON_DAYS);
   if (asOf < loan.disbursedOn || asOf > horizon) {
     throw new AppError('BAD_USER_INPUT', `a quote is for a date from ${loan.disbursedOn} to ${horizon}`, {
       field: 'date',
