@@ -145,7 +145,15 @@ const schema = z
     BUSINESS_DATE_MANUAL: bool,
     /** Staff may move the business date to any later date (tests and demos walk loans through months). */
     BUSINESS_DATE_SETTABLE: bool,
-    /** How often the overdue run checks (it is idempotent for a business date). */
+    /**
+     * Close of business: borrowers per chunk (the unit replicas claim), borrowers per transaction within a
+     * chunk (loans are locked only that long), and how long a claim lasts without news from its owner
+     * before another replica takes the chunk over (a crashed owner's work resumes then).
+     */
+    COB_CHUNK_BORROWERS: z.coerce.number().int().positive().default(1000),
+    COB_BATCH_BORROWERS: z.coerce.number().int().positive().default(100),
+    COB_LEASE_MS: z.coerce.number().int().positive().default(60_000),
+    /** How often the close-of-business worker checks (it is idempotent for a business date). */
     OVERDUE_POLL_MS: z.coerce.number().int().positive().default(3_600_000),
     OFFER_EXPIRY_POLL_MS: z.coerce.number().int().positive().default(30_000),
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),

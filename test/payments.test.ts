@@ -2,7 +2,7 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { runOverdue } from '../subgraphs/loans/loan-service';
+import { closeOfBusiness } from '../subgraphs/loans/close-of-business';
 import { agreementFiles } from '../subgraphs/loans/service';
 import { fixtures, registerCustomer, staffUser, uploadDocument } from './helpers/flows';
 import { activeLoan, booksOf, type Desk, reaches, staffDesk, type User } from './helpers/lifecycle';
@@ -181,7 +181,7 @@ test('verified payments settle instalments as they fall due, oldest first; paid 
   assert.equal(early.INTEREST_INCOME ?? 0n, 0n, 'no interest earned before any period ran');
   assert.equal(early.CUSTOMER_ADVANCE, -emi, 'held for the borrower');
   // On its due date the daily run settles the instalment from what is held.
-  await runOverdue(loansDb, before.schedule[0].dueDate);
+  await closeOfBusiness(loansDb, before.schedule[0].dueDate);
   const afterFirst = await eventually(async () => {
     const l = await loanOf();
     return l.schedule[0].status === 'PAID' ? l : undefined;
@@ -194,8 +194,12 @@ test('verified payments settle instalments as they fall due, oldest first; paid 
   // The overdue run for a date past instalment 2's due date: the late fee once, however often and on however
   // many replicas it runs that day.
   const asOf = new Date(Date.parse(before.schedule[1].dueDate) + 3 * 86_400_000).toISOString().slice(0, 10);
-  await Promise.all([runOverdue(loansDb, asOf), runOverdue(loansDb, asOf, 1)]);
-  assert.equal(await runOverdue(loansDb, asOf), 0, 'a second run the same day changes nothing');
+  await Promise.all([closeOfBusiness(loansDb, asOf), closeOfBusiness(loansDb, asOf, { batch: 1 })]);
+  assert.equal(
+    (await closeOfBusiness(loansDb, asOf)).lateFees,
+    0,
+    'a second run the same day changes nothing',
+  );
   const notices = await loansDb.query(
     `SELECT payload FROM outbox WHERE type = 'payment.overdue' AND payload->'data'->>'loanId' = $1`,
     [c.loanId],
@@ -203,7 +207,8 @@ test('verified payments settle instalments as they fall due, oldest first; paid 
   assert.equal(notices.length, 1, 'instalment 1 was paid; only instalment 2 is overdue, announced once');
   const [overdue] = notices;
   assert.equal(overdue.payload.data.instalment, 2);
-  assert.equal(overdue.payload.data.daysPastDue, 3);
+  // The run caught up day by day: the notice went out on the first day past due, not the day of the run.
+  assert.equal(overdue.payload.data.daysPastDue, 1);
   assert.equal(overdue.payload.data.bucket, 'DPD_1_30');
   const fee = BigInt(overdue.payload.data.lateFeeMinor);
   assert.ok(fee > 0n);
@@ -211,13 +216,15 @@ test('verified payments settle instalments as they fall due, oldest first; paid 
   const rest = before.schedule
     .slice(1)
     .reduce((s: bigint, i: { total: { minor: string } }) => s + BigInt(i.total.minor), 0n);
-  // Everything still to pay, and ₹5 more, paid at once: the late fee settled, the rest held and spent as
-  // each instalment falls due.
+  // Everything still to pay, and ₹5 more, paid at once: the late fee and instalment 2 (fallen due in the
+  // loan's books) settled, the rest held and spent as each instalment falls due.
   await pay(rest + fee + 500n, 'payoff-0001');
+  const second = BigInt(before.schedule[1].total.minor);
   await eventually(
-    async () => (await booksOf(loansDb, c.loanId)).CUSTOMER_ADVANCE === -(BigInt(rest) + 500n),
+    async () => (await booksOf(loansDb, c.loanId)).CUSTOMER_ADVANCE === -(rest - second + 500n),
   );
-  await runOverdue(loansDb, before.schedule.at(-1).dueDate);
+  assert.equal((await loanOf()).schedule[1].status, 'PAID');
+  await closeOfBusiness(loansDb, before.schedule.at(-1).dueDate);
   await reaches(platform.gql, c.applicationId, c.token, 'CLOSED');
   const closed = await loanOf();
   assert.equal(closed.status, 'CLOSED');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { emiMinor } from '../platform/finance';
 import type { LoanProduct } from '../platform/products';
-import { runOverdue } from '../subgraphs/loans/loan-service';
+import { closeOfBusiness } from '../subgraphs/loans/close-of-business';
 import { staffUser } from './helpers/flows';
 import {
   activeLoan,
@@ -170,7 +170,7 @@ test('a loan keeps its product version for life: a new version changes the next 
   ).data?.loan.schedule;
   const emi = BigInt(schedule[0].total.minor);
   const asOf = new Date(Date.parse(schedule[0].dueDate) + 86_400_000).toISOString().slice(0, 10);
-  await runOverdue(platform.db('loans'), asOf);
+  await closeOfBusiness(platform.db('loans'), asOf);
   const half = (n: bigint, d: bigint) => (n * 2n + d) / (2n * d);
   const charge = half(emi * 200n, 10_000n);
   const gst = half(charge * 1800n, 10_000n);
@@ -246,7 +246,7 @@ test('a new product — fortnightly, a 1 % fee, the EMI rounded up to the rupee,
   // The first instalment is missed: its penal charge is settled first by the next payment, as this
   // product's allocation order says (the bundled personal loan would settle interest first).
   const asOf = new Date(Date.parse(schedule[0].dueDate) + 86_400_000).toISOString().slice(0, 10);
-  await runOverdue(platform.db('loans'), asOf);
+  await closeOfBusiness(platform.db('loans'), asOf);
   const before = await booksOf(platform.db('loans'), c.loanId);
   const penalty = before.PENALTY_RECEIVABLE ?? 0n;
   assert.ok(penalty > 0n, String(Object.entries(before)));
@@ -322,7 +322,7 @@ test('charges are waived only by a manager or the credit head, with a reason, ne
   ).data?.loan.schedule;
   const first = schedule[0];
   assert.ok(first);
-  await runOverdue(
+  await closeOfBusiness(
     platform.db('loans'),
     new Date(Date.parse(first.dueDate) + 86_400_000).toISOString().slice(0, 10),
   );
@@ -401,7 +401,7 @@ test('a few rupees short is within the product’s tolerance: no penal charge, n
     approvers.manager.token,
   );
   await journalled(loansDb, id);
-  await runOverdue(loansDb, dayAfter(schedule[0].dueDate));
+  await closeOfBusiness(loansDb, dayAfter(schedule[0].dueDate));
   const [first] = await loansDb.query(
     `SELECT status, (total_minor - principal_paid_minor - interest_paid_minor)::text AS left
        FROM instalments WHERE loan_id = $1 AND n = 1`,
@@ -412,7 +412,7 @@ test('a few rupees short is within the product’s tolerance: no penal charge, n
   assert.deepEqual(await overdueNotices(), []);
 
   // The second instalment is not paid at all: that is arrears.
-  await runOverdue(loansDb, dayAfter(schedule[1].dueDate));
+  await closeOfBusiness(loansDb, dayAfter(schedule[1].dueDate));
   assert.ok(((await booksOf(loansDb, c.loanId)).PENALTY_RECEIVABLE ?? 0n) > 0n);
   assert.deepEqual(await overdueNotices(), [2]);
 });
@@ -577,8 +577,8 @@ test('a charge on each instalment is in the KFS (amount, total payable, APR) and
     )[0].n as number;
   assert.equal(await levies(), 0, 'nothing is levied before an instalment falls due');
   // Paid on the due date: the payment covers the instalment and its charge, in the allocation order.
-  await runOverdue(loansDb, first.dueDate);
-  await runOverdue(loansDb, first.dueDate);
+  await closeOfBusiness(loansDb, first.dueDate);
+  await closeOfBusiness(loansDb, first.dueDate);
   assert.equal(await levies(), 1, 'once, however often the run repeats');
   const owedNow = await booksOf(loansDb, c.loanId);
   assert.equal(owedNow.FEES_RECEIVABLE, perInstalment);
@@ -595,7 +595,7 @@ test('a charge on each instalment is in the KFS (amount, total payable, APR) and
     approvers.manager.token,
   );
   await journalled(loansDb, id);
-  await runOverdue(loansDb, dayAfter(first.dueDate));
+  await closeOfBusiness(loansDb, dayAfter(first.dueDate));
   const [row] = await loansDb.query(`SELECT status FROM instalments WHERE loan_id = $1 AND n = 1`, [
     c.loanId,
   ]);
@@ -685,10 +685,10 @@ test('a charge set for a date is one the KFS disclosed, set only by loan operati
   const renewalFee = (40_000_000n * 50n) / 10_000n; // 0.5 % of the principal outstanding: ₹2,000
   assert.equal(await quoteFees(plus(0)), 59_000n);
   assert.equal(await quoteFees(plus(5)), 59_000n + renewalFee);
-  await runOverdue(loansDb, plus(4));
+  await closeOfBusiness(loansDb, plus(4));
   assert.equal((await booksOf(loansDb, c.loanId)).FEES_RECEIVABLE, 59_000n, 'not before its date');
-  await runOverdue(loansDb, plus(5));
-  await runOverdue(loansDb, plus(6));
+  await closeOfBusiness(loansDb, plus(5));
+  await closeOfBusiness(loansDb, plus(6));
   assert.equal((await booksOf(loansDb, c.loanId)).FEES_RECEIVABLE, 59_000n + renewalFee, 'once');
   assert.deepEqual((await platform.gql(LIST, { l: c.loanId }, c.token)).data?.datedCharges, [
     { code: 'BOUNCE', date: plus(0), levied: { minor: '59000' } },
@@ -727,11 +727,11 @@ test('a product’s grace days hold back the penal charge and the overdue notice
         [c.loanId],
       )
     )[0].n as number;
-  for (const day of [1, 2, 3]) await runOverdue(loansDb, on(day));
+  for (const day of [1, 2, 3]) await closeOfBusiness(loansDb, on(day));
   assert.equal(await penal(), 0n, 'no penal charge within the grace days');
   assert.equal(await notices(), 0);
-  await runOverdue(loansDb, on(4));
-  await runOverdue(loansDb, on(5));
+  await closeOfBusiness(loansDb, on(4));
+  await closeOfBusiness(loansDb, on(5));
   assert.ok((await penal()) > 0n, 'charged once the grace has run out');
   assert.equal(await notices(), 1, 'and told once');
 });

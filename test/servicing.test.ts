@@ -2,7 +2,7 @@ import './helpers/env';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { runOverdue } from '../subgraphs/loans/loan-service';
+import { closeOfBusiness } from '../subgraphs/loans/close-of-business';
 import { staffUser } from './helpers/flows';
 import {
   activeLoan,
@@ -143,26 +143,27 @@ test('from a signed agreement to a closed loan: on-time and late payments, overd
   await pay(m(schedule[0]!.total), 'emi-1-on-time');
   await pay(m(schedule[1]!.total), 'emi-2-on-time');
   await applied(2);
-  await runOverdue(platform.db('loans'), schedule[1]!.dueDate);
+  await closeOfBusiness(platform.db('loans'), schedule[1]!.dueDate);
   await until((l) => l.loan.schedule[1]?.status === 'PAID');
 
   // Instalment 3 is missed: five days after its due date the daily run charges the late fee and the
   // borrower is told by e-mail (over SMTP), with the overdue disclosure.
   const asOf = new Date(Date.parse(schedule[2]!.dueDate) + 5 * 86_400_000).toISOString().slice(0, 10);
-  await runOverdue(platform.db('loans'), asOf);
+  await closeOfBusiness(platform.db('loans'), asOf);
   const overdue = await until((l) => m(l.loan.account.penaltiesDue) > 0n);
   const fee = m(overdue.loan.account.penaltiesDue);
   assert.equal(m(overdue.loan.account.interestDue), m(schedule[2]!.interest), 'interest booked when due');
   const mail = await eventually(async () =>
     (await messagesTo(notifyUrl, c.email)).find((x) => x.subject === 'Payment overdue'),
   );
-  assert.match(mail.text, new RegExp(`Instalment 3 due on ${schedule[2]!.dueDate} is 5 days overdue`));
+  // The run caught up day by day: the notice went out on the first day past due.
+  assert.match(mail.text, new RegExp(`Instalment 3 due on ${schedule[2]!.dueDate} is 1 days overdue`));
   assert.match(mail.text, /credit information companies/);
 
   // Paid late, with the fee (settled by the run for that day, as the payment is dated before it).
   await pay(m(schedule[2]!.total) + fee, 'emi-3-late');
   await applied(4);
-  await runOverdue(platform.db('loans'), asOf);
+  await closeOfBusiness(platform.db('loans'), asOf);
   const caughtUp = await until((l) => l.loan.schedule[2]?.status === 'PAID');
   assert.equal(m(caughtUp.loan.account.penaltiesDue), 0n);
 
@@ -293,11 +294,20 @@ test('a non-performing loan is written off by the credit head; money received la
     'FAILED_PRECONDITION',
     'a performing loan is not written off',
   );
-  // Four months on without a payment (the schedule moved back in time): 90+ days past due, an NPA.
+  // Four months on without a payment (the business date moved, day by day): 90+ days past due, an NPA.
   const loansDb = platform.db('loans');
-  await loansDb.query(`UPDATE instalments SET due_date = due_date - 150 WHERE loan_id = $1`, [c.loanId]);
-  const asOf = new Date().toISOString().slice(0, 10);
-  await runOverdue(loansDb, asOf);
+  const admin = await staffUser(platform.gql, 'ADMIN');
+  const [{ first }] = await loansDb.query(
+    'SELECT min(due_date)::text AS first FROM instalments WHERE loan_id = $1',
+    [c.loanId],
+  );
+  const npaDay = new Date(Date.parse(first) + 91 * 86_400_000).toISOString().slice(0, 10);
+  const moved = await platform.gql(
+    `mutation($d: String!) { setBusinessDate(date: $d) { date } }`,
+    { d: npaDay },
+    admin.token,
+  );
+  assert.equal(moved.data?.setBusinessDate.date, npaDay, JSON.stringify(moved.errors));
   assert.equal(
     firstError(await platform.gql(WRITE_OFF, { l: c.loanId, r: 'no' }, head.token)),
     'BAD_USER_INPUT',

@@ -622,6 +622,22 @@ export interface LoanChargesWaived {
 }
 
 /**
+ * loan.classified: at a business day's close the loan moved to another asset class (RBI IRACP: standard, SMA-0/1/2 or NPA)
+ */
+export interface LoanClassified {
+  loanId: string;
+  applicationId: string;
+  customerId: string;
+  /**
+   * The business date whose day-end status this is.
+   */
+  date: string;
+  previous: 'STANDARD' | 'SMA_0' | 'SMA_1' | 'SMA_2' | 'NPA';
+  assetClass: 'STANDARD' | 'SMA_0' | 'SMA_1' | 'SMA_2' | 'NPA';
+  daysPastDue: number;
+}
+
+/**
  * loan.closed: the loan account was closed
  */
 export interface LoanClosed {
@@ -847,6 +863,7 @@ export interface EventMap {
   'lender.waterfall.failed': LenderWaterfallFailed;
   'loan.activated': LoanActivated;
   'loan.charges.waived': LoanChargesWaived;
+  'loan.classified': LoanClassified;
   'loan.closed': LoanClosed;
   'loan.fully.repaid': LoanFullyRepaid;
   'loan.prepaid': LoanPrepaid;
@@ -907,6 +924,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'lender.waterfall.failed',
   'loan.activated',
   'loan.charges.waived',
+  'loan.classified',
   'loan.closed',
   'loan.fully.repaid',
   'loan.prepaid',

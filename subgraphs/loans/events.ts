@@ -1,6 +1,7 @@
 import { newEvent } from '../../platform/events';
 import type {
   AgreementSigned,
+  LoanClassified,
   LoanClosed,
   LoanPrepaid,
   PaymentOverdue,
@@ -56,13 +57,14 @@ export const agreementEvents = {
     }),
 };
 
-const loanBase = (l: LoanRow, actorId?: string) => ({
+type LoanKeys = Pick<LoanRow, 'id' | 'applicationId' | 'customerId'>;
+const loanBase = (l: LoanKeys, actorId?: string) => ({
   source,
   subject: l.id,
   partitionKey: l.applicationId,
   ...(actorId ? { actorId } : {}),
 });
-const loanIds = (l: LoanRow) => ({ loanId: l.id, applicationId: l.applicationId, customerId: l.customerId });
+const loanIds = (l: LoanKeys) => ({ loanId: l.id, applicationId: l.applicationId, customerId: l.customerId });
 
 /** Published by loans about the loan account, keyed by application. */
 export const loanEvents = {
@@ -74,6 +76,8 @@ export const loanEvents = {
       ...(actorId ? { actorId } : {}),
       data: { tenant, date, previous },
     }),
+  classified: (l: LoanKeys, c: Omit<LoanClassified, 'loanId' | 'applicationId' | 'customerId'>) =>
+    newEvent({ type: 'loan.classified', ...loanBase(l), data: { ...loanIds(l), ...c } }),
   activated: (l: LoanRow, actorId?: string) =>
     newEvent({
       type: 'loan.activated',

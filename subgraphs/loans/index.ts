@@ -3,15 +3,14 @@ import { afterCommitOf } from '../../platform/db';
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import { Worker } from '../../platform/worker';
 import { businessDate, followCalendar } from './business-date';
+import { closeDays, closeOfBusiness } from './close-of-business';
 import { LOAN_FILES, loanFileRoutes } from './http';
 import {
-  closeDays,
   onAgreementSigned,
   onLenderDisbursed,
   onLoanClosed,
   onPaymentVerified,
   onWaterfallFailed,
-  runOverdue,
 } from './loan-service';
 import { Agreements1732500000800 } from './migrations/1732500000800-agreements';
 import { Loans1732500000801 } from './migrations/1732500000801-loans';
@@ -27,6 +26,7 @@ import { DatedCharges1733500000810 } from './migrations/1733500000810-dated-char
 import { PenalGrace1733500000811 } from './migrations/1733500000811-penal-grace';
 import { BusinessDate1733500000812 } from './migrations/1733500000812-business-date';
 import { BusinessDays1733500000813 } from './migrations/1733500000813-business-days';
+import { CloseOfBusiness1733500000814 } from './migrations/1733500000814-close-of-business';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { BusinessDateRow } from './model/business-date';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
@@ -40,6 +40,7 @@ import {
   onFinalApproved,
   onOfferAccepted,
 } from './service';
+import { upToDate } from './servicing';
 
 export const loans: SubgraphDefinition = {
   name: 'loans',
@@ -71,6 +72,7 @@ export const loans: SubgraphDefinition = {
     PenalGrace1733500000811,
     BusinessDate1733500000812,
     BusinessDays1733500000813,
+    CloseOfBusiness1733500000814,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),
@@ -82,7 +84,11 @@ export const loans: SubgraphDefinition = {
     'agreement.signed': (event, m) => onAgreementSigned(m, event),
     'lender.disbursed': (event, m) => onLenderDisbursed(m, event),
     'lender.waterfall.failed': (event, m) => onWaterfallFailed(m, event),
-    'payment.verified': (event, m) => onPaymentVerified(m, event),
+    // A payment applies to a loan whose day is closed: its borrower is brought up to the business date first.
+    'payment.verified': async (event, m) => {
+      await upToDate(m, event.data.loanId);
+      await onPaymentVerified(m, event);
+    },
     'loan.closed': (event, m) => onLoanClosed(m, event),
   }),
   // Agreements are generated off the request path: woken when a sanction queues one, polling for leftovers.
@@ -94,7 +100,7 @@ export const loans: SubgraphDefinition = {
       'overdue',
       async () => {
         await closeDays(ds, await followCalendar(ds));
-        await runOverdue(ds, await businessDate(ds.manager));
+        await closeOfBusiness(ds, await businessDate(ds.manager));
         return false;
       },
       config().OVERDUE_POLL_MS,

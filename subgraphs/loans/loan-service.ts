@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, MoreThan } from 'typeorm';
 import { z } from 'zod';
 import { type Caller, canSee, hasRole } from '../../platform/auth';
-import { config } from '../../platform/config';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type EventMap, type EventOf, recordEvent } from '../../platform/events';
@@ -25,7 +24,7 @@ import { parseInput } from '../../platform/validation';
 import { addDays, businessDate, valueDateOf } from './business-date';
 import { renderNoDues } from './domain/agreement-pdf';
 import { applyPayment, parseAllocationOrder } from './domain/allocation';
-import { bucketOf, daysPastDue, overdueBucketOf, portfolioLines } from './domain/delinquency';
+import { type AssetClass, bucketOf, daysPastDue, portfolioLines } from './domain/delinquency';
 import { AgreementStatus } from './domain/esign';
 import { type ForeclosureQuote, foreclosureQuote as quoteFigures } from './domain/foreclosure';
 import {
@@ -59,7 +58,7 @@ export const LOAN_ACTIVATORS = [Role.SYSTEM, Role.ADMIN];
 const log = logger('loans');
 
 /** The product version a loan keeps (from its accepted offer): its allocation order and charges. */
-async function productOfLoan(m: DataSource | EntityManager, loan: LoanRow): Promise<LoanProduct> {
+export async function productOfLoan(m: DataSource | EntityManager, loan: LoanRow): Promise<LoanProduct> {
   const contract = await m
     .getRepository(ContractRow)
     .findOne({ where: { applicationId: loan.applicationId } });
@@ -67,7 +66,7 @@ async function productOfLoan(m: DataSource | EntityManager, loan: LoanRow): Prom
 }
 
 /** The product of each loan a batch touches, read once per loan. */
-function productsIn(m: EntityManager) {
+export function productsIn(m: EntityManager) {
   const seen = new Map<string, Promise<LoanProduct>>();
   return (loanId: string) => {
     let p = seen.get(loanId);
@@ -79,13 +78,11 @@ function productsIn(m: EntityManager) {
   };
 }
 
-/** Today's calendar date where the loan lives (schedules are in the loan's time zone). */
-
 /**
  * SQL over instalments `i` joined to their loan `l`: the instalment is in arrears — more is left on it than
  * the loan's product tolerates (a few rupees short is not a default: no penal charge, no days past due).
  */
-const IN_ARREARS =
+export const IN_ARREARS =
   'i.total_minor - i.principal_paid_minor - i.interest_paid_minor > l.arrears_tolerance_minor';
 
 /** Posts a balanced entry (the database checks the balance again at commit). */
@@ -506,6 +503,10 @@ export async function onPaymentVerified(m: EntityManager, event: EventOf<'paymen
     }
   }
   await settleDue(m, loan, rows, receivedOn, amount, `payment ${d.paymentId}`);
+  // Money valued on an earlier day than the loan's books (verified after a close of business) is held as
+  // credit there; what has fallen due since in the books is settled from it now, not at the next close.
+  const booked = loan.servicedOn ?? receivedOn;
+  if (booked > receivedOn) await settleDue(m, loan, rows, booked, 0n, `credit held, applied on ${booked}`);
   await closeIfRepaid(m, loan, 'REPAID');
 }
 
@@ -583,7 +584,7 @@ async function prepay(
  * settle instalments as they fall due (the daily run) or a payoff. Interest of a period not yet run is
  * never booked or paid ahead: paying early is an advance, not a prepayment of future interest.
  */
-async function settleDue(
+export async function settleDue(
   m: EntityManager,
   loan: LoanRow,
   rows: InstalmentRow[],
@@ -628,7 +629,7 @@ async function settleDue(
  * not yet paid as receivable — interest a part-prepayment already booked and paid up to its day is not
  * booked again — and, when it has something to pay, the product's instalment charges with their GST.
  */
-async function bookFallenDue(
+export async function bookFallenDue(
   m: EntityManager,
   loanId: string,
   product: LoanProduct,
@@ -711,7 +712,7 @@ async function payOff(
 }
 
 /** Closes a loan nothing is owed on; the amount still owed otherwise. */
-async function closeIfRepaid(m: EntityManager, loan: LoanRow, reason: 'REPAID' | 'FORECLOSED') {
+export async function closeIfRepaid(m: EntityManager, loan: LoanRow, reason: 'REPAID' | 'FORECLOSED') {
   const left = owed(await balancesOf(m, loan.id));
   const total = Object.values(left).reduce((a, v) => a + v, 0n);
   if (total !== 0n) return { closed: null, owedMinor: total };
@@ -792,193 +793,6 @@ export async function portfolio(db: DataSource, at?: string) {
 }
 
 /**
- * Claims rows in batches with one UPDATE … FOR UPDATE SKIP LOCKED … RETURNING and handles each batch in
- * the claiming transaction, until a batch comes back short: safe on any number of replicas at once.
- */
-async function inBatches(
-  db: DataSource,
-  claim: string,
-  params: unknown[],
-  batch: number,
-  handle: (m: EntityManager, rows: Record<string, unknown>[]) => Promise<void>,
-) {
-  let done = 0;
-  for (;;) {
-    const n = await db.transaction(async (m) => {
-      const [rows]: [Record<string, unknown>[], number] = await m.query(claim, [...params, batch]);
-      await handle(m, rows);
-      return rows.length;
-    });
-    done += n;
-    if (n < batch) return done;
-  }
-}
-
-/**
- * The daily servicing run for a business date. First, each instalment that has fallen due has its
- * interest booked as receivable (so the account shows what is owed) and its instalment charges levied,
- * and charges set for a date that has come are levied. Then every instalment past due and not paid is charged the late fee once (as a penalty in the ledger) and announced with `payment.overdue`
- * (days past due, bucket). Instalments falling due within REMINDER_DAYS_AHEAD get one
- * `repayment.reminder` each. A run can be repeated, on any number of replicas at once: an instalment
- * already accrued, charged or reminded is skipped. Returns the number of instalments charged.
- */
-/** The day's run for each day the business date moved through, in order (a missed day is caught up). */
-export async function closeDays(db: DataSource, days: readonly string[]) {
-  for (const day of days) await runOverdue(db, day);
-}
-
-export async function runOverdue(db: DataSource, asOf: string, batch = 100): Promise<number> {
-  await inBatches(
-    db,
-    `UPDATE instalments SET interest_accrued = true
-      WHERE (loan_id, n) IN (
-        SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
-         WHERE l.status = 'ACTIVE' AND i.due_date <= $1 AND i.status <> 'PAID' AND NOT i.interest_accrued
-         ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
-      RETURNING loan_id, n, (interest_minor - interest_paid_minor)::text AS interest,
-                total_minor::text AS total`,
-    [asOf],
-    batch,
-    async (m, rows) => {
-      const productOf = productsIn(m);
-      for (const row of rows) {
-        const loanId = row.loan_id as string;
-        await bookFallenDue(m, loanId, await productOf(loanId), {
-          n: row.n as number,
-          interestOpenMinor: BigInt(row.interest as string),
-          totalMinor: BigInt(row.total as string),
-        });
-      }
-    },
-  );
-  // Charges staff set for a date that has come are levied once.
-  await inBatches(
-    db,
-    `UPDATE dated_charges SET levied_on = $1
-      WHERE id IN (
-        SELECT d.id FROM dated_charges d JOIN loans l ON l.id = d.loan_id
-         WHERE l.status = 'ACTIVE' AND d.levied_on IS NULL AND d.due_date <= $1
-         ORDER BY d.due_date LIMIT $2 FOR UPDATE OF d SKIP LOCKED)
-      RETURNING id, loan_id, code, due_date::text AS due_date`,
-    [asOf],
-    batch,
-    async (m, rows) => {
-      const productOf = productsIn(m);
-      for (const row of rows) {
-        const loanId = row.loan_id as string;
-        const d = { id: row.id as string, code: row.code as string, dueDate: row.due_date as string };
-        await levyDated(m, loanId, await productOf(loanId), d, asOf);
-      }
-    },
-  );
-  // An instalment with nothing to pay (a ₹0 moratorium row) is paid on its due date: no fee, no days past due.
-  await db.query(
-    `UPDATE instalments SET status = 'PAID'
-      WHERE due_date <= $1 AND status <> 'PAID' AND total_minor <= principal_paid_minor + interest_paid_minor
-        AND loan_id IN (SELECT id FROM loans WHERE status = 'ACTIVE')`,
-    [asOf],
-  );
-  // Credit held (money paid ahead) settles what has fallen due, before any fee is charged on it.
-  const withCredit: { id: string }[] = await db.query(
-    `SELECT l.id FROM loans l
-      WHERE l.status = 'ACTIVE'
-        AND EXISTS (SELECT 1 FROM instalments i WHERE i.loan_id = l.id AND i.due_date <= $1 AND i.status <> 'PAID')
-        AND (SELECT coalesce(sum(jl.credit_minor - jl.debit_minor), 0) FROM journal j
-               JOIN journal_lines jl ON jl.entry_id = j.id
-              WHERE j.loan_id = l.id AND jl.account = 'CUSTOMER_ADVANCE') > 0`,
-    [asOf],
-  );
-  for (const { id } of withCredit) {
-    await db.transaction(async (m) => {
-      const loan = await m.findOne(LoanRow, {
-        where: { id, status: 'ACTIVE' },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!loan) return;
-      const rows = await m.find(InstalmentRow, {
-        where: { loanId: id },
-        order: { n: 'ASC' },
-        lock: { mode: 'pessimistic_write' },
-      });
-      await settleDue(m, loan, rows, asOf, 0n, `credit held, applied on ${asOf}`);
-      await closeIfRepaid(m, loan, 'REPAID');
-    });
-  }
-  const ahead = new Date(Date.parse(asOf) + config().REMINDER_DAYS_AHEAD * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
-  await inBatches(
-    db,
-    `UPDATE instalments SET reminded_on = $1
-      WHERE (loan_id, n) IN (
-        SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
-         WHERE l.status = 'ACTIVE' AND i.due_date BETWEEN $1 AND $2 AND i.status IN ('DUE', 'PARTIAL')
-           AND i.reminded_on IS NULL
-         ORDER BY i.due_date LIMIT $3 FOR UPDATE OF i SKIP LOCKED)
-      RETURNING loan_id, n, due_date::text AS due_date,
-                (total_minor - principal_paid_minor - interest_paid_minor)::text AS left`,
-    [asOf, ahead],
-    batch,
-    async (m, rows) => {
-      for (const row of rows) {
-        const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
-        await recordEvent(
-          m,
-          loanEvents.reminder(loan, {
-            n: row.n as number,
-            dueDate: row.due_date as string,
-            amountMinor: BigInt(row.left as string),
-          }),
-        );
-      }
-    },
-  );
-  return inBatches(
-    db,
-    `UPDATE instalments SET late_fee_charged_on = $1
-      WHERE (loan_id, n) IN (
-        SELECT i.loan_id, i.n FROM instalments i JOIN loans l ON l.id = i.loan_id
-         WHERE l.status = 'ACTIVE' AND i.due_date + l.penal_grace_days < $1 AND i.status <> 'PAID'
-           AND i.late_fee_charged_on IS NULL
-           AND ${IN_ARREARS}
-         ORDER BY i.due_date LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
-      RETURNING loan_id, n, due_date::text AS due_date,
-                (total_minor - principal_paid_minor - interest_paid_minor)::text AS left`,
-    [asOf],
-    batch,
-    async (m, rows) => {
-      for (const row of rows) {
-        const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
-        const dpd = daysPastDue(row.due_date as string, asOf);
-        // The loan's product says what an overdue instalment costs (only what its KFS disclosed).
-        const product = await productOfLoan(m, loan);
-        let fee = 0n;
-        for (const c of chargesOn(product, 'OVERDUE')) {
-          fee += await levy(
-            m,
-            loan,
-            product,
-            c.code,
-            { overdueInstalmentMinor: BigInt(row.left as string) },
-            `late charge ${c.code}, instalment ${row.n}`,
-          );
-        }
-        await recordEvent(
-          m,
-          loanEvents.overdue(loan, {
-            n: row.n as number,
-            dueDate: row.due_date as string,
-            daysPastDue: dpd,
-            bucket: overdueBucketOf(dpd),
-            lateFeeMinor: fee,
-          }),
-        );
-      }
-    },
-  );
-}
-
-/**
  * Levies a charge on a loan: only one its product version declares (so one the accepted KFS disclosed),
  * worked out on `base`, with its GST. Returns what the borrower now owes for it.
  */
@@ -1051,7 +865,7 @@ const pendingDated = async (
   }));
 
 /** Levies a dated charge (once: the row records what and when), on the principal outstanding now. */
-async function levyDated(
+export async function levyDated(
   m: EntityManager,
   loanId: string,
   product: LoanProduct,
@@ -1187,7 +1001,7 @@ export async function waiveCharges(
 export const WRITE_OFF_ROLES = [Role.CREDIT_HEAD, Role.ADMIN];
 
 /**
- * Writes off a non-performing loan (over 90 days past due): everything still owed goes to the write-off
+ * Writes off a non-performing loan (its asset class at the last close of business is NPA): everything still owed goes to the write-off
  * expense in one entry, the loan is WRITTEN_OFF (no no-dues certificate: the debt is not forgiven), and
  * money received later is booked as recovery income.
  */
@@ -1199,16 +1013,11 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
       : null;
     if (!loan) throw notFound('loan');
     if (loan.status !== 'ACTIVE') throw new AppError('ILLEGAL_TRANSITION', `the loan is ${loan.status}`);
-    const [oldest] = await m.query(
-      `SELECT min(i.due_date)::text AS due FROM instalments i JOIN loans l ON l.id = i.loan_id
-        WHERE i.loan_id = $1 AND i.status IN ('DUE', 'PARTIAL') AND ${IN_ARREARS}`,
-      [loan.id],
-    );
-    const dpd = daysPastDue((oldest?.due as string) ?? null, await businessDate(m));
-    if (bucketOf(dpd) !== 'NPA') {
+    // The class the close of business stored (the write was brought up to the business date first).
+    if (loan.assetClass !== 'NPA') {
       throw new AppError(
         'FAILED_PRECONDITION',
-        `only a non-performing loan is written off (${dpd} days past due)`,
+        `only a non-performing loan is written off (it is ${loan.assetClass}, ${loan.daysPastDue} days past due)`,
       );
     }
     const dues = owed(await balancesOf(m, loan.id));
@@ -1256,6 +1065,20 @@ export async function accountOf(db: DataSource, loanId: string) {
     bucket: bucketOf(dpd),
   };
 }
+
+/** Every change of the loan's asset class, oldest first (stored by the close of business, never recomputed). */
+export const classHistoryOf = async (db: DataSource, loanId: string) =>
+  (
+    await db.query(
+      `SELECT date::text AS date, previous, class, days_past_due FROM loan_classes WHERE loan_id = $1 ORDER BY date`,
+      [loanId],
+    )
+  ).map((r: { date: string; previous: AssetClass; class: AssetClass; days_past_due: number }) => ({
+    date: r.date,
+    previous: r.previous,
+    assetClass: r.class,
+    daysPastDue: r.days_past_due,
+  }));
 
 /** loans → loans: a closed loan gets its no-dues certificate (PDF in the document store, with its hash). */
 export async function onLoanClosed(m: EntityManager, event: EventOf<'loan.closed'>) {

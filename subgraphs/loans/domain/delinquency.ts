@@ -56,3 +56,41 @@ export function portfolioLines(
   }
   return [...lines.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
+
+/**
+ * An account's asset class under RBI's prudential norms (IRACP, and the SMA framework): standard, special
+ * mention by days past due at the day's end — SMA-0 1–30, SMA-1 31–60, SMA-2 61–90 — or non-performing.
+ */
+export type AssetClass = 'STANDARD' | 'SMA_0' | 'SMA_1' | 'SMA_2' | 'NPA';
+export const ASSET_CLASSES: readonly AssetClass[] = ['STANDARD', 'SMA_0', 'SMA_1', 'SMA_2', 'NPA'];
+
+/** The class an account's own days past due put it in. */
+export function classOfDays(dpd: number): AssetClass {
+  if (dpd <= 0) return 'STANDARD';
+  if (dpd <= 30) return 'SMA_0';
+  if (dpd <= 60) return 'SMA_1';
+  if (dpd <= 90) return 'SMA_2';
+  return 'NPA';
+}
+
+export interface AccountAtDayEnd {
+  loanId: string;
+  /** Days past due at the day's end (the oldest instalment in arrears). */
+  daysPastDue: number;
+  /** The class it held until now. */
+  current: AssetClass;
+}
+
+/**
+ * A borrower's active accounts classified at a day's end. Non-performance is the borrower's, not an
+ * account's: once any account is over 90 days past due every account of the borrower is NPA, and they stay
+ * NPA — however far the days past due fall — until no account has any arrears left; then all are standard.
+ * Short of that, each account is in the SMA class of its own days past due.
+ */
+export function classifyBorrower(accounts: readonly AccountAtDayEnd[]): Map<string, AssetClass> {
+  const arrears = accounts.some((a) => a.daysPastDue > 0);
+  const npa =
+    accounts.some((a) => classOfDays(a.daysPastDue) === 'NPA') ||
+    (arrears && accounts.some((a) => a.current === 'NPA'));
+  return new Map(accounts.map((a) => [a.loanId, npa ? 'NPA' : classOfDays(a.daysPastDue)]));
+}

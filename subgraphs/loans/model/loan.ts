@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
+import type { AssetClass } from '../domain/delinquency';
 
 @Entity({ name: 'loans' })
 export class LoanRow {
@@ -30,6 +31,14 @@ export class LoanRow {
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
   /** REPAID (the schedule ran out) or FORECLOSED (paid off early at a quote). */
   @Column('text', { name: 'closure_reason', nullable: true }) closureReason!: string | null;
+  /** The business date the loan was last serviced for (the close of business of the day before it). */
+  @Column('date', { name: 'serviced_on', nullable: true }) servicedOn!: string | null;
+  /** Its asset class at the day-end of `classifiedOn` (RBI IRACP), set only by the close of business. */
+  @Column('text', { name: 'asset_class' }) assetClass!: AssetClass;
+  @Column('integer', { name: 'days_past_due' }) daysPastDue!: number;
+  @Column('date', { name: 'classified_on', nullable: true }) classifiedOn!: string | null;
+  /** The day-end it became non-performing, while it is. */
+  @Column('date', { name: 'npa_since', nullable: true }) npaSince!: string | null;
   @VersionColumn({ type: 'integer' }) version!: number;
 }
 

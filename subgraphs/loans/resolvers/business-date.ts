@@ -1,9 +1,9 @@
-import { Arg, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { requireRole, requireStaff } from '../../../platform/auth';
 import { Role } from '../../../platform/roles';
 import type { SubgraphContext } from '../../../platform/subgraph';
 import * as calendar from '../business-date';
-import { closeDays } from '../loan-service';
+import { closeDays, closeOfBusiness, parkedBorrowers, recentRuns } from '../close-of-business';
 
 @ObjectType({ description: 'The date the loan book runs on, apart from the clock.' })
 export class BusinessDay {
@@ -20,6 +20,40 @@ export class BusinessDay {
   cutoff!: string;
   @Field(() => [String], { description: 'The days this request moved the date through, in order.' })
   moved!: string[];
+}
+
+@ObjectType({ description: 'Time spent in one step of the day’s servicing, over all chunks.' })
+export class CobStepTime {
+  @Field(() => String) step!: string;
+  @Field(() => Int) ms!: number;
+}
+
+@ObjectType({
+  description: 'A close-of-business run: the servicing of every active loan for a business date.',
+})
+export class CloseOfBusinessRun {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { description: 'The business date the loans were brought to' }) businessDate!: string;
+  @Field(() => Date) startedAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'Null while chunks are still being worked' })
+  finishedAt!: Date | null;
+  @Field(() => Int) borrowers!: number;
+  @Field(() => Int) borrowersDone!: number;
+  @Field(() => Int, { description: 'Loan-days serviced' }) loansDone!: number;
+  @Field(() => Int) chunks!: number;
+  @Field(() => Int) chunksDone!: number;
+  @Field(() => Int, { description: 'Borrowers parked by a failure (see parkedBorrowers)' }) parked!: number;
+  @Field(() => [CobStepTime]) steps!: CobStepTime[];
+}
+
+@ObjectType({ description: 'A borrower whose servicing failed: the run went on without them.' })
+export class ParkedBorrower {
+  @Field(() => ID) customerId!: string;
+  @Field(() => String) businessDate!: string;
+  @Field(() => String, { description: 'The step that failed' }) step!: string;
+  @Field(() => String) reason!: string;
+  @Field(() => Date) parkedAt!: Date;
+  @Field(() => Int) attempts!: number;
 }
 
 const answer = async (ctx: SubgraphContext, moved: string[]): Promise<BusinessDay> => ({
@@ -53,5 +87,35 @@ export class BusinessDateResolver {
     const moved = await calendar.setBusinessDate(ctx.db, requireRole(ctx, Role.ADMIN), date);
     await closeDays(ctx.db, moved);
     return answer(ctx, moved);
+  }
+
+  @Query(() => [CloseOfBusinessRun], {
+    description: 'Staff: the latest close-of-business runs, newest first.',
+  })
+  closeOfBusinessRuns(
+    @Arg('last', () => Int, { defaultValue: 10 }) last: number,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    requireStaff(ctx);
+    return recentRuns(ctx.db, last);
+  }
+
+  @Query(() => [ParkedBorrower], {
+    description: 'Staff: borrowers whose servicing failed and awaits a retry.',
+  })
+  parkedBorrowers(@Ctx() ctx: SubgraphContext) {
+    requireStaff(ctx);
+    return parkedBorrowers(ctx.db);
+  }
+
+  @Mutation(() => CloseOfBusinessRun, {
+    nullable: true,
+    description:
+      'ADMIN: run the close of business again for the business date — parked borrowers are retried, nothing done is done twice. Null when every loan was already serviced.',
+  })
+  async retryCloseOfBusiness(@Ctx() ctx: SubgraphContext) {
+    requireRole(ctx, Role.ADMIN);
+    const r = await closeOfBusiness(ctx.db, await calendar.businessDate(ctx.db.manager));
+    return r.runId ? (await recentRuns(ctx.db, 100)).find((x) => x.id === r.runId) : null;
   }
 }

@@ -7,12 +7,14 @@ import type { SubgraphContext } from '../../../platform/subgraph';
 import { noDuesPath } from '../http';
 import * as loans from '../loan-service';
 import type { LoanRow } from '../model/loan';
+import { bringUpToDate } from '../servicing';
 import {
   ApplicationAgreement,
   DatedCharge,
   ForeclosureQuote,
   Loan,
   LoanAccount,
+  LoanClassChange,
   LoanConnection,
   LoanFilter,
   LoanInstalment,
@@ -35,6 +37,9 @@ const toDated = (d: loans.DatedCharge, currency: string): DatedCharge => ({
 
 const toLoan = (l: LoanRow): Loan => ({
   id: l.id,
+  assetClass: l.assetClass,
+  classifiedOn: l.classifiedOn,
+  npaSince: l.npaSince,
   applicationId: l.applicationId,
   accountNumber: l.accountNumber,
   status: l.status,
@@ -68,6 +73,7 @@ export class LoanResolver {
     @Ctx() ctx: SubgraphContext,
   ) {
     const staff = requireRole(ctx, ...loans.WRITE_OFF_ROLES);
+    await bringUpToDate(ctx.db, loanId);
     return toLoan(await loans.writeOffLoan(ctx.db, staff, loanId, reason));
   }
 
@@ -82,6 +88,7 @@ export class LoanResolver {
     @Ctx() ctx: SubgraphContext,
   ) {
     const staff = requireRole(ctx, ...loans.WAIVER_ROLES);
+    await bringUpToDate(ctx.db, loanId);
     return toLoan(await loans.waiveCharges(ctx.db, staff, loanId, { amountMinor: amount, reason }));
   }
 
@@ -97,6 +104,7 @@ export class LoanResolver {
     @Ctx() ctx: SubgraphContext,
   ): Promise<DatedCharge> {
     const staff = requireRole(ctx, ...loans.WAIVER_ROLES);
+    await bringUpToDate(ctx.db, loanId);
     const r = await loans.setDatedCharge(ctx.db, staff, loanId, { code, reason, date: date ?? undefined });
     return toDated(r.charge, r.loan.currency);
   }
@@ -221,6 +229,11 @@ export class LoanResolver {
       closing: money(r.closingMinor, c),
       status: r.status,
     }));
+  }
+
+  @FieldResolver(() => [LoanClassChange], { description: 'Every change of asset class, oldest first.' })
+  classHistory(@Root() loan: Loan, @Ctx() ctx: SubgraphContext): Promise<LoanClassChange[]> {
+    return loans.classHistoryOf(ctx.db, loan.id);
   }
 
   @FieldResolver(() => NoDuesCertificate, { nullable: true })

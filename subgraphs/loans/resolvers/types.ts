@@ -1,7 +1,16 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Money } from '../../../platform/graphql/money';
 import { PageInfo } from '../../../platform/graphql/page';
+import { ASSET_CLASSES, type AssetClass } from '../domain/delinquency';
 import { AgreementStatus } from '../domain/esign';
+
+/** The asset classes as a GraphQL enum (the domain keeps them as a union). */
+const AssetClassEnum = Object.fromEntries(ASSET_CLASSES.map((c) => [c, c])) as { [K in AssetClass]: K };
+registerEnumType(AssetClassEnum, {
+  name: 'AssetClass',
+  description:
+    'RBI IRACP: STANDARD; special mention by days past due — SMA_0 1–30, SMA_1 31–60, SMA_2 61–90; NPA over 90',
+});
 
 registerEnumType(AgreementStatus, {
   name: 'AgreementStatus',
@@ -191,6 +200,15 @@ const LOAN_STATUSES = 'PENDING_DISBURSEMENT, ACTIVE, CLOSED, WRITTEN_OFF or DISB
 @Directive('@key(fields: "id")')
 export class Loan {
   @Field(() => ID) id!: string;
+  @Field(() => AssetClassEnum, {
+    description:
+      'Its asset class at the last close of business (RBI IRACP; NPA is the borrower’s, on all their loans)',
+  })
+  assetClass!: AssetClass;
+  @Field(() => String, { nullable: true, description: 'The business date whose day-end the class is of' })
+  classifiedOn!: string | null;
+  @Field(() => String, { nullable: true, description: 'The day-end it became non-performing, while it is' })
+  npaSince!: string | null;
   @Field(() => ID) applicationId!: string;
   @Field(() => String) accountNumber!: string;
   @Field(() => String, { description: LOAN_STATUSES }) status!: string;
@@ -211,6 +229,14 @@ export class Loan {
   @Field(() => String, { nullable: true, description: 'The partner lender that funded the loan' })
   lenderCode!: string | null;
   @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+}
+
+@ObjectType({ description: 'A change of asset class at a business day’s close.' })
+export class LoanClassChange {
+  @Field(() => String, { description: 'The business date whose day-end status it is' }) date!: string;
+  @Field(() => AssetClassEnum) previous!: AssetClass;
+  @Field(() => AssetClassEnum) assetClass!: AssetClass;
+  @Field(() => Int) daysPastDue!: number;
 }
 
 @ObjectType()

@@ -1,0 +1,55 @@
+import type { DataSource } from 'typeorm';
+
+export interface Book {
+  loans: number;
+  /** Loans per borrower (a borrower's loans are serviced and classified together). */
+  perBorrower?: number;
+  disbursedOn: string;
+  /** The business date the loans were last serviced for (the disbursement day when absent). */
+  servicedOn?: string;
+  /** Monthly instalments per loan. */
+  instalments?: number;
+  /** Tells this book's rows apart from another's in the same database. */
+  tag: string;
+}
+
+/**
+ * Active loans written straight into the loans schema, set-based (a hundred thousand in seconds): each
+ * ₹12,000 at 12 % over monthly instalments of ₹1,000 principal and a falling interest, with its
+ * disbursement in the ledger — the shape the close of business works on, without the lifecycle before it.
+ */
+export async function seedLoanBook(db: DataSource, book: Book) {
+  const per = book.perBorrower ?? 1;
+  const instalments = book.instalments ?? 12;
+  await db.query(
+    `INSERT INTO loans (id, application_id, customer_id, account_number, status, principal_minor, fee_minor,
+                        currency, annual_rate_bps, instalments, frequency, method, disbursed_on, activated_at,
+                        version, serviced_on)
+     SELECT md5($1 || ':loan:' || g)::uuid, md5($1 || ':app:' || g)::uuid,
+            md5($1 || ':borrower:' || ((g - 1) / $3))::uuid, $1 || '-' || g, 'ACTIVE',
+            100000 * $4, 0, 'INR', 1200, $4, 'MONTHLY', 'EMI', $5::date, now(), 1, $6::date
+       FROM generate_series(1, $2) g`,
+    [book.tag, book.loans, per, instalments, book.disbursedOn, book.servicedOn ?? book.disbursedOn],
+  );
+  await db.query(
+    `INSERT INTO instalments (loan_id, n, due_date, opening_minor, principal_minor, interest_minor, total_minor,
+                              closing_minor, status)
+     SELECT md5($1 || ':loan:' || g)::uuid, k, ($4::date + make_interval(months => k))::date,
+            100000 * ($3 - k + 1), 100000, 1000 * ($3 - k + 1), 100000 + 1000 * ($3 - k + 1), 100000 * ($3 - k), 'DUE'
+       FROM generate_series(1, $2) g, generate_series(1, $3) k`,
+    [book.tag, book.loans, instalments, book.disbursedOn],
+  );
+  await db.query(
+    `INSERT INTO journal (id, loan_id, kind, reference, posted_at)
+     SELECT md5($1 || ':disbursed:' || g)::uuid, md5($1 || ':loan:' || g)::uuid, 'DISBURSEMENT', 'seeded', now()
+       FROM generate_series(1, $2) g`,
+    [book.tag, book.loans],
+  );
+  await db.query(
+    `INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor)
+     SELECT md5($1 || ':disbursed:' || g)::uuid, a.account, a.debit, a.credit
+       FROM generate_series(1, $2) g,
+            (VALUES ('LOAN_PRINCIPAL', 100000 * $3::bigint, 0::bigint), ('BANK', 0, 100000 * $3::bigint)) AS a(account, debit, credit)`,
+    [book.tag, book.loans, instalments],
+  );
+}
