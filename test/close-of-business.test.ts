@@ -1,0 +1,226 @@
+// Close of business on the business date (issue 16), through the gateway: an admin walks the business date
+// forward day by day (BUSINESS_DATE_SETTABLE, test/helpers/env) and each day's close classifies the book.
+import './helpers/env';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { addDays } from '../subgraphs/loans/business-date';
+import { applicationInput, CREATE, staffUser } from './helpers/flows';
+import {
+  activeLoan,
+  approveAndSign,
+  assessed,
+  DECIDE_RISK,
+  type Desk,
+  offerTerms,
+  passKyc,
+  payVerified,
+  reaches,
+  SEND_OFFER,
+  staffDesk,
+  type User,
+} from './helpers/lifecycle';
+import { eventually, firstError, startTestPlatform } from './helpers/platform';
+
+let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+let desk: Desk;
+let internal: User;
+let manager: User;
+let admin: User;
+
+before(async () => {
+  platform = await startTestPlatform();
+  desk = await staffDesk(platform.gql);
+  internal = await staffUser(platform.gql, 'INTERNAL_APPROVER');
+  manager = await staffUser(platform.gql, 'MANAGER');
+  admin = await staffUser(platform.gql, 'ADMIN');
+});
+after(async () => {
+  await platform?.stop();
+});
+
+const LOAN = `query($id: ID!) { loan(id: $id) {
+  status assetClass classifiedOn npaSince
+  classHistory { date previous assetClass daysPastDue }
+  schedule { n dueDate status total { minor } }
+  account { daysPastDue penaltiesDue { minor } feesDue { minor } }
+} }`;
+const loanOf = async (c: { loanId: string; token: string }) => {
+  const r = await platform.gql(LOAN, { id: c.loanId }, c.token);
+  assert.ok(r.data?.loan, JSON.stringify(r.errors));
+  return r.data.loan;
+};
+
+async function moveTo(date: string) {
+  const r = await platform.gql(
+    `mutation($d: String!) { setBusinessDate(date: $d) { date } }`,
+    { d: date },
+    admin.token,
+  );
+  assert.equal(r.data?.setBusinessDate.date, date, JSON.stringify(r.errors));
+}
+
+/** The same borrower's second loan, through the whole lifecycle again. */
+async function anotherLoan(c: { token: string; phone: string }) {
+  const created = await platform.gql(CREATE, { input: applicationInput() }, c.token);
+  const applicationId = created.data?.createApplication.id as string;
+  assert.ok(applicationId, JSON.stringify(created.errors));
+  await platform.gql(
+    `mutation($id: ID!) { submitApplication(id: $id) { status } }`,
+    { id: applicationId },
+    c.token,
+  );
+  await passKyc(platform.gql, desk, applicationId);
+  await assessed(platform.gql, desk, applicationId);
+  await platform.gql(
+    DECIDE_RISK,
+    { id: applicationId, a: true, why: 'within appetite' },
+    desk.riskManager.token,
+  );
+  await reaches(platform.gql, applicationId, c.token, 'OFFER');
+  const sent = await platform.gql(
+    SEND_OFFER,
+    { a: applicationId, t: offerTerms({ amount: '2000000', processingFee: '20000' }) },
+    desk.riskOfficer.token,
+  );
+  await platform.gql(
+    `mutation($o: ID!) { acceptOffer(offerId: $o) { status } }`,
+    { o: sent.data?.sendOffer.id },
+    c.token,
+  );
+  await reaches(platform.gql, applicationId, c.token, 'APPROVAL');
+  const signed = await approveAndSign(platform.gql, { internal, manager }, platform.notifyUrl ?? '', {
+    ...c,
+    applicationId,
+  });
+  await reaches(platform.gql, applicationId, c.token, 'ACTIVE');
+  const loan = await platform.gql(
+    `query($id: ID!) { application(id: $id) { loan { id } } }`,
+    { id: applicationId },
+    c.token,
+  );
+  return { ...signed, loanId: loan.data?.application.loan.id as string };
+}
+
+test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on every loan of the borrower; standard again only when all arrears are paid', async () => {
+  const c = await activeLoan(platform.gql, desk, { internal, manager }, platform.notifyUrl ?? '', '1000000');
+  const second = await anotherLoan(c);
+  const first = await loanOf(c);
+  assert.equal(first.assetClass, 'STANDARD');
+  const due = first.schedule[0].dueDate as string;
+
+  // Nothing is paid. The instalment falls due; the day-end of its due date is the first day overdue.
+  await moveTo(addDays(due, 91));
+  const npa = await loanOf(c);
+  assert.deepEqual(npa.classHistory, [
+    { date: due, previous: 'STANDARD', assetClass: 'SMA_0', daysPastDue: 1 },
+    { date: addDays(due, 30), previous: 'SMA_0', assetClass: 'SMA_1', daysPastDue: 31 },
+    { date: addDays(due, 60), previous: 'SMA_1', assetClass: 'SMA_2', daysPastDue: 61 },
+    { date: addDays(due, 90), previous: 'SMA_2', assetClass: 'NPA', daysPastDue: 91 },
+  ]);
+  assert.equal(npa.assetClass, 'NPA');
+  assert.equal(npa.npaSince, addDays(due, 90));
+  assert.equal(npa.classifiedOn, addDays(due, 90));
+  // The borrower's other loan is NPA with it, the same day-end, whatever its own days past due.
+  const other = await loanOf(second);
+  assert.equal(other.assetClass, 'NPA');
+  assert.equal(other.npaSince, addDays(due, 90));
+  assert.ok(other.classHistory.at(-1).daysPastDue <= 91);
+  // Each change was announced once.
+  const events = await platform
+    .db('loans')
+    .query(
+      `SELECT payload->'data'->>'assetClass' AS class FROM outbox WHERE type = 'loan.classified' AND payload->'data'->>'loanId' = $1 ORDER BY seq`,
+      [c.loanId],
+    );
+  assert.deepEqual(
+    events.map((e: { class: string }) => e.class),
+    ['SMA_0', 'SMA_1', 'SMA_2', 'NPA'],
+  );
+
+  // Paying the oldest instalment leaves arrears: still NPA at the next close, on both loans.
+  const open = (l: typeof npa) =>
+    l.schedule.filter(
+      (i: { dueDate: string; status: string }) => i.dueDate <= addDays(due, 91) && i.status !== 'PAID',
+    );
+  // (Charges are settled first in the allocation order, so they are paid with it.)
+  const oldest =
+    BigInt(npa.schedule[0].total.minor) +
+    BigInt(npa.account.penaltiesDue.minor) +
+    BigInt(npa.account.feesDue.minor);
+  await payVerified(platform.gql, c, oldest, 'oldest-only', manager.token);
+  await eventually(async () => (await loanOf(c)).schedule[0].status === 'PAID');
+  await moveTo(addDays(due, 92));
+  const partly = await loanOf(c);
+  assert.equal(partly.assetClass, 'NPA');
+  assert.ok(partly.account.daysPastDue > 0 && partly.account.daysPastDue <= 90, 'fewer than 90 days now');
+  assert.equal((await loanOf(second)).assetClass, 'NPA');
+
+  // Every arrear of both loans paid: standard again at the next day-end, on both.
+  for (const [loan, key] of [
+    [c, 'arrears-1'],
+    [second, 'arrears-2'],
+  ] as const) {
+    const l = await loanOf(loan);
+    const arrears =
+      open(l).reduce((s: bigint, i: { total: { minor: string } }) => s + BigInt(i.total.minor), 0n) +
+      BigInt(l.account.penaltiesDue.minor) +
+      BigInt(l.account.feesDue.minor);
+    if (arrears > 0n) await payVerified(platform.gql, loan, arrears, key, manager.token);
+    await eventually(async () => (await loanOf(loan)).account.daysPastDue === 0);
+  }
+  await moveTo(addDays(due, 93));
+  for (const loan of [c, second]) {
+    const l = await loanOf(loan);
+    assert.equal(l.assetClass, 'STANDARD');
+    assert.equal(l.npaSince, null);
+    assert.deepEqual(l.classHistory.at(-1), {
+      date: addDays(due, 92),
+      previous: 'NPA',
+      assetClass: 'STANDARD',
+      daysPastDue: 0,
+    });
+  }
+});
+
+test('a borrower who pays each instalment on its due date stays standard for the whole term', async () => {
+  const c = await activeLoan(platform.gql, desk, { internal, manager }, platform.notifyUrl ?? '', '300000', {
+    tenureMonths: 3,
+  });
+  const start = await loanOf(c);
+  for (const i of start.schedule) {
+    await moveTo(i.dueDate);
+    await payVerified(platform.gql, c, BigInt(i.total.minor), `on-time-${i.n}`, manager.token);
+    await eventually(async () => (await loanOf(c)).schedule[i.n - 1].status === 'PAID');
+    await moveTo(addDays(i.dueDate, 1));
+  }
+  const done = await loanOf(c);
+  assert.equal(done.status, 'CLOSED');
+  assert.deepEqual(done.classHistory, []);
+  assert.equal(done.assetClass, 'STANDARD');
+});
+
+test('staff see each run’s progress and time per step; only an admin reruns a day', async () => {
+  const runs = await platform.gql(
+    `{ closeOfBusinessRuns(last: 3) { businessDate finishedAt borrowers borrowersDone chunks chunksDone parked steps { step ms } } }`,
+    {},
+    manager.token,
+  );
+  const latest = runs.data?.closeOfBusinessRuns[0];
+  assert.ok(latest, JSON.stringify(runs.errors));
+  assert.ok(latest.finishedAt);
+  assert.equal(latest.borrowersDone, latest.borrowers);
+  assert.equal(latest.chunksDone, latest.chunks);
+  assert.equal(latest.parked, 0);
+  assert.deepEqual(
+    latest.steps.map((s: { step: string }) => s.step),
+    ['fall-due', 'dated-charges', 'nothing-due', 'credit', 'reminders', 'late-charges', 'classify'],
+  );
+  const parked = await platform.gql(`{ parkedBorrowers { customerId step reason } }`, {}, manager.token);
+  assert.deepEqual(parked.data?.parkedBorrowers, []);
+  assert.equal(
+    firstError(await platform.gql(`mutation { retryCloseOfBusiness { id } }`, {}, manager.token)),
+    'FORBIDDEN',
+  );
+  const retry = await platform.gql(`mutation { retryCloseOfBusiness { id } }`, {}, admin.token);
+  assert.equal(retry.data?.retryCloseOfBusiness, null, 'every loan was already serviced');
+});
