@@ -39,7 +39,7 @@ after(async () => {
 });
 
 const LOAN = `query($id: ID!) { loan(id: $id) {
-  status assetClass classifiedOn npaSince
+  status assetClass assetClassSince npaSince
   classHistory { date previous assetClass daysPastDue }
   schedule { n dueDate status total { minor } }
   account { daysPastDue penaltiesDue { minor } feesDue { minor } }
@@ -119,7 +119,7 @@ test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on 
   ]);
   assert.equal(npa.assetClass, 'NPA');
   assert.equal(npa.npaSince, addDays(due, 90));
-  assert.equal(npa.classifiedOn, addDays(due, 90));
+  assert.equal(npa.assetClassSince, addDays(due, 90));
   // The borrower's other loan is NPA with it, the same day-end, whatever its own days past due.
   const other = await loanOf(second);
   assert.equal(other.assetClass, 'NPA');

@@ -108,7 +108,7 @@ export const loanEvents = {
       data: { ...loanIds(l), amountMinor: (BigInt(l.principalMinor) - BigInt(l.feeMinor)).toString() },
     }),
   overdue: (
-    l: LoanRow,
+    l: LoanKeys,
     o: {
       n: number;
       dueDate: string;
@@ -155,7 +155,7 @@ export const loanEvents = {
         nextAmountMinor: p.next.totalMinor.toString(),
       },
     }),
-  reminder: (l: LoanRow, r: { n: number; dueDate: string; amountMinor: bigint }) =>
+  reminder: (l: LoanKeys, r: { n: number; dueDate: string; amountMinor: bigint }) =>
     newEvent({
       type: 'repayment.reminder',
       ...loanBase(l),

@@ -51,7 +51,7 @@ import {
 import { buildSchedule, type ScheduledInstalment } from './domain/schedule';
 import { loanEvents } from './events';
 import { AgreementRow, ContractRow } from './model/agreement';
-import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
+import { InstalmentRow, LoanRow, NoDuesRow } from './model/loan';
 import { agreementFiles, contactOf, LENDER, repaymentOf } from './service';
 
 export const LOAN_ACTIVATORS = [Role.SYSTEM, Role.ADMIN];
@@ -88,13 +88,20 @@ export const IN_ARREARS =
 /** Posts a balanced entry (the database checks the balance again at commit). */
 export async function post(m: EntityManager, loanId: string, entry: Entry, reference: string | null) {
   const id = randomUUID();
-  await m.insert(JournalRow, { id, loanId, kind: entry.kind, reference, postedAt: new Date() });
-  for (const l of entry.lines) {
-    await m.query(
-      'INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor) VALUES ($1, $2, $3, $4)',
-      [id, l.account, l.debitMinor.toString(), l.creditMinor.toString()],
-    );
-  }
+  await m.query(
+    'INSERT INTO journal (id, loan_id, kind, reference, posted_at) VALUES ($1, $2, $3, $4, now())',
+    [id, loanId, entry.kind, reference],
+  );
+  await m.query(
+    `INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor)
+     SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[])`,
+    [
+      id,
+      entry.lines.map((l) => l.account),
+      entry.lines.map((l) => l.debitMinor.toString()),
+      entry.lines.map((l) => l.creditMinor.toString()),
+    ],
+  );
 }
 
 /** The repayment schedule of a contract for a disbursement date. */
@@ -798,7 +805,7 @@ export async function portfolio(db: DataSource, at?: string) {
  */
 export async function levy(
   m: EntityManager,
-  loan: LoanRow,
+  loan: Pick<LoanRow, 'id'>,
   product: LoanProduct,
   code: string,
   base: ChargeBase,
@@ -1017,7 +1024,7 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
     if (loan.assetClass !== 'NPA') {
       throw new AppError(
         'FAILED_PRECONDITION',
-        `only a non-performing loan is written off (it is ${loan.assetClass}, ${loan.daysPastDue} days past due)`,
+        `only a non-performing loan is written off (it is ${loan.assetClass})`,
       );
     }
     const dues = owed(await balancesOf(m, loan.id));

@@ -30,6 +30,15 @@ import { InstalmentRow, LoanRow } from './model/loan';
  */
 const IN_SCOPE = `l.customer_id = ANY($1) AND l.status = 'ACTIVE' AND coalesce(l.serviced_on, l.disbursed_on - 1) < $2`;
 
+/** A loan's keys in a RETURNING or SELECT over loans `l`, for the events a step sends. */
+const LOAN_KEYS =
+  'l.id::text AS loan_id, l.application_id::text AS application_id, l.customer_id::text AS customer_id';
+const keysOf = (r: Record<string, unknown>) => ({
+  id: r.loan_id as string,
+  applicationId: r.application_id as string,
+  customerId: r.customer_id as string,
+});
+
 interface Day {
   customers: string[];
   day: string;
@@ -196,15 +205,14 @@ async function remind(m: EntityManager, d: Day) {
       WHERE l.id = i.loan_id AND ${IN_SCOPE} AND i.due_date BETWEEN $2 AND $3
         AND i.status IN ('DUE', 'PARTIAL') AND i.reminded_on IS NULL
         AND i.total_minor > i.principal_paid_minor + i.interest_paid_minor
-      RETURNING i.loan_id, i.n, i.due_date::text AS due_date,
+      RETURNING ${LOAN_KEYS}, i.n, i.due_date::text AS due_date,
                 (i.total_minor - i.principal_paid_minor - i.interest_paid_minor)::text AS left`,
     [d.customers, d.day, addDays(d.day, config().REMINDER_DAYS_AHEAD)],
   );
   for (const row of rows) {
-    const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
     await recordEvent(
       m,
-      loanEvents.reminder(loan, {
+      loanEvents.reminder(keysOf(row), {
         n: row.n as number,
         dueDate: row.due_date as string,
         amountMinor: BigInt(row.left as string),
@@ -222,13 +230,13 @@ async function chargeLate(m: EntityManager, d: Day) {
     `UPDATE instalments i SET late_fee_charged_on = $2 FROM loans l
       WHERE l.id = i.loan_id AND ${IN_SCOPE} AND i.due_date + l.penal_grace_days < $2 AND i.status <> 'PAID'
         AND i.late_fee_charged_on IS NULL AND ${IN_ARREARS}
-      RETURNING i.loan_id, i.n, i.due_date::text AS due_date,
+      RETURNING ${LOAN_KEYS}, i.n, i.due_date::text AS due_date,
                 (i.total_minor - i.principal_paid_minor - i.interest_paid_minor)::text AS left`,
     [d.customers, d.day],
   );
   const productOf = productsIn(m);
   for (const row of rows) {
-    const loan = await m.findOneOrFail(LoanRow, { where: { id: row.loan_id as string } });
+    const loan = keysOf(row);
     const dpd = daysPastDue(row.due_date as string, d.day);
     const product = await productOf(loan.id);
     let fee = 0n;
@@ -242,6 +250,7 @@ async function chargeLate(m: EntityManager, d: Day) {
         `late charge ${c.code}, instalment ${row.n}`,
       );
     }
+    d.lateFees++;
     await recordEvent(
       m,
       loanEvents.overdue(loan, {
@@ -274,10 +283,9 @@ async function classify(m: EntityManager, d: Day) {
               WHERE i.loan_id = l.id AND i.status IN ('DUE', 'PARTIAL') AND i.due_date < $2
                 AND ${IN_ARREARS})::text AS oldest
        FROM loans l
-      WHERE l.customer_id IN (SELECT l.customer_id FROM loans l WHERE ${IN_SCOPE})
-        AND l.status = 'ACTIVE' AND (l.classified_on IS NULL OR l.classified_on < $3)
+      WHERE l.customer_id IN (SELECT l.customer_id FROM loans l WHERE ${IN_SCOPE}) AND l.status = 'ACTIVE'
       ORDER BY l.customer_id`,
-    [d.customers, d.day, closed],
+    [d.customers, d.day],
   );
   const byBorrower = new Map<string, (AccountAtDayEnd & (typeof loans)[number])[]>();
   for (const l of loans) {
@@ -285,17 +293,16 @@ async function classify(m: EntityManager, d: Day) {
     accounts.push({ ...l, loanId: l.id, daysPastDue: daysPastDue(l.oldest, d.day), current: l.asset_class });
     byBorrower.set(l.customer_id, accounts);
   }
+  // Only a change is written: most loans keep their class from one day to the next.
   const ids: string[] = [];
   const classes: AssetClass[] = [];
-  const dpds: number[] = [];
   for (const accounts of byBorrower.values()) {
     const classified = classifyBorrower(accounts);
     for (const a of accounts) {
       const to = classified.get(a.loanId) as AssetClass;
+      if (to === a.current) continue;
       ids.push(a.loanId);
       classes.push(to);
-      dpds.push(a.daysPastDue);
-      if (to === a.current) continue;
       await m.query(
         `INSERT INTO loan_classes (loan_id, date, previous, class, days_past_due) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING`,
@@ -312,10 +319,10 @@ async function classify(m: EntityManager, d: Day) {
   }
   if (ids.length === 0) return;
   await m.query(
-    `UPDATE loans l SET asset_class = c.class, days_past_due = c.dpd, classified_on = $4,
-            npa_since = CASE WHEN c.class <> 'NPA' THEN NULL WHEN l.asset_class = 'NPA' THEN l.npa_since ELSE $4::date END
-       FROM unnest($1::uuid[], $2::text[], $3::int[]) AS c(id, class, dpd)
+    `UPDATE loans l SET asset_class = c.class, class_since = $3,
+            npa_since = CASE WHEN c.class <> 'NPA' THEN NULL WHEN l.asset_class = 'NPA' THEN l.npa_since ELSE $3::date END
+       FROM unnest($1::uuid[], $2::text[]) AS c(id, class)
       WHERE l.id = c.id`,
-    [ids, classes, dpds, closed],
+    [ids, classes, closed],
   );
 }

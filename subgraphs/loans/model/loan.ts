@@ -33,10 +33,10 @@ export class LoanRow {
   @Column('text', { name: 'closure_reason', nullable: true }) closureReason!: string | null;
   /** The business date the loan was last serviced for (the close of business of the day before it). */
   @Column('date', { name: 'serviced_on', nullable: true }) servicedOn!: string | null;
-  /** Its asset class at the day-end of `classifiedOn` (RBI IRACP), set only by the close of business. */
+  /** Its asset class (RBI IRACP) at the last close of business, set only by it. */
   @Column('text', { name: 'asset_class' }) assetClass!: AssetClass;
-  @Column('integer', { name: 'days_past_due' }) daysPastDue!: number;
-  @Column('date', { name: 'classified_on', nullable: true }) classifiedOn!: string | null;
+  /** The day-end it took that class (null: standard since it opened). */
+  @Column('date', { name: 'class_since', nullable: true }) classSince!: string | null;
   /** The day-end it became non-performing, while it is. */
   @Column('date', { name: 'npa_since', nullable: true }) npaSince!: string | null;
   @VersionColumn({ type: 'integer' }) version!: number;

@@ -38,7 +38,7 @@ const toDated = (d: loans.DatedCharge, currency: string): DatedCharge => ({
 const toLoan = (l: LoanRow): Loan => ({
   id: l.id,
   assetClass: l.assetClass,
-  classifiedOn: l.classifiedOn,
+  assetClassSince: l.classSince,
   npaSince: l.npaSince,
   applicationId: l.applicationId,
   accountNumber: l.accountNumber,

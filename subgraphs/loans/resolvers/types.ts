@@ -205,8 +205,11 @@ export class Loan {
       'Its asset class at the last close of business (RBI IRACP; NPA is the borrower’s, on all their loans)',
   })
   assetClass!: AssetClass;
-  @Field(() => String, { nullable: true, description: 'The business date whose day-end the class is of' })
-  classifiedOn!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The business day-end it took its class (null: standard since it opened)',
+  })
+  assetClassSince!: string | null;
   @Field(() => String, { nullable: true, description: 'The day-end it became non-performing, while it is' })
   npaSince!: string | null;
   @Field(() => ID) applicationId!: string;
