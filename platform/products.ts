@@ -43,6 +43,9 @@ export interface Charge {
   gst: boolean;
 }
 
+/** Interest income earned day by day (accrual accounting), or only as each instalment falls due. */
+export type InterestRecognition = 'DAILY' | 'ON_DUE_DATE';
+
 export interface LoanProduct {
   code: string;
   name: string;
@@ -62,6 +65,8 @@ export interface LoanProduct {
    * outstanding, without GST (0 or absent: none). New versions state it as a charge.
    */
   foreclosureChargeBps?: number;
+  /** How interest income is recognised (DAILY accrual when absent). */
+  interestRecognition?: InterestRecognition;
   /** Left unpaid on an instalment up to this (minor units), it is not in arrears (0 when absent). */
   arrearsToleranceMinor?: string;
   /** Days after a due date before an unpaid instalment draws its OVERDUE charges (0 when absent). */

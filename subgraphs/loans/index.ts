@@ -27,6 +27,7 @@ import { PenalGrace1733500000811 } from './migrations/1733500000811-penal-grace'
 import { BusinessDate1733500000812 } from './migrations/1733500000812-business-date';
 import { BusinessDays1733500000813 } from './migrations/1733500000813-business-days';
 import { CloseOfBusiness1733500000814 } from './migrations/1733500000814-close-of-business';
+import { DailyAccrual1733500000815 } from './migrations/1733500000815-daily-accrual';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { BusinessDateRow } from './model/business-date';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
@@ -73,6 +74,7 @@ export const loans: SubgraphDefinition = {
     BusinessDate1733500000812,
     BusinessDays1733500000813,
     CloseOfBusiness1733500000814,
+    DailyAccrual1733500000815,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),

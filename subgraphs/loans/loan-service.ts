@@ -35,7 +35,7 @@ import {
   disbursement,
   type Entry,
   feeCharge,
-  interestAccrual,
+  interestDue,
   owed,
   penaltyCharge,
   recovery,
@@ -86,20 +86,31 @@ export const IN_ARREARS =
   'i.total_minor - i.principal_paid_minor - i.interest_paid_minor > l.arrears_tolerance_minor';
 
 /** Posts a balanced entry (the database checks the balance again at commit). */
-export async function post(m: EntityManager, loanId: string, entry: Entry, reference: string | null) {
-  const id = randomUUID();
+export const post = (m: EntityManager, loanId: string, entry: Entry, reference: string | null) =>
+  postMany(m, [{ loanId, entry, reference }]);
+
+/** Posts balanced entries, any number of loans' in two statements (the close of business posts thousands). */
+export async function postMany(
+  m: EntityManager,
+  entries: readonly { loanId: string; entry: Entry; reference: string | null }[],
+) {
+  if (entries.length === 0) return;
+  const ids = entries.map(() => randomUUID());
   await m.query(
-    'INSERT INTO journal (id, loan_id, kind, reference, posted_at) VALUES ($1, $2, $3, $4, now())',
-    [id, loanId, entry.kind, reference],
+    `INSERT INTO journal (id, loan_id, kind, reference, posted_at)
+     SELECT id, loan_id, kind, reference, now() FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
+       AS e(id, loan_id, kind, reference)`,
+    [ids, entries.map((e) => e.loanId), entries.map((e) => e.entry.kind), entries.map((e) => e.reference)],
   );
+  const lines = entries.flatMap((e, k) => e.entry.lines.map((l) => ({ id: ids[k], ...l })));
   await m.query(
     `INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor)
-     SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[])`,
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[])`,
     [
-      id,
-      entry.lines.map((l) => l.account),
-      entry.lines.map((l) => l.debitMinor.toString()),
-      entry.lines.map((l) => l.creditMinor.toString()),
+      lines.map((l) => l.id),
+      lines.map((l) => l.account),
+      lines.map((l) => l.debitMinor.toString()),
+      lines.map((l) => l.creditMinor.toString()),
     ],
   );
 }
@@ -190,6 +201,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     disbursedOn,
     arrearsToleranceMinor: productOfTerms(o).arrearsToleranceMinor ?? '0',
     penalGraceDays: productOfTerms(o).penalGraceDays ?? 0,
+    interestRecognition: productOfTerms(o).interestRecognition ?? 'DAILY',
     activatedAt: new Date(),
     fundedAt: null,
     lenderCode: null,
@@ -538,13 +550,15 @@ async function prepay(
     await post(m, loan.id, feeCharge(plan.chargeMinor - gst, gst), `prepayment charge, ${reference}`);
     await post(m, loan.id, repayment({ ...NOTHING, feesMinor: plan.chargeMinor }, 0n), reference);
   }
+  const running = rows.find((i) => i.n === plan.runningInstalment);
+  await recogniseInterest(
+    m,
+    loan.id,
+    { n: plan.runningInstalment, accruedMinor: BigInt(running?.accruedMinor ?? 0) },
+    plan.accruedInterestMinor,
+    `interest of instalment ${plan.runningInstalment} to ${plan.asOf}`,
+  );
   if (plan.accruedInterestMinor > 0n) {
-    await post(
-      m,
-      loan.id,
-      interestAccrual(plan.accruedInterestMinor),
-      `interest of instalment ${plan.runningInstalment} to ${plan.asOf}`,
-    );
     await post(
       m,
       loan.id,
@@ -640,10 +654,9 @@ export async function bookFallenDue(
   m: EntityManager,
   loanId: string,
   product: LoanProduct,
-  row: { n: number; interestOpenMinor: bigint; totalMinor: bigint },
+  row: { n: number; interestOpenMinor: bigint; totalMinor: bigint; accruedMinor: bigint },
 ) {
-  const interest = row.interestOpenMinor;
-  if (interest > 0n) await post(m, loanId, interestAccrual(interest), `interest of instalment ${row.n}`);
+  await recogniseInterest(m, loanId, row, row.interestOpenMinor, `interest of instalment ${row.n}`);
   if (row.totalMinor <= 0n) return;
   for (const c of chargesOn(product, 'INSTALMENT')) {
     const { amountMinor, gstMinor } = chargeFor(c, {});
@@ -660,9 +673,29 @@ async function accrueOnce(m: EntityManager, row: InstalmentRow, product: LoanPro
     n: row.n,
     interestOpenMinor: BigInt(row.interestMinor) - BigInt(row.interestPaidMinor),
     totalMinor: BigInt(row.totalMinor),
+    accruedMinor: BigInt(row.accruedMinor),
   });
   await m.update(InstalmentRow, { loanId: row.loanId, n: row.n }, { interestAccrued: true });
-  row.interestAccrued = true;
+  Object.assign(row, { interestAccrued: true, accruedMinor: '0' });
+}
+
+/**
+ * Interest of an instalment becoming receivable — falling due, or paid for a broken period — with what was
+ * accrued for it day by day moved across (and any excess given back): the instalment has nothing accrued
+ * left after.
+ */
+async function recogniseInterest(
+  m: EntityManager,
+  loanId: string,
+  row: { n: number; accruedMinor: bigint },
+  dueMinor: bigint,
+  reference: string,
+) {
+  if (dueMinor === 0n && row.accruedMinor === 0n) return;
+  await post(m, loanId, interestDue(dueMinor, row.accruedMinor), reference);
+  if (row.accruedMinor > 0n) {
+    await m.update(InstalmentRow, { loanId, n: row.n }, { accruedMinor: '0' });
+  }
 }
 
 /** Pays the loan off at its quote: the interest and charge it names are booked, then everything is settled. */
@@ -678,12 +711,17 @@ async function payOff(
   for (const row of rows.filter((i) => i.dueDate <= quote.asOf)) await accrueOnce(m, row, product);
   for (const d of await pendingDated(m, loan.id, quote.asOf))
     await levyDated(m, loan.id, product, d, quote.asOf);
-  if (quote.brokenPeriodInterestMinor > 0n) {
-    await post(
+  // The running period's interest is the quote's; anything accrued ahead on a later one is given back.
+  for (const row of rows.filter((i) => i.dueDate > quote.asOf)) {
+    const running = row.n === quote.runningInstalment;
+    await recogniseInterest(
       m,
       loan.id,
-      interestAccrual(quote.brokenPeriodInterestMinor),
-      `interest of instalment ${quote.runningInstalment} to ${quote.asOf}`,
+      { n: row.n, accruedMinor: BigInt(row.accruedMinor) },
+      running ? quote.brokenPeriodInterestMinor : 0n,
+      running
+        ? `interest of instalment ${row.n} to ${quote.asOf}`
+        : `accrual of instalment ${row.n} reversed`,
     );
   }
   if (quote.chargeMinor > 0n) {
@@ -1126,4 +1164,52 @@ export async function noDuesDownload(db: DataSource, loanId: string) {
   const file = row ? await (await agreementFiles()).getFile('no-dues', row.fileId) : null;
   if (!file || !loan) throw notFound('no-dues certificate');
   return { content: file.content, fileName: `${loan.accountNumber}-no-dues.pdf` };
+}
+
+/**
+ * Where the ledger and the loan records disagree, loan by loan (empty when they tie out): every loan's
+ * journal balances; for an active loan, the interest accrued and not yet due is what its instalments hold,
+ * the principal receivable is the principal its schedule has left, and the interest receivable is what its
+ * fallen-due instalments have left unpaid.
+ */
+export async function reconcile(db: DataSource | EntityManager, loanIds?: string[]) {
+  return (await db.query(
+    `WITH b AS (
+       SELECT j.loan_id, coalesce(sum(jl.debit_minor - jl.credit_minor), 0) AS total,
+              coalesce(sum(jl.debit_minor - jl.credit_minor) FILTER (WHERE jl.account = 'INTEREST_ACCRUED'), 0) AS accrued,
+              coalesce(sum(jl.debit_minor - jl.credit_minor) FILTER (WHERE jl.account = 'LOAN_PRINCIPAL'), 0) AS principal,
+              coalesce(sum(jl.debit_minor - jl.credit_minor) FILTER (WHERE jl.account = 'INTEREST_RECEIVABLE'), 0) AS interest
+         FROM journal j JOIN journal_lines jl ON jl.entry_id = j.id
+        WHERE $1::uuid[] IS NULL OR j.loan_id = ANY($1)
+        GROUP BY j.loan_id),
+     s AS (
+       SELECT i.loan_id, sum(i.accrued_minor) AS accrued, sum(i.principal_minor - i.principal_paid_minor) AS principal,
+              coalesce(sum(i.interest_minor - i.interest_paid_minor) FILTER (WHERE i.interest_accrued AND i.status <> 'PAID'), 0) AS interest
+         FROM instalments i WHERE $1::uuid[] IS NULL OR i.loan_id = ANY($1) GROUP BY i.loan_id)
+     SELECT b.loan_id::text AS "loanId", l.status, b.total::text AS "unbalanced",
+            b.accrued::text AS "ledgerAccrued", s.accrued::text AS "scheduleAccrued",
+            b.principal::text AS "ledgerPrincipal", s.principal::text AS "schedulePrincipal",
+            b.interest::text AS "ledgerInterest", s.interest::text AS "scheduleInterest"
+       FROM b JOIN loans l ON l.id = b.loan_id JOIN s ON s.loan_id = b.loan_id
+      WHERE b.total <> 0
+         OR (l.status = 'ACTIVE' AND (b.accrued <> s.accrued OR b.principal <> s.principal OR b.interest <> s.interest))`,
+    [loanIds ?? null],
+  )) as Record<string, string>[];
+}
+
+/**
+ * The trial balance of the loan book at the moment: debits and credits per account, for each lender (or the
+ * platform's own book) and product; each group's debits equal its credits.
+ */
+export async function trialBalance(db: DataSource) {
+  const rows: { lender: string; product: string; account: string; debit: string; credit: string }[] =
+    await db.query(
+      `SELECT coalesce(l.lender_code, 'OWN BOOK') AS lender,
+              coalesce(c.offer->'product'->>'code', 'standard') AS product,
+              jl.account, sum(jl.debit_minor)::text AS debit, sum(jl.credit_minor)::text AS credit
+         FROM journal_lines jl JOIN journal j ON j.id = jl.entry_id JOIN loans l ON l.id = j.loan_id
+         LEFT JOIN contracts c ON c.application_id = l.application_id
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    );
+  return rows.map((r) => ({ ...r, debitMinor: BigInt(r.debit), creditMinor: BigInt(r.credit) }));
 }

@@ -4,6 +4,7 @@ import { isUuid } from '../../platform/errors';
 import { recordEvent } from '../../platform/events';
 import { chargesOn } from '../../platform/products';
 import { addDays, businessDate, nextDay } from './business-date';
+import { accruedBy } from './domain/accrual';
 import {
   type AccountAtDayEnd,
   type AssetClass,
@@ -11,6 +12,7 @@ import {
   daysPastDue,
   overdueBucketOf,
 } from './domain/delinquency';
+import { dailyAccrual } from './domain/ledger';
 import { loanEvents } from './events';
 import {
   bookFallenDue,
@@ -18,6 +20,7 @@ import {
   IN_ARREARS,
   levy,
   levyDated,
+  postMany,
   productsIn,
   settleDue,
 } from './loan-service';
@@ -47,6 +50,7 @@ interface Day {
 
 /** The steps of a day, in order (each is idempotent: what it did is marked on the rows it touched). */
 const STEPS: readonly (readonly [string, (m: EntityManager, d: Day) => Promise<void>])[] = [
+  ['accrue', accrue],
   ['fall-due', fallDue],
   ['dated-charges', datedChargesFallDue],
   ['nothing-due', nothingDuePaid],
@@ -133,6 +137,43 @@ export async function upToDate(m: EntityManager, loanId: string) {
 export const bringUpToDate = (db: DataSource, loanId: string) => db.transaction((m) => upToDate(m, loanId));
 
 /**
+ * Interest earned by the day's start on each loan's running instalment (accrual accounting, DAILY loans):
+ * what `accruedBy` says is earned, less what was accrued for it already, posted as income not yet due.
+ */
+async function accrue(m: EntityManager, d: Day) {
+  const rows: { loan_id: string; n: number; open: string; accrued: string; start: string; due: string }[] =
+    await m.query(
+      `SELECT DISTINCT ON (i.loan_id) i.loan_id::text, i.n, (i.interest_minor - i.interest_paid_minor)::text AS open,
+              i.accrued_minor::text AS accrued, coalesce(i.interest_from, p.due_date, l.disbursed_on)::text AS start,
+              i.due_date::text AS due
+         FROM loans l JOIN instalments i ON i.loan_id = l.id
+         LEFT JOIN instalments p ON p.loan_id = i.loan_id AND p.n = i.n - 1
+        WHERE ${IN_SCOPE} AND l.interest_recognition = 'DAILY'
+          AND i.due_date > $2 AND NOT i.interest_accrued AND i.status <> 'PAID'
+        ORDER BY i.loan_id, i.n`,
+      [d.customers, d.day],
+    );
+  const moves = rows
+    .map((r) => ({ ...r, amount: accruedBy(BigInt(r.open), r.start, r.due, d.day) - BigInt(r.accrued) }))
+    .filter((r) => r.amount > 0n);
+  if (moves.length === 0) return;
+  await m.query(
+    `UPDATE instalments i SET accrued_minor = i.accrued_minor + c.amount
+       FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS c(loan_id, n, amount)
+      WHERE i.loan_id = c.loan_id AND i.n = c.n`,
+    [moves.map((r) => r.loan_id), moves.map((r) => r.n), moves.map((r) => r.amount.toString())],
+  );
+  await postMany(
+    m,
+    moves.map((r) => ({
+      loanId: r.loan_id,
+      entry: dailyAccrual(r.amount),
+      reference: `interest of instalment ${r.n} accrued to ${d.day}`,
+    })),
+  );
+}
+
+/**
  * What has fallen due is booked: each instalment's interest as receivable (so the account shows what is
  * owed) and its instalment charges, once.
  */
@@ -141,7 +182,7 @@ async function fallDue(m: EntityManager, d: Day) {
     `UPDATE instalments i SET interest_accrued = true FROM loans l
       WHERE l.id = i.loan_id AND ${IN_SCOPE} AND i.due_date <= $2 AND i.status <> 'PAID' AND NOT i.interest_accrued
       RETURNING i.loan_id, i.n, (i.interest_minor - i.interest_paid_minor)::text AS interest,
-                i.total_minor::text AS total`,
+                i.total_minor::text AS total, i.accrued_minor::text AS accrued`,
     [d.customers, d.day],
   );
   const productOf = productsIn(m);
@@ -151,6 +192,7 @@ async function fallDue(m: EntityManager, d: Day) {
       n: row.n as number,
       interestOpenMinor: BigInt(row.interest as string),
       totalMinor: BigInt(row.total as string),
+      accruedMinor: BigInt(row.accrued as string),
     });
   }
 }

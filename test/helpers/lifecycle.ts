@@ -1,7 +1,9 @@
 // The stages of the loan lifecycle as staff and customers work them through the gateway, so a test of a
 // later stage can reach its starting point in one call.
+
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
+import { reconcile } from '../../subgraphs/loans/loan-service';
 import { staffUser, submittedApplication } from './flows';
 import { type client, eventually, firstError } from './platform';
 
@@ -249,6 +251,8 @@ export async function booksOf(loansDb: DataSource, loanId: string, settled = fal
     0n,
     'the books balance',
   );
+  // And they tie out with the loan's schedule (interest accrued, principal and interest receivable).
+  assert.deepEqual(await reconcile(loansDb, [loanId]), [], 'the ledger ties out with the schedule');
   if (settled) {
     for (const receivable of [
       'LOAN_PRINCIPAL',

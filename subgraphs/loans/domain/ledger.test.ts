@@ -5,10 +5,11 @@ import {
   allocate,
   balances,
   creditHeld,
+  dailyAccrual,
   disbursement,
   type Entry,
   feeCharge,
-  interestAccrual,
+  interestDue,
   journal,
   owed,
   penaltyCharge,
@@ -90,7 +91,7 @@ test('the ledger balances after every operation (random operation sequences)', (
         };
         check();
         for (const o of ops) {
-          if (o.kind === 'accrue') entries.push(interestAccrual(o.amount));
+          if (o.kind === 'accrue') entries.push(interestDue(o.amount));
           else if (o.kind === 'fee') entries.push(feeCharge(o.amount));
           else if (o.kind === 'penalty') entries.push(penaltyCharge(o.amount));
           else {
@@ -113,5 +114,27 @@ test('the ledger balances after every operation (random operation sequences)', (
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+test('accrued day by day or not, interest falling due leaves exactly what is due as income and receivable, nothing accrued', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.bigInt({ min: 0n, max: 100_000n }), { maxLength: 40 }),
+      fc.bigInt({ min: 0n, max: 4_000_000n }),
+      (days, dueMinor) => {
+        const entries = days.filter((d) => d > 0n).map(dailyAccrual);
+        const accrued = days.reduce((s, d) => s + d, 0n);
+        if (dueMinor > 0n || accrued > 0n) entries.push(interestDue(dueMinor, accrued));
+        const b = balances(entries);
+        assert.equal(b.get('INTEREST_ACCRUED') ?? 0n, 0n, 'nothing left accrued');
+        assert.equal(b.get('INTEREST_RECEIVABLE') ?? 0n, dueMinor);
+        assert.equal(
+          -(b.get('INTEREST_INCOME') ?? 0n),
+          dueMinor,
+          'income is what fell due, however it was accrued',
+        );
+      },
+    ),
   );
 });

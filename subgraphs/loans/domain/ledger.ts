@@ -9,6 +9,8 @@ import { minAmount } from '../../../platform/finance';
 export type Account =
   | 'LOAN_PRINCIPAL'
   | 'INTEREST_RECEIVABLE'
+  /** Interest earned day by day and not yet due (accrual accounting): becomes receivable on the due date. */
+  | 'INTEREST_ACCRUED'
   | 'FEES_RECEIVABLE'
   | 'PENALTY_RECEIVABLE'
   | 'BANK'
@@ -23,6 +25,7 @@ export type Account =
 export type EntryKind =
   | 'DISBURSEMENT'
   | 'INTEREST_ACCRUAL'
+  | 'INTEREST_DUE'
   | 'FEE'
   | 'PENALTY'
   | 'REPAYMENT'
@@ -75,8 +78,23 @@ export const disbursement = (principalMinor: bigint, feeMinor: bigint, gstMinor 
     cr('GST_PAYABLE', gstMinor),
   ]);
 
-export const interestAccrual = (amountMinor: bigint) =>
-  journal('INTEREST_ACCRUAL', [dr('INTEREST_RECEIVABLE', amountMinor), cr('INTEREST_INCOME', amountMinor)]);
+/** A day's interest earned and not yet due (accrual accounting). */
+export const dailyAccrual = (amountMinor: bigint) =>
+  journal('INTEREST_ACCRUAL', [dr('INTEREST_ACCRUED', amountMinor), cr('INTEREST_INCOME', amountMinor)]);
+
+/**
+ * Interest falling due (or paid for a broken period): `dueMinor` becomes receivable. What was accrued for it
+ * day by day (`accruedMinor`) was income already and moves across; the difference is income, or — when
+ * more was accrued than is due (a payoff's broken period is worked out on its own days) — income given back.
+ */
+export function interestDue(dueMinor: bigint, accruedMinor = 0n) {
+  const rest = dueMinor - accruedMinor;
+  return journal('INTEREST_DUE', [
+    dr('INTEREST_RECEIVABLE', dueMinor),
+    cr('INTEREST_ACCRUED', accruedMinor),
+    rest >= 0n ? cr('INTEREST_INCOME', rest) : dr('INTEREST_INCOME', -rest),
+  ]);
+}
 
 /** A fee (a foreclosure or prepayment charge): owed with its GST, which is the tax authority's, not income. */
 export const feeCharge = (amountMinor: bigint, gstMinor = 0n) =>

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
+import type { InterestRecognition } from '../../../platform/products';
 import type { AssetClass } from '../domain/delinquency';
 
 @Entity({ name: 'loans' })
@@ -22,6 +23,8 @@ export class LoanRow {
   @Column('bigint', { name: 'arrears_tolerance_minor' }) arrearsToleranceMinor!: string;
   /** Days after a due date before an unpaid instalment draws its penal charge (its product's rule). */
   @Column('integer', { name: 'penal_grace_days' }) penalGraceDays!: number;
+  /** DAILY accrual of interest income, or ON_DUE_DATE (an instalment's interest is income when due). */
+  @Column('text', { name: 'interest_recognition' }) interestRecognition!: InterestRecognition;
   /** When the account was opened (the agreement was signed). */
   @Column('timestamptz', { name: 'activated_at' }) activatedAt!: Date;
   @Column('timestamptz', { name: 'funded_at', nullable: true }) fundedAt!: Date | null;
@@ -58,6 +61,8 @@ export class InstalmentRow {
   @Column('bigint', { name: 'interest_paid_minor' }) interestPaidMinor!: string;
   /** Its interest was booked as receivable (on its due date, or when first paid towards). */
   @Column('boolean', { name: 'interest_accrued' }) interestAccrued!: boolean;
+  /** Interest recognised for it day by day before its due date (accrual accounting). */
+  @Column('bigint', { name: 'accrued_minor' }) accruedMinor!: string;
   /** Set by a part-prepayment in its period: the interest paid then ran to this day; the rest runs from it. */
   @Column('date', { name: 'interest_from', nullable: true }) interestFrom!: string | null;
   /** The business date the late fee was charged (once per instalment). */
