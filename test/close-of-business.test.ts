@@ -10,6 +10,7 @@ import {
   activeLoan,
   approveAndSign,
   assessed,
+  booksOf,
   DECIDE_RISK,
   type Desk,
   offerTerms,
@@ -132,6 +133,16 @@ test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on 
   ]);
   assert.equal(npa.assetClass, 'NPA');
   assert.equal(npa.npaSince, addDays(due, 90));
+  // Income it has not received is taken back: nothing accrued ahead, every rupee of interest due and unpaid
+  // in suspense — still owed, no longer income — and nothing accrues while it is NPA.
+  const books = await booksOf(platform.db('loans'), c.loanId);
+  assert.equal(books.INTEREST_ACCRUED ?? 0n, 0n);
+  assert.ok((books.INTEREST_RECEIVABLE ?? 0n) > 0n);
+  assert.equal(books.INTEREST_SUSPENSE, -(books.INTEREST_RECEIVABLE ?? 0n));
+  const reversed = await platform
+    .db('loans')
+    .query(`SELECT count(*)::int AS n FROM journal WHERE loan_id = $1 AND kind = 'NPA_REVERSAL'`, [c.loanId]);
+  assert.deepEqual(reversed, [{ n: 1 }]);
   assert.equal(npa.assetClassSince, addDays(due, 90));
   // The borrower's other loan is NPA with it, the same day-end, whatever its own days past due.
   const other = await loanOf(second);
@@ -183,6 +194,8 @@ test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on 
   }
   await moveTo(addDays(due, 93));
   for (const loan of [c, second]) {
+    // Every rupee of interest in suspense was paid, so it is all income now.
+    assert.equal((await booksOf(platform.db('loans'), loan.loanId)).INTEREST_SUSPENSE ?? 0n, 0n);
     const l = await loanOf(loan);
     assert.equal(l.assetClass, 'STANDARD');
     assert.equal(l.npaSince, null);

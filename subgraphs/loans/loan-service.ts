@@ -5,7 +5,7 @@ import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type EventMap, type EventOf, recordEvent } from '../../platform/events';
-import { type Frequency, instalmentsFor, type Method, shareOf } from '../../platform/finance';
+import { type Frequency, instalmentsFor, type Method, minAmount, shareOf } from '../../platform/finance';
 import { money } from '../../platform/graphql/money';
 import { keysetPage } from '../../platform/graphql/page';
 import { logger } from '../../platform/log';
@@ -36,10 +36,13 @@ import {
   type Entry,
   feeCharge,
   interestDue,
+  npaReversal,
   owed,
   penaltyCharge,
   recovery,
   repayment,
+  suspenseHeld,
+  suspenseRelease,
   writeOff,
 } from './domain/ledger';
 import {
@@ -557,7 +560,9 @@ async function prepay(
     { n: plan.runningInstalment, accruedMinor: BigInt(running?.accruedMinor ?? 0) },
     plan.accruedInterestMinor,
     `interest of instalment ${plan.runningInstalment} to ${plan.asOf}`,
+    loan.assetClass === 'NPA',
   );
+  await releaseSuspense(m, loan.id, plan.accruedInterestMinor);
   if (plan.accruedInterestMinor > 0n) {
     await post(
       m,
@@ -616,7 +621,7 @@ export async function settleDue(
   const product = await productOfLoan(m, loan);
   const due = rows.filter((i) => i.dueDate <= asOf);
   // What has fallen due is booked first, so its instalment charges are owed when the money is split.
-  for (const row of due) await accrueOnce(m, row, product);
+  for (const row of due) await accrueOnce(m, loan, row, product);
   const b = await balancesOf(m, loan.id);
   const held = creditHeld(b);
   if (amount + held <= 0n) return;
@@ -643,6 +648,30 @@ export async function settleDue(
     );
   }
   await post(m, loan.id, repayment(r.applied, r.advanceMinor, held), reference);
+  await releaseSuspense(m, loan.id, r.applied.interestMinor);
+}
+
+/** Interest paid out of what was held in suspense is income now (cash basis on a non-performing loan). */
+async function releaseSuspense(m: EntityManager, loanId: string, interestPaidMinor: bigint) {
+  if (interestPaidMinor <= 0n) return;
+  const release = minAmount(interestPaidMinor, suspenseHeld(await balancesOf(m, loanId)));
+  if (release > 0n)
+    await post(m, loanId, suspenseRelease(release), 'interest received, released from suspense');
+}
+
+/**
+ * A loan that became non-performing at a day-end: the income it has not received is taken back — the
+ * interest accrued ahead of its due dates reversed, the interest due and unpaid moved to suspense.
+ */
+export async function reverseNpaIncome(m: EntityManager, loanId: string, day: string) {
+  const b = await balancesOf(m, loanId);
+  const accrued = b.get('INTEREST_ACCRUED') ?? 0n;
+  const unpaid = (b.get('INTEREST_RECEIVABLE') ?? 0n) - suspenseHeld(b);
+  if (accrued + unpaid <= 0n) return;
+  await post(m, loanId, npaReversal(accrued, unpaid), `non-performing at the close of ${day}`);
+  await m.query('UPDATE instalments SET accrued_minor = 0 WHERE loan_id = $1 AND accrued_minor > 0', [
+    loanId,
+  ]);
 }
 
 /**
@@ -654,9 +683,9 @@ export async function bookFallenDue(
   m: EntityManager,
   loanId: string,
   product: LoanProduct,
-  row: { n: number; interestOpenMinor: bigint; totalMinor: bigint; accruedMinor: bigint },
+  row: { n: number; interestOpenMinor: bigint; totalMinor: bigint; accruedMinor: bigint; npa: boolean },
 ) {
-  await recogniseInterest(m, loanId, row, row.interestOpenMinor, `interest of instalment ${row.n}`);
+  await recogniseInterest(m, loanId, row, row.interestOpenMinor, `interest of instalment ${row.n}`, row.npa);
   if (row.totalMinor <= 0n) return;
   for (const c of chargesOn(product, 'INSTALMENT')) {
     const { amountMinor, gstMinor } = chargeFor(c, {});
@@ -667,13 +696,14 @@ export async function bookFallenDue(
 }
 
 /** Books an instalment as fallen due, once. */
-async function accrueOnce(m: EntityManager, row: InstalmentRow, product: LoanProduct) {
+async function accrueOnce(m: EntityManager, loan: LoanRow, row: InstalmentRow, product: LoanProduct) {
   if (row.interestAccrued) return;
   await bookFallenDue(m, row.loanId, product, {
     n: row.n,
     interestOpenMinor: BigInt(row.interestMinor) - BigInt(row.interestPaidMinor),
     totalMinor: BigInt(row.totalMinor),
     accruedMinor: BigInt(row.accruedMinor),
+    npa: loan.assetClass === 'NPA',
   });
   await m.update(InstalmentRow, { loanId: row.loanId, n: row.n }, { interestAccrued: true });
   Object.assign(row, { interestAccrued: true, accruedMinor: '0' });
@@ -690,9 +720,10 @@ async function recogniseInterest(
   row: { n: number; accruedMinor: bigint },
   dueMinor: bigint,
   reference: string,
+  npa: boolean,
 ) {
   if (dueMinor === 0n && row.accruedMinor === 0n) return;
-  await post(m, loanId, interestDue(dueMinor, row.accruedMinor), reference);
+  await post(m, loanId, interestDue(dueMinor, row.accruedMinor, npa), reference);
   if (row.accruedMinor > 0n) {
     await m.update(InstalmentRow, { loanId, n: row.n }, { accruedMinor: '0' });
   }
@@ -708,7 +739,7 @@ async function payOff(
   amount: bigint,
 ) {
   const product = await productOfLoan(m, loan);
-  for (const row of rows.filter((i) => i.dueDate <= quote.asOf)) await accrueOnce(m, row, product);
+  for (const row of rows.filter((i) => i.dueDate <= quote.asOf)) await accrueOnce(m, loan, row, product);
   for (const d of await pendingDated(m, loan.id, quote.asOf))
     await levyDated(m, loan.id, product, d, quote.asOf);
   // The running period's interest is the quote's; anything accrued ahead on a later one is given back.
@@ -722,6 +753,7 @@ async function payOff(
       running
         ? `interest of instalment ${row.n} to ${quote.asOf}`
         : `accrual of instalment ${row.n} reversed`,
+      loan.assetClass === 'NPA',
     );
   }
   if (quote.chargeMinor > 0n) {
@@ -753,6 +785,7 @@ async function payOff(
   const total = dues.penaltyMinor + dues.feesMinor + dues.interestMinor + dues.principalMinor;
   const held = creditHeld(b);
   await post(m, loan.id, repayment(dues, amount + held - total, held), `foreclosure payment ${paymentId}`);
+  await releaseSuspense(m, loan.id, dues.interestMinor);
   await closeIfRepaid(m, loan, 'FORECLOSED');
 }
 
@@ -1067,7 +1100,8 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
     }
     const dues = owed(await balancesOf(m, loan.id));
     const total = dues.penaltyMinor + dues.feesMinor + dues.interestMinor + dues.principalMinor;
-    if (total > 0n) await post(m, loan.id, writeOff(dues), `write-off: ${why}`);
+    const suspense = minAmount(suspenseHeld(await balancesOf(m, loan.id)), total);
+    if (total > 0n) await post(m, loan.id, writeOff(dues, suspense), `write-off: ${why}`);
     const done = await updateVersioned(m, LoanRow, loan, {
       status: 'WRITTEN_OFF',
       closedAt: new Date(),

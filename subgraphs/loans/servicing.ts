@@ -22,6 +22,7 @@ import {
   levyDated,
   postMany,
   productsIn,
+  reverseNpaIncome,
   settleDue,
 } from './loan-service';
 import { InstalmentRow, LoanRow } from './model/loan';
@@ -137,7 +138,8 @@ export async function upToDate(m: EntityManager, loanId: string) {
 export const bringUpToDate = (db: DataSource, loanId: string) => db.transaction((m) => upToDate(m, loanId));
 
 /**
- * Interest earned by the day's start on each loan's running instalment (accrual accounting, DAILY loans):
+ * Interest earned by the day's start on each performing loan's running instalment (accrual accounting,
+ * DAILY loans; a non-performing loan earns nothing until it is paid):
  * what `accruedBy` says is earned, less what was accrued for it already, posted as income not yet due.
  */
 async function accrue(m: EntityManager, d: Day) {
@@ -148,7 +150,7 @@ async function accrue(m: EntityManager, d: Day) {
               i.due_date::text AS due
          FROM loans l JOIN instalments i ON i.loan_id = l.id
          LEFT JOIN instalments p ON p.loan_id = i.loan_id AND p.n = i.n - 1
-        WHERE ${IN_SCOPE} AND l.interest_recognition = 'DAILY'
+        WHERE ${IN_SCOPE} AND l.interest_recognition = 'DAILY' AND l.asset_class <> 'NPA'
           AND i.due_date > $2 AND NOT i.interest_accrued AND i.status <> 'PAID'
         ORDER BY i.loan_id, i.n`,
       [d.customers, d.day],
@@ -182,7 +184,7 @@ async function fallDue(m: EntityManager, d: Day) {
     `UPDATE instalments i SET interest_accrued = true FROM loans l
       WHERE l.id = i.loan_id AND ${IN_SCOPE} AND i.due_date <= $2 AND i.status <> 'PAID' AND NOT i.interest_accrued
       RETURNING i.loan_id, i.n, (i.interest_minor - i.interest_paid_minor)::text AS interest,
-                i.total_minor::text AS total, i.accrued_minor::text AS accrued`,
+                i.total_minor::text AS total, i.accrued_minor::text AS accrued, l.asset_class = 'NPA' AS npa`,
     [d.customers, d.day],
   );
   const productOf = productsIn(m);
@@ -193,6 +195,7 @@ async function fallDue(m: EntityManager, d: Day) {
       interestOpenMinor: BigInt(row.interest as string),
       totalMinor: BigInt(row.total as string),
       accruedMinor: BigInt(row.accrued as string),
+      npa: row.npa as unknown as boolean,
     });
   }
 }
@@ -345,6 +348,7 @@ async function classify(m: EntityManager, d: Day) {
       if (to === a.current) continue;
       ids.push(a.loanId);
       classes.push(to);
+      if (to === 'NPA') await reverseNpaIncome(m, a.loanId, closed);
       await m.query(
         `INSERT INTO loan_classes (loan_id, date, previous, class, days_past_due) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING`,

@@ -11,6 +11,11 @@ export type Account =
   | 'INTEREST_RECEIVABLE'
   /** Interest earned day by day and not yet due (accrual accounting): becomes receivable on the due date. */
   | 'INTEREST_ACCRUED'
+  /**
+   * Interest owed on a non-performing loan and not income (RBI IRACP: income on an NPA is recognised only
+   * when received): a credit against the interest receivable, released to income as interest is paid.
+   */
+  | 'INTEREST_SUSPENSE'
   | 'FEES_RECEIVABLE'
   | 'PENALTY_RECEIVABLE'
   | 'BANK'
@@ -26,6 +31,8 @@ export type EntryKind =
   | 'DISBURSEMENT'
   | 'INTEREST_ACCRUAL'
   | 'INTEREST_DUE'
+  | 'NPA_REVERSAL'
+  | 'SUSPENSE_RELEASE'
   | 'FEE'
   | 'PENALTY'
   | 'REPAYMENT'
@@ -87,14 +94,34 @@ export const dailyAccrual = (amountMinor: bigint) =>
  * day by day (`accruedMinor`) was income already and moves across; the difference is income, or — when
  * more was accrued than is due (a payoff's broken period is worked out on its own days) — income given back.
  */
-export function interestDue(dueMinor: bigint, accruedMinor = 0n) {
+export function interestDue(dueMinor: bigint, accruedMinor = 0n, npa = false) {
   const rest = dueMinor - accruedMinor;
+  // On a non-performing loan nothing is accrued, and interest falling due is held in suspense, not income.
   return journal('INTEREST_DUE', [
     dr('INTEREST_RECEIVABLE', dueMinor),
     cr('INTEREST_ACCRUED', accruedMinor),
-    rest >= 0n ? cr('INTEREST_INCOME', rest) : dr('INTEREST_INCOME', -rest),
+    rest >= 0n ? cr(npa ? 'INTEREST_SUSPENSE' : 'INTEREST_INCOME', rest) : dr('INTEREST_INCOME', -rest),
   ]);
 }
+
+/**
+ * A loan becoming non-performing: income it has not received is taken back — interest accrued and not yet
+ * due is reversed, interest due and unpaid moves to suspense (it is still owed).
+ */
+export function npaReversal(accruedMinor: bigint, receivableMinor: bigint) {
+  return journal('NPA_REVERSAL', [
+    dr('INTEREST_INCOME', accruedMinor + receivableMinor),
+    cr('INTEREST_ACCRUED', accruedMinor),
+    cr('INTEREST_SUSPENSE', receivableMinor),
+  ]);
+}
+
+/** Interest received on interest held in suspense: income now, as it is paid. */
+export const suspenseRelease = (amountMinor: bigint) =>
+  journal('SUSPENSE_RELEASE', [dr('INTEREST_SUSPENSE', amountMinor), cr('INTEREST_INCOME', amountMinor)]);
+
+/** Interest held in suspense (owed on a non-performing loan, not income). */
+export const suspenseHeld = (b: Map<Account, bigint>) => -(b.get('INTEREST_SUSPENSE') ?? 0n);
 
 /** A fee (a foreclosure or prepayment charge): owed with its GST, which is the tax authority's, not income. */
 export const feeCharge = (amountMinor: bigint, gstMinor = 0n) =>
@@ -176,11 +203,12 @@ export function repayment(applied: Dues, advanceMinor: bigint, fromCreditMinor =
   ]);
 }
 
-/** Writing off what is still owed. */
-export function writeOff(owed: Dues) {
+/** Writing off what is still owed; interest held in suspense was never income, so it is not an expense. */
+export function writeOff(owed: Dues, suspenseMinor = 0n) {
   const total = owed.penaltyMinor + owed.feesMinor + owed.interestMinor + owed.principalMinor;
   return journal('WRITE_OFF', [
-    dr('WRITE_OFF_EXPENSE', total),
+    dr('INTEREST_SUSPENSE', suspenseMinor),
+    dr('WRITE_OFF_EXPENSE', total - suspenseMinor),
     ...(Object.keys(ACCOUNT_OF) as Bucket[]).map((b) => cr(ACCOUNT_OF[b], owed[b])),
   ]);
 }
