@@ -65,6 +65,8 @@ export interface LoanProduct {
    * outstanding, without GST (0 or absent: none). New versions state it as a charge.
    */
   foreclosureChargeBps?: number;
+  /** Lent against collateral (provisioning rates for secured exposures); unsecured when absent. */
+  secured?: boolean;
   /** How interest income is recognised (DAILY accrual when absent). */
   interestRecognition?: InterestRecognition;
   /** Left unpaid on an instalment up to this (minor units), it is not in arrears (0 when absent). */

@@ -143,6 +143,15 @@ test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on 
     .db('loans')
     .query(`SELECT count(*)::int AS n FROM journal WHERE loan_id = $1 AND kind = 'NPA_REVERSAL'`, [c.loanId]);
   assert.deepEqual(reversed, [{ n: 1 }]);
+  // Sub-standard and unsecured: 25 % of the principal outstanding is provided for (rounded up).
+  const principal = (l: string) =>
+    platform.gql(
+      `query($id: ID!) { loan(id: $id) { account { principalOutstanding { minor } } } }`,
+      { id: l },
+      c.token,
+    );
+  const left = BigInt((await principal(c.loanId)).data?.loan.account.principalOutstanding.minor);
+  assert.equal(-(books.LOAN_LOSS_PROVISION ?? 0n), (left * 2500n + 9999n) / 10000n);
   assert.equal(npa.assetClassSince, addDays(due, 90));
   // The borrower's other loan is NPA with it, the same day-end, whatever its own days past due.
   const other = await loanOf(second);
@@ -194,8 +203,10 @@ test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on 
   }
   await moveTo(addDays(due, 93));
   for (const loan of [c, second]) {
-    // Every rupee of interest in suspense was paid, so it is all income now.
-    assert.equal((await booksOf(platform.db('loans'), loan.loanId)).INTEREST_SUSPENSE ?? 0n, 0n);
+    // Every rupee of interest in suspense was paid, so it is all income now; standard again, 0.40 % provided.
+    const b = await booksOf(platform.db('loans'), loan.loanId);
+    assert.equal(b.INTEREST_SUSPENSE ?? 0n, 0n);
+    assert.equal(-(b.LOAN_LOSS_PROVISION ?? 0n), ((b.LOAN_PRINCIPAL ?? 0n) * 40n + 9999n) / 10000n);
     const l = await loanOf(loan);
     assert.equal(l.assetClass, 'STANDARD');
     assert.equal(l.npaSince, null);
@@ -240,7 +251,17 @@ test('staff see each run’s progress and time per step; only an admin reruns a 
   assert.equal(latest.parked, 0);
   assert.deepEqual(
     latest.steps.map((s: { step: string }) => s.step),
-    ['accrue', 'fall-due', 'dated-charges', 'nothing-due', 'credit', 'reminders', 'late-charges', 'classify'],
+    [
+      'accrue',
+      'fall-due',
+      'dated-charges',
+      'nothing-due',
+      'credit',
+      'reminders',
+      'late-charges',
+      'classify',
+      'provision',
+    ],
   );
   const parked = await platform.gql(`{ parkedBorrowers { customerId step reason } }`, {}, manager.token);
   assert.deepEqual(parked.data?.parkedBorrowers, []);

@@ -313,8 +313,12 @@ test('a non-performing loan is written off by the credit head; money received la
     'BAD_USER_INPUT',
   );
   // NPA: the interest due is held in suspense (never income), so writing it off is not an expense.
-  const suspense = -((await booksOf(loansDb, c.loanId)).INTEREST_SUSPENSE ?? 0n);
+  // And the provision held (25 % of the principal: sub-standard, unsecured) was expensed already.
+  const before = await booksOf(loansDb, c.loanId);
+  const suspense = -(before.INTEREST_SUSPENSE ?? 0n);
+  const provision = -(before.LOAN_LOSS_PROVISION ?? 0n);
   assert.ok(suspense > 0n, 'interest due is in suspense');
+  assert.equal(provision, 250_000n);
   const done = await platform.gql(WRITE_OFF, { l: c.loanId, r: reason }, head.token);
   assert.deepEqual(
     done.data?.writeOffLoan,
@@ -332,13 +336,18 @@ test('a non-performing loan is written off by the credit head; money received la
     `SELECT payload FROM outbox WHERE type = 'loan.written.off' AND payload->'data'->>'loanId' = $1`,
     [c.loanId],
   );
-  assert.equal(after.WRITE_OFF_EXPENSE, BigInt(event.payload.data.amountMinor) - suspense);
+  assert.equal(after.WRITE_OFF_EXPENSE, BigInt(event.payload.data.amountMinor) - suspense - provision);
   assert.equal(after.INTEREST_SUSPENSE ?? 0n, 0n);
+  assert.equal(after.LOAN_LOSS_PROVISION ?? 0n, 0n);
   assert.ok(
     BigInt(event.payload.data.amountMinor) > 1_000_000n,
     'principal, the interest due and the late fees',
   );
-  assert.ok((after.WRITE_OFF_EXPENSE ?? 0n) >= 1_000_000n, 'the principal at least is an expense');
+  assert.equal(
+    (after.WRITE_OFF_EXPENSE ?? 0n) + (after.PROVISION_EXPENSE ?? 0n),
+    BigInt(event.payload.data.amountMinor) - suspense,
+    'the loss is expensed once: provided, then written off',
+  );
 
   // The borrower pays something after all: accepted, booked as recovery income.
   const paid = await eventually(async () => {

@@ -79,7 +79,7 @@ async function openRun(db: DataSource, asOf: string, chunkSize: number): Promise
       `SELECT customer_id::text AS first, total::int FROM (
          SELECT customer_id, row_number() OVER (ORDER BY customer_id) AS k, count(*) OVER () AS total
            FROM (SELECT DISTINCT customer_id FROM loans
-                  WHERE status = 'ACTIVE' AND coalesce(serviced_on, disbursed_on - 1) < $1) d) x
+                  WHERE status = 'ACTIVE' AND coalesce(serviced_on, disbursed_on) < $1) d) x
         WHERE (k - 1) % $2 = 0 ORDER BY customer_id`,
       [asOf, chunkSize],
     );
@@ -120,7 +120,7 @@ const borrowersOf = async (db: DataSource, c: Chunk, asOf: string, after: string
   (
     await db.query(
       `SELECT DISTINCT customer_id::text AS c FROM loans
-        WHERE status = 'ACTIVE' AND coalesce(serviced_on, disbursed_on - 1) < $1
+        WHERE status = 'ACTIVE' AND coalesce(serviced_on, disbursed_on) < $1
           AND customer_id >= $2 AND ($3::uuid IS NULL OR customer_id < $3)
           AND ($4::uuid IS NULL OR customer_id > $4)
         ORDER BY 1 LIMIT $5`,

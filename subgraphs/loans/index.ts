@@ -28,6 +28,7 @@ import { BusinessDate1733500000812 } from './migrations/1733500000812-business-d
 import { BusinessDays1733500000813 } from './migrations/1733500000813-business-days';
 import { CloseOfBusiness1733500000814 } from './migrations/1733500000814-close-of-business';
 import { DailyAccrual1733500000815 } from './migrations/1733500000815-daily-accrual';
+import { Provisioning1733500000816 } from './migrations/1733500000816-provisioning';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { BusinessDateRow } from './model/business-date';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
@@ -75,6 +76,7 @@ export const loans: SubgraphDefinition = {
     BusinessDays1733500000813,
     CloseOfBusiness1733500000814,
     DailyAccrual1733500000815,
+    Provisioning1733500000816,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),

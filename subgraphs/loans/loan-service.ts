@@ -39,6 +39,7 @@ import {
   npaReversal,
   owed,
   penaltyCharge,
+  provisionChange,
   recovery,
   repayment,
   suspenseHeld,
@@ -205,6 +206,7 @@ export async function activate(m: EntityManager, applicationId: string, actorId:
     arrearsToleranceMinor: productOfTerms(o).arrearsToleranceMinor ?? '0',
     penalGraceDays: productOfTerms(o).penalGraceDays ?? 0,
     interestRecognition: productOfTerms(o).interestRecognition ?? 'DAILY',
+    secured: productOfTerms(o).secured ?? false,
     activatedAt: new Date(),
     fundedAt: null,
     lenderCode: null,
@@ -794,10 +796,14 @@ export async function closeIfRepaid(m: EntityManager, loan: LoanRow, reason: 'RE
   const left = owed(await balancesOf(m, loan.id));
   const total = Object.values(left).reduce((a, v) => a + v, 0n);
   if (total !== 0n) return { closed: null, owedMinor: total };
+  // Nothing is at risk on a repaid loan: its provision is written back.
+  const held = BigInt(loan.provisionMinor);
+  if (held > 0n) await post(m, loan.id, provisionChange(-held), 'provision written back: repaid');
   const closed = await updateVersioned(m, LoanRow, loan, {
     status: 'CLOSED',
     closedAt: new Date(),
     closureReason: reason,
+    provisionMinor: '0',
   });
   await recordEvent(m, loanEvents.fullyRepaid(closed));
   await recordEvent(m, loanEvents.closed(closed, reason));
@@ -1101,11 +1107,16 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
     const dues = owed(await balancesOf(m, loan.id));
     const total = dues.penaltyMinor + dues.feesMinor + dues.interestMinor + dues.principalMinor;
     const suspense = minAmount(suspenseHeld(await balancesOf(m, loan.id)), total);
-    if (total > 0n) await post(m, loan.id, writeOff(dues, suspense), `write-off: ${why}`);
+    // The provision held covers the loss it was made for; any of it left over is written back.
+    const held = BigInt(loan.provisionMinor);
+    const used = minAmount(held, total - suspense);
+    if (total > 0n) await post(m, loan.id, writeOff(dues, suspense, used), `write-off: ${why}`);
+    if (held > used) await post(m, loan.id, provisionChange(used - held), 'provision written back');
     const done = await updateVersioned(m, LoanRow, loan, {
       status: 'WRITTEN_OFF',
       closedAt: new Date(),
       closureReason: 'WRITTEN_OFF',
+      provisionMinor: '0',
     });
     await recordEvent(m, loanEvents.writtenOff(done, total, why, staff.userId));
     return done;
@@ -1204,7 +1215,7 @@ export async function noDuesDownload(db: DataSource, loanId: string) {
  * Where the ledger and the loan records disagree, loan by loan (empty when they tie out): every loan's
  * journal balances; for an active loan, the interest accrued and not yet due is what its instalments hold,
  * the principal receivable is the principal its schedule has left, and the interest receivable is what its
- * fallen-due instalments have left unpaid.
+ * fallen-due instalments have left unpaid; and every loan's provision is what the loan says it holds.
  */
 export async function reconcile(db: DataSource | EntityManager, loanIds?: string[]) {
   return (await db.query(
@@ -1212,7 +1223,8 @@ export async function reconcile(db: DataSource | EntityManager, loanIds?: string
        SELECT j.loan_id, coalesce(sum(jl.debit_minor - jl.credit_minor), 0) AS total,
               coalesce(sum(jl.debit_minor - jl.credit_minor) FILTER (WHERE jl.account = 'INTEREST_ACCRUED'), 0) AS accrued,
               coalesce(sum(jl.debit_minor - jl.credit_minor) FILTER (WHERE jl.account = 'LOAN_PRINCIPAL'), 0) AS principal,
-              coalesce(sum(jl.debit_minor - jl.credit_minor) FILTER (WHERE jl.account = 'INTEREST_RECEIVABLE'), 0) AS interest
+              coalesce(sum(jl.debit_minor - jl.credit_minor) FILTER (WHERE jl.account = 'INTEREST_RECEIVABLE'), 0) AS interest,
+              coalesce(sum(jl.credit_minor - jl.debit_minor) FILTER (WHERE jl.account = 'LOAN_LOSS_PROVISION'), 0) AS provision
          FROM journal j JOIN journal_lines jl ON jl.entry_id = j.id
         WHERE $1::uuid[] IS NULL OR j.loan_id = ANY($1)
         GROUP BY j.loan_id),
@@ -1223,9 +1235,10 @@ export async function reconcile(db: DataSource | EntityManager, loanIds?: string
      SELECT b.loan_id::text AS "loanId", l.status, b.total::text AS "unbalanced",
             b.accrued::text AS "ledgerAccrued", s.accrued::text AS "scheduleAccrued",
             b.principal::text AS "ledgerPrincipal", s.principal::text AS "schedulePrincipal",
-            b.interest::text AS "ledgerInterest", s.interest::text AS "scheduleInterest"
+            b.interest::text AS "ledgerInterest", s.interest::text AS "scheduleInterest",
+            b.provision::text AS "ledgerProvision", l.provision_minor::text AS "loanProvision"
        FROM b JOIN loans l ON l.id = b.loan_id JOIN s ON s.loan_id = b.loan_id
-      WHERE b.total <> 0
+      WHERE b.total <> 0 OR b.provision <> l.provision_minor
          OR (l.status = 'ACTIVE' AND (b.accrued <> s.accrued OR b.principal <> s.principal OR b.interest <> s.interest))`,
     [loanIds ?? null],
   )) as Record<string, string>[];

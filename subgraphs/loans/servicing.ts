@@ -12,7 +12,8 @@ import {
   daysPastDue,
   overdueBucketOf,
 } from './domain/delinquency';
-import { dailyAccrual } from './domain/ledger';
+import { dailyAccrual, provisionChange } from './domain/ledger';
+import { provisionClassOf, requiredProvision } from './domain/provisioning';
 import { loanEvents } from './events';
 import {
   bookFallenDue,
@@ -32,7 +33,7 @@ import { InstalmentRow, LoanRow } from './model/loan';
  * before it). The scope is in SQL over loans `l`: `$1` the borrowers, `$2` the day; a loan already serviced
  * for the day is out of it, so each step is applied to a loan once whoever runs it.
  */
-const IN_SCOPE = `l.customer_id = ANY($1) AND l.status = 'ACTIVE' AND coalesce(l.serviced_on, l.disbursed_on - 1) < $2`;
+const IN_SCOPE = `l.customer_id = ANY($1) AND l.status = 'ACTIVE' AND coalesce(l.serviced_on, l.disbursed_on) < $2`;
 
 /** A loan's keys in a RETURNING or SELECT over loans `l`, for the events a step sends. */
 const LOAN_KEYS =
@@ -59,6 +60,7 @@ const STEPS: readonly (readonly [string, (m: EntityManager, d: Day) => Promise<v
   ['reminders', remind],
   ['late-charges', chargeLate],
   ['classify', classify],
+  ['provision', provision],
 ];
 export const SERVICING_STEPS = STEPS.map(([name]) => name);
 
@@ -92,7 +94,7 @@ export async function serviceBorrowers(
   stepMs: Record<string, number> = {},
 ): Promise<Serviced> {
   const loans: { since: string }[] = await m.query(
-    `SELECT coalesce(l.serviced_on, l.disbursed_on - 1)::text AS since FROM loans l
+    `SELECT coalesce(l.serviced_on, l.disbursed_on)::text AS since FROM loans l
       WHERE ${IN_SCOPE} ORDER BY l.id FOR UPDATE`,
     [customers, asOf],
   );
@@ -370,5 +372,52 @@ async function classify(m: EntityManager, d: Day) {
        FROM unnest($1::uuid[], $2::text[]) AS c(id, class)
       WHERE l.id = c.id`,
     [ids, classes, closed],
+  );
+}
+
+/**
+ * Each loan's provision brought to what its class at the day-end needs on the principal outstanding
+ * (rates in schema/provisioning.json): only a change is posted — up as an expense, down written back.
+ */
+async function provision(m: EntityManager, d: Day) {
+  const closed = addDays(d.day, -1);
+  const rows: {
+    id: string;
+    asset_class: AssetClass;
+    npa_since: string | null;
+    secured: boolean;
+    held: string;
+    outstanding: string;
+  }[] = await m.query(
+    `SELECT l.id::text, l.asset_class, l.npa_since::text, l.secured, l.provision_minor::text AS held,
+            (SELECT coalesce(sum(i.principal_minor - i.principal_paid_minor), 0) FROM instalments i
+              WHERE i.loan_id = l.id)::text AS outstanding
+       FROM loans l WHERE ${IN_SCOPE}`,
+    [d.customers, d.day],
+  );
+  const changes = rows
+    .map((r) => ({
+      id: r.id,
+      delta:
+        requiredProvision(
+          BigInt(r.outstanding),
+          provisionClassOf(r.asset_class, r.npa_since, closed),
+          r.secured,
+        ) - BigInt(r.held),
+    }))
+    .filter((c) => c.delta !== 0n);
+  if (changes.length === 0) return;
+  await m.query(
+    `UPDATE loans l SET provision_minor = l.provision_minor + c.delta
+       FROM unnest($1::uuid[], $2::bigint[]) AS c(id, delta) WHERE l.id = c.id`,
+    [changes.map((c) => c.id), changes.map((c) => c.delta.toString())],
+  );
+  await postMany(
+    m,
+    changes.map((c) => ({
+      loanId: c.id,
+      entry: provisionChange(c.delta),
+      reference: `provision at the close of ${closed}`,
+    })),
   );
 }

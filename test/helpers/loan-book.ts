@@ -62,6 +62,25 @@ export async function seedLoanBook(db: DataSource, book: Book) {
       [book.bookedThrough],
     );
   }
+  // Provisioned as a standard asset (0.40 % of the principal, rounded up), in the ledger and on the loan.
+  await db.query(
+    `UPDATE loans SET provision_minor = (100000 * $2::bigint * 40 + 9999) / 10000 WHERE account_number LIKE $1`,
+    [`${book.tag}-%`, instalments],
+  );
+  await db.query(
+    `INSERT INTO journal (id, loan_id, kind, reference, posted_at)
+     SELECT md5($1 || ':provision:' || g)::uuid, md5($1 || ':loan:' || g)::uuid, 'PROVISION', 'seeded', now()
+       FROM generate_series(1, $2) g`,
+    [book.tag, book.loans],
+  );
+  await db.query(
+    `INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor)
+     SELECT md5($1 || ':provision:' || g)::uuid, a.account, a.debit, a.credit
+       FROM generate_series(1, $2) g,
+            (VALUES ('PROVISION_EXPENSE', (100000 * $3::bigint * 40 + 9999) / 10000, 0::bigint),
+                    ('LOAN_LOSS_PROVISION', 0, (100000 * $3::bigint * 40 + 9999) / 10000)) AS a(account, debit, credit)`,
+    [book.tag, book.loans, instalments],
+  );
   await db.query(
     `INSERT INTO journal (id, loan_id, kind, reference, posted_at)
      SELECT md5($1 || ':disbursed:' || g)::uuid, md5($1 || ':loan:' || g)::uuid, 'DISBURSEMENT', 'seeded', now()

@@ -23,6 +23,9 @@ export type Account =
   | 'FEE_INCOME'
   | 'PENALTY_INCOME'
   | 'WRITE_OFF_EXPENSE'
+  /** Provisions held against loan losses (a credit: it reduces the loans' carrying amount). */
+  | 'LOAN_LOSS_PROVISION'
+  | 'PROVISION_EXPENSE'
   | 'RECOVERY_INCOME'
   | 'CUSTOMER_ADVANCE'
   | 'GST_PAYABLE';
@@ -32,6 +35,7 @@ export type EntryKind =
   | 'INTEREST_ACCRUAL'
   | 'INTEREST_DUE'
   | 'NPA_REVERSAL'
+  | 'PROVISION'
   | 'SUSPENSE_RELEASE'
   | 'FEE'
   | 'PENALTY'
@@ -203,12 +207,28 @@ export function repayment(applied: Dues, advanceMinor: bigint, fromCreditMinor =
   ]);
 }
 
-/** Writing off what is still owed; interest held in suspense was never income, so it is not an expense. */
-export function writeOff(owed: Dues, suspenseMinor = 0n) {
+/**
+ * A loan's provision moved to what it needs (up: an expense; down: written back); `deltaMinor` is the
+ * change. A repaid loan's provision is written back in full the same way.
+ */
+export const provisionChange = (deltaMinor: bigint) =>
+  journal(
+    'PROVISION',
+    deltaMinor >= 0n
+      ? [dr('PROVISION_EXPENSE', deltaMinor), cr('LOAN_LOSS_PROVISION', deltaMinor)]
+      : [dr('LOAN_LOSS_PROVISION', -deltaMinor), cr('PROVISION_EXPENSE', -deltaMinor)],
+  );
+
+/**
+ * Writing off what is still owed: interest held in suspense was never income, and the provision held was
+ * expensed already, so only the rest is a new expense (`suspenseMinor` + `provisionMinor` ≤ what is owed).
+ */
+export function writeOff(owed: Dues, suspenseMinor = 0n, provisionMinor = 0n) {
   const total = owed.penaltyMinor + owed.feesMinor + owed.interestMinor + owed.principalMinor;
   return journal('WRITE_OFF', [
     dr('INTEREST_SUSPENSE', suspenseMinor),
-    dr('WRITE_OFF_EXPENSE', total - suspenseMinor),
+    dr('LOAN_LOSS_PROVISION', provisionMinor),
+    dr('WRITE_OFF_EXPENSE', total - suspenseMinor - provisionMinor),
     ...(Object.keys(ACCOUNT_OF) as Bucket[]).map((b) => cr(ACCOUNT_OF[b], owed[b])),
   ]);
 }

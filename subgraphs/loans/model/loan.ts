@@ -25,6 +25,10 @@ export class LoanRow {
   @Column('integer', { name: 'penal_grace_days' }) penalGraceDays!: number;
   /** DAILY accrual of interest income, or ON_DUE_DATE (an instalment's interest is income when due). */
   @Column('text', { name: 'interest_recognition' }) interestRecognition!: InterestRecognition;
+  /** Its product lends against collateral (provisioning rates differ). */
+  @Column('boolean') secured!: boolean;
+  /** The provision held against it (its LOAN_LOSS_PROVISION balance), set by the close of business. */
+  @Column('bigint', { name: 'provision_minor' }) provisionMinor!: string;
   /** When the account was opened (the agreement was signed). */
   @Column('timestamptz', { name: 'activated_at' }) activatedAt!: Date;
   @Column('timestamptz', { name: 'funded_at', nullable: true }) fundedAt!: Date | null;
@@ -34,7 +38,10 @@ export class LoanRow {
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
   /** REPAID (the schedule ran out) or FORECLOSED (paid off early at a quote). */
   @Column('text', { name: 'closure_reason', nullable: true }) closureReason!: string | null;
-  /** The business date the loan was last serviced for (the close of business of the day before it). */
+  /**
+   * The business date the loan was last serviced for (the close of business of the day before it); null
+   * until the first, the day after its disbursement — a loan has nothing to close before its first day ends.
+   */
   @Column('date', { name: 'serviced_on', nullable: true }) servicedOn!: string | null;
   /** Its asset class (RBI IRACP) at the last close of business, set only by it. */
   @Column('text', { name: 'asset_class' }) assetClass!: AssetClass;
