@@ -61,6 +61,25 @@ const APPLICATIONS = `query Applications($statuses: [ApplicationStatus!]) {
   }
 }`;
 
+const PORTFOLIO = `query Portfolio {
+  businessDate { date }
+  dashboard {
+    portfolio {
+      currency loans
+      principalOutstanding { formatted }
+      par30Bps par90Bps npaBps provisionCoverageBps
+      npaOutstanding { formatted }
+      provisions { formatted }
+      buckets { bucket loans principalOutstanding { formatted } }
+    }
+  }
+  closeOfBusinessRuns(last: 5) {
+    businessDate startedAt finishedAt borrowers borrowersDone chunksDone chunks parked
+    steps { step ms }
+  }
+  parkedBorrowers { customerId businessDate step reason }
+}`;
+
 const vars = (v: Record<string, unknown>) => JSON.stringify(v, null, 2);
 
 const AUTH = 'accessToken refreshToken expiresIn user { fullName roles }';
@@ -125,6 +144,14 @@ const TABS: readonly OfficerTab[] = [
     rolesSaid: STAFF,
     summary: 'the newest applications with their customers and timelines.',
     document: APPLICATIONS,
+    variables: {},
+  },
+  {
+    name: 'Portfolio',
+    roles: [Role.MANAGER, Role.CREDIT_HEAD, Role.ADMIN],
+    summary:
+      'the book at the business date: PAR30/90, gross NPA, provision coverage, and the close of business runs.',
+    document: PORTFOLIO,
     variables: {},
   },
 ];

@@ -152,6 +152,33 @@ test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on 
     );
   const left = BigInt((await principal(c.loanId)).data?.loan.account.principalOutstanding.minor);
   assert.equal(-(books.LOAN_LOSS_PROVISION ?? 0n), (left * 2500n + 9999n) / 10000n);
+  // The book as the board reads it, through REST: every loan in it is this borrower's, all NPA, 91 days late.
+  const origin = platform.gateway.url.replace(/\/graphql$/, '');
+  const report = async (path: string) => {
+    const res = await fetch(`${origin}/api/v1${path}`, {
+      headers: { authorization: `Bearer ${manager.token}` },
+    });
+    assert.equal(res.status, 200, path);
+    return (await res.json()) as Record<string, any>;
+  };
+  const dashboard = await report('/admin/reports/dashboard');
+  const [book] = (dashboard.dashboard ?? dashboard).portfolio;
+  assert.deepEqual([book.par30Bps, book.par90Bps, book.npaBps], [10000, 10000, 10000]);
+  assert.ok(
+    book.provisionCoverageBps >= 2500 && book.provisionCoverageBps < 2510,
+    String(book.provisionCoverageBps),
+  );
+  for (const path of ['/admin/close-of-business', '/admin/close-of-business/parked']) await report(path);
+  const trial = await report('/admin/reports/trial-balance');
+  const lines = (trial.dashboard ?? trial).trialBalance as {
+    debit: { minor: string };
+    credit: { minor: string };
+  }[];
+  assert.equal(
+    lines.reduce((s, l) => s + BigInt(l.debit.minor) - BigInt(l.credit.minor), 0n),
+    0n,
+    'the trial balance is even',
+  );
   assert.equal(npa.assetClassSince, addDays(due, 90));
   // The borrower's other loan is NPA with it, the same day-end, whatever its own days past due.
   const other = await loanOf(second);

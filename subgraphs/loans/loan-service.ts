@@ -865,8 +865,14 @@ export async function portfolio(db: DataSource, at?: string) {
   const byStatus: { status: string; count: number }[] = (
     await db.query('SELECT status, count(*)::int AS count FROM loans GROUP BY status ORDER BY status')
   ).map((r: { status: string; count: number }) => ({ status: r.status, count: r.count }));
-  const active: { currency: string; oldest: string | null; outstanding: string }[] = await db.query(
-    `SELECT l.currency,
+  const active: {
+    currency: string;
+    oldest: string | null;
+    outstanding: string;
+    assetClass: AssetClass;
+    provision: string;
+  }[] = await db.query(
+    `SELECT l.currency, l.asset_class AS "assetClass", l.provision_minor::text AS provision,
             min(i.due_date) FILTER (WHERE i.status IN ('DUE', 'PARTIAL')
                                       AND ${IN_ARREARS})::text AS oldest,
             sum(i.principal_minor - i.principal_paid_minor)::text AS outstanding
@@ -1249,14 +1255,20 @@ export async function reconcile(db: DataSource | EntityManager, loanIds?: string
  * platform's own book) and product; each group's debits equal its credits.
  */
 export async function trialBalance(db: DataSource) {
-  const rows: { lender: string; product: string; account: string; debit: string; credit: string }[] =
-    await db.query(
-      `SELECT coalesce(l.lender_code, 'OWN BOOK') AS lender,
-              coalesce(c.offer->'product'->>'code', 'standard') AS product,
+  const rows: {
+    lender: string;
+    product: string;
+    currency: string;
+    account: string;
+    debit: string;
+    credit: string;
+  }[] = await db.query(
+    `SELECT coalesce(l.lender_code, 'OWN BOOK') AS lender,
+              coalesce(c.offer->'product'->>'code', 'STANDARD') AS product, l.currency,
               jl.account, sum(jl.debit_minor)::text AS debit, sum(jl.credit_minor)::text AS credit
          FROM journal_lines jl JOIN journal j ON j.id = jl.entry_id JOIN loans l ON l.id = j.loan_id
          LEFT JOIN contracts c ON c.application_id = l.application_id
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-    );
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+  );
   return rows.map((r) => ({ ...r, debitMinor: BigInt(r.debit), creditMinor: BigInt(r.credit) }));
 }

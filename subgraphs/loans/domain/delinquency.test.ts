@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bucketOf, daysPastDue, portfolioLines } from './delinquency';
+import { bucketOf, daysPastDue, portfolioLines, portfolioRatios } from './delinquency';
 
 test('days past due and buckets: 1–30, 31–60, 61–90, then NPA', () => {
   assert.equal(daysPastDue(null, '2026-03-01'), 0);
@@ -43,4 +43,29 @@ test('portfolio: principal outstanding summed per currency and bucket, in intege
     ['DPD_1_30', 1, 25000050n],
     ['NPA', 1, 9007199254740993n],
   ]);
+});
+
+test('portfolio ratios: PAR30, PAR90, gross NPA and provision coverage, in basis points of exact sums', () => {
+  const [inr] = portfolioLines(
+    [
+      { currency: 'INR', oldest: null, outstanding: '600000', assetClass: 'STANDARD', provision: '2400' },
+      { currency: 'INR', oldest: '2026-10-15', outstanding: '100000', assetClass: 'SMA_1', provision: '400' },
+      { currency: 'INR', oldest: '2026-08-01', outstanding: '300000', assetClass: 'NPA', provision: '75000' },
+    ],
+    '2026-12-01',
+  );
+  assert.ok(inr);
+  assert.deepEqual(
+    [inr.par30Minor, inr.par90Minor, inr.npaMinor, inr.provisionsMinor],
+    [400000n, 300000n, 300000n, 77800n],
+  );
+  assert.deepEqual(portfolioRatios(inr), {
+    par30Bps: 4000,
+    par90Bps: 3000,
+    npaBps: 3000,
+    provisionCoverageBps: 2500,
+  });
+  const [none] = portfolioLines([{ currency: 'INR', oldest: null, outstanding: '5' }], '2026-12-01');
+  assert.ok(none);
+  assert.equal(portfolioRatios(none).provisionCoverageBps, null, 'no NPA, no coverage to speak of');
 });

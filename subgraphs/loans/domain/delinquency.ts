@@ -26,11 +26,42 @@ export interface PortfolioLine {
   loans: number;
   outstandingMinor: bigint;
   buckets: { bucket: Bucket; loans: number; outstandingMinor: bigint }[];
+  /** Principal outstanding of loans more than 30 (90) days past due: portfolio at risk. */
+  par30Minor: bigint;
+  par90Minor: bigint;
+  /** Principal outstanding of loans classified NPA (gross NPA), and the provisions held: all, and on NPAs. */
+  npaMinor: bigint;
+  provisionsMinor: bigint;
+  npaProvisionsMinor: bigint;
 }
 
-/** Active loans (oldest unpaid due date, principal outstanding) summed per currency and bucket. */
+/** A part of a whole in basis points, rounded down; null when there is no whole. */
+export const bpsOf = (part: bigint, whole: bigint) => (whole > 0n ? Number((part * 10_000n) / whole) : null);
+
+/**
+ * The ratios a lender's board and its regulator read off the book: PAR30 and PAR90 (share of principal
+ * outstanding more than 30 / 90 days past due), the gross NPA ratio, and the provision coverage ratio
+ * (provisions held on NPAs over gross NPAs).
+ */
+export const portfolioRatios = (l: PortfolioLine) => ({
+  par30Bps: bpsOf(l.par30Minor, l.outstandingMinor),
+  par90Bps: bpsOf(l.par90Minor, l.outstandingMinor),
+  npaBps: bpsOf(l.npaMinor, l.outstandingMinor),
+  provisionCoverageBps: bpsOf(l.npaProvisionsMinor, l.npaMinor),
+});
+
+/**
+ * Active loans (oldest unpaid due date, principal outstanding; their stored class and provision) summed per
+ * currency, bucket, risk and class.
+ */
 export function portfolioLines(
-  active: readonly { currency: string; oldest: string | null; outstanding: string }[],
+  active: readonly {
+    currency: string;
+    oldest: string | null;
+    outstanding: string;
+    assetClass?: AssetClass;
+    provision?: string;
+  }[],
   asOf: string,
 ): PortfolioLine[] {
   const lines = new Map<string, PortfolioLine>();
@@ -42,13 +73,27 @@ export function portfolioLines(
         loans: 0,
         outstandingMinor: 0n,
         buckets: BUCKETS.map((bucket) => ({ bucket, loans: 0, outstandingMinor: 0n })),
+        par30Minor: 0n,
+        par90Minor: 0n,
+        npaMinor: 0n,
+        provisionsMinor: 0n,
+        npaProvisionsMinor: 0n,
       };
       lines.set(loan.currency, line);
     }
     const amount = BigInt(loan.outstanding);
-    const b = line.buckets[BUCKETS.indexOf(bucketOf(daysPastDue(loan.oldest, asOf)))];
+    const dpd = daysPastDue(loan.oldest, asOf);
+    const b = line.buckets[BUCKETS.indexOf(bucketOf(dpd))];
+    const provision = BigInt(loan.provision ?? 0);
     line.loans++;
     line.outstandingMinor += amount;
+    if (dpd > 30) line.par30Minor += amount;
+    if (dpd > 90) line.par90Minor += amount;
+    line.provisionsMinor += provision;
+    if (loan.assetClass === 'NPA') {
+      line.npaMinor += amount;
+      line.npaProvisionsMinor += provision;
+    }
     if (b) {
       b.loans++;
       b.outstandingMinor += amount;

@@ -4,6 +4,7 @@ import { MinorUnits, money } from '../../../platform/graphql/money';
 import { PageInput } from '../../../platform/graphql/page';
 import { signedPath } from '../../../platform/signed-url';
 import type { SubgraphContext } from '../../../platform/subgraph';
+import { portfolioRatios } from '../domain/delinquency';
 import { noDuesPath } from '../http';
 import * as loans from '../loan-service';
 import type { LoanRow } from '../model/loan';
@@ -23,6 +24,7 @@ import {
   NoDuesCertificate,
   PortfolioLine,
   PrepaymentPreview,
+  TrialBalanceLine,
 } from './types';
 
 const toDated = (d: loans.DatedCharge, currency: string): DatedCharge => ({
@@ -283,12 +285,33 @@ export class LoansDashboardResolver {
     return (await loans.portfolio(ctx.db)).byStatus;
   }
 
+  @FieldResolver(() => [TrialBalanceLine], {
+    description:
+      'The loan book’s trial balance: debits and credits per account for each lender, product and currency (each group’s debits equal its credits).',
+  })
+  async trialBalance(@Ctx() ctx: SubgraphContext): Promise<TrialBalanceLine[]> {
+    requireStaff(ctx);
+    return (await loans.trialBalance(ctx.db)).map((l) => ({
+      lender: l.lender,
+      product: l.product,
+      account: l.account,
+      debit: money(l.debitMinor, l.currency),
+      credit: money(l.creditMinor, l.currency),
+    }));
+  }
+
   @FieldResolver(() => [PortfolioLine], {
-    description: 'Active loans: principal outstanding in all and by delinquency bucket, per currency.',
+    description:
+      'Active loans per currency: principal outstanding in all and by delinquency bucket, PAR30/PAR90, gross NPA and the provision coverage.',
   })
   async portfolio(@Ctx() ctx: SubgraphContext): Promise<PortfolioLine[]> {
     requireStaff(ctx);
     return (await loans.portfolio(ctx.db)).lines.map((l) => ({
+      ...portfolioRatios(l),
+      par30: money(l.par30Minor, l.currency),
+      par90: money(l.par90Minor, l.currency),
+      npaOutstanding: money(l.npaMinor, l.currency),
+      provisions: money(l.provisionsMinor, l.currency),
       currency: l.currency,
       loans: l.loans,
       principalOutstanding: money(l.outstandingMinor, l.currency),

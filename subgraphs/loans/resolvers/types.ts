@@ -274,6 +274,37 @@ export class PortfolioLine {
   @Field(() => Int) loans!: number;
   @Field(() => Money) principalOutstanding!: Money;
   @Field(() => [PortfolioBucket]) buckets!: PortfolioBucket[];
+  @Field(() => Money, { description: 'Principal outstanding of loans more than 30 days past due' })
+  par30!: Money;
+  @Field(() => Money, { description: 'Principal outstanding of loans more than 90 days past due' })
+  par90!: Money;
+  @Field(() => Money, { description: 'Principal outstanding of loans classified NPA (gross NPA)' })
+  npaOutstanding!: Money;
+  @Field(() => Money, { description: 'Provisions held against the active loans' }) provisions!: Money;
+  @Field(() => Int, { nullable: true, description: 'PAR30 in basis points of the principal outstanding' })
+  par30Bps!: number | null;
+  @Field(() => Int, { nullable: true, description: 'PAR90 in basis points of the principal outstanding' })
+  par90Bps!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Gross NPA ratio in basis points' }) npaBps!:
+    | number
+    | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Provision coverage: provisions held on NPAs over gross NPAs, in basis points (null: no NPA)',
+  })
+  provisionCoverageBps!: number | null;
+}
+
+@ObjectType({
+  description: 'One account of the trial balance, for a lender (or the own book), product and currency.',
+})
+export class TrialBalanceLine {
+  @Field(() => String, { description: 'The funding lender, or OWN BOOK' }) lender!: string;
+  @Field(() => String) product!: string;
+  @Field(() => String) account!: string;
+  @Field(() => Money) debit!: Money;
+  @Field(() => Money) credit!: Money;
 }
 
 @ObjectType('Dashboard')
