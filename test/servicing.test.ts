@@ -368,4 +368,9 @@ test('a non-performing loan is written off by the credit head; money received la
     return b.RECOVERY_INCOME ? b : undefined;
   });
   assert.equal(recovered.RECOVERY_INCOME, -25_000n);
+  const [announced] = await loansDb.query(
+    `SELECT payload->'data' AS d FROM outbox WHERE type = 'loan.recovered' AND payload->'data'->>'loanId' = $1`,
+    [c.loanId],
+  );
+  assert.equal(announced?.d.amountMinor, '25000', 'the recovery is announced');
 });

@@ -677,6 +677,17 @@ export interface LoanPrepaid {
 }
 
 /**
+ * loan.recovered: money was received on a written-off loan and booked as recovery income
+ */
+export interface LoanRecovered {
+  loanId: string;
+  applicationId: string;
+  customerId: string;
+  paymentId: string;
+  amountMinor: string;
+}
+
+/**
  * loan.written.off: a non-performing loan was written off (what was owed went to the write-off expense)
  */
 export interface LoanWrittenOff {
@@ -867,6 +878,7 @@ export interface EventMap {
   'loan.closed': LoanClosed;
   'loan.fully.repaid': LoanFullyRepaid;
   'loan.prepaid': LoanPrepaid;
+  'loan.recovered': LoanRecovered;
   'loan.written.off': LoanWrittenOff;
   'notification.created': NotificationCreated;
   'payment.overdue': PaymentOverdue;
@@ -928,6 +940,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'loan.closed',
   'loan.fully.repaid',
   'loan.prepaid',
+  'loan.recovered',
   'loan.written.off',
   'notification.created',
   'payment.overdue',

@@ -76,6 +76,12 @@ export const loanEvents = {
       ...(actorId ? { actorId } : {}),
       data: { tenant, date, previous },
     }),
+  recovered: (l: LoanKeys, paymentId: string, amountMinor: bigint) =>
+    newEvent({
+      type: 'loan.recovered',
+      ...loanBase(l),
+      data: { ...loanIds(l), paymentId, amountMinor: amountMinor.toString() },
+    }),
   classified: (l: LoanKeys, c: Omit<LoanClassified, 'loanId' | 'applicationId' | 'customerId'>) =>
     newEvent({ type: 'loan.classified', ...loanBase(l), data: { ...loanIds(l), ...c } }),
   activated: (l: LoanRow, actorId?: string) =>

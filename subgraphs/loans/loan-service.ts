@@ -493,6 +493,7 @@ export async function onPaymentVerified(m: EntityManager, event: EventOf<'paymen
   const amount = BigInt(d.amountMinor);
   if (loan.status === 'WRITTEN_OFF') {
     await post(m, loan.id, recovery(amount), `recovery, payment ${d.paymentId}`);
+    await recordEvent(m, loanEvents.recovered(loan, d.paymentId, amount));
     return;
   }
   if (loan.status !== 'ACTIVE') {
