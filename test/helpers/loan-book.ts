@@ -62,36 +62,38 @@ export async function seedLoanBook(db: DataSource, book: Book) {
       [book.bookedThrough],
     );
   }
-  // Provisioned as a standard asset (0.40 % of the principal, rounded up), in the ledger and on the loan.
-  await db.query(
-    `UPDATE loans SET provision_minor = (100000 * $2::bigint * 40 + 9999) / 10000 WHERE account_number LIKE $1`,
-    [`${book.tag}-%`, instalments],
-  );
+  // Disbursed, and provisioned as a standard asset (0.40 % of the principal, rounded up): in the ledger, and
+  // the provision on the loan too.
+  const principal = 100_000n * BigInt(instalments);
+  const provision = (principal * 40n + 9_999n) / 10_000n;
+  await db.query('UPDATE loans SET provision_minor = $2 WHERE account_number LIKE $1', [
+    `${book.tag}-%`,
+    provision.toString(),
+  ]);
+  await seedEntries(db, book, 'DISBURSEMENT', principal, 'LOAN_PRINCIPAL', 'BANK');
+  await seedEntries(db, book, 'PROVISION', provision, 'PROVISION_EXPENSE', 'LOAN_LOSS_PROVISION');
+}
+
+/** One two-line entry of `kind` on every loan of the book: `amount` debited to one account, credited to another. */
+async function seedEntries(
+  db: DataSource,
+  book: Book,
+  kind: string,
+  amount: bigint,
+  debit: string,
+  credit: string,
+) {
   await db.query(
     `INSERT INTO journal (id, loan_id, kind, reference, posted_at)
-     SELECT md5($1 || ':provision:' || g)::uuid, md5($1 || ':loan:' || g)::uuid, 'PROVISION', 'seeded', now()
+     SELECT md5($1 || ':' || $3 || ':' || g)::uuid, md5($1 || ':loan:' || g)::uuid, $3, 'seeded', now()
        FROM generate_series(1, $2) g`,
-    [book.tag, book.loans],
+    [book.tag, book.loans, kind],
   );
   await db.query(
     `INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor)
-     SELECT md5($1 || ':provision:' || g)::uuid, a.account, a.debit, a.credit
+     SELECT md5($1 || ':' || $3 || ':' || g)::uuid, a.account, a.debit, a.credit
        FROM generate_series(1, $2) g,
-            (VALUES ('PROVISION_EXPENSE', (100000 * $3::bigint * 40 + 9999) / 10000, 0::bigint),
-                    ('LOAN_LOSS_PROVISION', 0, (100000 * $3::bigint * 40 + 9999) / 10000)) AS a(account, debit, credit)`,
-    [book.tag, book.loans, instalments],
-  );
-  await db.query(
-    `INSERT INTO journal (id, loan_id, kind, reference, posted_at)
-     SELECT md5($1 || ':disbursed:' || g)::uuid, md5($1 || ':loan:' || g)::uuid, 'DISBURSEMENT', 'seeded', now()
-       FROM generate_series(1, $2) g`,
-    [book.tag, book.loans],
-  );
-  await db.query(
-    `INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor)
-     SELECT md5($1 || ':disbursed:' || g)::uuid, a.account, a.debit, a.credit
-       FROM generate_series(1, $2) g,
-            (VALUES ('LOAN_PRINCIPAL', 100000 * $3::bigint, 0::bigint), ('BANK', 0, 100000 * $3::bigint)) AS a(account, debit, credit)`,
-    [book.tag, book.loans, instalments],
+            (VALUES ($4, $6::bigint, 0::bigint), ($5, 0, $6::bigint)) AS a(account, debit, credit)`,
+    [book.tag, book.loans, kind, debit, credit, amount.toString()],
   );
 }
