@@ -38,6 +38,8 @@ test('a product document that breaks a rule is refused with the rule, whatever e
   refused({ ...standard, amountMinor: { min: '200', max: '100' } }, /amountMinor: min above max/);
   refused({ ...standard, tenureMonths: { min: 60, max: 6 } }, /tenureMonths: min above max/);
   refused({ ...standard, charges: [...standard.charges, standard.charges[0]] }, /PROCESSING twice/);
+  refused({ ...standard, glAccounts: { LOAN_PRINCIPLE: '1201' } }, /LOAN_PRINCIPLE is not a ledger account/);
+  refused({ ...standard, glAccounts: { INTEREST_INCOME: '9999' } }, /maps to 9999, not in the chart/);
   refused(
     {
       ...standard,

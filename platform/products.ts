@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import { glMappingProblems } from './chart-of-accounts';
 import { AppError } from './errors';
 import { divHalfUp, type Frequency, type Method, PAISA, type Rounding, shareOf } from './finance';
 import { money } from './graphql/money';
@@ -75,6 +76,8 @@ export interface LoanProduct {
   penalGraceDays?: number;
   /** Days after disbursement in which the borrower may exit with no foreclosure charge (3 when absent). */
   coolingOffDays?: number;
+  /** Ledger accounts this product's loans report in other GL codes than the chart's defaults. */
+  glAccounts?: Record<string, string>;
   /** How a borrower may prepay part of the loan (both when absent; none when empty). */
   partPrepayment?: ('REDUCE_EMI' | 'REDUCE_TENURE')[];
   charges: Charge[];
@@ -124,6 +127,7 @@ export function parseProduct(document: unknown): LoanProduct {
   if ((p.foreclosureChargeBps ?? 0) > 0 && p.charges.some((c) => c.trigger === 'FORECLOSURE')) {
     problems.push('foreclosureChargeBps: state the foreclosure charge once, as a FORECLOSURE charge');
   }
+  problems.push(...glMappingProblems(p.glAccounts));
   if (problems.length) {
     throw new AppError('BAD_USER_INPUT', `not a loan product: ${problems.join('; ')}`, { field: 'document' });
   }

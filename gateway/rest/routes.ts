@@ -667,7 +667,7 @@ const DECLARED: readonly RestRoute[] = [
     tag: 'admin',
     summary: 'The loan book’s trial balance per lender, product and currency.',
     roles: MANAGEMENT,
-    operation: `query { dashboard { trialBalance { lender product account debit { ${MONEY} } credit { ${MONEY} } } } }`,
+    operation: `query { dashboard { trialBalance { lender product account glCode glName glType debit { ${MONEY} } credit { ${MONEY} } } } }`,
   },
   {
     method: 'GET',

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { chartOfAccounts, glAccountOf } from '../../../platform/chart-of-accounts';
+import type { LoanProduct } from '../../../platform/products';
 import {
+  ACCOUNTS,
   allocate,
   balances,
   creditHeld,
@@ -133,6 +138,44 @@ test('accrued day by day or not, interest falling due leaves exactly what is due
           -(b.get('INTEREST_INCOME') ?? 0n),
           dueMinor,
           'income is what fell due, however it was accrued',
+        );
+      },
+    ),
+  );
+});
+
+test('every ledger account is reported in a GL account of the chart: by default, for a funded loan, under every bundled product', () => {
+  const chart = chartOfAccounts();
+  assert.deepEqual(
+    Object.keys(chart.defaults).sort(),
+    [...ACCOUNTS].sort(),
+    'the chart maps the ledger’s accounts, no others',
+  );
+  const dir = join(__dirname, '..', '..', '..', 'schema', 'products');
+  const products = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as LoanProduct);
+  for (const product of [{}, ...products]) {
+    for (const funded of [false, true]) {
+      for (const account of ACCOUNTS) {
+        const gl = glAccountOf(account, product, funded);
+        assert.equal(gl.name, chart.codes[gl.code].name);
+      }
+    }
+  }
+  // The cash of a loan a lender funded is the lender's: what it lent and what is collected for it.
+  assert.equal(glAccountOf('BANK', {}, false).type, 'ASSET');
+  assert.equal(glAccountOf('BANK', {}, true).type, 'LIABILITY');
+  // A product's own mapping wins; the accounts it does not map keep the default.
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...ACCOUNTS),
+      fc.constantFrom(...Object.keys(chart.codes)),
+      fc.boolean(),
+      (account, code, funded) => {
+        assert.equal(glAccountOf(account, { glAccounts: { [account]: code } }, funded).code, code);
+        const other = ACCOUNTS.find((a) => a !== account && a !== 'BANK') as string;
+        assert.equal(
+          glAccountOf(other, { glAccounts: { [account]: code } }, funded).code,
+          chart.defaults[other],
         );
       },
     ),

@@ -6,29 +6,31 @@ import { minAmount } from '../../../platform/finance';
  * the customer's advance carry credit balances; every entry's debits equal its credits, so the sum of all
  * balances is always zero and the amount owed is read from the receivables — never stored twice.
  */
-export type Account =
-  | 'LOAN_PRINCIPAL'
-  | 'INTEREST_RECEIVABLE'
+export const ACCOUNTS = [
+  'LOAN_PRINCIPAL',
+  'INTEREST_RECEIVABLE',
   /** Interest earned day by day and not yet due (accrual accounting): becomes receivable on the due date. */
-  | 'INTEREST_ACCRUED'
+  'INTEREST_ACCRUED',
   /**
    * Interest owed on a non-performing loan and not income (RBI IRACP: income on an NPA is recognised only
    * when received): a credit against the interest receivable, released to income as interest is paid.
    */
-  | 'INTEREST_SUSPENSE'
-  | 'FEES_RECEIVABLE'
-  | 'PENALTY_RECEIVABLE'
-  | 'BANK'
-  | 'INTEREST_INCOME'
-  | 'FEE_INCOME'
-  | 'PENALTY_INCOME'
-  | 'WRITE_OFF_EXPENSE'
+  'INTEREST_SUSPENSE',
+  'FEES_RECEIVABLE',
+  'PENALTY_RECEIVABLE',
+  'BANK',
+  'INTEREST_INCOME',
+  'FEE_INCOME',
+  'PENALTY_INCOME',
+  'WRITE_OFF_EXPENSE',
   /** Provisions held against loan losses (a credit: it reduces the loans' carrying amount). */
-  | 'LOAN_LOSS_PROVISION'
-  | 'PROVISION_EXPENSE'
-  | 'RECOVERY_INCOME'
-  | 'CUSTOMER_ADVANCE'
-  | 'GST_PAYABLE';
+  'LOAN_LOSS_PROVISION',
+  'PROVISION_EXPENSE',
+  'RECOVERY_INCOME',
+  'CUSTOMER_ADVANCE',
+  'GST_PAYABLE',
+] as const;
+export type Account = (typeof ACCOUNTS)[number];
 
 export type EntryKind =
   | 'DISBURSEMENT'
