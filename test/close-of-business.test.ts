@@ -41,7 +41,7 @@ after(async () => {
 });
 
 const LOAN = `query($id: ID!) { loan(id: $id) {
-  status assetClass assetClassSince npaSince
+  status assetClass assetClassSince npaSince lossIdentifiedOn
   classHistory { date previous assetClass daysPastDue }
   schedule { n dueDate status total { minor } }
   account { daysPastDue penaltiesDue { minor } feesDue { minor } }
@@ -171,9 +171,23 @@ test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on 
   for (const path of ['/admin/close-of-business', '/admin/close-of-business/parked']) await report(path);
   const trial = await report('/admin/reports/trial-balance');
   const lines = (trial.dashboard ?? trial).trialBalance as {
+    lender: string;
+    account: string;
+    glCode: string;
+    glType: string;
     debit: { minor: string };
     credit: { minor: string };
   }[];
+  // Each line is reported in the chart of accounts: the cash of a funded loan in the lender's account.
+  const cash = lines.filter((l) => l.account === 'BANK');
+  assert.ok(cash.length > 0);
+  for (const l of cash) {
+    assert.deepEqual(
+      [l.glCode, l.glType],
+      l.lender === 'OWN BOOK' ? ['1101', 'ASSET'] : ['2201', 'LIABILITY'],
+      JSON.stringify(l),
+    );
+  }
   assert.equal(
     lines.reduce((s, l) => s + BigInt(l.debit.minor) - BigInt(l.credit.minor), 0n),
     0n,
@@ -209,7 +223,21 @@ test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on 
     BigInt(npa.account.feesDue.minor);
   await payVerified(platform.gql, c, oldest, 'oldest-only', manager.token);
   await eventually(async () => (await loanOf(c)).schedule[0].status === 'PAID');
+  // The credit head judges the second loan lost (not yet written off): a loss asset from this business date,
+  // provided for in full at the next close; only once, and only by those who may write a loan off.
+  const IDENTIFY = `mutation($l: ID!, $r: String!) { identifyLoss(loanId: $l, reason: $r) { lossIdentifiedOn } }`;
+  const why = { l: second.loanId, r: 'borrower absconded, collateral-free' };
+  assert.equal(firstError(await platform.gql(IDENTIFY, why, manager.token)), 'FORBIDDEN');
+  const lost = await platform.gql(IDENTIFY, why, admin.token);
+  assert.equal(lost.data?.identifyLoss.lossIdentifiedOn, addDays(due, 91), JSON.stringify(lost.errors));
+  assert.equal(firstError(await platform.gql(IDENTIFY, why, admin.token)), 'ILLEGAL_TRANSITION');
   await moveTo(addDays(due, 92));
+  const lossBooks = await booksOf(platform.db('loans'), second.loanId);
+  assert.equal(
+    -(lossBooks.LOAN_LOSS_PROVISION ?? 0n),
+    lossBooks.LOAN_PRINCIPAL ?? 0n,
+    'a loss asset is provided in full',
+  );
   const partly = await loanOf(c);
   assert.equal(partly.assetClass, 'NPA');
   assert.ok(partly.account.daysPastDue > 0 && partly.account.daysPastDue <= 90, 'fewer than 90 days now');
@@ -237,6 +265,7 @@ test('a missed instalment walks SMA-0, SMA-1, SMA-2 and NPA on RBI’s days, on 
     const l = await loanOf(loan);
     assert.equal(l.assetClass, 'STANDARD');
     assert.equal(l.npaSince, null);
+    assert.equal(l.lossIdentifiedOn, null, 'an upgraded borrower is no loss asset');
     assert.deepEqual(l.classHistory.at(-1), {
       date: addDays(due, 92),
       previous: 'NPA',
@@ -251,6 +280,17 @@ test('a borrower who pays each instalment on its due date stays standard for the
     tenureMonths: 3,
   });
   const start = await loanOf(c);
+  assert.equal(
+    firstError(
+      await platform.gql(
+        `mutation($l: ID!) { identifyLoss(loanId: $l, reason: "not performing?") { id } }`,
+        { l: c.loanId },
+        admin.token,
+      ),
+    ),
+    'FAILED_PRECONDITION',
+    'a standard loan is no loss asset',
+  );
   for (const i of start.schedule) {
     await moveTo(i.dueDate);
     await payVerified(platform.gql, c, BigInt(i.total.minor), `on-time-${i.n}`, manager.token);

@@ -660,6 +660,21 @@ export interface LoanFullyRepaid {
 }
 
 /**
+ * loan.loss.identified: staff recorded that the loss on a non-performing loan has been identified and not written off (RBI IRACP: a loss asset, provided for in full)
+ */
+export interface LoanLossIdentified {
+  loanId: string;
+  applicationId: string;
+  customerId: string;
+  accountNumber: string;
+  /**
+   * The business date it was identified.
+   */
+  date: string;
+  reason: string;
+}
+
+/**
  * loan.prepaid: a part-prepayment reduced principal; the instalments from the running one on were rescheduled
  */
 export interface LoanPrepaid {
@@ -877,6 +892,7 @@ export interface EventMap {
   'loan.classified': LoanClassified;
   'loan.closed': LoanClosed;
   'loan.fully.repaid': LoanFullyRepaid;
+  'loan.loss.identified': LoanLossIdentified;
   'loan.prepaid': LoanPrepaid;
   'loan.recovered': LoanRecovered;
   'loan.written.off': LoanWrittenOff;
@@ -939,6 +955,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'loan.classified',
   'loan.closed',
   'loan.fully.repaid',
+  'loan.loss.identified',
   'loan.prepaid',
   'loan.recovered',
   'loan.written.off',

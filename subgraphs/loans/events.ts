@@ -179,6 +179,12 @@ export const loanEvents = {
       ...loanBase(l, actorId),
       data: { ...loanIds(l), accountNumber: l.accountNumber, amountMinor: amountMinor.toString(), reason },
     }),
+  lossIdentified: (l: LoanRow, date: string, reason: string, actorId: string) =>
+    newEvent({
+      type: 'loan.loss.identified',
+      ...loanBase(l, actorId),
+      data: { ...loanIds(l), accountNumber: l.accountNumber, date, reason },
+    }),
   fullyRepaid: (l: LoanRow) =>
     newEvent({
       type: 'loan.fully.repaid',

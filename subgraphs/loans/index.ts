@@ -29,6 +29,7 @@ import { BusinessDays1733500000813 } from './migrations/1733500000813-business-d
 import { CloseOfBusiness1733500000814 } from './migrations/1733500000814-close-of-business';
 import { DailyAccrual1733500000815 } from './migrations/1733500000815-daily-accrual';
 import { Provisioning1733500000816 } from './migrations/1733500000816-provisioning';
+import { LossAssessment1733500000817 } from './migrations/1733500000817-loss-assessment';
 import { AgreementFileRow, AgreementRow, ContactRow, ContractRow, SignedUploadRow } from './model/agreement';
 import { BusinessDateRow } from './model/business-date';
 import { InstalmentRow, JournalRow, LoanRow, NoDuesRow } from './model/loan';
@@ -77,6 +78,7 @@ export const loans: SubgraphDefinition = {
     CloseOfBusiness1733500000814,
     DailyAccrual1733500000815,
     Provisioning1733500000816,
+    LossAssessment1733500000817,
   ],
   schema: loansSchema,
   http: async (ds) => ({ prefix: LOAN_FILES, handle: loanFileRoutes(ds) }),

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, MoreThan } from 'typeorm';
 import { z } from 'zod';
 import { type Caller, canSee, hasRole } from '../../platform/auth';
+import { type GlAccount, glAccountOf } from '../../platform/chart-of-accounts';
 import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type EventMap, type EventOf, recordEvent } from '../../platform/events';
@@ -1130,6 +1131,35 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
   });
 }
 
+/**
+ * Records a loss asset (RBI IRACP: an NPA whose loss the lender, its auditors or an RBI inspection has
+ * identified and that is not yet written off). Its provision goes to the LOSS rate at the next close; an
+ * upgrade (all arrears paid) clears it.
+ */
+export async function identifyLoss(db: DataSource, staff: Caller, loanId: string, reason: string) {
+  const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
+  return db.transaction(async (m) => {
+    const loan = isUuid(loanId)
+      ? await m.findOne(LoanRow, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!loan) throw notFound('loan');
+    if (loan.status !== 'ACTIVE') throw new AppError('ILLEGAL_TRANSITION', `the loan is ${loan.status}`);
+    if (loan.assetClass !== 'NPA') {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `only a non-performing loan is a loss asset (it is ${loan.assetClass})`,
+      );
+    }
+    if (loan.lossIdentifiedOn) {
+      throw new AppError('ILLEGAL_TRANSITION', `its loss was identified on ${loan.lossIdentifiedOn}`);
+    }
+    const on = await businessDate(m);
+    const done = await updateVersioned(m, LoanRow, loan, { lossIdentifiedOn: on, lossReason: why });
+    await recordEvent(m, loanEvents.lossIdentified(done, on, why, staff.userId));
+    return done;
+  });
+}
+
 /** The account as the ledger and the schedule say it is on the business date. */
 export async function accountOf(db: DataSource, loanId: string) {
   const b = await balancesOf(db, loanId);
@@ -1253,23 +1283,61 @@ export async function reconcile(db: DataSource | EntityManager, loanIds?: string
 
 /**
  * The trial balance of the loan book at the moment: debits and credits per account, for each lender (or the
- * platform's own book) and product; each group's debits equal its credits.
+ * platform's own book) and product, with the GL account each is reported in (the chart of accounts as the
+ * loan's product version maps it); each group's debits equal its credits.
  */
 export async function trialBalance(db: DataSource) {
   const rows: {
-    lender: string;
+    lender: string | null;
     product: string;
+    glAccounts: Record<string, string> | null;
     currency: string;
     account: string;
     debit: string;
     credit: string;
   }[] = await db.query(
-    `SELECT coalesce(l.lender_code, 'OWN BOOK') AS lender,
-              coalesce(c.offer->'product'->>'code', 'STANDARD') AS product, l.currency,
-              jl.account, sum(jl.debit_minor)::text AS debit, sum(jl.credit_minor)::text AS credit
-         FROM journal_lines jl JOIN journal j ON j.id = jl.entry_id JOIN loans l ON l.id = j.loan_id
-         LEFT JOIN contracts c ON c.application_id = l.application_id
-        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    `SELECT l.lender_code AS lender, coalesce(c.offer->'product'->>'code', 'STANDARD') AS product,
+            c.offer->'product'->'glAccounts' AS "glAccounts", l.currency,
+            jl.account, sum(jl.debit_minor)::text AS debit, sum(jl.credit_minor)::text AS credit
+       FROM journal_lines jl JOIN journal j ON j.id = jl.entry_id JOIN loans l ON l.id = j.loan_id
+       LEFT JOIN contracts c ON c.application_id = l.application_id
+      GROUP BY 1, 2, 3, 4, 5`,
   );
-  return rows.map((r) => ({ ...r, debitMinor: BigInt(r.debit), creditMinor: BigInt(r.credit) }));
+  // Versions of a product that map an account alike report it on one line.
+  const lines = new Map<string, TrialBalanceRow>();
+  for (const r of rows) {
+    const gl = glAccountOf(r.account, { glAccounts: r.glAccounts ?? undefined }, r.lender !== null);
+    const lender = r.lender ?? 'OWN BOOK';
+    const key = [lender, r.product, r.currency, r.account, gl.code].join('|');
+    const line = lines.get(key) ?? {
+      lender,
+      product: r.product,
+      currency: r.currency,
+      account: r.account,
+      gl,
+      debitMinor: 0n,
+      creditMinor: 0n,
+    };
+    line.debitMinor += BigInt(r.debit);
+    line.creditMinor += BigInt(r.credit);
+    lines.set(key, line);
+  }
+  return [...lines.values()].sort(
+    (a, b) =>
+      a.lender.localeCompare(b.lender) ||
+      a.product.localeCompare(b.product) ||
+      a.currency.localeCompare(b.currency) ||
+      a.gl.code.localeCompare(b.gl.code) ||
+      a.account.localeCompare(b.account),
+  );
+}
+
+export interface TrialBalanceRow {
+  lender: string;
+  product: string;
+  currency: string;
+  account: string;
+  gl: GlAccount;
+  debitMinor: bigint;
+  creditMinor: bigint;
 }

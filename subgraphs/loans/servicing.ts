@@ -368,7 +368,9 @@ async function classify(m: EntityManager, d: Day) {
   if (ids.length === 0) return;
   await m.query(
     `UPDATE loans l SET asset_class = c.class, class_since = $3,
-            npa_since = CASE WHEN c.class <> 'NPA' THEN NULL WHEN l.asset_class = 'NPA' THEN l.npa_since ELSE $3::date END
+            npa_since = CASE WHEN c.class <> 'NPA' THEN NULL WHEN l.asset_class = 'NPA' THEN l.npa_since ELSE $3::date END,
+            loss_identified_on = CASE WHEN c.class = 'NPA' THEN l.loss_identified_on END,
+            loss_reason = CASE WHEN c.class = 'NPA' THEN l.loss_reason END
        FROM unnest($1::uuid[], $2::text[]) AS c(id, class)
       WHERE l.id = c.id`,
     [ids, classes, closed],
@@ -385,11 +387,13 @@ async function provision(m: EntityManager, d: Day) {
     id: string;
     asset_class: AssetClass;
     npa_since: string | null;
+    loss_on: string | null;
     secured: boolean;
     held: string;
     outstanding: string;
   }[] = await m.query(
-    `SELECT l.id::text, l.asset_class, l.npa_since::text, l.secured, l.provision_minor::text AS held,
+    `SELECT l.id::text, l.asset_class, l.npa_since::text, l.loss_identified_on::text AS loss_on, l.secured,
+            l.provision_minor::text AS held,
             (SELECT coalesce(sum(i.principal_minor - i.principal_paid_minor), 0) FROM instalments i
               WHERE i.loan_id = l.id)::text AS outstanding
        FROM loans l WHERE ${IN_SCOPE}`,
@@ -401,7 +405,7 @@ async function provision(m: EntityManager, d: Day) {
       delta:
         requiredProvision(
           BigInt(r.outstanding),
-          provisionClassOf(r.asset_class, r.npa_since, closed),
+          provisionClassOf(r.asset_class, r.npa_since, closed, r.loss_on),
           r.secured,
         ) - BigInt(r.held),
     }))

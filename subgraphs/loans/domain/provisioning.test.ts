@@ -52,3 +52,23 @@ test('a provision is never short and never a paisa more than its rate needs; it 
     }),
   );
 });
+
+test('an NPA whose loss was identified is a loss asset from that day, whatever its age; days alone never make one', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 3000 }),
+      fc.integer({ min: 0, max: 3000 }),
+      fc.constantFrom(...ASSET_CLASSES),
+      (identifiedAfter, daysAfter, assetClass) => {
+        const since = '2026-01-01';
+        const lossOn = addDays(since, identifiedAfter);
+        const day = addDays(since, daysAfter);
+        const cls = provisionClassOf(assetClass, assetClass === 'NPA' ? since : null, day, lossOn);
+        const without = provisionClassOf(assetClass, assetClass === 'NPA' ? since : null, day);
+        assert.notEqual(without, 'LOSS');
+        if (assetClass !== 'NPA') assert.equal(cls, 'STANDARD');
+        else assert.equal(cls, day >= lossOn ? 'LOSS' : without);
+      },
+    ),
+  );
+});

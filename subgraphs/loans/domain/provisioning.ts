@@ -44,14 +44,17 @@ export function provisioningRates(): ProvisioningRates {
 /**
  * The category of an account at a day-end: any standard or special-mention account is STANDARD; an NPA is
  * SUB_STANDARD for its first 12 months, then DOUBTFUL up to a year more (D1), up to three (D2), and beyond
- * (D3). (LOSS is an assessment a person makes; it is never reached by days alone.)
+ * (D3). LOSS is an assessment a person makes (`lossOn`, the day it was identified); it is never reached by
+ * days alone.
  */
 export function provisionClassOf(
   assetClass: AssetClass,
   npaSince: string | null,
   day: string,
+  lossOn: string | null = null,
 ): ProvisionClass {
   if (assetClass !== 'NPA' || !npaSince) return 'STANDARD';
+  if (lossOn && lossOn <= day) return 'LOSS';
   const after = (months: number) => addDays(npaSince, Math.round((months * 365.25) / 12));
   if (day <= after(12)) return 'SUB_STANDARD';
   if (day <= after(24)) return 'DOUBTFUL_1';

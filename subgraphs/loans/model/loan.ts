@@ -49,6 +49,9 @@ export class LoanRow {
   @Column('date', { name: 'class_since', nullable: true }) classSince!: string | null;
   /** The day-end it became non-performing, while it is. */
   @Column('date', { name: 'npa_since', nullable: true }) npaSince!: string | null;
+  /** The business date its loss was identified (a loss asset), while it is an NPA not written off. */
+  @Column('date', { name: 'loss_identified_on', nullable: true }) lossIdentifiedOn!: string | null;
+  @Column('text', { name: 'loss_reason', nullable: true }) lossReason!: string | null;
   @VersionColumn({ type: 'integer' }) version!: number;
 }
 

@@ -42,6 +42,7 @@ const toLoan = (l: LoanRow): Loan => ({
   assetClass: l.assetClass,
   assetClassSince: l.classSince,
   npaSince: l.npaSince,
+  lossIdentifiedOn: l.lossIdentifiedOn,
   applicationId: l.applicationId,
   accountNumber: l.accountNumber,
   status: l.status,
@@ -77,6 +78,20 @@ export class LoanResolver {
     const staff = requireRole(ctx, ...loans.WRITE_OFF_ROLES);
     await bringUpToDate(ctx.db, loanId);
     return toLoan(await loans.writeOffLoan(ctx.db, staff, loanId, reason));
+  }
+
+  @Mutation(() => Loan, {
+    description:
+      'CREDIT_HEAD or ADMIN: record that the loss on a non-performing loan has been identified (by the lender, its auditors or an RBI inspection) but not written off — a loss asset, provided for in full from the next close — with the reason.',
+  })
+  async identifyLoss(
+    @Arg('loanId', () => ID) loanId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    const staff = requireRole(ctx, ...loans.WRITE_OFF_ROLES);
+    await bringUpToDate(ctx.db, loanId);
+    return toLoan(await loans.identifyLoss(ctx.db, staff, loanId, reason));
   }
 
   @Mutation(() => Loan, {
@@ -295,6 +310,9 @@ export class LoansDashboardResolver {
       lender: l.lender,
       product: l.product,
       account: l.account,
+      glCode: l.gl.code,
+      glName: l.gl.name,
+      glType: l.gl.type,
       debit: money(l.debitMinor, l.currency),
       credit: money(l.creditMinor, l.currency),
     }));

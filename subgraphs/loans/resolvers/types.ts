@@ -212,6 +212,12 @@ export class Loan {
   assetClassSince!: string | null;
   @Field(() => String, { nullable: true, description: 'The day-end it became non-performing, while it is' })
   npaSince!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The business date its loss was identified (a loss asset: provided for in full), while it is',
+  })
+  lossIdentifiedOn!: string | null;
   @Field(() => ID) applicationId!: string;
   @Field(() => String) accountNumber!: string;
   @Field(() => String, { description: LOAN_STATUSES }) status!: string;
@@ -302,7 +308,13 @@ export class PortfolioLine {
 export class TrialBalanceLine {
   @Field(() => String, { description: 'The funding lender, or OWN BOOK' }) lender!: string;
   @Field(() => String) product!: string;
-  @Field(() => String) account!: string;
+  @Field(() => String, { description: 'The loan ledger’s account' }) account!: string;
+  @Field(() => String, {
+    description: 'The general-ledger code it is reported in (the chart of accounts as the product maps it)',
+  })
+  glCode!: string;
+  @Field(() => String) glName!: string;
+  @Field(() => String, { description: 'ASSET, LIABILITY, INCOME or EXPENSE' }) glType!: string;
   @Field(() => Money) debit!: Money;
   @Field(() => Money) credit!: Money;
 }
