@@ -43,6 +43,9 @@ export const displayName = (max: number) =>
     .max(max, 'too long')
     .refine((v) => !INVISIBLE.test(v), 'must not contain invisible or direction-changing characters');
 
+/** Why staff did something to a record (a waiver, a write-off, a rejection), kept with what they did. */
+export const staffReason = z.string().trim().min(3, 'a reason of at least 3 characters').max(1000);
+
 /** A record named by its own id or by its application's (one of each per application, or its latest). */
 export type RecordRef = { id: string } | { applicationId: string };
 

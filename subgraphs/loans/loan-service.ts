@@ -21,7 +21,7 @@ import {
   productOfTerms,
 } from '../../platform/products';
 import { Role } from '../../platform/roles';
-import { parseInput } from '../../platform/validation';
+import { parseInput, staffReason } from '../../platform/validation';
 import { addDays, businessDate, valueDateOf } from './business-date';
 import { renderNoDues } from './domain/agreement-pdf';
 import { applyPayment, parseAllocationOrder } from './domain/allocation';
@@ -903,16 +903,35 @@ export async function levy(
 
 const NOTHING = { penaltyMinor: 0n, feesMinor: 0n, interestMinor: 0n, principalMinor: 0n };
 
-/** Why staff changed what a loan owes, kept with the change. */
-const reasonSchema = z.string().trim().min(3, 'a reason of at least 3 characters').max(1000);
-
-/** An active loan, locked for a change staff make to what it owes. */
-async function lockActiveLoan(m: EntityManager, loanId: string) {
+/** The loan, locked for a change staff make to it. */
+async function lockLoan(m: EntityManager, loanId: string) {
   const loan = isUuid(loanId)
     ? await m.findOne(LoanRow, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } })
     : null;
   if (!loan) throw notFound('loan');
+  return loan;
+}
+
+/** An active loan, locked for a change staff make to what it owes. */
+async function lockActiveLoan(m: EntityManager, loanId: string) {
+  const loan = await lockLoan(m, loanId);
   if (loan.status !== 'ACTIVE') throw new AppError('FAILED_PRECONDITION', `the loan is ${loan.status}`);
+  return loan;
+}
+
+/**
+ * An active non-performing loan, locked for what only an NPA takes (`what`: "is written off"). The class is
+ * the one the close of business stored: the write was brought up to the business date first.
+ */
+async function lockNpa(m: EntityManager, loanId: string, what: string) {
+  const loan = await lockLoan(m, loanId);
+  if (loan.status !== 'ACTIVE') throw new AppError('ILLEGAL_TRANSITION', `the loan is ${loan.status}`);
+  if (loan.assetClass !== 'NPA') {
+    throw new AppError(
+      'FAILED_PRECONDITION',
+      `only a non-performing loan ${what} (it is ${loan.assetClass})`,
+    );
+  }
   return loan;
 }
 
@@ -1015,7 +1034,7 @@ export async function setDatedCharge(
     z.object({
       code: z.string().trim().min(1, 'a charge code').max(40),
       date: dateSchema.optional(),
-      reason: reasonSchema,
+      reason: staffReason,
     }),
     input,
   );
@@ -1063,7 +1082,7 @@ export async function waiveCharges(
   const { amountMinor, reason } = parseInput(
     z.object({
       amountMinor: z.bigint().positive('must be a positive amount'),
-      reason: reasonSchema,
+      reason: staffReason,
     }),
     input,
   );
@@ -1098,20 +1117,9 @@ export const WRITE_OFF_ROLES = [Role.CREDIT_HEAD, Role.ADMIN];
  * money received later is booked as recovery income.
  */
 export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string, reason: string) {
-  const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
+  const why = parseInput(staffReason, reason);
   return db.transaction(async (m) => {
-    const loan = isUuid(loanId)
-      ? await m.findOne(LoanRow, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } })
-      : null;
-    if (!loan) throw notFound('loan');
-    if (loan.status !== 'ACTIVE') throw new AppError('ILLEGAL_TRANSITION', `the loan is ${loan.status}`);
-    // The class the close of business stored (the write was brought up to the business date first).
-    if (loan.assetClass !== 'NPA') {
-      throw new AppError(
-        'FAILED_PRECONDITION',
-        `only a non-performing loan is written off (it is ${loan.assetClass})`,
-      );
-    }
+    const loan = await lockNpa(m, loanId, 'is written off');
     const dues = owed(await balancesOf(m, loan.id));
     const total = dues.penaltyMinor + dues.feesMinor + dues.interestMinor + dues.principalMinor;
     const suspense = minAmount(suspenseHeld(await balancesOf(m, loan.id)), total);
@@ -1137,19 +1145,9 @@ export async function writeOffLoan(db: DataSource, staff: Caller, loanId: string
  * upgrade (all arrears paid) clears it.
  */
 export async function identifyLoss(db: DataSource, staff: Caller, loanId: string, reason: string) {
-  const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
+  const why = parseInput(staffReason, reason);
   return db.transaction(async (m) => {
-    const loan = isUuid(loanId)
-      ? await m.findOne(LoanRow, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } })
-      : null;
-    if (!loan) throw notFound('loan');
-    if (loan.status !== 'ACTIVE') throw new AppError('ILLEGAL_TRANSITION', `the loan is ${loan.status}`);
-    if (loan.assetClass !== 'NPA') {
-      throw new AppError(
-        'FAILED_PRECONDITION',
-        `only a non-performing loan is a loss asset (it is ${loan.assetClass})`,
-      );
-    }
+    const loan = await lockNpa(m, loanId, 'is a loss asset');
     if (loan.lossIdentifiedOn) {
       throw new AppError('ILLEGAL_TRANSITION', `its loss was identified on ${loan.lossIdentifiedOn}`);
     }

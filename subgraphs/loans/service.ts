@@ -1,6 +1,5 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { z } from 'zod';
 import { type Caller, canSee, hasRole } from '../../platform/auth';
 import { config } from '../../platform/config';
 import { entityFromRow, markForCommit, updateVersioned } from '../../platform/db';
@@ -26,7 +25,7 @@ import {
   roundingOf,
 } from '../../platform/products';
 import { Role } from '../../platform/roles';
-import { parseInput, type RecordRef, refKey } from '../../platform/validation';
+import { parseInput, type RecordRef, refKey, staffReason } from '../../platform/validation';
 import { renderAgreement, stampSignature } from './domain/agreement-pdf';
 import { AgreementStatus, checkOtp, OTP_MAX_ATTEMPTS, OTP_TTL_MS, otpHash } from './domain/esign';
 import { agreementEvents } from './events';
@@ -410,7 +409,7 @@ export async function verifySignedUpload(
   accept: boolean,
   reason: string,
 ) {
-  const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
+  const why = parseInput(staffReason, reason);
   return db.transaction(async (m) => {
     const a = await lockAgreement(m, ref);
     if (a.status !== AgreementStatus.UPLOADED) {

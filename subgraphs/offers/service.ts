@@ -9,7 +9,7 @@ import { type EventOf, recordEvent } from '../../platform/events';
 import { FREQUENCIES, instalmentsFor, MAX_INSTALMENTS, METHODS } from '../../platform/finance';
 import { coolingOffDaysOf, instalmentCharges, type LoanProduct, roundingOf } from '../../platform/products';
 import { Role } from '../../platform/roles';
-import { parseInput, type RecordRef, refKey } from '../../platform/validation';
+import { parseInput, type RecordRef, refKey, staffReason } from '../../platform/validation';
 import { keyFacts, TERMS_LIMITS } from './domain/kfs';
 import {
   ANSWERABLE,
@@ -293,7 +293,7 @@ export const acceptOffer = (db: DataSource, customer: Caller, ref: RecordRef) =>
   respond(db, customer, ref, 'accept', {});
 
 export function declineOffer(db: DataSource, customer: Caller, ref: RecordRef, reason: string) {
-  const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
+  const why = parseInput(staffReason, reason);
   return respond(db, customer, ref, 'decline', { responseReason: why });
 }
 

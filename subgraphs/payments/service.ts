@@ -6,7 +6,7 @@ import { updateVersioned } from '../../platform/db';
 import { AppError, isUuid, notFound } from '../../platform/errors';
 import { type EventOf, recordEvent } from '../../platform/events';
 import { Role } from '../../platform/roles';
-import { parseInput } from '../../platform/validation';
+import { parseInput, staffReason } from '../../platform/validation';
 import { paymentEvents } from './events';
 import { LoanRefRow, PaymentRow, ProofDocumentRow } from './model/payment';
 
@@ -131,7 +131,7 @@ export async function verifyPayment(
   accept: boolean,
   reason: string,
 ) {
-  const why = parseInput(z.string().trim().min(3, 'a reason of at least 3 characters').max(1000), reason);
+  const why = parseInput(staffReason, reason);
   return db.transaction(async (m) => {
     const p = isUuid(paymentId) ? await m.findOne(PaymentRow, { where: { id: paymentId } }) : null;
     if (!p) throw notFound('payment');
