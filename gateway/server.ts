@@ -26,6 +26,7 @@ import {
 } from '../platform/http';
 import { logger } from '../platform/log';
 import { registry } from '../platform/metrics';
+import { SCHEMA_DIR } from '../platform/schema-files';
 import { API_KEY_HEADER, ApiKeyCallers } from './api-keys';
 import { budgetKey, callerBudget } from './budget';
 import { GRAPHIQL_DOCUMENTS, graphiqlAsset, graphiqlPage } from './graphiql';
@@ -212,8 +213,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   if (c.NODE_ENV === 'production' && signsWithDevKey(c)) {
     throw new Error('invalid configuration: GATEWAY_SIGNING_KEY must be set in production');
   }
-  const supergraphSdl =
-    options.supergraphSdl ?? readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8');
+  const supergraphSdl = options.supergraphSdl ?? readFileSync(join(SCHEMA_DIR, 'supergraph.graphql'), 'utf8');
   const urls = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl,

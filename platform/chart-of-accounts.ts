@@ -1,9 +1,8 @@
 // The general-ledger chart (schema/chart-of-accounts.json): where each ledger account of a loan is reported,
 // by default, for a loan a lender funded, and as a product maps it. Data, not code: a lender puts its own
 // codes and names here without a release.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { schemaJson } from './schema-files';
 
 const code = z.string().regex(/^[0-9A-Z.-]{1,20}$/);
 const chartSchema = z
@@ -39,9 +38,7 @@ export interface GlAccount {
 
 let chart: ChartOfAccounts | undefined;
 export function chartOfAccounts(): ChartOfAccounts {
-  chart ??= chartSchema.parse(
-    JSON.parse(readFileSync(join(__dirname, '..', 'schema', 'chart-of-accounts.json'), 'utf8')),
-  );
+  chart ??= chartSchema.parse(schemaJson('chart-of-accounts.json'));
   return chart;
 }
 

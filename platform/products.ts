@@ -1,13 +1,12 @@
 // Loan products as data (schema/loan-product.json): what a lender may offer under a product, and every
 // charge it may levy. Offers keeps the versions; a loan keeps the version it was offered under, so these
 // rules are pure functions of that document, shared by offers (terms, KFS) and loans (servicing).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { glMappingProblems } from './chart-of-accounts';
 import { AppError } from './errors';
 import { divHalfUp, type Frequency, type Method, PAISA, type Rounding, shareOf } from './finance';
 import { money } from './graphql/money';
+import { schemaJson } from './schema-files';
 
 export type Trigger = 'DISBURSEMENT' | 'INSTALMENT' | 'ON_DATE' | 'OVERDUE' | 'FORECLOSURE' | 'PREPAYMENT';
 export type PercentOf =
@@ -89,7 +88,7 @@ export const GST_BPS = 1800n;
 let validator: ReturnType<Ajv2020['compile']> | undefined;
 const validate = () => {
   validator ??= new Ajv2020({ allErrors: true, strict: false }).compile(
-    JSON.parse(readFileSync(join(__dirname, '..', 'schema', 'loan-product.json'), 'utf8')),
+    schemaJson('loan-product.json') as object,
   );
   return validator;
 };
@@ -180,9 +179,7 @@ let standard: LoanProduct | undefined;
  */
 export function productOfTerms(accepted: { product?: unknown }): LoanProduct {
   if (accepted.product) return accepted.product as LoanProduct;
-  standard ??= parseProduct(
-    JSON.parse(readFileSync(join(__dirname, '..', 'schema', 'products', 'standard.json'), 'utf8')),
-  );
+  standard ??= parseProduct(schemaJson('products', 'standard.json'));
   return standard;
 }
 

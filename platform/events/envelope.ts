@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { SCHEMA_DIR } from '../schema-files';
 import type { EventMap, EventType } from './event-map';
 
 /** A CloudEvents 1.0 event in structured JSON mode, with the partitioning extension. */
@@ -32,7 +33,7 @@ export type EventsWith<T> = { [K in EventType]: EventMap[K] extends T ? K : neve
 /** Any event that passed its schema: checking `type` tells the compiler what `data` holds. */
 export type AnyEvent = { [K in EventType]: EventOf<K> }[EventType];
 
-export const EVENT_SCHEMA_DIR = join(__dirname, '..', '..', 'schema', 'events');
+export const EVENT_SCHEMA_DIR = join(SCHEMA_DIR, 'events');
 
 let validators: Map<string, ValidateFunction> | undefined;
 let envelopeValidator: ValidateFunction | undefined;

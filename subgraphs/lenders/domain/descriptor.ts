@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020';
+import { schemaJson } from '../../../platform/schema-files';
 
 type SecretRef = { env: string };
 export type LenderAuth =
@@ -53,7 +52,7 @@ export class InvalidDescriptor extends Error {
 /** Checks a descriptor against its JSON Schema; the message names what is wrong. */
 export function parseDescriptor(value: unknown): LenderDescriptor {
   validate ??= new Ajv2020({ allErrors: true, strict: false }).compile(
-    JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schema', 'lender-descriptor.json'), 'utf8')),
+    schemaJson('lender-descriptor.json') as object,
   );
   if (!validate(value)) {
     const first = validate.errors?.[0];

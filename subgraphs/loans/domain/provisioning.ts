@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { schemaJson } from '../../../platform/schema-files';
 import { addDays } from '../business-date';
 import type { AssetClass } from './delinquency';
 
@@ -35,9 +34,7 @@ export type ProvisioningRates = z.infer<typeof ratesSchema>;
 let rates: ProvisioningRates | undefined;
 /** The rates in schema/provisioning.json (data, not code: a lender changes them without a release). */
 export function provisioningRates(): ProvisioningRates {
-  rates ??= ratesSchema.parse(
-    JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schema', 'provisioning.json'), 'utf8')),
-  );
+  rates ??= ratesSchema.parse(schemaJson('provisioning.json'));
   return rates;
 }
 

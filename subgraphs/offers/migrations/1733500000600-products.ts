@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { SCHEMA_DIR } from '../../../platform/schema-files';
 
 /** Loan products as versioned documents, and the product version each offer was made under. */
 export class Products1733500000600 implements MigrationInterface {
@@ -17,7 +18,7 @@ export class Products1733500000600 implements MigrationInterface {
         PRIMARY KEY (code, version)
       )`);
     // The products the platform ships with, as their first versions (a lender publishes its own after).
-    const dir = join(__dirname, '..', '..', '..', 'schema', 'products');
+    const dir = join(SCHEMA_DIR, 'products');
     for (const file of readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()) {
