@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { chartOfAccounts, glAccountOf } from '../../../platform/chart-of-accounts';
 import type { LoanProduct } from '../../../platform/products';
+import { SCHEMA_DIR, schemaJson } from '../../../platform/schema-files';
 import {
   ACCOUNTS,
   allocate,
@@ -151,8 +152,9 @@ test('every ledger account is reported in a GL account of the chart: by default,
     [...ACCOUNTS].sort(),
     'the chart maps the ledger’s accounts, no others',
   );
-  const dir = join(__dirname, '..', '..', '..', 'schema', 'products');
-  const products = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as LoanProduct);
+  const products = readdirSync(join(SCHEMA_DIR, 'products')).map(
+    (f) => schemaJson('products', f) as LoanProduct,
+  );
   for (const product of [{}, ...products]) {
     for (const funded of [false, true]) {
       for (const account of ACCOUNTS) {
